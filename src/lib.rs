@@ -1,0 +1,3 @@
+//! sigscope: a debugger for HMAC request signatures.
+
+pub mod sign;

@@ -1,0 +1,53 @@
+//! The pure signing core: recipes, primitives and the engine that turns inputs into a trace.
+//!
+//! Nothing in here touches a terminal, the clipboard, files, the network, the clock or a random
+//! source: "now" and nonces are made by the caller (see [`time`]) and passed in as field values.
+
+pub mod builtin;
+pub mod engine;
+pub mod primitives;
+pub mod recipe;
+pub mod template;
+pub mod time;
+pub mod visible;
+
+pub use engine::{BodyStream, Inputs, Placement, Stage, Trace, run, stream};
+pub use recipe::{BodyKind, Field, FieldKind, Recipe, RecipeError, Selection, Variant};
+
+/// Why a run could not sign; each names the input and the problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    #[error("missing field `{name}` ({label})")]
+    MissingField { name: String, label: String },
+    #[error("unknown field `{name}`; this scheme's fields are: {}", .known.join(", "))]
+    UnknownField { name: String, known: Vec<String> },
+    #[error("unknown variant `{name}`; this scheme's variants are: {}", list_or_none(.known))]
+    UnknownVariant { name: String, known: Vec<String> },
+    #[error("variant `{variant}` has no choice `{choice}`; its choices are: {}", .choices.join(", "))]
+    UnknownChoice {
+        variant: String,
+        choice: String,
+        choices: Vec<String>,
+    },
+    #[error("{input}: invalid JSON at line {line}, column {column}: {message}")]
+    InvalidJson {
+        input: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{input}: missing parameter `{name}`")]
+    MissingParam { input: String, name: String },
+    #[error("{what} is not valid UTF-8 text")]
+    NotText { what: String },
+    #[error("recipe: {0}")]
+    Recipe(String),
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".to_string()
+    } else {
+        items.join(", ")
+    }
+}

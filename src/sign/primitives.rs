@@ -1,0 +1,626 @@
+//! The closed set of primitives that stages apply: MACs and hashes, encodings, JSON canonical
+//! forms, parameter lists and URL parts. Each is a plain function over bytes.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use serde_json::ser::Formatter;
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+
+/// A hash function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Alg {
+    /// The name as documents write it (`SHA-256`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Alg::Sha1 => "SHA-1",
+            Alg::Sha256 => "SHA-256",
+            Alg::Sha512 => "SHA-512",
+        }
+    }
+}
+
+/// Letter case of hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    Lower,
+    Upper,
+}
+
+/// Base64 alphabet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alphabet {
+    Standard,
+    UrlSafe,
+}
+
+/// Which object keys a JSON canonical form sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonSort {
+    /// Every object, at every depth.
+    Deep,
+    /// The top-level object only.
+    Top,
+    None,
+}
+
+/// Which top-level members a JSON canonical form drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonSkip {
+    None,
+    Null,
+    NullOrEmpty,
+}
+
+/// A part of a URL, taken verbatim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlPart {
+    Full,
+    Path,
+    Query,
+    /// `?` and the query, or nothing when there is no query (JavaScript's `url.search`).
+    Search,
+    PathAndQuery,
+    /// Scheme and host.
+    Origin,
+    Host,
+}
+
+/// A MAC or hash being computed, fed in pieces.
+#[derive(Clone)]
+pub enum Digester {
+    HmacSha1(Hmac<Sha1>),
+    HmacSha256(Hmac<Sha256>),
+    HmacSha512(Hmac<Sha512>),
+    Sha1(Sha1),
+    Sha256(Sha256),
+    Sha512(Sha512),
+}
+
+impl Digester {
+    /// An HMAC with the given key (any length).
+    pub fn hmac(alg: Alg, key: &[u8]) -> Digester {
+        // HMAC accepts keys of every length, so new_from_slice cannot fail.
+        match alg {
+            Alg::Sha1 => Digester::HmacSha1(Hmac::new_from_slice(key).expect("any key length")),
+            Alg::Sha256 => Digester::HmacSha256(Hmac::new_from_slice(key).expect("any key length")),
+            Alg::Sha512 => Digester::HmacSha512(Hmac::new_from_slice(key).expect("any key length")),
+        }
+    }
+
+    /// A plain hash.
+    pub fn hash(alg: Alg) -> Digester {
+        match alg {
+            Alg::Sha1 => Digester::Sha1(Sha1::new()),
+            Alg::Sha256 => Digester::Sha256(Sha256::new()),
+            Alg::Sha512 => Digester::Sha512(Sha512::new()),
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            Digester::HmacSha1(m) => m.update(data),
+            Digester::HmacSha256(m) => m.update(data),
+            Digester::HmacSha512(m) => m.update(data),
+            Digester::Sha1(h) => h.update(data),
+            Digester::Sha256(h) => h.update(data),
+            Digester::Sha512(h) => h.update(data),
+        }
+    }
+
+    /// The raw MAC or digest.
+    pub fn finish(self) -> Vec<u8> {
+        match self {
+            Digester::HmacSha1(m) => m.finalize().into_bytes().to_vec(),
+            Digester::HmacSha256(m) => m.finalize().into_bytes().to_vec(),
+            Digester::HmacSha512(m) => m.finalize().into_bytes().to_vec(),
+            Digester::Sha1(h) => h.finalize().to_vec(),
+            Digester::Sha256(h) => h.finalize().to_vec(),
+            Digester::Sha512(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+/// HMAC of a whole message.
+pub fn hmac(alg: Alg, key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut d = Digester::hmac(alg, key);
+    d.update(message);
+    d.finish()
+}
+
+/// Hex text of bytes.
+pub fn hex(data: &[u8], case: Case) -> Vec<u8> {
+    match case {
+        Case::Lower => hex::encode(data).into_bytes(),
+        Case::Upper => hex::encode_upper(data).into_bytes(),
+    }
+}
+
+/// Base64 text of bytes.
+pub fn base64(data: &[u8], alphabet: Alphabet, padding: bool) -> Vec<u8> {
+    let engine = match (alphabet, padding) {
+        (Alphabet::Standard, true) => &STANDARD,
+        (Alphabet::Standard, false) => &STANDARD_NO_PAD,
+        (Alphabet::UrlSafe, true) => &URL_SAFE,
+        (Alphabet::UrlSafe, false) => &URL_SAFE_NO_PAD,
+    };
+    engine.encode(data).into_bytes()
+}
+
+/// Options of a JSON canonical form.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonForm<'a> {
+    pub sort: JsonSort,
+    pub spaced: bool,
+    pub escape_unicode: bool,
+    pub skip: JsonSkip,
+    pub omit: &'a [String],
+}
+
+/// Where and why a JSON text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Parses JSON text, keeping member order and numbers exactly as written.
+pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
+    serde_json::from_slice(text).map_err(|e| {
+        let full = e.to_string();
+        // serde_json appends " at line L column C"; keep only the message.
+        let message = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(m, _)| m)
+            .to_string();
+        JsonError {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    })
+}
+
+/// Writes a JSON value in a canonical form.
+pub fn json_canonical(value: &Value, form: &JsonForm) -> Vec<u8> {
+    let mut value = value.clone();
+    if let Value::Object(map) = &mut value {
+        for name in form.omit {
+            map.shift_remove(name);
+        }
+        map.retain(|_, v| match form.skip {
+            JsonSkip::None => true,
+            JsonSkip::Null => !v.is_null(),
+            JsonSkip::NullOrEmpty => !(v.is_null() || v.as_str() == Some("")),
+        });
+    }
+    match form.sort {
+        JsonSort::Deep => sort_deep(&mut value),
+        JsonSort::Top => {
+            if let Value::Object(map) = &mut value {
+                map.sort_keys();
+            }
+        }
+        JsonSort::None => {}
+    }
+    let mut out = Vec::new();
+    let formatter = PyFormatter {
+        spaced: form.spaced,
+        escape_unicode: form.escape_unicode,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(&value, &mut ser).expect("writing JSON to memory cannot fail");
+    out
+}
+
+fn sort_deep(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_deep);
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_deep),
+        _ => {}
+    }
+}
+
+/// Writes JSON as Python's `json.dumps` does: `,`/`:` or `, `/`: ` separators, and non-ASCII
+/// either raw or as `\uXXXX` (lower-case hex, surrogate pairs beyond the BMP, DEL escaped too).
+struct PyFormatter {
+    spaced: bool,
+    escape_unicode: bool,
+}
+
+impl Formatter for PyFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(if self.spaced { b", " } else { b"," })
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(if self.spaced { b", " } else { b"," })
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(if self.spaced { b": " } else { b":" })
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !self.escape_unicode {
+            return writer.write_all(fragment.as_bytes());
+        }
+        for c in fragment.chars() {
+            if (' '..='~').contains(&c) {
+                writer.write_all(&[c as u8])?;
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Request parameters as (name, value) byte pairs, in their order.
+pub type ParamList = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Options of a parameter-list canonical form.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamsForm<'a> {
+    pub sort: bool,
+    pub decode: bool,
+    pub omit: &'a [String],
+}
+
+/// Reads request parameters from `k=v&k=v` text or from a JSON object, in their order.
+/// Returns (name, value) byte pairs; values are URL-decoded when `decode` is set.
+pub fn parse_params(text: &[u8], decode: bool) -> Result<ParamList, JsonError> {
+    let trimmed = text.trim_ascii_start();
+    if trimmed.first() == Some(&b'{') {
+        let value = parse_json(text)?;
+        let Value::Object(map) = value else {
+            unreachable!("text starting with `{{` parses as an object or fails")
+        };
+        return Ok(map
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => s.into_bytes(),
+                    Value::Null => Vec::new(),
+                    other => other.to_string().into_bytes(),
+                };
+                let v = if decode { url_decode(&v) } else { v };
+                (k.into_bytes(), v)
+            })
+            .collect());
+    }
+    Ok(text
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            if decode {
+                (url_decode(k), url_decode(v))
+            } else {
+                (k.to_vec(), v.to_vec())
+            }
+        })
+        .collect())
+}
+
+/// The canonical `k=v&k=v` form: omitted names dropped, the first of a repeated name kept,
+/// sorted by name (byte order) when asked.
+pub fn params_canonical(params: &[(Vec<u8>, Vec<u8>)], form: &ParamsForm) -> Vec<u8> {
+    let mut kept: Vec<&(Vec<u8>, Vec<u8>)> = Vec::new();
+    for p in params {
+        if form.omit.iter().any(|o| o.as_bytes() == p.0.as_slice()) {
+            continue;
+        }
+        if kept.iter().any(|q| q.0 == p.0) {
+            continue;
+        }
+        kept.push(p);
+    }
+    if form.sort {
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let mut out = Vec::new();
+    for (i, (k, v)) in kept.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        out.extend_from_slice(k);
+        out.push(b'=');
+        out.extend_from_slice(v);
+    }
+    out
+}
+
+/// Decodes `%XX` and `+` (as a space); a `%` not followed by two hex digits stays as it is.
+pub fn url_decode(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < text.len() => match (hex_digit(text[i + 1]), hex_digit(text[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// A part of a URL (or of a path with a query), taken verbatim.
+pub fn url_part(url: &[u8], part: UrlPart) -> Vec<u8> {
+    let (origin, rest) = split_origin(url);
+    let rest = match rest.iter().position(|&b| b == b'#') {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let (path, query) = match rest.iter().position(|&b| b == b'?') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    match part {
+        UrlPart::Full => url.to_vec(),
+        UrlPart::Path => path.to_vec(),
+        UrlPart::Query => query.unwrap_or_default().to_vec(),
+        UrlPart::Search => match query {
+            Some(q) if !q.is_empty() => [b"?", q].concat(),
+            _ => Vec::new(),
+        },
+        UrlPart::PathAndQuery => rest.to_vec(),
+        UrlPart::Origin => origin.to_vec(),
+        UrlPart::Host => {
+            let after = origin
+                .windows(3)
+                .position(|w| w == b"://")
+                .map_or(origin, |i| &origin[i + 3..]);
+            after.to_vec()
+        }
+    }
+}
+
+/// Splits `scheme://host[:port]` from the rest (path, query, fragment).
+fn split_origin(url: &[u8]) -> (&[u8], &[u8]) {
+    let Some(i) = url.windows(3).position(|w| w == b"://") else {
+        return (&url[..0], url);
+    };
+    let after = i + 3;
+    let end = url[after..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(url.len(), |j| after + j);
+    (&url[..end], &url[end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_sha256_rfc4231_case_2() {
+        // RFC 4231, test case 2.
+        let mac = hmac(Alg::Sha256, b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn hmac_sha1_rfc2202_case_2() {
+        let mac = hmac(Alg::Sha1, b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(hex::encode(mac), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    }
+
+    #[test]
+    fn hmac_sha512_rfc4231_case_2() {
+        let mac = hmac(Alg::Sha512, b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
+        );
+    }
+
+    #[test]
+    fn sha256_of_abc_fips_180() {
+        let mut d = Digester::hash(Alg::Sha256);
+        d.update(b"a");
+        d.update(b"bc");
+        assert_eq!(
+            hex::encode(d.finish()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn base64_rfc4648_and_alphabets() {
+        // RFC 4648 section 10.
+        assert_eq!(base64(b"foob", Alphabet::Standard, true), b"Zm9vYg==");
+        assert_eq!(base64(b"foob", Alphabet::Standard, false), b"Zm9vYg");
+        // 0xfb 0xff encodes to characters that differ between the alphabets.
+        assert_eq!(base64(&[0xfb, 0xff], Alphabet::Standard, true), b"+/8=");
+        assert_eq!(base64(&[0xfb, 0xff], Alphabet::UrlSafe, true), b"-_8=");
+    }
+
+    fn canon(text: &str, sort: JsonSort, spaced: bool, esc: bool, skip: JsonSkip) -> String {
+        let v = parse_json(text.as_bytes()).unwrap();
+        let form = JsonForm {
+            sort,
+            spaced,
+            escape_unicode: esc,
+            skip,
+            omit: &["sign".to_string()],
+        };
+        String::from_utf8(json_canonical(&v, &form)).unwrap()
+    }
+
+    // Expected strings below are what Python 3's json.dumps prints for the same input.
+    #[test]
+    fn json_like_python_sorted_compact() {
+        // json.dumps({"b":{"y":1,"x":[{"d":1,"c":2}]},"a":1.50,"sign":"s"} minus sign,
+        //            sort_keys=True, separators=(',',':'))  (1.50 kept as written here)
+        assert_eq!(
+            canon(
+                r#"{"b":{"y":1,"x":[{"d":1,"c":2}]},"a":1.50,"sign":"s"}"#,
+                JsonSort::Deep,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            r#"{"a":1.50,"b":{"x":[{"c":2,"d":1}],"y":1}}"#
+        );
+    }
+
+    #[test]
+    fn json_like_python_spaced_escaped() {
+        // json.dumps({"k":"é😀\u007f","n":None}) == '{"k": "\\u00e9\\ud83d\\ude00\\u007f", "n": null}'
+        assert_eq!(
+            canon(
+                "{\"k\":\"é😀\u{7f}\",\"n\":null}",
+                JsonSort::None,
+                true,
+                true,
+                JsonSkip::None
+            ),
+            r#"{"k": "\u00e9\ud83d\ude00\u007f", "n": null}"#
+        );
+    }
+
+    #[test]
+    fn json_top_sort_keeps_nested_order_and_skips() {
+        assert_eq!(
+            canon(
+                r#"{"z":{"b":1,"a":2},"e":"","n":null,"a":0}"#,
+                JsonSort::Top,
+                false,
+                false,
+                JsonSkip::Null
+            ),
+            r#"{"a":0,"e":"","z":{"b":1,"a":2}}"#
+        );
+        assert_eq!(
+            canon(
+                r#"{"z":{"b":1,"a":2},"e":"","n":null,"a":0}"#,
+                JsonSort::Top,
+                false,
+                false,
+                JsonSkip::NullOrEmpty
+            ),
+            r#"{"a":0,"z":{"b":1,"a":2}}"#
+        );
+    }
+
+    #[test]
+    fn json_control_characters_escape_as_python() {
+        // json.dumps("\x01\n\t\"\\/") == '"\\u0001\\n\\t\\"\\\\/"'
+        assert_eq!(
+            canon(
+                "{\"a\":\"\\u0001\\n\\t\\\"\\\\/\"}",
+                JsonSort::None,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            r#"{"a":"\u0001\n\t\"\\/"}"#
+        );
+    }
+
+    #[test]
+    fn json_error_has_place() {
+        let e = parse_json(b"{\n  \"a\": }").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8));
+        assert_eq!(e.message, "expected value");
+    }
+
+    #[test]
+    fn params_decoded_sorted_first_wins() {
+        let p = parse_params(b"b=2&a=x%2By+z&b=3&authToken=t&c", true).unwrap();
+        let form = ParamsForm {
+            sort: true,
+            decode: true,
+            omit: &["authToken".to_string()],
+        };
+        assert_eq!(params_canonical(&p, &form), b"a=x+y z&b=2&c=");
+    }
+
+    #[test]
+    fn params_from_json_object() {
+        let p = parse_params(br#"{"p2": "2", "p1": 1, "timeStamp": "x%40y"}"#, true).unwrap();
+        let form = ParamsForm {
+            sort: true,
+            decode: true,
+            omit: &[],
+        };
+        assert_eq!(params_canonical(&p, &form), b"p1=1&p2=2&timeStamp=x@y");
+    }
+
+    #[test]
+    fn url_decode_keeps_bad_escapes() {
+        assert_eq!(url_decode(b"%41%4"), b"A%4");
+        assert_eq!(url_decode(b"%zz%"), b"%zz%");
+    }
+
+    #[test]
+    fn url_parts_verbatim() {
+        let u = b"https://example.com:8443/v2/a%20b?x=1&y=%41#frag";
+        assert_eq!(url_part(u, UrlPart::Path), b"/v2/a%20b");
+        assert_eq!(url_part(u, UrlPart::Query), b"x=1&y=%41");
+        assert_eq!(url_part(u, UrlPart::Search), b"?x=1&y=%41");
+        assert_eq!(url_part(u, UrlPart::PathAndQuery), b"/v2/a%20b?x=1&y=%41");
+        assert_eq!(url_part(u, UrlPart::Origin), b"https://example.com:8443");
+        assert_eq!(url_part(u, UrlPart::Host), b"example.com:8443");
+        assert_eq!(url_part(b"/p", UrlPart::Search), b"");
+        assert_eq!(url_part(b"/p?", UrlPart::Search), b"");
+        assert_eq!(url_part(b"/p?q", UrlPart::Path), b"/p");
+    }
+}

@@ -1,0 +1,187 @@
+//! Stage bytes made visible: every byte a person could miss (CR, LF, tab, trailing spaces, a BOM,
+//! non-ASCII and control bytes, invalid UTF-8) is marked, and the key is masked. The CLI and the
+//! TUI both render these segments, so a stage means the same thing everywhere.
+
+use std::ops::Range;
+
+/// What a segment of a stage is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Printable ASCII.
+    Text,
+    Cr,
+    Lf,
+    Tab,
+    /// Spaces at the end of a line or of the stage.
+    TrailingSpace,
+    Bom,
+    /// Printable non-ASCII characters.
+    NonAscii,
+    /// Characters that print as nothing or look like a space (NBSP, zero-width, …).
+    Invisible,
+    /// ASCII control bytes other than CR, LF and tab, and DEL.
+    Control,
+    /// Bytes that are not valid UTF-8.
+    InvalidByte,
+    /// The key, masked.
+    Secret,
+}
+
+/// A run of one kind of bytes, with the text that shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub mark: Mark,
+    /// What to show: the text itself, or an escape such as `\r`, `\x01`, `<BOM>`, `‹key›`.
+    pub shown: String,
+    /// The bytes of the stage this segment stands for.
+    pub bytes: Range<usize>,
+}
+
+/// The text shown in place of the key.
+pub const MASK: &str = "‹key›";
+
+/// Splits stage bytes into marked segments; `secret` ranges (the key) are shown as [`MASK`]
+/// unless `reveal` is set.
+pub fn segments(bytes: &[u8], secret: &[Range<usize>], reveal: bool) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut secret: Vec<Range<usize>> = if reveal { Vec::new() } else { secret.to_vec() };
+    secret.sort_by_key(|r| r.start);
+    let mut at = 0;
+    for r in secret {
+        if r.start >= r.end || r.end > bytes.len() || r.start < at {
+            continue;
+        }
+        plain(bytes, at..r.start, &mut out);
+        out.push(Segment {
+            mark: Mark::Secret,
+            shown: MASK.to_string(),
+            bytes: r.clone(),
+        });
+        at = r.end;
+    }
+    plain(bytes, at..bytes.len(), &mut out);
+    out
+}
+
+fn push(out: &mut Vec<Segment>, mark: Mark, shown: &str, bytes: Range<usize>) {
+    if let Some(last) = out.last_mut() {
+        if last.mark == mark
+            && last.bytes.end == bytes.start
+            && matches!(mark, Mark::Text | Mark::NonAscii | Mark::TrailingSpace)
+        {
+            last.shown.push_str(shown);
+            last.bytes.end = bytes.end;
+            return;
+        }
+    }
+    out.push(Segment {
+        mark,
+        shown: shown.to_string(),
+        bytes,
+    });
+}
+
+fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
+    let base = range.start;
+    let slice = &bytes[range];
+    let mut offset = 0;
+    for chunk in slice.utf8_chunks() {
+        let valid = chunk.valid();
+        for (i, c) in valid.char_indices() {
+            let at = base + offset + i;
+            let span = at..at + c.len_utf8();
+            match c {
+                '\r' => push(out, Mark::Cr, "\\r", span),
+                '\n' => push(out, Mark::Lf, "\\n", span),
+                '\t' => push(out, Mark::Tab, "\\t", span),
+                ' ' if trailing(slice, at - base) => push(out, Mark::TrailingSpace, "·", span),
+                '\u{feff}' => push(out, Mark::Bom, "<BOM>", span),
+                c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                    push(out, Mark::Control, &format!("\\x{:02x}", c as u32), span)
+                }
+                c if c.is_ascii() => {
+                    let mut b = [0; 4];
+                    push(out, Mark::Text, c.encode_utf8(&mut b), span)
+                }
+                c if is_invisible(c) => {
+                    push(out, Mark::Invisible, &format!("<U+{:04X}>", c as u32), span)
+                }
+                c => {
+                    let mut b = [0; 4];
+                    push(out, Mark::NonAscii, c.encode_utf8(&mut b), span)
+                }
+            }
+        }
+        offset += valid.len();
+        for &b in chunk.invalid() {
+            let at = base + offset;
+            push(out, Mark::InvalidByte, &format!("\\x{b:02x}"), at..at + 1);
+            offset += 1;
+        }
+    }
+}
+
+/// Whether the space at `i` is followed only by spaces up to a line end or the end.
+fn trailing(slice: &[u8], i: usize) -> bool {
+    slice[i..]
+        .iter()
+        .find(|&&b| b != b' ')
+        .is_none_or(|&b| b == b'\n' || b == b'\r')
+}
+
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{202a}'..='\u{202e}' | '\u{00ad}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(bytes: &[u8], secret: &[Range<usize>]) -> Vec<(Mark, String)> {
+        segments(bytes, secret, false)
+            .into_iter()
+            .map(|s| (s.mark, s.shown))
+            .collect()
+    }
+
+    #[test]
+    fn invisible_bytes_are_marked() {
+        let s = shown("\u{feff}a b  \r\n\té\u{a0}\x01\x7f".as_bytes(), &[]);
+        assert_eq!(
+            s,
+            vec![
+                (Mark::Bom, "<BOM>".into()),
+                (Mark::Text, "a b".into()),
+                (Mark::TrailingSpace, "··".into()),
+                (Mark::Cr, "\\r".into()),
+                (Mark::Lf, "\\n".into()),
+                (Mark::Tab, "\\t".into()),
+                (Mark::NonAscii, "é".into()),
+                (Mark::Invisible, "<U+00A0>".into()),
+                (Mark::Control, "\\x01".into()),
+                (Mark::Control, "\\x7f".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_and_secret() {
+        let s = shown(b"KEYn\xffz", std::slice::from_ref(&(0..3)));
+        assert_eq!(
+            s,
+            vec![
+                (Mark::Secret, MASK.into()),
+                (Mark::Text, "n".into()),
+                (Mark::InvalidByte, "\\xff".into()),
+                (Mark::Text, "z".into()),
+            ]
+        );
+        let revealed: String = segments(b"KEYn", std::slice::from_ref(&(0..3)), true)
+            .into_iter()
+            .map(|s| s.shown)
+            .collect();
+        assert_eq!(revealed, "KEYn");
+    }
+}

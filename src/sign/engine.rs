@@ -41,6 +41,8 @@ pub struct Stage {
     pub secret: Vec<Range<usize>>,
     /// Set when the stage was streamed into a MAC and not kept: its length in bytes.
     pub streamed: Option<u64>,
+    /// Raw binary output of a MAC or hash, best shown as a hex dump.
+    pub raw: bool,
 }
 
 impl std::fmt::Debug for Stage {
@@ -51,6 +53,7 @@ impl std::fmt::Debug for Stage {
             .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
             .field("secret", &self.secret)
             .field("streamed", &self.streamed)
+            .field("raw", &self.raw)
             .finish()
     }
 }
@@ -337,6 +340,7 @@ impl<'a> Run<'a> {
         Ok(Stage {
             name: spec.name.clone(),
             how: describe(&spec.op, sel),
+            raw: matches!(spec.op, Op::Hmac { .. } | Op::Hash { .. }),
             bytes,
             secret,
             streamed: None,
@@ -716,6 +720,7 @@ impl BodyStream<'_> {
             bytes: Vec::new(),
             secret: Vec::new(),
             streamed: Some(prefix_len + fed + suffix.len() as u64),
+            raw: false,
         };
         run.stages.insert(concat, placeholder);
         run.stages.push(Stage {
@@ -724,6 +729,7 @@ impl BodyStream<'_> {
             bytes: digester.finish(),
             secret: Vec::new(),
             streamed: None,
+            raw: true,
         });
         for spec in &active[mac + 1..] {
             let stage = run.eval(spec)?;

@@ -471,6 +471,15 @@ impl Recipe {
                         );
                     }
                 }
+                if s.name == self.signature && matches!(s.op, Op::Hmac { .. } | Op::Hash { .. }) {
+                    return err(
+                        s.line,
+                        format!(
+                            "the signature stage `{}` is raw MAC bytes: add a stage that encodes it with hex or base64",
+                            s.name
+                        ),
+                    );
+                }
                 if !defined.insert(&s.name) {
                     return err(
                         s.line,
@@ -1134,6 +1143,12 @@ impl RawRecipe {
                     })
                     .collect()
             };
+        // Without a request URL the scheme still signs; only export needs one.
+        let default_url = if fields.iter().any(|f| f.name == "url") {
+            "{url}"
+        } else {
+            ""
+        };
         let request = RequestSpec {
             method: template(
                 0,
@@ -1143,15 +1158,9 @@ impl RawRecipe {
             url: template(
                 0,
                 "request.url",
-                self.request.url.as_deref().unwrap_or("{url}"),
+                self.request.url.as_deref().unwrap_or(default_url),
             )?,
         };
-        if self.request.url.is_none() && !fields.iter().any(|f| f.name == "url") {
-            return Err(err(
-                0,
-                "request.url is not set and the scheme has no `url` field".to_string(),
-            ));
-        }
 
         let window = match self.window {
             Some(w) => {

@@ -1,0 +1,384 @@
+//! From command-line flags to the core's inputs: the scheme, fields, key, body and variants,
+//! with values made from the clock or a random source where the user gave none.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::{CliError, InputArgs};
+use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
+
+/// The schemes on offer: the built-ins, and a user's recipe file (which wins on a shared id).
+pub struct Catalog {
+    pub recipes: Vec<Recipe>,
+    user: Option<String>,
+}
+
+impl Catalog {
+    /// The built-ins, plus the scheme of `recipe_file` when given.
+    pub fn load(recipe_file: Option<&Path>) -> Result<Catalog, CliError> {
+        let mut recipes =
+            builtin::all().map_err(|(file, e)| CliError(format!("built-in recipe {file}: {e}")))?;
+        let mut user = None;
+        if let Some(path) = recipe_file {
+            let bytes = read_file(path, "--recipe")?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| CliError(format!("recipe {}: not UTF-8 text", path.display())))?;
+            let recipe = Recipe::from_toml(&text)
+                .map_err(|e| CliError(format!("recipe {}: {e}", path.display())))?;
+            recipes.retain(|r| r.id != recipe.id);
+            user = Some(recipe.id.clone());
+            recipes.push(recipe);
+        }
+        Ok(Catalog { recipes, user })
+    }
+
+    /// The scheme named with -p, else the recipe file's, else (when not `required`) the default.
+    pub fn pick(&self, scheme: Option<&str>, required: bool) -> Result<&Recipe, CliError> {
+        let id = match (scheme, &self.user) {
+            (Some(id), _) => id,
+            (None, Some(user)) => user.as_str(),
+            (None, None) if !required => builtin::DEFAULT_SCHEME,
+            (None, None) => {
+                return Err(CliError(format!(
+                    "no scheme: give -p SCHEME, one of: {}",
+                    self.ids()
+                )));
+            }
+        };
+        self.recipes.iter().find(|r| r.id == id).ok_or_else(|| {
+            CliError(format!(
+                "unknown scheme `{id}`; known schemes: {}",
+                self.ids()
+            ))
+        })
+    }
+
+    fn ids(&self) -> String {
+        self.recipes
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The key's bytes; never shown by Debug.
+pub struct Secret(Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret(<{} bytes, redacted>)", self.0.len())
+    }
+}
+
+impl Secret {
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The body: in memory, or a file to stream through the MAC.
+#[derive(Debug)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    Stream(PathBuf),
+}
+
+/// A field value made because none was given.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub field: String,
+    pub value: String,
+    pub how: &'static str,
+}
+
+/// Everything a run needs, resolved from the flags.
+#[derive(Debug)]
+pub struct Resolved {
+    pub fields: BTreeMap<String, String>,
+    pub generated: Vec<Generated>,
+    pub key: Secret,
+    pub body: Body,
+    /// Where the body came from, for messages (`--body-file req.json`).
+    pub body_source: String,
+    pub selection: Selection,
+}
+
+impl Resolved {
+    /// Resolves the flags for `recipe`; with `may_stream`, a body file whose scheme hashes it
+    /// unchanged is left on disk to be streamed.
+    pub fn from_args(
+        recipe: &Recipe,
+        args: &InputArgs,
+        may_stream: bool,
+    ) -> Result<Resolved, CliError> {
+        let example = &recipe.example;
+
+        let mut fields = if args.example {
+            example.fields.clone()
+        } else {
+            BTreeMap::new()
+        };
+        for item in &args.set {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| CliError(format!("--set `{item}`: expected NAME=VALUE")))?;
+            if recipe.field(name).is_none() {
+                return Err(CliError(format!(
+                    "--set {item}: {}",
+                    SignError::UnknownField {
+                        name: name.to_string(),
+                        known: recipe.fields.iter().map(|f| f.name.clone()).collect(),
+                    }
+                )));
+            }
+            fields.insert(name.to_string(), value.to_string());
+        }
+        let generated = generate_missing(recipe, &mut fields)?;
+
+        let key = if let Some(k) = &args.key {
+            k.clone().into_encoded_bytes()
+        } else if let Some(var) = &args.key_env {
+            std::env::var_os(var)
+                .ok_or_else(|| {
+                    CliError(format!(
+                        "--key-env {var}: the environment variable is not set"
+                    ))
+                })?
+                .into_encoded_bytes()
+        } else if let Some(path) = &args.key_file {
+            let bytes = read_file(path, "--key-file")?;
+            if bytes.ends_with(b"\n") {
+                eprintln!(
+                    "sigscope: note: --key-file {} ends with a newline, which is part of the key",
+                    path.display()
+                );
+            }
+            bytes
+        } else if args.example {
+            example.key.clone().into_bytes()
+        } else {
+            return Err(CliError(
+                "no key: give --key, --key-env or --key-file (or --example for the documented example)".to_string(),
+            ));
+        };
+
+        let streamable = may_stream && recipe.body_members.is_empty();
+        let (body, body_source) = if let Some(b) = &args.body {
+            (
+                Body::Bytes(b.clone().into_encoded_bytes()),
+                "--body".to_string(),
+            )
+        } else if let Some(path) = &args.body_file {
+            let source = format!("--body-file {}", path.display());
+            if streamable {
+                (Body::Stream(path.clone()), source)
+            } else {
+                (Body::Bytes(read_file(path, "--body-file")?), source)
+            }
+        } else if args.example {
+            (
+                Body::Bytes(example.body.clone().into_bytes()),
+                "the example body".to_string(),
+            )
+        } else {
+            (Body::Bytes(Vec::new()), "the body (none given)".to_string())
+        };
+
+        let mut chosen: BTreeMap<String, String> = if args.example {
+            example.variants.clone()
+        } else {
+            BTreeMap::new()
+        };
+        for item in &args.variants {
+            let (name, choice) = item
+                .split_once('=')
+                .ok_or_else(|| CliError(format!("--variant `{item}`: expected NAME=CHOICE")))?;
+            chosen.insert(name.to_string(), choice.to_string());
+        }
+        let selection = recipe
+            .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| CliError(format!("--variant: {e}")))?;
+
+        Ok(Resolved {
+            fields,
+            generated,
+            key: Secret(key),
+            body,
+            body_source,
+            selection,
+        })
+    }
+
+    /// Tells on stderr which values were made, and how.
+    pub fn report_generated(&self) {
+        for g in &self.generated {
+            eprintln!(
+                "sigscope: note: {} not given; using {} ({})",
+                g.field, g.value, g.how
+            );
+        }
+    }
+
+    /// The body bytes, when in memory.
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Bytes(b) => Some(b),
+            Body::Stream(_) => None,
+        }
+    }
+
+    /// Runs the core, streaming the body file when the scheme allows it.
+    pub fn sign(&self, recipe: &Recipe) -> Result<Trace, CliError> {
+        match &self.body {
+            Body::Bytes(body) => {
+                let inputs = Inputs {
+                    fields: &self.fields,
+                    key: self.key.bytes(),
+                    body,
+                    selection: &self.selection,
+                };
+                sign::run(recipe, &inputs).map_err(|e| self.explain(e))
+            }
+            Body::Stream(path) => {
+                let inputs = Inputs {
+                    fields: &self.fields,
+                    key: self.key.bytes(),
+                    body: &[],
+                    selection: &self.selection,
+                };
+                match sign::stream(recipe, &inputs).map_err(|e| self.explain(e))? {
+                    Some(mut stream) => {
+                        read_chunks(path, |chunk| stream.update(chunk))?;
+                        stream.finish().map_err(|e| self.explain(e))
+                    }
+                    None => {
+                        let body = read_file(path, "--body-file")?;
+                        let inputs = Inputs {
+                            body: &body,
+                            ..inputs
+                        };
+                        sign::run(recipe, &inputs).map_err(|e| self.explain(e))
+                    }
+                }
+            }
+        }
+    }
+
+    /// A core error, in terms of the flags that caused it.
+    fn explain(&self, e: SignError) -> CliError {
+        match e {
+            SignError::MissingField { name, label } => CliError(format!(
+                "missing field `{name}` ({label}): give --set {name}=VALUE"
+            )),
+            SignError::InvalidJson {
+                input,
+                line,
+                column,
+                message,
+            } if input == "body" => CliError(format!(
+                "body from {}: invalid JSON at line {line}, column {column}: {message}",
+                self.body_source
+            )),
+            SignError::MissingParam { input, name } if input == "body" => CliError(format!(
+                "body from {}: missing parameter `{name}`",
+                self.body_source
+            )),
+            other => CliError(other.to_string()),
+        }
+    }
+}
+
+/// Makes a value for every missing time or nonce field, from the clock or a random source.
+fn generate_missing(
+    recipe: &Recipe,
+    fields: &mut BTreeMap<String, String>,
+) -> Result<Vec<Generated>, CliError> {
+    let mut made = Vec::new();
+    for f in &recipe.fields {
+        if fields.contains_key(&f.name) || f.default.is_some() || !f.kind.is_generated() {
+            continue;
+        }
+        let (value, how) = match time::time_value(f.kind, now_millis()) {
+            Some(v) => (v, "now"),
+            None => {
+                let mut random = vec![0u8; time::nonce_bytes_needed(f)];
+                getrandom::fill(&mut random)
+                    .map_err(|e| CliError(format!("no random source for the nonce: {e}")))?;
+                (time::nonce_value(f, &random), "a new random nonce")
+            }
+        };
+        fields.insert(f.name.clone(), value.clone());
+        made.push(Generated {
+            field: f.name.clone(),
+            value,
+            how,
+        });
+    }
+    Ok(made)
+}
+
+/// The clock, in Unix milliseconds.
+pub fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Reads a whole file (`-` is standard input), with a one-line error naming the flag and path.
+pub fn read_file(path: &Path, flag: &str) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    read_chunks_with(path, flag, |chunk| bytes.extend_from_slice(chunk))?;
+    Ok(bytes)
+}
+
+/// Feeds a body file to `sink` in 1 MiB chunks.
+fn read_chunks(path: &Path, sink: impl FnMut(&[u8])) -> Result<(), CliError> {
+    read_chunks_with(path, "--body-file", sink)
+}
+
+fn read_chunks_with(path: &Path, flag: &str, mut sink: impl FnMut(&[u8])) -> Result<(), CliError> {
+    let fail = |e: std::io::Error| {
+        CliError(format!(
+            "{flag} {}: cannot read: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    };
+    let mut reader: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        if path.is_dir() {
+            return Err(CliError(format!(
+                "{flag} {}: is a directory",
+                path.display()
+            )));
+        }
+        Box::new(std::fs::File::open(path).map_err(fail)?)
+    };
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => sink(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(fail(e)),
+        }
+    }
+}
+
+/// An I/O error in a few words, without the OS error number.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file".to_string(),
+        PermissionDenied => "permission denied".to_string(),
+        IsADirectory => "is a directory".to_string(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The command line: `sign`, `providers`, and the bare command, over the pure core.
+
+mod inputs;
+mod output;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use inputs::{Catalog, Resolved};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sigscope",
+    version,
+    about = "Debug HMAC request signatures: every stage of the signature, visible",
+    long_about = "Debug HMAC request signatures: every stage of the signature, visible.\n\n\
+        With no command, sigscope shows the trace of a scheme's documented example \
+        (or of the inputs given).",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The signature to compare with.
+    #[arg(long, value_name = "SIGNATURE")]
+    pub expect: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Sign a request and print the signature, headers, trace or a ready request.
+    Sign(SignArgs),
+    /// List the schemes (built-in, and a --recipe file's).
+    Providers(ProvidersArgs),
+}
+
+/// The inputs of a signature, shared by every command.
+#[derive(Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// The scheme (see `sigscope providers`).
+    #[arg(
+        short = 'p',
+        long = "scheme",
+        visible_alias = "provider",
+        value_name = "SCHEME"
+    )]
+    pub scheme: Option<String>,
+    /// A scheme field, NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// The key, as text.
+    #[arg(long, value_name = "TEXT", group = "key_source")]
+    pub key: Option<OsString>,
+    /// The key, from an environment variable.
+    #[arg(long, value_name = "VAR", group = "key_source")]
+    pub key_env: Option<String>,
+    /// The key, from a file (its exact bytes).
+    #[arg(long, value_name = "PATH", group = "key_source")]
+    pub key_file: Option<PathBuf>,
+    /// The body, as text.
+    #[arg(long, value_name = "TEXT", group = "body_source")]
+    pub body: Option<OsString>,
+    /// The body, from a file (exact bytes; `-` is standard input).
+    #[arg(long, value_name = "PATH", group = "body_source")]
+    pub body_file: Option<PathBuf>,
+    /// A variant choice, NAME=CHOICE (repeatable).
+    #[arg(long = "variant", value_name = "NAME=CHOICE")]
+    pub variants: Vec<String>,
+    /// Use a scheme from a recipe file (see RECIPE.md).
+    #[arg(long, value_name = "PATH")]
+    pub recipe: Option<PathBuf>,
+    /// Start from the scheme's documented example; explicit flags override its values.
+    #[arg(long)]
+    pub example: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Format::Signature)]
+    pub format: Format,
+}
+
+/// Output formats of `sign`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The signature alone.
+    Signature,
+    /// The lines that carry it: headers (with the request line when it goes in the query, and
+    /// the body when it goes in the body).
+    Headers,
+    /// One JSON object: signature, stages, placement, fields.
+    Json,
+    /// Every stage, made readable.
+    Trace,
+    /// A curl command line.
+    Curl,
+    /// A raw HTTP/1.1 request.
+    Http,
+}
+
+#[derive(Args, Debug)]
+pub struct ProvidersArgs {
+    /// Also list the scheme of this recipe file.
+    #[arg(long, value_name = "PATH")]
+    pub recipe: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+/// A failure the user can fix: one line on stderr, exit 2.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<E: std::fmt::Display> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Some(Command::Sign(args)) => sign(&args, &mut out),
+        Some(Command::Providers(args)) => providers(&args, &mut out),
+        None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
+    };
+    let flushed = out.flush().map_err(CliError::from);
+    match result.and_then(|code| flushed.map(|()| code)) {
+        Ok(code) => code,
+        Err(CliError(message)) if is_broken_pipe(&message) => ExitCode::SUCCESS,
+        Err(CliError(message)) => {
+            eprintln!("sigscope: error: {}", message.replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(message: &str) -> bool {
+    message.contains("Broken pipe")
+}
+
+/// `sigscope sign`.
+fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
+    let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
+    let streamable = matches!(args.format, Format::Signature | Format::Headers);
+    let resolved = Resolved::from_args(recipe, &args.inputs, streamable)?;
+    resolved.report_generated();
+    let trace = resolved.sign(recipe)?;
+    output::write(out, args.format, recipe, &resolved, &trace)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bare command: the trace of the example, or of the inputs given.
+fn show(
+    args: &InputArgs,
+    expect: Option<&str>,
+    out: &mut impl Write,
+) -> Result<ExitCode, CliError> {
+    let catalog = Catalog::load(args.recipe.as_deref())?;
+    let recipe = catalog.pick(args.scheme.as_deref(), false)?;
+    let mut args = args.clone();
+    if !args.has_values() {
+        args.example = true;
+    }
+    let resolved = Resolved::from_args(recipe, &args, false)?;
+    resolved.report_generated();
+    let trace = resolved.sign(recipe)?;
+    output::write(out, Format::Trace, recipe, &resolved, &trace)?;
+    if let Some(expected) = expect {
+        let matched = output::write_expectation(out, &trace, expected)?;
+        return Ok(if matched {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sigscope providers`.
+fn providers(args: &ProvidersArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let catalog = Catalog::load(args.recipe.as_deref())?;
+    output::write_providers(out, args.format, &catalog.recipes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+impl InputArgs {
+    /// Whether any input value was given (a scheme or recipe alone is not a value).
+    pub fn has_values(&self) -> bool {
+        !self.set.is_empty()
+            || self.key.is_some()
+            || self.key_env.is_some()
+            || self.key_file.is_some()
+            || self.body.is_some()
+            || self.body_file.is_some()
+            || !self.variants.is_empty()
+            || self.example
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,330 @@
+//! What the command line prints: the formats of `sign`, the trace, and the scheme list.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
+
+use super::inputs::Resolved;
+use super::{CliError, Format, ListFormat};
+use crate::request::export;
+use crate::sign::visible::{self, Mark};
+use crate::sign::{Recipe, Trace};
+
+/// Writes a signed trace in a format.
+pub fn write(
+    out: &mut impl Write,
+    format: Format,
+    recipe: &Recipe,
+    resolved: &Resolved,
+    trace: &Trace,
+) -> Result<(), CliError> {
+    warn_unplaced(recipe, trace);
+    match format {
+        Format::Signature => writeln!(out, "{}", trace.signature_text())?,
+        Format::Headers => write_headers(out, resolved, trace)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &to_json(resolved, trace))?;
+            writeln!(out)?;
+        }
+        Format::Trace => write_trace(out, recipe, resolved, trace)?,
+        Format::Curl => {
+            let request = export::build(&trace.placement, body(resolved))?;
+            out.write_all(request.to_curl()?.as_bytes())?;
+        }
+        Format::Http => {
+            let request = export::build(&trace.placement, body(resolved))?;
+            out.write_all(&request.to_http()?)?;
+        }
+    }
+    Ok(())
+}
+
+fn body(resolved: &Resolved) -> &[u8] {
+    resolved.body_bytes().unwrap_or_default()
+}
+
+/// Says on stderr when a placement was left out because a field naming it is empty.
+fn warn_unplaced(recipe: &Recipe, trace: &Trace) {
+    for p in recipe
+        .headers
+        .iter()
+        .chain(&recipe.query)
+        .chain(&recipe.body_members)
+    {
+        if let Some(field) = p.name.single_ref() {
+            if trace.fields.get(field).is_none_or(|v| v.is_empty()) {
+                let value = p
+                    .value
+                    .single_ref()
+                    .and_then(|r| trace.stage(r))
+                    .map_or_else(
+                        || p.value.to_string(),
+                        |s| String::from_utf8_lossy(&s.bytes).into_owned(),
+                    );
+                eprintln!(
+                    "sigscope: note: `{field}` is empty, so {value} is placed nowhere: name its place with --set {field}=NAME"
+                );
+            }
+        }
+    }
+}
+
+/// The lines that carry the signature: the request line when values go in the query, the
+/// headers, and the body when a value goes in it.
+fn write_headers(out: &mut impl Write, resolved: &Resolved, trace: &Trace) -> Result<(), CliError> {
+    let p = &trace.placement;
+    let request = export::build(p, body(resolved))?;
+    if !p.query.is_empty() {
+        writeln!(out, "{} {}", request.method, request.url)?;
+    }
+    for (name, value) in &request.headers {
+        writeln!(out, "{name}: {value}")?;
+    }
+    if !p.body_members.is_empty() {
+        writeln!(out)?;
+        out.write_all(&request.body)?;
+        if !request.body.ends_with(b"\n") {
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The `--format json` object (the schema of DESIGN.md, extended with placement and fields).
+fn to_json(resolved: &Resolved, trace: &Trace) -> Value {
+    let stages: Vec<Value> = trace
+        .stages
+        .iter()
+        .filter(|s| s.streamed.is_none())
+        .map(|s| {
+            let mut o = json!({ "name": s.name, "hex": hex::encode(&s.bytes) });
+            if let Ok(text) = std::str::from_utf8(&s.bytes) {
+                o["text"] = json!(text);
+            }
+            o["how"] = json!(s.how);
+            o
+        })
+        .collect();
+    let pairs = |list: &[(String, String)]| -> Vec<Value> {
+        list.iter()
+            .map(|(n, v)| json!({ "name": n, "value": v }))
+            .collect()
+    };
+    let p = &trace.placement;
+    let variants: serde_json::Map<String, Value> = trace
+        .selection
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let generated: serde_json::Map<String, Value> = resolved
+        .generated
+        .iter()
+        .map(|g| (g.field.clone(), json!(g.value)))
+        .collect();
+    json!({
+        "scheme": trace.scheme,
+        "signature": trace.signature_text(),
+        "stages": stages,
+        "headers": pairs(&p.headers),
+        "query": pairs(&p.query),
+        "body_members": pairs(&p.body_members),
+        "method": p.method,
+        "url": p.url,
+        "fields": trace.fields,
+        "generated": generated,
+        "variants": variants,
+    })
+}
+
+/// Every stage, made readable: invisible bytes marked, the key masked, MACs as hex dumps.
+fn write_trace(
+    out: &mut impl Write,
+    recipe: &Recipe,
+    resolved: &Resolved,
+    trace: &Trace,
+) -> Result<(), CliError> {
+    writeln!(out, "{} · {}", recipe.id, recipe.name)?;
+    let width = recipe
+        .fields
+        .iter()
+        .map(|f| f.name.len())
+        .chain([4, 8])
+        .max()
+        .unwrap_or(8);
+    for f in &recipe.fields {
+        let value = trace
+            .fields
+            .get(&f.name)
+            .map_or("(not set)", String::as_str);
+        let tag = if resolved.generated.iter().any(|g| g.field == f.name) {
+            "  (made now)"
+        } else if f.default.as_deref() == Some(value) {
+            "  (default)"
+        } else {
+            ""
+        };
+        writeln!(out, "  {:width$}  {value}{tag}", f.name)?;
+    }
+    writeln!(
+        out,
+        "  {:width$}  {} ({} bytes)",
+        "key",
+        visible::MASK,
+        resolved.key.bytes().len()
+    )?;
+    match resolved.body_bytes() {
+        Some(b) => writeln!(out, "  {:width$}  {} bytes", "body", b.len())?,
+        None => writeln!(
+            out,
+            "  {:width$}  {} (streamed)",
+            "body", resolved.body_source
+        )?,
+    }
+    if !recipe.variants.is_empty() {
+        let v: Vec<String> = trace
+            .selection
+            .iter()
+            .map(|(k, c)| format!("{k}={c}"))
+            .collect();
+        writeln!(out, "  {:width$}  {}", "variants", v.join("  "))?;
+    }
+    for s in &trace.stages {
+        writeln!(out)?;
+        writeln!(out, "{} · {} bytes · {}", s.name, s.len(), s.how)?;
+        if s.streamed.is_some() {
+            continue;
+        }
+        if s.raw {
+            for line in visible::hex_dump(&s.bytes) {
+                writeln!(out, "  {line}")?;
+            }
+            continue;
+        }
+        let mut line = String::from("  ");
+        for seg in visible::segments(&s.bytes, &s.secret, false) {
+            line.push_str(&seg.shown);
+            if seg.mark == Mark::Lf {
+                writeln!(out, "{line}")?;
+                line = String::from("  ");
+            }
+        }
+        if line.len() > 2 || s.bytes.is_empty() {
+            writeln!(out, "{line}")?;
+        }
+    }
+    let p = &trace.placement;
+    if !(p.headers.is_empty() && p.query.is_empty() && p.body_members.is_empty()) {
+        writeln!(out)?;
+        for (n, v) in &p.query {
+            writeln!(out, "query  {n}={v}")?;
+        }
+        for (n, v) in &p.headers {
+            writeln!(out, "{n}: {v}")?;
+        }
+        for (n, v) in &p.body_members {
+            writeln!(out, "body member  \"{n}\": \"{v}\"")?;
+        }
+    }
+    Ok(())
+}
+
+/// Compares the signature with an expected one in constant time and says how they relate.
+/// Returns whether they match.
+pub fn write_expectation(
+    out: &mut impl Write,
+    trace: &Trace,
+    expected: &str,
+) -> Result<bool, CliError> {
+    let got = trace.signature();
+    let matched = bool::from(got.ct_eq(expected.as_bytes()));
+    writeln!(out)?;
+    writeln!(out, "expected   {expected}")?;
+    if matched {
+        writeln!(out, "result     match")?;
+    } else {
+        let at = got
+            .iter()
+            .zip(expected.as_bytes())
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(expected.len()));
+        writeln!(
+            out,
+            "result     MISMATCH: first difference at character {} (lengths {} and {})",
+            at + 1,
+            got.len(),
+            expected.len()
+        )?;
+    }
+    Ok(matched)
+}
+
+/// `sigscope providers`.
+pub fn write_providers(
+    out: &mut impl Write,
+    format: ListFormat,
+    recipes: &[Recipe],
+) -> Result<(), CliError> {
+    match format {
+        ListFormat::Json => {
+            let list: Vec<Value> = recipes
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id,
+                        "name": r.name,
+                        "description": r.description,
+                        "fields": r.fields.iter().map(|f| json!({
+                            "name": f.name,
+                            "label": f.label,
+                            "kind": f.kind.as_str(),
+                            "required": f.default.is_none(),
+                            "default": f.default,
+                        })).collect::<Vec<_>>(),
+                        "variants": r.variants.iter().map(|v| json!({
+                            "name": v.name,
+                            "choices": v.choices,
+                            "default": v.default_choice(),
+                        })).collect::<Vec<_>>(),
+                        "window_seconds": r.window.as_ref().map(|w| w.seconds),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &list)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            for (i, r) in recipes.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{:18}{}", r.id, r.name)?;
+                writeln!(out, "{:18}{}", "", r.description)?;
+                let fields: Vec<String> = r
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut s = f.name.clone();
+                        if f.kind != crate::sign::FieldKind::Text {
+                            s += &format!(" ({})", f.kind.as_str());
+                        }
+                        if f.default.is_some() {
+                            s += " [optional]";
+                        }
+                        s
+                    })
+                    .collect();
+                writeln!(out, "{:18}fields: {}", "", fields.join(", "))?;
+                if !r.variants.is_empty() {
+                    let v: Vec<String> = r
+                        .variants
+                        .iter()
+                        .map(|v| format!("{}={}", v.name, v.choices.join("|")))
+                        .collect();
+                    writeln!(out, "{:18}variants: {}", "", v.join("  "))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! Builds a ready request from a trace's placement and the body: the signature placed in its
+//! headers, query parameters or body member, the body bytes kept exactly.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::sign::{Placement, primitives};
+
+/// Everything but the unreserved characters of RFC 3986 is encoded in a query value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A request ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    /// Absolute URL with the placed query parameters.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Why a request could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "the request URL `{0}` is not absolute (scheme and host): give the full URL with --set url=…"
+    )]
+    NotAbsolute(String),
+    #[error(
+        "the scheme names no request URL: add `url` under [request] in its recipe, or a `url` field"
+    )]
+    NoUrl,
+    #[error("the body must be a JSON object to carry the `{member}` member: {reason}")]
+    NotAnObject { member: String, reason: String },
+}
+
+/// Places the signed values: query parameters appended to the URL, body members added to the
+/// JSON body (written in place when absent, so the rest of the bytes stay as they were).
+pub fn build(placement: &Placement, body: &[u8]) -> Result<Request, ExportError> {
+    let mut url = placement.url.clone();
+    if !placement.query.is_empty() {
+        let (base, fragment) = match url.find('#') {
+            Some(i) => (url[..i].to_string(), url[i..].to_string()),
+            None => (url.clone(), String::new()),
+        };
+        let mut q = base;
+        for (name, value) in &placement.query {
+            q.push(if q.contains('?') { '&' } else { '?' });
+            q.push_str(&utf8_percent_encode(name, QUERY_VALUE).to_string());
+            q.push('=');
+            q.push_str(&utf8_percent_encode(value, QUERY_VALUE).to_string());
+        }
+        url = q + &fragment;
+    }
+    let mut body = body.to_vec();
+    for (name, value) in &placement.body_members {
+        body = with_member(&body, name, value)?;
+    }
+    Ok(Request {
+        method: placement.method.clone(),
+        url,
+        headers: placement.headers.clone(),
+        body,
+    })
+}
+
+/// The body with a string member set: appended before the closing brace when absent, the whole
+/// object rewritten (compact, order kept) when the member is already there.
+fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportError> {
+    let not_object = |reason: String| ExportError::NotAnObject {
+        member: name.to_string(),
+        reason,
+    };
+    let parsed = primitives::parse_json(body).map_err(|e| {
+        not_object(format!(
+            "line {}, column {}: {}",
+            e.line, e.column, e.message
+        ))
+    })?;
+    let serde_json::Value::Object(mut map) = parsed else {
+        return Err(not_object("it is not an object".to_string()));
+    };
+    let member = serde_json::to_string(name).expect("a string serializes")
+        + ":"
+        + &serde_json::to_string(value).expect("a string serializes");
+    if map.contains_key(name) {
+        map.insert(
+            name.to_string(),
+            serde_json::Value::String(value.to_string()),
+        );
+        return Ok(serde_json::to_vec(&map).expect("a map serializes"));
+    }
+    let end = body
+        .iter()
+        .rposition(|&b| b == b'}')
+        .expect("an object ends with `}`");
+    let mut out = body[..end].to_vec();
+    let before = out.trim_ascii_end();
+    if before.last() != Some(&b'{') {
+        out.truncate(before.len());
+        out.push(b',');
+    }
+    out.extend_from_slice(member.as_bytes());
+    out.extend_from_slice(&body[end..]);
+    Ok(out)
+}
+
+/// Splits an absolute URL into (host with port, request target).
+fn split_url(url: &str) -> Result<(&str, String), ExportError> {
+    if url.is_empty() {
+        return Err(ExportError::NoUrl);
+    }
+    let rest = url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .filter(|r| !r.is_empty() && !r.starts_with('/'))
+        .ok_or_else(|| ExportError::NotAbsolute(url.to_string()))?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..end];
+    let mut target = rest[end..].split('#').next().unwrap_or("").to_string();
+    if !target.starts_with('/') {
+        target.insert(0, '/');
+    }
+    Ok((host, target))
+}
+
+impl Request {
+    /// The request as raw HTTP/1.1 bytes: CRLF line ends, `Host` and `Content-Length` added
+    /// unless the placement has them.
+    pub fn to_http(&self) -> Result<Vec<u8>, ExportError> {
+        let (host, target) = split_url(&self.url)?;
+        let has = |n: &str| self.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+        let mut out = format!("{} {} HTTP/1.1\r\n", self.method, target);
+        if !has("host") {
+            out += &format!("Host: {host}\r\n");
+        }
+        for (name, value) in &self.headers {
+            out += &format!("{name}: {value}\r\n");
+        }
+        if !has("content-length")
+            && (!self.body.is_empty() || !matches!(self.method.as_str(), "GET" | "HEAD"))
+        {
+            out += &format!("Content-Length: {}\r\n", self.body.len());
+        }
+        out += "\r\n";
+        let mut bytes = out.into_bytes();
+        bytes.extend_from_slice(&self.body);
+        Ok(bytes)
+    }
+
+    /// The request as a curl command line for a POSIX shell; the body is passed exactly
+    /// (`$'…'` quoting when it holds bytes that single quotes would not carry safely).
+    pub fn to_curl(&self) -> Result<String, ExportError> {
+        split_url(&self.url)?;
+        let mut words = vec![
+            format!("curl -X {}", shell_words::quote(&self.method)),
+            shell_words::quote(&self.url).into_owned(),
+        ];
+        for (name, value) in &self.headers {
+            words.push(format!(
+                "-H {}",
+                shell_words::quote(&format!("{name}: {value}"))
+            ));
+        }
+        if !self.body.is_empty() {
+            words.push(format!("--data-binary {}", quote_bytes(&self.body)));
+        }
+        Ok(words.join(" \\\n  ") + "\n")
+    }
+}
+
+/// Quotes bytes for a POSIX shell: single quotes for plain text, ANSI-C `$'…'` otherwise.
+fn quote_bytes(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text)
+            if !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t') =>
+        {
+            shell_words::quote(text).into_owned()
+        }
+        _ => {
+            let mut out = String::from("$'");
+            for chunk in bytes.utf8_chunks() {
+                for c in chunk.valid().chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\'' => out.push_str("\\'"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c if c.is_control() => {
+                            let mut buf = [0; 4];
+                            for b in c.encode_utf8(&mut buf).bytes() {
+                                out.push_str(&format!("\\x{b:02x}"));
+                            }
+                        }
+                        c => out.push(c),
+                    }
+                }
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
+            out.push('\'');
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placement() -> Placement {
+        Placement {
+            method: "POST".into(),
+            url: "https://h.example:8443/p/a?x=1#f".into(),
+            headers: vec![("Sign".into(), "abc=".into())],
+            query: vec![("signature".into(), "a+b/c=".into())],
+            body_members: vec![],
+        }
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded_before_the_fragment() {
+        let r = build(&placement(), b"").unwrap();
+        assert_eq!(
+            r.url,
+            "https://h.example:8443/p/a?x=1&signature=a%2Bb%2Fc%3D#f"
+        );
+    }
+
+    #[test]
+    fn raw_http_has_host_length_and_exact_body() {
+        let mut p = placement();
+        p.query.clear();
+        let http = build(&p, b"{\"a\":1}\r\n").unwrap().to_http().unwrap();
+        assert_eq!(
+            http,
+            b"POST /p/a?x=1 HTTP/1.1\r\nHost: h.example:8443\r\nSign: abc=\r\nContent-Length: 9\r\n\r\n{\"a\":1}\r\n"
+        );
+    }
+
+    #[test]
+    fn body_member_is_appended_in_place() {
+        let mut p = placement();
+        p.body_members = vec![("sign".into(), "S=".into())];
+        assert_eq!(
+            build(&p, b"{\"a\": 1 }\n").unwrap().body,
+            b"{\"a\": 1,\"sign\":\"S=\"}\n"
+        );
+        assert_eq!(build(&p, b"{ }").unwrap().body, b"{ \"sign\":\"S=\"}");
+        assert_eq!(
+            build(&p, b"{\"sign\":\"old\",\"b\":2}").unwrap().body,
+            b"{\"sign\":\"S=\",\"b\":2}"
+        );
+        assert!(build(&p, b"[1]").is_err());
+    }
+
+    #[test]
+    fn curl_quotes_like_a_shell_reads() {
+        let mut p = placement();
+        p.query.clear();
+        let curl = build(&p, b"it's").unwrap().to_curl().unwrap();
+        // Round trip through a shell-words split, as a shell would read it.
+        let words = shell_words::split(&curl.replace("\\\n", "")).unwrap();
+        assert_eq!(
+            words,
+            [
+                "curl",
+                "-X",
+                "POST",
+                "https://h.example:8443/p/a?x=1#f",
+                "-H",
+                "Sign: abc=",
+                "--data-binary",
+                "it's"
+            ]
+        );
+        let curl = build(&p, b"a\r\n\xff").unwrap().to_curl().unwrap();
+        assert!(curl.ends_with("--data-binary $'a\\r\\n\\xff'\n"), "{curl}");
+    }
+
+    #[test]
+    fn relative_url_is_an_error() {
+        let mut p = placement();
+        p.url = "/v2/x".into();
+        assert!(matches!(
+            build(&p, b"").unwrap().to_http(),
+            Err(ExportError::NotAbsolute(_))
+        ));
+    }
+}

@@ -1,1 +1,107 @@
-fn main() {}
+//! Speed of the trace, which the TUI recomputes on every keystroke, and of streaming a large body.
+//!
+//! `cargo bench` runs every scheme's trace at 4 KiB and 1 MiB bodies, and the 1 GiB streamed
+//! `sign --format signature --body-file` path (the file is written once under target/).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use sigscope::cli::{InputArgs, Resolved};
+use sigscope::sign::{self, BodyKind, Inputs, Recipe, builtin};
+
+fn main() {
+    divan::main();
+}
+
+const SCHEMES: &[&str] = &[
+    "tpns",
+    "linksfield",
+    "huawei-authtoken",
+    "huawei-basic",
+    "huawei-tenant",
+    "etower",
+    "moneyhoney",
+];
+
+/// A body of about `size` bytes that the scheme accepts: a JSON object of many members, or a
+/// parameter list with the `timeStamp` the scheme needs.
+fn body_for(recipe: &Recipe, size: usize) -> Vec<u8> {
+    if recipe.body.kind == BodyKind::Params {
+        let mut s = String::from("timeStamp=20240101120000000");
+        let mut i = 0;
+        while s.len() < size {
+            s += &format!("&p{i:06}=value%20{i}");
+            i += 1;
+        }
+        return s.into_bytes();
+    }
+    let mut s = String::from("{\"version\":\"2.0\"");
+    let mut i = 0;
+    while s.len() < size {
+        s += &format!(
+            ",\"member{i:06}\": {{\"text\": \"value {i} é\", \"n\": {i}.50, \"ok\": true}}"
+        );
+        i += 1;
+    }
+    s.push('}');
+    s.into_bytes()
+}
+
+#[divan::bench(args = SCHEMES, consts = [4096, 1048576])]
+fn trace<const SIZE: usize>(bencher: divan::Bencher, scheme: &str) {
+    let recipe = builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == scheme)
+        .unwrap();
+    let body = body_for(&recipe, SIZE);
+    let fields: BTreeMap<String, String> = recipe.example.fields.clone();
+    let selection = recipe.select([]).unwrap();
+    let key = recipe.example.key.as_bytes().to_vec();
+    bencher.bench_local(|| {
+        let inputs = Inputs {
+            fields: &fields,
+            key: &key,
+            body: divan::black_box(&body),
+            selection: &selection,
+        };
+        sign::run(&recipe, &inputs).unwrap()
+    });
+}
+
+/// A 1 GiB file under target/, written once.
+fn gib_file() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-1gib.bin");
+    if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(1 << 30) {
+        let chunk: Vec<u8> = (0..1u32 << 20)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for _ in 0..1024 {
+            f.write_all(&chunk).unwrap();
+        }
+        f.flush().unwrap();
+    }
+    path
+}
+
+/// `sign -p tpns --format signature --body-file 1GiB`, through the command line's own path.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn stream_1gib_tpns(bencher: divan::Bencher) {
+    let path = gib_file();
+    let catalog = sigscope::cli::Catalog::load(None).unwrap();
+    let recipe = catalog.pick(Some("tpns"), true).unwrap();
+    let args = InputArgs {
+        scheme: Some("tpns".into()),
+        example: true,
+        body_file: Some(path),
+        ..InputArgs::default()
+    };
+    bencher
+        .counter(divan::counter::BytesCount::new(1usize << 30))
+        .bench_local(|| {
+            let resolved = Resolved::from_args(recipe, &args, true).unwrap();
+            resolved.sign(recipe).unwrap().signature_text()
+        });
+}

@@ -72,7 +72,7 @@ pub struct InputArgs {
     /// A variant choice, NAME=CHOICE (repeatable).
     #[arg(long = "variant", value_name = "NAME=CHOICE")]
     pub variants: Vec<String>,
-    /// Use a scheme from a recipe file (see RECIPE.md).
+    /// Use a scheme from a recipe file (the README's "Writing a recipe").
     #[arg(long, value_name = "PATH")]
     pub recipe: Option<PathBuf>,
     /// Start from the scheme's documented example; explicit flags override its values.
@@ -163,8 +163,8 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
     let streamable = matches!(args.format, Format::Signature | Format::Headers);
     let resolved = Resolved::from_args(recipe, &args.inputs, streamable)?;
-    resolved.report_generated();
     let trace = resolved.sign(recipe)?;
+    resolved.report_generated();
     output::write(out, args.format, recipe, &resolved, &trace)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -182,8 +182,8 @@ fn show(
         args.example = true;
     }
     let resolved = Resolved::from_args(recipe, &args, false)?;
-    resolved.report_generated();
     let trace = resolved.sign(recipe)?;
+    resolved.report_generated();
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
     if let Some(expected) = expect {
         let matched = output::write_expectation(out, &trace, expected)?;

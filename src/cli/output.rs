@@ -19,7 +19,6 @@ pub fn write(
     resolved: &Resolved,
     trace: &Trace,
 ) -> Result<(), CliError> {
-    warn_unplaced(recipe, trace);
     match format {
         Format::Signature => writeln!(out, "{}", trace.signature_text())?,
         Format::Headers => write_headers(out, resolved, trace)?,
@@ -36,6 +35,9 @@ pub fn write(
             let request = export::build(&trace.placement, body(resolved))?;
             out.write_all(&request.to_http()?)?;
         }
+    }
+    if matches!(format, Format::Headers | Format::Curl | Format::Http) {
+        warn_unplaced(recipe, trace);
     }
     Ok(())
 }

@@ -298,7 +298,7 @@ impl<'a> Run<'a> {
                     skip: *skip.get(sel),
                     omit,
                 };
-                (primitives::json_canonical(&value, &form), vec![])
+                (primitives::json_canonical(value, &form), vec![])
             }
             Op::Params {
                 input,

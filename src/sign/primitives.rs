@@ -192,8 +192,7 @@ pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
 }
 
 /// Writes a JSON value in a canonical form.
-pub fn json_canonical(value: &Value, form: &JsonForm) -> Vec<u8> {
-    let mut value = value.clone();
+pub fn json_canonical(mut value: Value, form: &JsonForm) -> Vec<u8> {
     if let Value::Object(map) = &mut value {
         for name in form.omit {
             map.shift_remove(name);
@@ -348,16 +347,12 @@ pub fn parse_params(text: &[u8], decode: bool) -> Result<ParamList, JsonError> {
 /// The canonical `k=v&k=v` form: omitted names dropped, the first of a repeated name kept,
 /// sorted by name (byte order) when asked.
 pub fn params_canonical(params: &[(Vec<u8>, Vec<u8>)], form: &ParamsForm) -> Vec<u8> {
-    let mut kept: Vec<&(Vec<u8>, Vec<u8>)> = Vec::new();
-    for p in params {
-        if form.omit.iter().any(|o| o.as_bytes() == p.0.as_slice()) {
-            continue;
-        }
-        if kept.iter().any(|q| q.0 == p.0) {
-            continue;
-        }
-        kept.push(p);
-    }
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<&(Vec<u8>, Vec<u8>)> = params
+        .iter()
+        .filter(|p| !form.omit.iter().any(|o| o.as_bytes() == p.0.as_slice()))
+        .filter(|p| seen.insert(p.0.as_slice()))
+        .collect();
     if form.sort {
         kept.sort_by(|a, b| a.0.cmp(&b.0));
     }
@@ -501,7 +496,7 @@ mod tests {
             skip,
             omit: &["sign".to_string()],
         };
-        String::from_utf8(json_canonical(&v, &form)).unwrap()
+        String::from_utf8(json_canonical(v, &form)).unwrap()
     }
 
     // Expected strings below are what Python 3's json.dumps prints for the same input.

@@ -2,7 +2,7 @@
 //!
 //! A recipe names its inputs (fields, key, body), its variants, an ordered list of stages (each one
 //! primitive over templates that refer to inputs and earlier stages), where the result is placed in
-//! a request, its time window and its documented example. `RECIPE.md` at the top of the repository
+//! a request, its time window and its documented example. The README's "Writing a recipe" section
 //! documents the format for users.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,0 +1,777 @@
+//! The command line, run as a user runs it: the real binary, real files, standard input.
+//! Expected values come from the shared vectors, the seed pages, or a second computation with
+//! the RustCrypto crates directly.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::Sha256;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sigscope"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+#[derive(Deserialize)]
+struct Vector {
+    id: String,
+    key: String,
+    body: String,
+    fields: BTreeMap<String, String>,
+    canonical: String,
+    signature: String,
+}
+
+fn vector(id: &str) -> Vector {
+    let all: Vec<Vector> = serde_json::from_str(include_str!("vectors.json")).unwrap();
+    all.into_iter().find(|v| v.id == id).unwrap()
+}
+
+fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sigscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// TPNS's formula computed directly: base64(hex(HMAC-SHA256(key, timestamp + access_id + body))).
+fn tpns_sign(key: &[u8], timestamp: &str, access_id: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(timestamp.as_bytes());
+    mac.update(access_id.as_bytes());
+    mac.update(body);
+    let hex = hex::encode(mac.finalize().into_bytes());
+    base64::engine::general_purpose::STANDARD.encode(hex)
+}
+
+#[test]
+fn tpns_example_headers_carry_the_documented_sign() {
+    let o = run(&["sign", "-p", "tpns", "--example", "--format", "headers"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The Sign, AccessId and TimeStamp lines of the seed page's HTTP example.
+    assert_eq!(
+        stdout(&o),
+        "Sign: Y2QyMDc3NDY4MmJmNzhiZmRiNDNlMTdkMWQ1ZDU2YjNlNWI3ODlhMTY3MGZjMTUyN2VmNTRjNjVkMmQ3Yjc2ZA==\n\
+         AccessId: 1500001048\n\
+         TimeStamp: 1565314789\n\
+         Content-Type: application/json\n"
+    );
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn every_scheme_example_signs_as_its_vector() {
+    for (scheme, id) in [
+        ("linksfield", "LF-1"),
+        ("tpns", "TP-1"),
+        ("huawei-authtoken", "HW-A1"),
+        ("huawei-basic", "HW-B1"),
+        ("huawei-tenant", "HW-C1"),
+        ("etower", "ET-1"),
+        ("moneyhoney", "HM-2"),
+    ] {
+        let o = run(&["sign", "-p", scheme, "--example"]);
+        assert!(o.status.success(), "{scheme}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            format!("{}\n", vector(id).signature),
+            "{scheme}"
+        );
+    }
+}
+
+#[test]
+fn explicit_flags_override_the_example() {
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--example",
+        "--variant",
+        "output=base64",
+    ]);
+    assert_eq!(stdout(&o).trim(), vector("TP-V1").signature);
+    let v3 = vector("TP-V3");
+    let o = run(&["sign", "-p", "tpns", "--example", "--body", &v3.body]);
+    assert_eq!(stdout(&o).trim(), v3.signature);
+    let o = run(&[
+        "sign",
+        "-p",
+        "etower",
+        "--example",
+        "--set",
+        "url=https://cfs-qa.etowertech.com/services/shipper/orders?page=1",
+        "--set",
+        "method=GET",
+    ]);
+    assert_eq!(stdout(&o).trim(), vector("ET-2").signature);
+}
+
+#[test]
+fn inputs_without_the_example() {
+    let v = vector("HW-A2");
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-authtoken",
+        "--key",
+        &v.key,
+        "--body",
+        &v.body,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), v.signature);
+    let v = vector("HM-9");
+    let o = run(&[
+        "sign",
+        "-p",
+        "moneyhoney",
+        "--key",
+        &v.key,
+        "--body",
+        &v.body,
+        "--set",
+        &format!("url={}", v.fields["url"]),
+        "--variant",
+        "mode=response",
+    ]);
+    assert_eq!(stdout(&o).trim(), v.signature);
+}
+
+#[test]
+fn json_format_follows_the_design_schema() {
+    let v = vector("HW-C1");
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-tenant",
+        "--example",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["scheme"], "huawei-tenant");
+    assert_eq!(j["signature"], v.signature);
+    let stages = j["stages"].as_array().unwrap();
+    let canonical = stages.iter().find(|s| s["name"] == "canonical").unwrap();
+    assert_eq!(canonical["hex"], hex::encode(v.canonical.as_bytes()));
+    assert_eq!(canonical["text"], v.canonical);
+    // The raw MAC is not UTF-8: it has hex and no text.
+    let mac = stages.iter().find(|s| s["name"] == "mac").unwrap();
+    assert!(mac.get("text").is_none());
+    assert!(stages.iter().all(|s| s["name"] != "key"));
+    let headers = j["headers"].as_array().unwrap();
+    assert_eq!(
+        headers[0],
+        serde_json::json!({ "name": "x-sign", "value": v.signature })
+    );
+}
+
+#[test]
+fn body_from_a_file_and_from_standard_input() {
+    let v = vector("TP-1");
+    let path = tmp("tp1.json", v.body.as_bytes());
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--example",
+        "--body-file",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&o).trim(), v.signature);
+    let o = run_stdin(
+        &["sign", "-p", "tpns", "--example", "--body-file", "-"],
+        v.body.as_bytes(),
+    );
+    assert_eq!(stdout(&o).trim(), v.signature);
+    // Through the in-memory path too (json is never streamed).
+    let o = run_stdin(
+        &[
+            "sign",
+            "-p",
+            "tpns",
+            "--example",
+            "--body-file",
+            "-",
+            "--format",
+            "json",
+        ],
+        v.body.as_bytes(),
+    );
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["signature"], v.signature);
+}
+
+#[test]
+fn non_utf8_and_large_bodies_sign_exactly() {
+    // 3 MiB of every byte value, CRLFs and invalid UTF-8 included: streamed and in memory.
+    let body: Vec<u8> = (0..3 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let path = tmp("large.bin", &body);
+    let want = tpns_sign(b"k", "1700000000", "42", &body);
+    let args = [
+        "sign",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--set",
+        "timestamp=1700000000",
+        "--set",
+        "access_id=42",
+        "--body-file",
+        path.to_str().unwrap(),
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), want);
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["signature"], want);
+    assert!(
+        j["stages"][0].get("text").is_none(),
+        "non-UTF-8 canonical has no text"
+    );
+}
+
+#[test]
+fn missing_time_and_nonce_are_made_and_shown() {
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--set",
+        "access_id=7",
+        "--body",
+        "{}",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ts = j["generated"]["timestamp"].as_str().unwrap();
+    let t: u64 = ts.parse().unwrap();
+    assert!(
+        t >= before && t <= before + 60,
+        "timestamp {t} is now, in seconds"
+    );
+    assert_eq!(j["signature"], tpns_sign(b"k", ts, "7", b"{}"));
+    assert_eq!(
+        stderr(&o),
+        format!("sigscope: note: timestamp not given; using {ts} (now)\n")
+    );
+
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-basic",
+        "--key",
+        "k",
+        "--body",
+        "{}",
+        "--format",
+        "json",
+    ]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let nonce = j["generated"]["nonce"].as_str().unwrap();
+    assert_eq!(nonce.len(), 16);
+    assert!(nonce.chars().all(|c| c.is_ascii_alphanumeric()));
+    let ms: u64 = j["generated"]["timestamp"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        ms / 1000 >= before && ms / 1000 <= before + 60,
+        "timestamp {ms} is now, in milliseconds"
+    );
+
+    let o = run(&[
+        "sign",
+        "-p",
+        "etower",
+        "--key",
+        "k",
+        "--set",
+        "method=GET",
+        "--set",
+        "url=https://x.example/",
+        "--set",
+        "token=t",
+        "--format",
+        "json",
+    ]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let date = j["generated"]["date"].as_str().unwrap();
+    assert!(
+        date.ends_with(" GMT") && date.len() == 29,
+        "RFC 1123 date: {date}"
+    );
+}
+
+#[test]
+fn key_sources() {
+    let v = vector("TP-1");
+    let o = bin()
+        .args([
+            "sign",
+            "-p",
+            "tpns",
+            "--example",
+            "--key",
+            "wrong",
+            "--key-env",
+            "SIGSCOPE_TEST_KEY",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "two key sources conflict");
+    let o = bin()
+        .args([
+            "sign",
+            "-p",
+            "tpns",
+            "--example",
+            "--key-env",
+            "SIGSCOPE_TEST_KEY",
+        ])
+        .env("SIGSCOPE_TEST_KEY", &v.key)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o).trim(), v.signature);
+    // A key file is taken exactly: its trailing newline is part of the key, and we say so.
+    let path = tmp("key.txt", format!("{}\n", v.key).as_bytes());
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--example",
+        "--key-file",
+        path.to_str().unwrap(),
+    ]);
+    let want = tpns_sign(
+        format!("{}\n", v.key).as_bytes(),
+        "1565314789",
+        "1500001048",
+        v.body.as_bytes(),
+    );
+    assert_eq!(stdout(&o).trim(), want);
+    assert!(stderr(&o).contains("ends with a newline, which is part of the key"));
+}
+
+/// Runs a failing command and returns its one line of stderr.
+fn fails(args: &[&str]) -> String {
+    let o = run(args);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{args:?} exits 2; stdout: {}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err:?}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "{args:?} prints nothing on stdout");
+    err.trim_end().to_string()
+}
+
+#[test]
+fn bad_input_gets_one_clear_line() {
+    let bad = tmp("bad.json", b"{\n  \"a\": 1,\n  \"b\": \n}\n");
+    let bad_json_line = format!(
+        "sigscope: error: body from --body-file {}: invalid JSON at line 4, column 1: expected value",
+        bad.display()
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "sign",
+                "-p",
+                "linksfield",
+                "--key",
+                "k",
+                "--body",
+                "{\"a\": 1,,}",
+            ],
+            "sigscope: error: body from --body: invalid JSON at line 1, column 9: key must be a string",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "huawei-basic",
+                "--example",
+                "--body-file",
+                bad.to_str().unwrap(),
+            ],
+            &bad_json_line,
+        ),
+        (
+            vec!["sign", "-p", "tpns", "--key", "k"],
+            "sigscope: error: missing field `access_id` (AccessId): give --set access_id=VALUE",
+        ),
+        (
+            vec!["sign", "-p", "tpns", "--set", "access_id=1"],
+            "sigscope: error: no key: give --key, --key-env or --key-file (or --example for the documented example)",
+        ),
+        (
+            vec!["sign", "-p", "nope", "--example"],
+            "sigscope: error: unknown scheme `nope`; known schemes: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "tpns",
+                "--example",
+                "--variant",
+                "output=hexx",
+            ],
+            "sigscope: error: --variant: variant `output` has no choice `hexx`; its choices are: base64-of-hex, base64, hex",
+        ),
+        (
+            vec!["sign", "-p", "tpns", "--example", "--variant", "outptu=hex"],
+            "sigscope: error: --variant: unknown variant `outptu`; this scheme's variants are: output, hex_case",
+        ),
+        (
+            vec!["sign", "-p", "tpns", "--example", "--set", "acess_id=1"],
+            "sigscope: error: --set acess_id=1: unknown field `acess_id`; this scheme's fields are: access_id, timestamp, url",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "tpns",
+                "--example",
+                "--body-file",
+                "/nonexistent/body.json",
+            ],
+            "sigscope: error: --body-file /nonexistent/body.json: cannot read: no such file",
+        ),
+        (
+            vec!["sign", "-p", "tpns", "--example", "--key-file", "/"],
+            "sigscope: error: --key-file /: is a directory",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "huawei-authtoken",
+                "--key",
+                "k",
+                "--body",
+                "p1=1&p2=2",
+            ],
+            "sigscope: error: body from --body: missing parameter `timeStamp`",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "huawei-authtoken",
+                "--key",
+                "k",
+                "--body",
+                "{\"p1\": }",
+            ],
+            "sigscope: error: body from --body: invalid JSON at line 1, column 8: expected value",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "tpns",
+                "--example",
+                "--key-env",
+                "SIGSCOPE_SURELY_UNSET",
+            ],
+            "sigscope: error: --key-env SIGSCOPE_SURELY_UNSET: the environment variable is not set",
+        ),
+        (
+            vec!["sign", "--example"],
+            "sigscope: error: no scheme: give -p SCHEME, one of: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "moneyhoney",
+                "--example",
+                "--set",
+                "url=/v2/x",
+                "--format",
+                "curl",
+            ],
+            "sigscope: error: the request URL `/v2/x` is not absolute (scheme and host): give the full URL with --set url=…",
+        ),
+    ];
+    for (args, want) in cases {
+        assert_eq!(fails(&args), want, "{args:?}");
+    }
+}
+
+#[test]
+fn bad_recipes_name_file_line_and_problem() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/recipes");
+    let cases = [
+        (
+            "unknown-primitive.toml",
+            "line 6: unknown field `concot`, expected one of",
+        ),
+        (
+            "undefined-reference.toml",
+            "line 8: stage `canonical` refers to `{nonce}`, which is neither an input nor an earlier stage",
+        ),
+        (
+            "bad-choice-map.toml",
+            "line 8: stage `mac`: hmac: the map of variant `alg` has no value for `sha1`",
+        ),
+        ("syntax.toml", "line 2: "),
+        (
+            "variant-only-reference.toml",
+            "line 14: stage `signature` refers to `{digest}`, which is neither an input nor an earlier stage (with inner=none)",
+        ),
+    ];
+    for (file, want) in cases {
+        let path = format!("{dir}/{file}");
+        let err = fails(&["sign", "--recipe", &path, "--key", "k"]);
+        let prefix = format!("sigscope: error: recipe {path}: ");
+        assert!(err.starts_with(&prefix), "{err}");
+        assert!(err[prefix.len()..].starts_with(want), "{file}: {err}");
+    }
+    let err = fails(&["sign", "--recipe", "/nonexistent.toml", "--key", "k"]);
+    assert_eq!(
+        err,
+        "sigscope: error: --recipe /nonexistent.toml: cannot read: no such file"
+    );
+}
+
+#[test]
+fn the_key_is_masked_in_the_trace() {
+    let o = run(&["-p", "huawei-basic"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let v = vector("HW-B1");
+    assert!(!out.contains(&v.key), "the key appears in the trace");
+    // The canonical line: the key masked, then nonce, timestamp and the inner hex.
+    assert!(
+        out.contains(&format!("  ‹key›{}", &v.canonical[v.key.len()..])),
+        "{out}"
+    );
+    assert!(out.contains(&v.signature));
+}
+
+#[test]
+fn bare_command_shows_the_default_example_trace() {
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let v = vector("TP-1");
+    assert!(out.starts_with("tpns · Tencent TPNS push API\n"), "{out}");
+    assert!(out.contains(&format!("  {}\n", v.canonical)));
+    // The raw MAC as a hex dump: the first 16 bytes of the documented hashcode.
+    assert!(
+        out.contains("  0000  cd 20 77 46 82 bf 78 bf  db 43 e1 7d 1d 5d 56 b3\n"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("Sign: {}\n", v.signature)));
+    let o = run(&["--expect", &v.signature]);
+    assert!(stdout(&o).contains("result     match"));
+    let o = run(&["--expect", "Y2Qy"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn providers_lists_every_scheme_with_its_spec_variants() {
+    let o = run(&["providers", "--format", "json"]);
+    let list: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let variants = |id: &str| -> Vec<String> {
+        let r = list.iter().find(|r| r["id"] == id).unwrap();
+        r["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let choices: Vec<&str> = v["choices"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap())
+                    .collect();
+                format!("{}={}", v["name"].as_str().unwrap(), choices.join("|"))
+            })
+            .collect()
+    };
+    // Names and choices exactly as SPEC.md lists them.
+    assert_eq!(
+        variants("linksfield"),
+        [
+            "order=sorted|as-given",
+            "separators=compact|spaced",
+            "unicode=raw|escaped",
+            "empty=skip|keep",
+            "output=base64|hex"
+        ]
+    );
+    assert_eq!(
+        variants("tpns"),
+        ["output=base64-of-hex|base64|hex", "hex_case=lower|upper"]
+    );
+    assert_eq!(
+        variants("huawei-authtoken"),
+        ["key=key+timestamp|key-only", "decode_values=yes|no"]
+    );
+    assert_eq!(
+        variants("huawei-basic"),
+        [
+            "inner=hmac|sha256|none",
+            "inner_case=lower|upper",
+            "payload=sorted-compact|raw",
+            "case=lower|upper"
+        ]
+    );
+    assert_eq!(
+        variants("huawei-tenant"),
+        ["payload=sorted-compact|raw", "case=lower|upper"]
+    );
+    assert_eq!(
+        variants("etower"),
+        [
+            "alphabet=url-safe|standard",
+            "separator=lf|crlf",
+            "url=full|path"
+        ]
+    );
+    assert_eq!(
+        variants("moneyhoney"),
+        [
+            "query_separator=?|none",
+            "output=hex|base64",
+            "mode=request|multipart|response"
+        ]
+    );
+    let text = stdout(&run(&["providers"]));
+    for id in [
+        "tpns",
+        "linksfield",
+        "huawei-authtoken",
+        "huawei-basic",
+        "huawei-tenant",
+        "etower",
+        "moneyhoney",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(id)), "{id} listed");
+    }
+}
+
+#[test]
+fn curl_format_reads_back_as_the_same_request() {
+    let v = vector("ET-1");
+    let o = run(&[
+        "sign",
+        "-p",
+        "etower",
+        "--example",
+        "--body",
+        "{\"x\": \"it's\"}\n",
+        "--format",
+        "curl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let words = shell_words::split(&stdout(&o).replace("\\\n", "")).unwrap();
+    assert_eq!(
+        words,
+        [
+            "curl",
+            "-X",
+            "POST",
+            "http://qa.etowertech.com/services/shipper/orders",
+            "-H",
+            "X-WallTech-Date: Thu, 04 Nov 2021 03:39:28 GMT",
+            "-H",
+            &format!(
+                "Authorization: WallTech test5AdbzO5OEeOpvgAVXUFE0A:{}",
+                v.signature
+            ),
+            "-H",
+            "Content-Type: application/json",
+            "-H",
+            "Accept: application/json",
+            "--data-binary",
+            "{\"x\": \"it's\"}\n",
+        ]
+    );
+}
+
+#[test]
+fn http_format_parses_as_http() {
+    let v = vector("LF-1");
+    let o = run(&["sign", "-p", "linksfield", "--example", "--format", "http"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut req = httparse::Request::new(&mut headers);
+    let httparse::Status::Complete(head) = req.parse(&o.stdout).unwrap() else {
+        panic!("incomplete request")
+    };
+    assert_eq!((req.method, req.path), (Some("POST"), Some("/api")));
+    let body = &o.stdout[head..];
+    let find = |n: &str| {
+        req.headers
+            .iter()
+            .find(|h| h.name == n)
+            .map(|h| h.value.to_vec())
+    };
+    assert_eq!(
+        find("Content-Length"),
+        Some(body.len().to_string().into_bytes())
+    );
+    // The body is the example body with the `sign` member added.
+    let sent: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(sent["sign"], v.signature);
+    let original: Value = serde_json::from_str(&v.body).unwrap();
+    for (k, val) in original.as_object().unwrap() {
+        assert_eq!(&sent[k], val);
+    }
+}

@@ -284,6 +284,7 @@ impl<'a> Run<'a> {
             } => {
                 let t = input.get(sel);
                 let text = self.render(t)?;
+                Self::check_size(t, &spec.name, text.bytes.len())?;
                 let value =
                     primitives::parse_json(&text.bytes).map_err(|e| SignError::InvalidJson {
                         input: Self::input_name(t, &spec.name),
@@ -354,12 +355,23 @@ impl<'a> Run<'a> {
         stage: &str,
     ) -> Result<primitives::ParamList, SignError> {
         let text = self.render(t)?;
+        Self::check_size(t, stage, text.bytes.len())?;
         primitives::parse_params(&text.bytes, decode).map_err(|e| SignError::InvalidJson {
             input: Self::input_name(t, stage),
             line: e.line,
             column: e.column,
             message: e.message,
         })
+    }
+
+    fn check_size(t: &Template, stage: &str, len: usize) -> Result<(), SignError> {
+        if len > primitives::MAX_PARSED_BYTES {
+            return Err(SignError::TooLarge {
+                input: Self::input_name(t, stage),
+                len,
+            });
+        }
+        Ok(())
     }
 
     fn text(&self, t: &Template, what: &str) -> Result<String, SignError> {

@@ -36,6 +36,8 @@ pub enum SignError {
         column: usize,
         message: String,
     },
+    #[error("{input}: {} MiB is too large to parse (the limit is {} MiB)", .len >> 20, primitives::MAX_PARSED_BYTES >> 20)]
+    TooLarge { input: String, len: usize },
     #[error("{input}: missing parameter `{name}`")]
     MissingParam { input: String, name: String },
     #[error("{what} is not valid UTF-8 text")]

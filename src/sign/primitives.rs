@@ -174,9 +174,34 @@ pub struct JsonError {
     pub message: String,
 }
 
+/// The largest body the core parses as JSON or parameters (bodies hashed unchanged have no limit).
+pub const MAX_PARSED_BYTES: usize = 256 << 20;
+
 /// Parses JSON text, keeping member order and numbers exactly as written.
 pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
-    serde_json::from_slice(text).map_err(|e| {
+    if text.starts_with(b"\xef\xbb\xbf") {
+        return Err(JsonError {
+            line: 1,
+            column: 1,
+            message: "starts with a UTF-8 byte order mark (EF BB BF), which JSON does not allow"
+                .to_string(),
+        });
+    }
+    let text = std::str::from_utf8(text).map_err(|e| {
+        let valid = &text[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        JsonError {
+            line,
+            column,
+            message: format!("byte 0x{:02x} is not valid UTF-8", text[e.valid_up_to()]),
+        }
+    })?;
+    serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();
         // serde_json appends " at line L column C"; keep only the message.
         let message = full
@@ -575,6 +600,17 @@ mod tests {
         let e = parse_json(b"{\n  \"a\": }").unwrap_err();
         assert_eq!((e.line, e.column), (2, 8));
         assert_eq!(e.message, "expected value");
+    }
+
+    #[test]
+    fn json_bom_and_invalid_utf8_are_named() {
+        let e = parse_json(b"\xef\xbb\xbf{}").unwrap_err();
+        assert!(e.message.contains("byte order mark"), "{}", e.message);
+        let e = parse_json(b"{\n \"a\": \"\xff\"}").unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 8, "byte 0xff is not valid UTF-8")
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! sigscope: a debugger for HMAC request signatures.
 //!
-//! [`sign`] is the pure core; [`request`] builds requests; [`cli`] is the command line over both.
+//! [`sign`] is the pure core; [`request`] builds requests; [`cli`] is the command line and
+//! [`tui`] the terminal UI over both.
 
 pub mod cli;
 pub mod request;
 pub mod sign;
+pub mod tui;

@@ -169,7 +169,8 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The bare command: the trace of the example, or of the inputs given.
+/// The bare command: the TUI in a terminal; the trace of the example (or of the inputs given)
+/// when standard input or output is not a terminal.
 fn show(
     args: &InputArgs,
     expect: Option<&str>,
@@ -182,6 +183,40 @@ fn show(
         args.example = true;
     }
     let resolved = Resolved::from_args(recipe, &args, false)?;
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        resolved.report_generated();
+        let current = catalog
+            .recipes
+            .iter()
+            .position(|r| r.id == recipe.id)
+            .unwrap_or(0);
+        let prefill = crate::tui::app::Prefill {
+            fields: resolved.fields.clone(),
+            key: resolved.key.bytes().to_vec(),
+            body: resolved.body_bytes().unwrap_or_default().to_vec(),
+            choices: resolved
+                .selection
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        let random: crate::tui::app::Random = Box::new(|buf: &mut [u8]| {
+            if getrandom::fill(buf).is_err() {
+                buf.fill(0);
+            }
+        });
+        let app = crate::tui::app::App::new(
+            catalog.recipes,
+            current,
+            &prefill,
+            expect,
+            inputs::now_millis(),
+            random,
+        );
+        crate::tui::run(app, inputs::now_millis)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;

@@ -21,7 +21,11 @@ pub fn write(
 ) -> Result<(), CliError> {
     match format {
         Format::Signature => writeln!(out, "{}", trace.signature_text())?,
-        Format::Headers => write_headers(out, resolved, trace)?,
+        Format::Headers => out.write_all(
+            export::head_text(&trace.placement, body(resolved))?
+                .0
+                .as_bytes(),
+        )?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &to_json(resolved, trace))?;
             writeln!(out)?;
@@ -70,27 +74,6 @@ fn warn_unplaced(recipe: &Recipe, trace: &Trace) {
             }
         }
     }
-}
-
-/// The lines that carry the signature: the request line when values go in the query, the
-/// headers, and the body when a value goes in it.
-fn write_headers(out: &mut impl Write, resolved: &Resolved, trace: &Trace) -> Result<(), CliError> {
-    let p = &trace.placement;
-    let request = export::build(p, body(resolved))?;
-    if !p.query.is_empty() {
-        writeln!(out, "{} {}", request.method, request.url)?;
-    }
-    for (name, value) in &request.headers {
-        writeln!(out, "{name}: {value}")?;
-    }
-    if !p.body_members.is_empty() {
-        writeln!(out)?;
-        out.write_all(&request.body)?;
-        if !request.body.ends_with(b"\n") {
-            writeln!(out)?;
-        }
-    }
-    Ok(())
 }
 
 /// The `--format json` object (the schema of DESIGN.md, extended with placement and fields).
@@ -198,7 +181,7 @@ fn write_trace(
             continue;
         }
         if s.raw {
-            for line in visible::hex_dump(&s.bytes) {
+            for line in visible::hex_dump(&s.bytes, 16) {
                 writeln!(out, "  {line}")?;
             }
             continue;

@@ -108,6 +108,35 @@ fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportEr
     Ok(out)
 }
 
+/// The lines that carry the signature, as a user pastes them: the request line when values go in
+/// the query, the header lines, and the body after a blank line when a value goes in the body.
+/// Returns the text and what it holds, in words.
+pub fn head_text(placement: &Placement, body: &[u8]) -> Result<(String, String), ExportError> {
+    let request = build(placement, body)?;
+    let mut text = String::new();
+    let mut what = Vec::new();
+    if !placement.query.is_empty() {
+        text += &format!("{} {}\n", request.method, request.url);
+        what.push("the request line".to_string());
+    }
+    for (name, value) in &request.headers {
+        text += &format!("{name}: {value}\n");
+    }
+    if !request.headers.is_empty() {
+        let n = request.headers.len();
+        what.push(format!("{n} header line{}", if n == 1 { "" } else { "s" }));
+    }
+    if !placement.body_members.is_empty() {
+        text.push('\n');
+        text += &String::from_utf8_lossy(&request.body);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        what.push("the body".to_string());
+    }
+    Ok((text, what.join(" and ")))
+}
+
 /// Splits an absolute URL into (host with port, request target).
 fn split_url(url: &str) -> Result<(&str, String), ExportError> {
     if url.is_empty() {

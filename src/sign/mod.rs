@@ -4,6 +4,7 @@
 //! source: "now" and nonces are made by the caller (see [`time`]) and passed in as field values.
 
 pub mod builtin;
+pub mod compare;
 pub mod engine;
 pub mod primitives;
 pub mod recipe;
@@ -11,8 +12,11 @@ pub mod template;
 pub mod time;
 pub mod visible;
 
+pub use compare::{Comparison, compare};
 pub use engine::{BodyStream, Inputs, Placement, Stage, Trace, run, stream};
-pub use recipe::{BodyKind, Field, FieldKind, Recipe, RecipeError, Selection, Variant};
+pub use recipe::{
+    BodyKind, Equivalence, Field, FieldKind, Recipe, RecipeError, Selection, Variant,
+};
 
 /// Why a run could not sign; each names the input and the problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -37,7 +37,19 @@ pub struct Recipe {
     pub query: Vec<Placed>,
     pub body_members: Vec<Placed>,
     pub window: Option<Window>,
+    /// Differences from the computed signature that the scheme's receivers accept.
+    pub equivalent: Vec<Equivalence>,
     pub example: Example,
+}
+
+/// A difference of form that receivers accept when comparing signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Equivalence {
+    /// Hex letters in either case.
+    HexCase,
+    /// Base64 in the standard or the URL-safe alphabet.
+    Base64Alphabet,
 }
 
 /// How the UI labels the secret.
@@ -613,6 +625,8 @@ struct RawRecipe {
     body_members: Vec<Spanned<RawPlaced>>,
     #[serde(default)]
     window: Option<Spanned<Window>>,
+    #[serde(default)]
+    equivalent: Vec<Equivalence>,
     #[serde(default)]
     example: Example,
 }
@@ -1200,6 +1214,7 @@ impl RawRecipe {
             query: placed(self.query, "query parameter")?,
             body_members: placed(self.body_members, "body member")?,
             window,
+            equivalent: self.equivalent,
             example: self.example,
         })
     }

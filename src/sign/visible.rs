@@ -135,15 +135,16 @@ fn is_invisible(c: char) -> bool {
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{202a}'..='\u{202e}' | '\u{00ad}')
 }
 
-/// Raw bytes as hex-dump lines of 16 bytes: offset, then the bytes in two groups of eight.
-pub fn hex_dump(bytes: &[u8]) -> Vec<String> {
+/// Raw bytes as hex-dump lines of `per_row` bytes: offset, then the bytes, in groups of eight.
+pub fn hex_dump(bytes: &[u8], per_row: usize) -> Vec<String> {
+    let per_row = per_row.max(1);
     bytes
-        .chunks(16)
+        .chunks(per_row)
         .enumerate()
         .map(|(i, row)| {
-            let mut line = format!("{:04x} ", i * 16);
+            let mut line = format!("{:04x} ", i * per_row);
             for (j, b) in row.iter().enumerate() {
-                line.push_str(if j == 8 { "  " } else { " " });
+                line.push_str(if j > 0 && j % 8 == 0 { "  " } else { " " });
                 line.push_str(&format!("{b:02x}"));
             }
             line
@@ -184,12 +185,14 @@ mod tests {
 
     #[test]
     fn hex_dump_rows() {
-        let rows = hex_dump(&(0u8..20).collect::<Vec<_>>());
+        let rows = hex_dump(&(0u8..20).collect::<Vec<_>>(), 16);
         assert_eq!(
             rows[0],
             "0000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f"
         );
         assert_eq!(rows[1], "0010  10 11 12 13");
+        let rows = hex_dump(&(0u8..10).collect::<Vec<_>>(), 8);
+        assert_eq!(rows, ["0000  00 01 02 03 04 05 06 07", "0008  08 09"]);
     }
 
     #[test]

@@ -1,0 +1,136 @@
+//! Comparing a computed signature with an expected one: in constant time, accepting the
+//! differences a scheme's receivers accept (hex letter case, base64 alphabet), and saying where
+//! two signatures first part when they do not match.
+
+use subtle::ConstantTimeEq;
+
+use super::recipe::{Equivalence, Recipe};
+
+/// How a computed signature relates to an expected one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Comparison {
+    /// Byte for byte the same.
+    Match,
+    /// Different bytes that the scheme's receivers accept as the same (the reason, in words).
+    Equivalent(&'static str),
+    /// Different: the 0-based character where they first differ, and both lengths.
+    Mismatch {
+        at: usize,
+        computed_len: usize,
+        expected_len: usize,
+    },
+}
+
+impl Comparison {
+    /// Whether a receiver would accept the expected signature.
+    pub fn accepted(&self) -> bool {
+        !matches!(self, Comparison::Mismatch { .. })
+    }
+}
+
+/// Compares in constant time (for equal lengths); surrounding whitespace of `expected` is ignored.
+pub fn compare(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
+    let expected = expected.trim().as_bytes();
+    if bool::from(computed.ct_eq(expected)) {
+        return Comparison::Match;
+    }
+    for eq in &recipe.equivalent {
+        let (normalize, reason): (fn(u8) -> u8, &'static str) = match eq {
+            Equivalence::HexCase => (
+                |b: u8| b.to_ascii_lowercase(),
+                "hex letter case differs; receivers ignore case",
+            ),
+            Equivalence::Base64Alphabet => (
+                |b: u8| match b {
+                    b'-' => b'+',
+                    b'_' => b'/',
+                    b => b,
+                },
+                "base64 alphabet differs (URL-safe and standard); the server accepts both",
+            ),
+        };
+        let applies = match eq {
+            Equivalence::HexCase => computed.iter().chain(expected).all(u8::is_ascii_hexdigit),
+            Equivalence::Base64Alphabet => true,
+        };
+        if applies {
+            let a: Vec<u8> = computed.iter().copied().map(normalize).collect();
+            let b: Vec<u8> = expected.iter().copied().map(normalize).collect();
+            if bool::from(a.ct_eq(&b)) {
+                return Comparison::Equivalent(reason);
+            }
+        }
+    }
+    let at = computed
+        .iter()
+        .zip(expected)
+        .position(|(a, b)| a != b)
+        .unwrap_or(computed.len().min(expected.len()));
+    Comparison::Mismatch {
+        at,
+        computed_len: computed.len(),
+        expected_len: expected.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::builtin;
+
+    fn recipe(id: &str) -> Recipe {
+        builtin::all()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn hex_case_counts_for_huawei_only() {
+        // HW-C1 and the upper-case form the seed page prints.
+        let lower = b"a37e62fe673883f33e3d85769c35406e655a18ac506b869e515c488a31c07d28";
+        let upper = "A37E62FE673883F33E3D85769C35406E655A18AC506B869E515C488A31C07D28";
+        assert!(matches!(
+            compare(&recipe("huawei-tenant"), lower, upper),
+            Comparison::Equivalent(_)
+        ));
+        assert!(matches!(
+            compare(&recipe("moneyhoney"), lower, upper),
+            Comparison::Mismatch { at: 0, .. }
+        ));
+    }
+
+    #[test]
+    fn base64_alphabet_counts_for_etower() {
+        // ET-3 (URL-safe) against ET-3-V1 (standard) from the shared vectors.
+        let url_safe = b"uLHjT1vTYtUyrK_stX0nZdVUMzw=";
+        let standard = "uLHjT1vTYtUyrK/stX0nZdVUMzw=";
+        assert!(matches!(
+            compare(&recipe("etower"), url_safe, standard),
+            Comparison::Equivalent(_)
+        ));
+        assert!(!compare(&recipe("tpns"), url_safe, standard).accepted());
+    }
+
+    #[test]
+    fn mismatch_says_where() {
+        assert_eq!(
+            compare(&recipe("tpns"), b"abcdef", " abXdef\n"),
+            Comparison::Mismatch {
+                at: 2,
+                computed_len: 6,
+                expected_len: 6
+            }
+        );
+        assert_eq!(
+            compare(&recipe("tpns"), b"abc", "abcd"),
+            Comparison::Mismatch {
+                at: 3,
+                computed_len: 3,
+                expected_len: 4
+            }
+        );
+        assert_eq!(compare(&recipe("tpns"), b"abc", "abc"), Comparison::Match);
+    }
+}

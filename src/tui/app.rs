@@ -1,0 +1,887 @@
+//! The TUI's state and its update: events in, state changed, effects (copy, quit) out. Nothing
+//! here draws or touches the terminal; the trace always comes from the core.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::TextArea;
+
+use super::keys::{self, Action, Scope};
+use super::stages::StageView;
+use crate::request::export;
+use crate::sign::{self, FieldKind, Recipe, Trace, time};
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Field(usize),
+    Variants,
+    Key,
+    Body,
+    Expected,
+    Stages,
+}
+
+/// A text editor, or bytes that are not UTF-8 and so are kept as they are, read-only.
+pub enum Editor {
+    Text(Box<TextArea<'static>>),
+    Binary(Vec<u8>),
+}
+
+impl Editor {
+    fn new(bytes: &[u8]) -> Editor {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let mut t = text_area(text);
+                t.set_wrap_mode(ratatui_textarea::WrapMode::Glyph);
+                Editor::Text(Box::new(t))
+            }
+            Err(_) => Editor::Binary(bytes.to_vec()),
+        }
+    }
+
+    /// The exact bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        match self {
+            Editor::Text(t) => t.lines().join("\n").into_bytes(),
+            Editor::Binary(b) => b.clone(),
+        }
+    }
+}
+
+fn text_area(text: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
+    t.set_cursor_line_style(Style::default());
+    t.set_cursor_style(Style::default());
+    t
+}
+
+/// The inputs of one scheme, kept while the user looks at another.
+pub struct SchemeInputs {
+    pub fields: Vec<TextArea<'static>>,
+    pub key: Editor,
+    pub body: Editor,
+    pub choices: BTreeMap<String, String>,
+}
+
+/// Values to start a scheme with.
+#[derive(Debug, Clone, Default)]
+pub struct Prefill {
+    pub fields: BTreeMap<String, String>,
+    pub key: Vec<u8>,
+    pub body: Vec<u8>,
+    pub choices: BTreeMap<String, String>,
+}
+
+impl Prefill {
+    /// A scheme's documented example.
+    pub fn example(recipe: &Recipe) -> Prefill {
+        Prefill {
+            fields: recipe.example.fields.clone(),
+            key: recipe.example.key.clone().into_bytes(),
+            body: recipe.example.body.clone().into_bytes(),
+            choices: recipe.example.variants.clone(),
+        }
+    }
+}
+
+impl SchemeInputs {
+    fn new(recipe: &Recipe, prefill: &Prefill) -> SchemeInputs {
+        let fields = recipe
+            .fields
+            .iter()
+            .map(|f| {
+                let value = prefill
+                    .fields
+                    .get(&f.name)
+                    .or(f.default.as_ref())
+                    .cloned()
+                    .unwrap_or_default();
+                let mut t = text_area(&value);
+                match f.kind {
+                    FieldKind::Nonce => t.set_placeholder_text("F3: new nonce"),
+                    k if k.is_generated() => t.set_placeholder_text("F3: now"),
+                    _ => {}
+                }
+                t
+            })
+            .collect();
+        let mut choices: BTreeMap<String, String> = recipe
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.default_choice().to_string()))
+            .collect();
+        for (k, v) in &prefill.choices {
+            if recipe.variant(k).is_some_and(|var| var.choices.contains(v)) {
+                choices.insert(k.clone(), v.clone());
+            }
+        }
+        SchemeInputs {
+            fields,
+            key: Editor::new(&prefill.key),
+            body: Editor::new(&prefill.body),
+            choices,
+        }
+    }
+}
+
+/// The searchable scheme list.
+pub struct Picker {
+    pub query: String,
+    pub cursor: usize,
+}
+
+/// The last run of the core, made ready to show.
+pub struct Computed {
+    pub result: Result<Trace, String>,
+    pub views: Vec<StageView>,
+    /// Rows of each stage's content at a width, computed once per trace and width.
+    rows: RefCell<Option<(usize, Vec<usize>)>>,
+}
+
+impl Computed {
+    /// Content rows of each stage at `width`.
+    pub fn rows(&self, width: usize) -> Vec<usize> {
+        let mut cache = self.rows.borrow_mut();
+        match &*cache {
+            Some((w, rows)) if *w == width => rows.clone(),
+            _ => {
+                let rows: Vec<usize> = self.views.iter().map(|v| v.rows(width)).collect();
+                *cache = Some((width, rows.clone()));
+                rows
+            }
+        }
+    }
+}
+
+/// What the runtime must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Copy { text: String, what: String },
+    Quit,
+}
+
+/// A status message, and whether it reports a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Where the last frame put each pane, for mouse clicks.
+#[derive(Debug, Clone, Default)]
+pub struct Areas {
+    pub title: Rect,
+    pub fields: Vec<Rect>,
+    pub variants: Rect,
+    pub key: Rect,
+    pub body: Rect,
+    pub expected: Rect,
+    pub stages: Rect,
+    /// Rows of the stage panel's inside.
+    pub stage_page: usize,
+}
+
+/// A source of random bytes for nonces.
+pub type Random = Box<dyn FnMut(&mut [u8])>;
+
+/// The whole state of the TUI.
+pub struct App {
+    pub recipes: Vec<Recipe>,
+    pub current: usize,
+    pub inputs: SchemeInputs,
+    saved: HashMap<String, SchemeInputs>,
+    pub expected: TextArea<'static>,
+    pub focus: Focus,
+    pub reveal: bool,
+    pub variant_cursor: usize,
+    pub stage_cursor: usize,
+    /// The first row of the stage panel shown; the view clamps it and follows the selection.
+    pub stage_scroll: Cell<usize>,
+    pub follow_selection: Cell<bool>,
+    pub picker: Option<Picker>,
+    pub help: bool,
+    pub status: Option<Status>,
+    pub now_millis: i64,
+    pub computed: Computed,
+    pub areas: RefCell<Areas>,
+    random: Random,
+}
+
+impl App {
+    /// An app on `recipes[current]`, prefilled; other schemes open on their examples.
+    pub fn new(
+        recipes: Vec<Recipe>,
+        current: usize,
+        prefill: &Prefill,
+        expected: Option<&str>,
+        now_millis: i64,
+        random: Random,
+    ) -> App {
+        let inputs = SchemeInputs::new(&recipes[current], prefill);
+        let mut expected_area = text_area(expected.unwrap_or(""));
+        expected_area.set_placeholder_text("paste the signature the server expects");
+        let mut app = App {
+            recipes,
+            current,
+            inputs,
+            saved: HashMap::new(),
+            expected: expected_area,
+            focus: Focus::Body,
+            reveal: false,
+            variant_cursor: 0,
+            stage_cursor: 0,
+            stage_scroll: Cell::new(0),
+            follow_selection: Cell::new(false),
+            picker: None,
+            help: false,
+            status: None,
+            now_millis,
+            computed: Computed {
+                result: Err(String::new()),
+                views: Vec::new(),
+                rows: RefCell::new(None),
+            },
+            areas: RefCell::new(Areas::default()),
+            random,
+        };
+        app.apply_masks();
+        app.set_focus(app.first_focus());
+        app.recompute();
+        app
+    }
+
+    pub fn recipe(&self) -> &Recipe {
+        &self.recipes[self.current]
+    }
+
+    fn first_focus(&self) -> Focus {
+        if self.recipe().body.kind == sign::BodyKind::None {
+            if self.recipe().fields.is_empty() {
+                Focus::Key
+            } else {
+                Focus::Field(0)
+            }
+        } else {
+            Focus::Body
+        }
+    }
+
+    /// The focus stops, in Tab order.
+    pub fn focus_order(&self) -> Vec<Focus> {
+        let mut order: Vec<Focus> = (0..self.inputs.fields.len()).map(Focus::Field).collect();
+        if !self.recipe().variants.is_empty() {
+            order.push(Focus::Variants);
+        }
+        order.extend([Focus::Key, Focus::Body, Focus::Expected, Focus::Stages]);
+        order
+    }
+
+    fn set_focus(&mut self, focus: Focus) {
+        let cursor = Style::default().add_modifier(Modifier::REVERSED);
+        let hidden = Style::default();
+        let focused = |f: Focus| if f == focus { cursor } else { hidden };
+        for (i, t) in self.inputs.fields.iter_mut().enumerate() {
+            t.set_cursor_style(focused(Focus::Field(i)));
+        }
+        if let Editor::Text(t) = &mut self.inputs.key {
+            t.set_cursor_style(focused(Focus::Key));
+        }
+        if let Editor::Text(t) = &mut self.inputs.body {
+            t.set_cursor_style(focused(Focus::Body));
+        }
+        self.expected.set_cursor_style(focused(Focus::Expected));
+        self.focus = focus;
+    }
+
+    fn apply_masks(&mut self) {
+        if let Editor::Text(t) = &mut self.inputs.key {
+            if self.reveal {
+                t.clear_mask_char();
+            } else {
+                t.set_mask_char('•');
+            }
+        }
+    }
+
+    /// Runs the core on the current inputs and prepares the stage views.
+    pub fn recompute(&mut self) {
+        let recipe = &self.recipes[self.current];
+        let fields: BTreeMap<String, String> = recipe
+            .fields
+            .iter()
+            .zip(&self.inputs.fields)
+            .filter_map(|(f, t)| {
+                let value = t.lines().concat();
+                (!value.is_empty()).then(|| (f.name.clone(), value))
+            })
+            .collect();
+        let key = self.inputs.key.bytes();
+        let body = self.inputs.body.bytes();
+        let result = recipe
+            .select(
+                self.inputs
+                    .choices
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            )
+            .and_then(|selection| {
+                sign::run(
+                    recipe,
+                    &sign::Inputs {
+                        fields: &fields,
+                        key: &key,
+                        body: &body,
+                        selection: &selection,
+                    },
+                )
+            })
+            .map_err(|e| match e {
+                sign::SignError::MissingField { name, label } => {
+                    let kind = recipe.field(&name).map(|f| f.kind);
+                    let hint = if kind.is_some_and(FieldKind::is_generated) {
+                        " (F3 fills it)"
+                    } else {
+                        ""
+                    };
+                    format!("missing field `{name}` ({label}){hint}")
+                }
+                e => e.to_string(),
+            });
+        self.computed = Computed {
+            views: result
+                .as_ref()
+                .map(|t| {
+                    t.stages
+                        .iter()
+                        .map(|s| StageView::new(s, self.reveal))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            result,
+            rows: RefCell::new(None),
+        };
+        if self.stage_cursor >= self.computed.views.len() {
+            self.stage_cursor = self.computed.views.len().saturating_sub(1);
+        }
+    }
+
+    /// Handles one terminal event.
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Event::Paste(text) => {
+                self.on_paste(&text);
+                vec![]
+            }
+            Event::Mouse(m) => {
+                self.on_mouse(m);
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(action) = keys::lookup(Scope::Global, &key) {
+            return self.act(action);
+        }
+        if self.help {
+            return vec![];
+        }
+        if self.picker.is_some() {
+            if let Some(action) = keys::lookup(Scope::Picker, &key) {
+                return self.act(action);
+            }
+            let picker = self.picker.as_mut().expect("checked above");
+            match key.code {
+                KeyCode::Backspace => {
+                    picker.query.pop();
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    picker.query.push(c)
+                }
+                _ => {}
+            }
+            picker.cursor = 0;
+            return vec![];
+        }
+        let scope = match self.focus {
+            Focus::Variants => Some(Scope::Variants),
+            Focus::Stages => Some(Scope::Stages),
+            _ => None,
+        };
+        if let Some(action) = scope.and_then(|s| keys::lookup(s, &key)) {
+            return self.act(action);
+        }
+        self.edit(key);
+        vec![]
+    }
+
+    /// A key for the focused editor.
+    fn edit(&mut self, key: KeyEvent) {
+        let undo = key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL;
+        let changed = match self.focus {
+            Focus::Field(i) => match key.code {
+                KeyCode::Enter | KeyCode::Down => {
+                    self.step_focus(1);
+                    false
+                }
+                KeyCode::Up => {
+                    self.step_focus(-1);
+                    false
+                }
+                _ if undo => self.inputs.fields[i].undo(),
+                _ => self.inputs.fields[i].input(key),
+            },
+            Focus::Key => match &mut self.inputs.key {
+                Editor::Text(t) if undo => t.undo(),
+                Editor::Text(t) => t.input(key),
+                Editor::Binary(_) => false,
+            },
+            Focus::Body => match &mut self.inputs.body {
+                Editor::Text(t) if undo => t.undo(),
+                Editor::Text(t) => t.input(key),
+                Editor::Binary(_) => {
+                    self.say("the body is not UTF-8 text: it is kept byte for byte and cannot be edited here", true);
+                    false
+                }
+            },
+            Focus::Expected => {
+                if key.code != KeyCode::Enter {
+                    if undo {
+                        self.expected.undo()
+                    } else {
+                        self.expected.input(key)
+                    };
+                }
+                false
+            }
+            Focus::Variants | Focus::Stages => false,
+        };
+        if changed {
+            self.recompute();
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        // Terminals send pasted line ends as CR; CRLF is kept as it came.
+        let normalized = text
+            .replace("\r\n", "\u{0}")
+            .replace('\r', "\n")
+            .replace('\u{0}', "\r\n");
+        if let Some(p) = &mut self.picker {
+            p.query.push_str(text.trim());
+            return;
+        }
+        let one_line = |s: &str| s.replace(['\r', '\n'], "");
+        let changed = match self.focus {
+            Focus::Field(i) => self.inputs.fields[i].insert_str(one_line(&normalized)),
+            Focus::Key => match &mut self.inputs.key {
+                Editor::Text(t) => t.insert_str(&normalized),
+                Editor::Binary(_) => false,
+            },
+            Focus::Body => match &mut self.inputs.body {
+                Editor::Text(t) => t.insert_str(&normalized),
+                Editor::Binary(_) => false,
+            },
+            Focus::Expected => {
+                self.expected.insert_str(one_line(&normalized).trim());
+                false
+            }
+            Focus::Variants | Focus::Stages => {
+                self.say("paste into an editor: focus one with Tab or a click", true);
+                false
+            }
+        };
+        if changed {
+            self.say(&format!("pasted {} bytes", normalized.len()), false);
+            self.recompute();
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) {
+        let at = Position::new(m.column, m.row);
+        let areas = self.areas.borrow().clone();
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.help || self.picker.is_some() {
+                    return;
+                }
+                if areas.title.contains(at) {
+                    self.act(Action::PickScheme);
+                    return;
+                }
+                let mut target = areas
+                    .fields
+                    .iter()
+                    .position(|r| r.contains(at))
+                    .map(Focus::Field);
+                for (rect, focus) in [
+                    (areas.variants, Focus::Variants),
+                    (areas.key, Focus::Key),
+                    (areas.body, Focus::Body),
+                    (areas.expected, Focus::Expected),
+                    (areas.stages, Focus::Stages),
+                ] {
+                    if target.is_none() && rect.contains(at) {
+                        target = Some(focus);
+                    }
+                }
+                if let Some(f) = target {
+                    self.set_focus(f);
+                }
+            }
+            MouseEventKind::ScrollDown if areas.stages.contains(at) => {
+                self.stage_scroll.set(self.stage_scroll.get() + 3);
+                self.follow_selection.set(false);
+            }
+            MouseEventKind::ScrollUp if areas.stages.contains(at) => {
+                self.stage_scroll
+                    .set(self.stage_scroll.get().saturating_sub(3));
+                self.follow_selection.set(false);
+            }
+            _ => {}
+        }
+    }
+
+    fn step_focus(&mut self, step: isize) {
+        let order = self.focus_order();
+        let at = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let next = (at + step).rem_euclid(order.len() as isize) as usize;
+        self.set_focus(order[next]);
+    }
+
+    fn say(&mut self, text: &str, error: bool) {
+        self.status = Some(Status {
+            text: text.to_string(),
+            error,
+        });
+    }
+
+    /// Carries out an action from the key table.
+    pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Help => {
+                self.help = !self.help;
+                self.picker = None;
+            }
+            Action::Close => {
+                self.help = false;
+                self.picker = None;
+            }
+            Action::FocusNext => {
+                if self.picker.is_none() && !self.help {
+                    self.step_focus(1);
+                }
+            }
+            Action::FocusPrev => {
+                if self.picker.is_none() && !self.help {
+                    self.step_focus(-1);
+                }
+            }
+            Action::RevealKey => {
+                self.reveal = !self.reveal;
+                self.apply_masks();
+                self.recompute();
+                self.say(
+                    if self.reveal {
+                        "key revealed (F2 masks it)"
+                    } else {
+                        "key masked"
+                    },
+                    false,
+                );
+            }
+            Action::Now => self.fill_now(),
+            Action::PickScheme => {
+                self.help = false;
+                self.picker = Some(Picker {
+                    query: String::new(),
+                    cursor: self.current,
+                });
+            }
+            Action::CopyHeaders => return self.copy_headers(),
+            Action::CopyStage => return self.copy_stage(),
+            Action::VariantUp => self.variant_cursor = self.variant_cursor.saturating_sub(1),
+            Action::VariantDown => {
+                self.variant_cursor =
+                    (self.variant_cursor + 1).min(self.recipe().variants.len().saturating_sub(1));
+            }
+            Action::ChoiceNext => self.cycle_choice(1),
+            Action::ChoicePrev => self.cycle_choice(-1),
+            Action::StageUp => {
+                self.stage_cursor = self.stage_cursor.saturating_sub(1);
+                self.follow_selection.set(true);
+            }
+            Action::StageDown => {
+                self.stage_cursor =
+                    (self.stage_cursor + 1).min(self.computed.views.len().saturating_sub(1));
+                self.follow_selection.set(true);
+            }
+            Action::ScrollUp | Action::ScrollDown => {
+                let page = self.areas.borrow().stage_page.max(1);
+                let s = self.stage_scroll.get();
+                self.stage_scroll.set(if action == Action::ScrollUp {
+                    s.saturating_sub(page)
+                } else {
+                    s + page
+                });
+                self.follow_selection.set(false);
+            }
+            Action::ScrollTop => {
+                self.stage_scroll.set(0);
+                self.follow_selection.set(false);
+            }
+            Action::ScrollBottom => {
+                self.stage_scroll.set(usize::MAX / 2);
+                self.follow_selection.set(false);
+            }
+            Action::PickerUp | Action::PickerDown => {
+                let n = self.picker_matches().len();
+                if let Some(p) = &mut self.picker {
+                    p.cursor = if action == Action::PickerUp {
+                        p.cursor.saturating_sub(1)
+                    } else {
+                        (p.cursor + 1).min(n.saturating_sub(1))
+                    };
+                }
+            }
+            Action::PickerChoose => {
+                let matches = self.picker_matches();
+                let cursor = self.picker.as_ref().map_or(0, |p| p.cursor);
+                if let Some(&index) = matches.get(cursor.min(matches.len().saturating_sub(1))) {
+                    self.picker = None;
+                    self.switch_scheme(index);
+                }
+            }
+        }
+        vec![]
+    }
+
+    /// Indices of the schemes whose id, name or description holds every word of the query.
+    pub fn picker_matches(&self) -> Vec<usize> {
+        let query = self
+            .picker
+            .as_ref()
+            .map_or(String::new(), |p| p.query.to_lowercase());
+        self.recipes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let hay = format!("{} {} {}", r.id, r.name, r.description).to_lowercase();
+                query.split_whitespace().all(|w| hay.contains(w))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn switch_scheme(&mut self, index: usize) {
+        if index == self.current {
+            return;
+        }
+        let id = self.recipes[index].id.clone();
+        let next = self.saved.remove(&id).unwrap_or_else(|| {
+            SchemeInputs::new(
+                &self.recipes[index],
+                &Prefill::example(&self.recipes[index]),
+            )
+        });
+        let previous = std::mem::replace(&mut self.inputs, next);
+        self.saved
+            .insert(self.recipes[self.current].id.clone(), previous);
+        self.current = index;
+        self.variant_cursor = 0;
+        self.stage_cursor = 0;
+        self.stage_scroll.set(0);
+        self.apply_masks();
+        self.set_focus(self.first_focus());
+        self.recompute();
+        let r = self.recipe();
+        let text = format!("{} · {}", r.id, r.name);
+        self.say(&text, false);
+    }
+
+    fn cycle_choice(&mut self, step: isize) {
+        let Some(v) = self.recipe().variants.get(self.variant_cursor).cloned() else {
+            return;
+        };
+        let current = self
+            .inputs
+            .choices
+            .get(&v.name)
+            .cloned()
+            .unwrap_or_default();
+        let at = v.choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
+        let next = (at + step).rem_euclid(v.choices.len() as isize) as usize;
+        self.inputs
+            .choices
+            .insert(v.name.clone(), v.choices[next].clone());
+        self.recompute();
+    }
+
+    /// "Now" for the focused time field, a new nonce for a nonce field; elsewhere, all of them.
+    fn fill_now(&mut self) {
+        let fields = self.recipe().fields.clone();
+        let targets: Vec<usize> = match self.focus {
+            Focus::Field(i) if fields[i].kind.is_generated() => vec![i],
+            Focus::Field(_) => {
+                self.say("F3 fills time and nonce fields; this one is neither", true);
+                return;
+            }
+            _ => (0..fields.len())
+                .filter(|&i| fields[i].kind.is_generated())
+                .collect(),
+        };
+        if targets.is_empty() {
+            self.say("this scheme has no time or nonce field", true);
+            return;
+        }
+        let mut said = Vec::new();
+        for i in targets {
+            let f = &fields[i];
+            let value = match time::time_value(f.kind, self.now_millis) {
+                Some(v) => v,
+                None => {
+                    let mut random = vec![0u8; time::nonce_bytes_needed(f)];
+                    (self.random)(&mut random);
+                    time::nonce_value(f, &random)
+                }
+            };
+            self.inputs.fields[i] = {
+                let mut t = text_area(&value);
+                t.set_placeholder_text(if f.kind == FieldKind::Nonce {
+                    "F3: new nonce"
+                } else {
+                    "F3: now"
+                });
+                t
+            };
+            said.push(format!("{} = {value}", f.name));
+        }
+        let focus = self.focus;
+        self.set_focus(focus);
+        self.say(&said.join(", "), false);
+        self.recompute();
+    }
+
+    fn copy_headers(&mut self) -> Vec<Effect> {
+        let trace = match &self.computed.result {
+            Ok(t) => t,
+            Err(e) => {
+                let text = format!("nothing to copy: {e}");
+                self.say(&text, true);
+                return vec![];
+            }
+        };
+        let body = self.inputs.body.bytes();
+        match export::head_text(&trace.placement, &body) {
+            Ok((text, what)) if !text.is_empty() => vec![Effect::Copy { text, what }],
+            Ok(_) => {
+                self.say("this scheme places the signature nowhere yet: fill the field that names its header", true);
+                vec![]
+            }
+            Err(e) => {
+                self.say(&e.to_string(), true);
+                vec![]
+            }
+        }
+    }
+
+    fn copy_stage(&mut self) -> Vec<Effect> {
+        let Ok(trace) = &self.computed.result else {
+            self.say("nothing to copy: the trace has an error", true);
+            return vec![];
+        };
+        let Some(stage) = trace.stages.get(self.stage_cursor) else {
+            return vec![];
+        };
+        if stage.streamed.is_some() {
+            self.say("that stage was streamed and not kept", true);
+            return vec![];
+        }
+        let (text, how) = match std::str::from_utf8(&stage.bytes) {
+            Ok(t) if !stage.raw => {
+                if !self.reveal && !stage.secret.is_empty() {
+                    let masked: String =
+                        sign::visible::segments(&stage.bytes, &stage.secret, false)
+                            .into_iter()
+                            .map(|s| {
+                                if s.mark == sign::visible::Mark::Secret {
+                                    s.shown
+                                } else {
+                                    String::from_utf8_lossy(&stage.bytes[s.bytes]).into_owned()
+                                }
+                            })
+                            .collect();
+                    (masked, " with the key masked (F2 reveals)")
+                } else {
+                    (t.to_string(), "")
+                }
+            }
+            _ => (hex::encode(&stage.bytes), " as hex"),
+        };
+        vec![Effect::Copy {
+            text,
+            what: format!("stage `{}`{how}", stage.name),
+        }]
+    }
+
+    /// Records the outcome of a copy effect.
+    pub fn copied(&mut self, what: &str, outcome: Result<&str, String>) {
+        match outcome {
+            Ok(how) => self.say(&format!("copied {what} to {how}"), false),
+            Err(e) => self.say(&format!("could not copy {what}: {e}"), true),
+        }
+    }
+
+    /// Whether the screen shows something that changes with the clock.
+    pub fn ticking(&self) -> bool {
+        self.recipe().window.is_some()
+    }
+
+    /// The age line for schemes with a window.
+    pub fn age_line(&self) -> Option<(String, bool)> {
+        let trace = self.computed.result.as_ref().ok()?;
+        let age = time::age(self.recipe(), &trace.fields, self.now_millis)?;
+        Some(match age {
+            Err(e) => (e, false),
+            Ok(a) => {
+                let secs = a.millis / 1000;
+                let when = if secs >= 0 {
+                    format!("{} ago", human(secs))
+                } else {
+                    format!("{} in the future", human(-secs))
+                };
+                let verdict = if a.accepted() {
+                    "a server would accept it"
+                } else {
+                    "a server would refuse it"
+                };
+                (
+                    format!(
+                        "request time {when}: {verdict} (window {} s; F3 makes it now)",
+                        a.window_seconds
+                    ),
+                    a.accepted(),
+                )
+            }
+        })
+    }
+}
+
+/// A duration in its largest sensible unit.
+fn human(secs: i64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}

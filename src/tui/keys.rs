@@ -1,0 +1,344 @@
+//! Every key of the TUI in one table: the dispatcher, the help overlay and the footer all read it,
+//! so the help never drifts from the keys that work. Global actions sit on keys that no editor
+//! uses (F-keys, Tab, Ctrl-C), so typing never triggers one by surprise.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    FocusNext,
+    FocusPrev,
+    RevealKey,
+    Now,
+    PickScheme,
+    CopyHeaders,
+    CopyStage,
+    /// Close an overlay.
+    Close,
+    VariantUp,
+    VariantDown,
+    ChoiceNext,
+    ChoicePrev,
+    StageUp,
+    StageDown,
+    ScrollUp,
+    ScrollDown,
+    ScrollTop,
+    ScrollBottom,
+    PickerUp,
+    PickerDown,
+    PickerChoose,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everywhere, editors included.
+    Global,
+    /// The variants pane has focus.
+    Variants,
+    /// The stage panel has focus.
+    Stages,
+    /// The scheme picker is open.
+    Picker,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Variants => "Variants pane",
+            Scope::Stages => "Stage panel",
+            Scope::Picker => "Scheme picker",
+        }
+    }
+}
+
+/// One key (code and modifiers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(pub KeyCode, pub KeyModifiers);
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+/// A row of the key table.
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: &'static [Key],
+    /// How the keys are written in the help and footer.
+    pub keys_label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+    /// A short word for the footer, for the main keys.
+    pub footer: Option<&'static str>,
+}
+
+/// The key table, in the order the help shows it.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('c'), CTRL)],
+        keys_label: "Ctrl-C",
+        action: Action::Quit,
+        help: "quit",
+        footer: Some("quit"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(1), NONE)],
+        keys_label: "F1",
+        action: Action::Help,
+        help: "show or hide this help",
+        footer: Some("help"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Tab, NONE)],
+        keys_label: "Tab",
+        action: Action::FocusNext,
+        help: "focus the next pane or field",
+        footer: Some("next"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::BackTab, SHIFT), Key(KeyCode::BackTab, NONE)],
+        keys_label: "Shift-Tab",
+        action: Action::FocusPrev,
+        help: "focus the previous pane or field",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(2), NONE)],
+        keys_label: "F2",
+        action: Action::RevealKey,
+        help: "reveal or mask the key (in its editor and inside stages)",
+        footer: Some("reveal"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(3), NONE)],
+        keys_label: "F3",
+        action: Action::Now,
+        help: "now / new nonce for the focused time or nonce field (elsewhere: all of them)",
+        footer: Some("now"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(4), NONE)],
+        keys_label: "F4",
+        action: Action::PickScheme,
+        help: "pick a scheme (type to search)",
+        footer: Some("scheme"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(5), NONE)],
+        keys_label: "F5",
+        action: Action::CopyHeaders,
+        help: "copy the final header lines to the clipboard",
+        footer: Some("copy headers"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(6), NONE)],
+        keys_label: "F6",
+        action: Action::CopyStage,
+        help: "copy the selected stage (hex for raw bytes)",
+        footer: Some("copy stage"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Esc, NONE)],
+        keys_label: "Esc",
+        action: Action::Close,
+        help: "close the help or the picker",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Variants,
+        keys: &[Key(KeyCode::Up, NONE), Key(KeyCode::Char('k'), NONE)],
+        keys_label: "Up / k",
+        action: Action::VariantUp,
+        help: "previous variant",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Variants,
+        keys: &[Key(KeyCode::Down, NONE), Key(KeyCode::Char('j'), NONE)],
+        keys_label: "Down / j",
+        action: Action::VariantDown,
+        help: "next variant",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Variants,
+        keys: &[
+            Key(KeyCode::Right, NONE),
+            Key(KeyCode::Char(' '), NONE),
+            Key(KeyCode::Enter, NONE),
+            Key(KeyCode::Char('l'), NONE),
+        ],
+        keys_label: "Right / Space / Enter",
+        action: Action::ChoiceNext,
+        help: "next choice of the variant",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Variants,
+        keys: &[Key(KeyCode::Left, NONE), Key(KeyCode::Char('h'), NONE)],
+        keys_label: "Left / h",
+        action: Action::ChoicePrev,
+        help: "previous choice of the variant",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Stages,
+        keys: &[Key(KeyCode::Up, NONE), Key(KeyCode::Char('k'), NONE)],
+        keys_label: "Up / k",
+        action: Action::StageUp,
+        help: "select the previous stage",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Stages,
+        keys: &[Key(KeyCode::Down, NONE), Key(KeyCode::Char('j'), NONE)],
+        keys_label: "Down / j",
+        action: Action::StageDown,
+        help: "select the next stage",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Stages,
+        keys: &[Key(KeyCode::PageUp, NONE)],
+        keys_label: "PgUp",
+        action: Action::ScrollUp,
+        help: "scroll up a page",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Stages,
+        keys: &[Key(KeyCode::PageDown, NONE), Key(KeyCode::Char(' '), NONE)],
+        keys_label: "PgDn / Space",
+        action: Action::ScrollDown,
+        help: "scroll down a page",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Stages,
+        keys: &[Key(KeyCode::Home, NONE), Key(KeyCode::Char('g'), NONE)],
+        keys_label: "Home / g",
+        action: Action::ScrollTop,
+        help: "scroll to the top",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Stages,
+        keys: &[
+            Key(KeyCode::End, NONE),
+            Key(KeyCode::Char('G'), SHIFT),
+            Key(KeyCode::Char('G'), NONE),
+        ],
+        keys_label: "End / G",
+        action: Action::ScrollBottom,
+        help: "scroll to the bottom",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Picker,
+        keys: &[Key(KeyCode::Up, NONE)],
+        keys_label: "Up",
+        action: Action::PickerUp,
+        help: "previous scheme",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Picker,
+        keys: &[Key(KeyCode::Down, NONE)],
+        keys_label: "Down",
+        action: Action::PickerDown,
+        help: "next scheme",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Picker,
+        keys: &[Key(KeyCode::Enter, NONE)],
+        keys_label: "Enter",
+        action: Action::PickerChoose,
+        help: "open the scheme (your edits of each scheme are kept)",
+        footer: None,
+    },
+];
+
+/// The action of a key in a scope, if the table has one.
+pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
+    // Shift is part of the character for printable keys; compare without it there.
+    let mods = match key.code {
+        KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
+        _ => key.modifiers,
+    };
+    BINDINGS
+        .iter()
+        .filter(|b| b.scope == scope)
+        .find(|b| {
+            b.keys.iter().any(|k| {
+                let kmods = match k.0 {
+                    KeyCode::Char(_) => k.1 - KeyModifiers::SHIFT,
+                    _ => k.1,
+                };
+                k.0 == key.code && kmods == mods
+            })
+        })
+        .map(|b| b.action)
+}
+
+/// The footer's list: the main keys with a short word each.
+pub fn footer() -> Vec<(&'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter_map(|b| b.footer.map(|f| (b.keys_label, f)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let clash = a.keys.iter().any(|k| b.keys.contains(k)) && (a.scope == b.scope);
+                assert!(
+                    !clash,
+                    "{} and {} share a key in {:?}",
+                    a.keys_label, b.keys_label, a.scope
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn global_keys_never_are_plain_characters() {
+        // An editor receives every plain character: no global action may take one.
+        for b in BINDINGS.iter().filter(|b| b.scope == Scope::Global) {
+            for k in b.keys {
+                let plain = matches!(k.0, KeyCode::Char(_)) && !k.1.contains(KeyModifiers::CONTROL);
+                assert!(!plain, "{} is a plain character", b.keys_label);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_finds_by_scope() {
+        let f5 = KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE);
+        assert_eq!(lookup(Scope::Global, &f5), Some(Action::CopyHeaders));
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(lookup(Scope::Global, &j), None);
+        assert_eq!(lookup(Scope::Stages, &j), Some(Action::StageDown));
+    }
+}

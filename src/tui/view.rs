@@ -1,0 +1,689 @@
+//! Draws the app: title, inputs on the left, the live stage panel and the expected signature on
+//! the right, status and footer below, the help and the scheme picker as overlays.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap,
+};
+
+use super::app::{App, Areas, Editor, Focus};
+use super::keys::{self, Scope};
+use crate::sign::{self, Comparison};
+
+const ACCENT: Color = Color::Cyan;
+
+fn pane(title: String, focused: bool) -> Block<'static> {
+    let style = if focused {
+        Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(Color::Gray)
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Span::styled(title, style))
+}
+
+/// Draws the whole screen.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let mut areas = Areas::default();
+    let [title, main, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(6),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    areas.title = title;
+    draw_title(app, frame, title);
+
+    let left_width = (area.width * 42 / 100)
+        .clamp(30.min(area.width / 2), area.width / 2)
+        .max(24);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(main);
+    draw_inputs(app, frame, left, &mut areas);
+    draw_right(app, frame, right, &mut areas);
+    draw_status(app, frame, status);
+    draw_footer(frame, footer);
+    if let Some(_picker) = &app.picker {
+        draw_picker(app, frame, area);
+    }
+    if app.help {
+        draw_help(frame, area);
+    }
+    *app.areas.borrow_mut() = areas;
+}
+
+fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
+    let r = app.recipe();
+    let line = Line::from(vec![
+        Span::styled(
+            " sigscope ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(ACCENT)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::styled(r.id.clone(), Style::default().add_modifier(Modifier::BOLD)),
+        Span::raw(format!(" · {}", r.name)),
+        Span::styled("  (F4: scheme)", Style::default().fg(Color::DarkGray)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+    let r = app.recipe();
+    let n_fields = app.inputs.fields.len() as u16;
+    let n_variants = r.variants.len() as u16;
+    let key_lines = match &app.inputs.key {
+        Editor::Text(t) => t.lines().len().clamp(1, 3) as u16,
+        Editor::Binary(_) => 1,
+    };
+    let mut constraints = Vec::new();
+    if n_fields > 0 {
+        constraints.push(Constraint::Length(n_fields + 2));
+    }
+    if n_variants > 0 {
+        constraints.push(Constraint::Length(n_variants + 2));
+    }
+    constraints.push(Constraint::Length(key_lines + 2));
+    constraints.push(Constraint::Min(3));
+    let chunks = Layout::vertical(constraints).split(area);
+    let mut next = chunks.iter().copied();
+
+    if n_fields > 0 {
+        let block_area = next.next().expect("a chunk per pane");
+        let focused = matches!(app.focus, Focus::Field(_));
+        let block = pane("Fields".to_string(), focused);
+        let inner = block.inner(block_area);
+        frame.render_widget(block, block_area);
+        let label_width = r
+            .fields
+            .iter()
+            .map(|f| f.label.chars().count())
+            .max()
+            .unwrap_or(4)
+            .min(18) as u16
+            + 1;
+        for (i, (f, editor)) in r.fields.iter().zip(&app.inputs.fields).enumerate() {
+            let row = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
+            if row.y >= inner.bottom() {
+                break;
+            }
+            let [label, edit] =
+                Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)])
+                    .areas(row);
+            let style = if app.focus == Focus::Field(i) {
+                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().fg(Color::Gray)
+            };
+            let text: String = f.label.chars().take(label_width as usize - 1).collect();
+            frame.render_widget(Paragraph::new(Span::styled(text, style)), label);
+            frame.render_widget(editor, edit);
+            areas.fields.push(row);
+        }
+    }
+
+    if n_variants > 0 {
+        let block_area = next.next().expect("a chunk per pane");
+        let focused = app.focus == Focus::Variants;
+        let block = pane("Variants".to_string(), focused);
+        let inner = block.inner(block_area);
+        frame.render_widget(block, block_area);
+        let name_width = r.variants.iter().map(|v| v.name.len()).max().unwrap_or(4) + 1;
+        let lines: Vec<Line> = r
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let choice = app.inputs.choices.get(&v.name).map_or("", String::as_str);
+                let is_default = choice == v.default_choice();
+                let selected = focused && i == app.variant_cursor;
+                let base = if selected {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                Line::from(vec![
+                    Span::styled(format!("{:name_width$}", v.name), base.fg(Color::Gray)),
+                    Span::styled(
+                        format!("‹{choice}›"),
+                        if is_default {
+                            base
+                        } else {
+                            base.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+                        },
+                    ),
+                    Span::styled(
+                        if is_default {
+                            String::new()
+                        } else {
+                            " (not default)".to_string()
+                        },
+                        Style::default().fg(Color::DarkGray),
+                    ),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        areas.variants = block_area;
+    }
+
+    let key_area = next.next().expect("a chunk per pane");
+    let key_title = format!(
+        "Key · {} · {}",
+        if app.reveal { "shown" } else { "masked" },
+        r.key.label
+    );
+    draw_editor(
+        frame,
+        &app.inputs.key,
+        pane(key_title, app.focus == Focus::Key),
+        key_area,
+    );
+    areas.key = key_area;
+
+    let body_area = next.next().expect("a chunk per pane");
+    let body_len = app.inputs.body.bytes().len();
+    let body_title = format!("Body · {body_len} bytes · {}", r.body.label);
+    draw_editor(
+        frame,
+        &app.inputs.body,
+        pane(body_title, app.focus == Focus::Body),
+        body_area,
+    );
+    areas.body = body_area;
+}
+
+fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: Rect) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    match editor {
+        Editor::Text(t) => frame.render_widget(&**t, inner),
+        Editor::Binary(b) => frame.render_widget(
+            Paragraph::new(format!(
+                "(not UTF-8: {} bytes, kept exactly; not editable here)",
+                b.len()
+            ))
+            .style(Style::default().fg(Color::Yellow))
+            .wrap(Wrap { trim: false }),
+            inner,
+        ),
+    }
+}
+
+fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+    let expected_text = app.expected.lines().concat();
+    let comparison = app
+        .computed
+        .result
+        .as_ref()
+        .ok()
+        .filter(|_| !expected_text.trim().is_empty())
+        .map(|t| sign::compare(app.recipe(), t.signature(), &expected_text));
+    let age = app.age_line();
+    let mut height = if comparison.is_some() { 4 } else { 3 };
+    if matches!(comparison, Some(Comparison::Mismatch { .. })) {
+        height += 2;
+    }
+    if age.is_some() {
+        height += 1;
+    }
+    let [stages, expected] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
+    draw_stages(app, frame, stages, areas);
+    draw_expected(app, frame, expected, comparison, age, areas);
+}
+
+fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+    let focused = app.focus == Focus::Stages;
+    let trace = match &app.computed.result {
+        Ok(t) => t,
+        Err(e) => {
+            let block = pane("Stages · error".to_string(), focused)
+                .border_style(Style::default().fg(Color::Red));
+            let text = vec![
+                Line::from(Span::styled(
+                    e.clone(),
+                    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+                )),
+                Line::from(""),
+                Line::from(Span::styled(
+                    "Your edits are kept; the stages come back as soon as the inputs sign.",
+                    Style::default().fg(Color::DarkGray),
+                )),
+            ];
+            frame.render_widget(
+                Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
+                area,
+            );
+            areas.stages = area;
+            return;
+        }
+    };
+    let inner_width = area.width.saturating_sub(3) as usize; // borders and the scrollbar
+    let content_width = inner_width.saturating_sub(2).max(8);
+    let height = area.height.saturating_sub(2) as usize;
+    areas.stages = area;
+    areas.stage_page = height.max(1);
+
+    // The panel is a list of blocks: each stage's header and content, then where the result goes.
+    let rows = app.computed.rows(content_width);
+    let placement = placement_lines(trace, inner_width);
+    let mut starts = Vec::with_capacity(rows.len());
+    let mut total = 0usize;
+    for r in &rows {
+        starts.push(total);
+        total += 1 + r;
+    }
+    let placement_start = total;
+    total += placement.len();
+
+    let max_scroll = total.saturating_sub(height);
+    let mut scroll = app.stage_scroll.get().min(max_scroll);
+    if app.follow_selection.get() {
+        if let Some(&top) = starts.get(app.stage_cursor) {
+            if top < scroll {
+                scroll = top;
+            } else if top >= scroll + height {
+                scroll = (top + 1).saturating_sub(height);
+            }
+        }
+    }
+    app.stage_scroll.set(scroll);
+
+    let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
+    for (i, view) in app.computed.views.iter().enumerate() {
+        let start = starts[i];
+        let end = start + 1 + rows[i];
+        if end <= scroll || start >= scroll + height {
+            continue;
+        }
+        if start >= scroll {
+            let selected = i == app.stage_cursor;
+            let style = if selected && focused {
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(ACCENT)
+                    .add_modifier(Modifier::BOLD)
+            } else if selected {
+                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().add_modifier(Modifier::BOLD)
+            };
+            let marker = if selected { "▸ " } else { "  " };
+            let header: String = view
+                .header
+                .chars()
+                .take(inner_width.saturating_sub(2))
+                .collect();
+            let cut = if header.chars().count() < view.header.chars().count() {
+                "…"
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled(marker, style),
+                Span::styled(format!("{header}{cut}"), style),
+            ]));
+        }
+        let skip = scroll.saturating_sub(start + 1);
+        let room = height - lines.len().min(height);
+        for line in view.lines(content_width, skip, room) {
+            let mut spans = vec![Span::raw("  ")];
+            spans.extend(line.spans);
+            lines.push(Line::from(spans));
+        }
+    }
+    if placement_start + placement.len() > scroll {
+        let skip = scroll.saturating_sub(placement_start);
+        let room = height.saturating_sub(lines.len());
+        lines.extend(placement.into_iter().skip(skip).take(room));
+    }
+    lines.truncate(height);
+
+    let title = if total > height {
+        format!(
+            "Stages · rows {}–{} of {}",
+            scroll + 1,
+            (scroll + height).min(total),
+            total
+        )
+    } else {
+        "Stages".to_string()
+    };
+    frame.render_widget(Paragraph::new(lines).block(pane(title, focused)), area);
+    if total > height {
+        let mut state = ScrollbarState::new(max_scroll + 1).position(scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area.inner(ratatui::layout::Margin {
+                vertical: 1,
+                horizontal: 0,
+            }),
+            &mut state,
+        );
+    }
+}
+
+/// Where the signature goes, as lines (long values wrapped, never cut).
+fn placement_lines(trace: &sign::Trace, width: usize) -> Vec<Line<'static>> {
+    let p = &trace.placement;
+    let mut lines = Vec::new();
+    if p.headers.is_empty() && p.query.is_empty() && p.body_members.is_empty() {
+        return lines;
+    }
+    lines.push(Line::from(Span::styled(
+        "── sent as ──",
+        Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+    )));
+    let mut push = |label: String, value: &str| {
+        let text = format!("{label}{value}");
+        let chars: Vec<char> = text.chars().collect();
+        for (i, chunk) in chars.chunks(width.max(8)).enumerate() {
+            let s: String = chunk.iter().collect();
+            if i == 0 {
+                let split = label.chars().count().min(s.chars().count());
+                let (l, v) = s.split_at(s.char_indices().nth(split).map_or(s.len(), |(b, _)| b));
+                lines.push(Line::from(vec![
+                    Span::styled(l.to_string(), Style::default().fg(Color::Green)),
+                    Span::raw(v.to_string()),
+                ]));
+            } else {
+                lines.push(Line::from(s));
+            }
+        }
+    };
+    for (n, v) in &p.query {
+        push(format!("?{n}="), v);
+    }
+    for (n, v) in &p.headers {
+        push(format!("{n}: "), v);
+    }
+    for (n, v) in &p.body_members {
+        push(format!("body \"{n}\": "), v);
+    }
+    lines
+}
+
+fn draw_expected(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    comparison: Option<Comparison>,
+    age: Option<(String, bool)>,
+    areas: &mut Areas,
+) {
+    let block = pane(
+        "Expected signature".to_string(),
+        app.focus == Focus::Expected,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    areas.expected = area;
+    let [editor, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(&app.expected, editor);
+    let mut lines = Vec::new();
+    let signature = app
+        .computed
+        .result
+        .as_ref()
+        .map(|t| t.signature_text())
+        .unwrap_or_default();
+    match &comparison {
+        None => lines.push(Line::from(Span::styled(
+            "no expected signature: paste one to compare",
+            Style::default().fg(Color::DarkGray),
+        ))),
+        Some(Comparison::Match) => lines.push(Line::from(Span::styled(
+            "✓ match",
+            Style::default()
+                .fg(Color::Green)
+                .add_modifier(Modifier::BOLD),
+        ))),
+        Some(Comparison::Equivalent(why)) => lines.push(Line::from(vec![
+            Span::styled(
+                "✓ match",
+                Style::default()
+                    .fg(Color::Green)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!(" · {why}"), Style::default().fg(Color::Green)),
+        ])),
+        Some(Comparison::Mismatch {
+            at,
+            computed_len,
+            expected_len,
+        }) => {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "✗ mismatch at character {} (lengths {computed_len}, {expected_len})",
+                    at + 1
+                ),
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            )));
+            let expected_text = app.expected.lines().concat();
+            let expected_text = expected_text.trim();
+            let room = (inner.width as usize).saturating_sub(12);
+            lines.push(diff_line("computed  ", &signature, *at, room));
+            lines.push(diff_line("expected  ", expected_text, *at, room));
+        }
+    }
+    if let Some((text, ok)) = age {
+        let color = if ok { Color::Green } else { Color::Yellow };
+        lines.push(Line::from(Span::styled(text, Style::default().fg(color))));
+    }
+    frame.render_widget(Paragraph::new(lines), rest);
+}
+
+/// One side of a mismatch, scrolled so the first difference shows, highlighted.
+fn diff_line(label: &'static str, text: &str, at: usize, room: usize) -> Line<'static> {
+    let chars: Vec<char> = text.chars().collect();
+    let start = at
+        .saturating_sub(room / 2)
+        .min(chars.len().saturating_sub(room.min(chars.len())));
+    let end = (start + room).min(chars.len());
+    let before: String = chars[start..at.min(end)].iter().collect();
+    let diff: String = chars.get(at).map_or("∅".to_string(), |c| c.to_string());
+    let after: String = chars
+        .get(at + 1..end.max(at + 1))
+        .map_or(String::new(), |s| s.iter().collect());
+    Line::from(vec![
+        Span::styled(label, Style::default().fg(Color::Gray)),
+        Span::raw(if start > 0 {
+            format!("…{before}")
+        } else {
+            before
+        }),
+        Span::styled(
+            diff,
+            Style::default()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(if end < chars.len() {
+            format!("{after}…")
+        } else {
+            after
+        }),
+    ])
+}
+
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let line = match &app.status {
+        Some(s) => Line::from(Span::styled(
+            s.text.clone(),
+            if s.error {
+                Style::default().fg(Color::Red)
+            } else {
+                Style::default().fg(Color::Green)
+            },
+        )),
+        None => Line::from(Span::styled(
+            app.recipe().description.clone(),
+            Style::default().fg(Color::DarkGray),
+        )),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The main keys, as many whole ones as fit; F1 (help lists the rest) always shows.
+fn draw_footer(frame: &mut Frame, area: Rect) {
+    let items = keys::footer();
+    let help = items.iter().find(|(_, w)| *w == "help").copied();
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    let room = area.width as usize;
+    let reserve = help.map_or(0, |(k, w)| k.len() + w.len() + 3);
+    for (key, word) in items.iter().copied() {
+        if Some((key, word)) == help {
+            continue;
+        }
+        let w = key.len() + word.len() + 3;
+        if used + w + reserve > room {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(
+            key,
+            Style::default().fg(Color::Black).bg(Color::Gray),
+        ));
+        spans.push(Span::raw(format!(" {word}  ")));
+    }
+    if let Some((key, word)) = help {
+        spans.push(Span::styled(
+            key,
+            Style::default().fg(Color::Black).bg(Color::Gray),
+        ));
+        spans.push(Span::raw(format!(" {word}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
+    let matches = app.picker_matches();
+    let picker = app.picker.as_ref().expect("drawn only when open");
+    let rect = centered(area, 76, (matches.len() as u16 * 2 + 4).max(7));
+    frame.render_widget(Clear, rect);
+    let block = pane(
+        "Scheme · type to search · Enter opens · Esc closes".to_string(),
+        true,
+    );
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("search: ", Style::default().fg(Color::Gray)),
+        Span::styled(
+            picker.query.clone(),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+        Span::styled("▏", Style::default().fg(ACCENT)),
+    ])];
+    if matches.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "no scheme matches",
+            Style::default().fg(Color::Red),
+        )));
+    }
+    let cursor = picker.cursor.min(matches.len().saturating_sub(1));
+    for (i, &index) in matches.iter().enumerate() {
+        let r = &app.recipes[index];
+        let style = if i == cursor {
+            Style::default().fg(Color::Black).bg(ACCENT)
+        } else {
+            Style::default()
+        };
+        let current = if index == app.current {
+            " (current)"
+        } else {
+            ""
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{:18} {}{current}", r.id, r.name),
+            style.add_modifier(Modifier::BOLD),
+        )));
+        lines.push(Line::from(Span::styled(
+            format!("{:18} {}", "", r.description),
+            Style::default().fg(Color::Gray),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_help(frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    for scope in [Scope::Global, Scope::Variants, Scope::Stages, Scope::Picker] {
+        lines.push(Line::from(Span::styled(
+            scope.title(),
+            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+        )));
+        for b in keys::BINDINGS.iter().filter(|b| b.scope == scope) {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {:22}", b.keys_label),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    lines.push(Line::from(Span::styled(
+        "Editors",
+        Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
+    )));
+    for (k, what) in [
+        ("Ctrl-Z / Ctrl-U, Ctrl-R", "undo, redo"),
+        (
+            "arrows, Home, End",
+            "move; Ctrl-A / Ctrl-E: start / end of line",
+        ),
+        (
+            "Ctrl-K, Ctrl-W",
+            "delete to the end of the line, delete a word",
+        ),
+        (
+            "paste (terminal)",
+            "bracketed paste inserts text as one edit",
+        ),
+        ("Enter in a field", "next field (fields are one line)"),
+        (
+            "mouse",
+            "a click focuses a pane; the wheel scrolls the stages",
+        ),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {k:22}"),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(what),
+        ]));
+    }
+    let rect = centered(area, 86, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(pane("Keys · F1 or Esc closes".to_string(), true))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}

@@ -206,6 +206,8 @@ pub struct App {
     pub follow_selection: Cell<bool>,
     pub picker: Option<Picker>,
     pub help: bool,
+    /// The first line of the help shown; the view clamps it.
+    pub help_scroll: Cell<usize>,
     pub status: Option<Status>,
     pub now_millis: i64,
     pub computed: Computed,
@@ -240,6 +242,7 @@ impl App {
             follow_selection: Cell::new(false),
             picker: None,
             help: false,
+            help_scroll: Cell::new(0),
             status: None,
             now_millis,
             computed: Computed {
@@ -392,7 +395,10 @@ impl App {
             return self.act(action);
         }
         if self.help {
-            return vec![];
+            return match keys::lookup(Scope::Help, &key) {
+                Some(action) => self.act(action),
+                None => vec![],
+            };
         }
         if self.picker.is_some() {
             if let Some(action) = keys::lookup(Scope::Picker, &key) {
@@ -570,8 +576,13 @@ impl App {
             Action::Quit => return vec![Effect::Quit],
             Action::Help => {
                 self.help = !self.help;
+                self.help_scroll.set(0);
                 self.picker = None;
             }
+            Action::HelpUp => self
+                .help_scroll
+                .set(self.help_scroll.get().saturating_sub(1)),
+            Action::HelpDown => self.help_scroll.set(self.help_scroll.get() + 1),
             Action::Close => {
                 self.help = false;
                 self.picker = None;
@@ -860,13 +871,13 @@ impl App {
                     format!("{} in the future", human(-secs))
                 };
                 let verdict = if a.accepted() {
-                    "a server would accept it"
+                    "a server accepts it"
                 } else {
-                    "a server would refuse it"
+                    "a server refuses it"
                 };
                 (
                     format!(
-                        "request time {when}: {verdict} (window {} s; F3 makes it now)",
+                        "request time {when}: {verdict} (window {} s; F3: now)",
                         a.window_seconds
                     ),
                     a.accepted(),

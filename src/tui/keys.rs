@@ -31,6 +31,8 @@ pub enum Action {
     PickerUp,
     PickerDown,
     PickerChoose,
+    HelpUp,
+    HelpDown,
 }
 
 /// Where a binding applies.
@@ -44,6 +46,8 @@ pub enum Scope {
     Stages,
     /// The scheme picker is open.
     Picker,
+    /// The help is open.
+    Help,
 }
 
 impl Scope {
@@ -53,6 +57,7 @@ impl Scope {
             Scope::Variants => "Variants pane",
             Scope::Stages => "Stage panel",
             Scope::Picker => "Scheme picker",
+            Scope::Help => "This help",
         }
     }
 }
@@ -116,7 +121,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::F(2), NONE)],
         keys_label: "F2",
         action: Action::RevealKey,
-        help: "reveal or mask the key (in its editor and inside stages)",
+        help: "reveal or mask the key, also inside stages",
         footer: Some("reveal"),
     },
     Binding {
@@ -124,7 +129,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::F(3), NONE)],
         keys_label: "F3",
         action: Action::Now,
-        help: "now / new nonce for the focused time or nonce field (elsewhere: all of them)",
+        help: "now / new nonce (focused field, else all)",
         footer: Some("now"),
     },
     Binding {
@@ -269,7 +274,31 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::Enter, NONE)],
         keys_label: "Enter",
         action: Action::PickerChoose,
-        help: "open the scheme (your edits of each scheme are kept)",
+        help: "open it (edits of every scheme are kept)",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Help,
+        keys: &[
+            Key(KeyCode::Up, NONE),
+            Key(KeyCode::Char('k'), NONE),
+            Key(KeyCode::PageUp, NONE),
+        ],
+        keys_label: "Up / k / PgUp",
+        action: Action::HelpUp,
+        help: "scroll the help up",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Help,
+        keys: &[
+            Key(KeyCode::Down, NONE),
+            Key(KeyCode::Char('j'), NONE),
+            Key(KeyCode::PageDown, NONE),
+        ],
+        keys_label: "Down / j / PgDn",
+        action: Action::HelpDown,
+        help: "scroll the help down",
         footer: None,
     },
 ];
@@ -330,6 +359,14 @@ mod tests {
                 let plain = matches!(k.0, KeyCode::Char(_)) && !k.1.contains(KeyModifiers::CONTROL);
                 assert!(!plain, "{} is a plain character", b.keys_label);
             }
+        }
+    }
+
+    #[test]
+    fn help_lines_fit_an_80_column_terminal() {
+        for b in BINDINGS {
+            assert!(b.keys_label.len() <= 24, "{}", b.keys_label);
+            assert!(b.help.chars().count() <= 50, "{}", b.help);
         }
     }
 

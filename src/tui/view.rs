@@ -54,7 +54,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         draw_picker(app, frame, area);
     }
     if app.help {
-        draw_help(frame, area);
+        draw_help(app, frame, area);
     }
     *app.areas.borrow_mut() = areas;
 }
@@ -229,13 +229,17 @@ fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
         .filter(|_| !expected_text.trim().is_empty())
         .map(|t| sign::compare(app.recipe(), t.signature(), &expected_text));
     let age = app.age_line();
-    let mut height = if comparison.is_some() { 4 } else { 3 };
-    if matches!(comparison, Some(Comparison::Mismatch { .. })) {
-        height += 2;
-    }
-    if age.is_some() {
-        height += 1;
-    }
+    // Borders, the editor, the verdict (three lines for a mismatch), the age line.
+    let verdict = match comparison {
+        None => 0,
+        Some(Comparison::Mismatch { .. }) => 3,
+        Some(_) => 1,
+    };
+    let inner_width = area.width.saturating_sub(2).max(1) as usize;
+    let age_rows =
+        age.as_ref()
+            .map_or(0, |(text, _)| text.chars().count().div_ceil(inner_width)) as u16;
+    let height = 3 + verdict + age_rows;
     let [stages, expected] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
     draw_stages(app, frame, stages, areas);
@@ -438,10 +442,7 @@ fn draw_expected(
         .map(|t| t.signature_text())
         .unwrap_or_default();
     match &comparison {
-        None => lines.push(Line::from(Span::styled(
-            "no expected signature: paste one to compare",
-            Style::default().fg(Color::DarkGray),
-        ))),
+        None => {}
         Some(Comparison::Match) => lines.push(Line::from(Span::styled(
             "✓ match",
             Style::default()
@@ -480,7 +481,7 @@ fn draw_expected(
         let color = if ok { Color::Green } else { Color::Yellow };
         lines.push(Line::from(Span::styled(text, Style::default().fg(color))));
     }
-    frame.render_widget(Paragraph::new(lines), rest);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
 }
 
 /// One side of a mismatch, scrolled so the first difference shows, highlighted.
@@ -629,9 +630,15 @@ fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn draw_help(frame: &mut Frame, area: Rect) {
+fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
-    for scope in [Scope::Global, Scope::Variants, Scope::Stages, Scope::Picker] {
+    for scope in [
+        Scope::Global,
+        Scope::Variants,
+        Scope::Stages,
+        Scope::Picker,
+        Scope::Help,
+    ] {
         lines.push(Line::from(Span::styled(
             scope.title(),
             Style::default().fg(ACCENT).add_modifier(Modifier::BOLD),
@@ -639,7 +646,7 @@ fn draw_help(frame: &mut Frame, area: Rect) {
         for b in keys::BINDINGS.iter().filter(|b| b.scope == scope) {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("  {:22}", b.keys_label),
+                    format!("  {:24}", b.keys_label),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(b.help),
@@ -665,25 +672,36 @@ fn draw_help(frame: &mut Frame, area: Rect) {
             "bracketed paste inserts text as one edit",
         ),
         ("Enter in a field", "next field (fields are one line)"),
-        (
-            "mouse",
-            "a click focuses a pane; the wheel scrolls the stages",
-        ),
+        ("mouse", "a click focuses a pane; wheel scrolls stages"),
     ] {
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {k:22}"),
+                format!("  {k:24}"),
                 Style::default().add_modifier(Modifier::BOLD),
             ),
             Span::raw(what),
         ]));
     }
-    let rect = centered(area, 86, lines.len() as u16 + 2);
+    let rect = centered(area, 100, lines.len() as u16 + 2);
+    let room = rect.height.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(room);
+    let scroll = app.help_scroll.get().min(max_scroll);
+    app.help_scroll.set(scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            "Keys · lines {}–{} of {} · Up/Down scroll · F1 or Esc closes",
+            scroll + 1,
+            scroll + room,
+            lines.len()
+        )
+    } else {
+        "Keys · F1 or Esc closes".to_string()
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
-            .block(pane("Keys · F1 or Esc closes".to_string(), true))
-            .wrap(Wrap { trim: false }),
+            .block(pane(title, true))
+            .scroll((scroll as u16, 0)),
         rect,
     );
 }

@@ -486,14 +486,16 @@ impl App {
             return;
         }
         let one_line = |s: &str| s.replace(['\r', '\n'], "");
+        // ratatui-textarea's insert_str drops one CR before each LF; double it so it stays.
+        let keep_cr = normalized.replace("\r\n", "\r\r\n");
         let changed = match self.focus {
             Focus::Field(i) => self.inputs.fields[i].insert_str(one_line(&normalized)),
             Focus::Key => match &mut self.inputs.key {
-                Editor::Text(t) => t.insert_str(&normalized),
+                Editor::Text(t) => t.insert_str(&keep_cr),
                 Editor::Binary(_) => false,
             },
             Focus::Body => match &mut self.inputs.body {
-                Editor::Text(t) => t.insert_str(&normalized),
+                Editor::Text(t) => t.insert_str(&keep_cr),
                 Editor::Binary(_) => false,
             },
             Focus::Expected => {
@@ -742,10 +744,6 @@ impl App {
         let fields = self.recipe().fields.clone();
         let targets: Vec<usize> = match self.focus {
             Focus::Field(i) if fields[i].kind.is_generated() => vec![i],
-            Focus::Field(_) => {
-                self.say("F3 fills time and nonce fields; this one is neither", true);
-                return;
-            }
             _ => (0..fields.len())
                 .filter(|&i| fields[i].kind.is_generated())
                 .collect(),

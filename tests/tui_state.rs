@@ -1,0 +1,346 @@
+//! The TUI's state and update logic, driven by key events without a terminal. Expected values
+//! come from the shared vectors and the seed pages, or from HMAC computed here directly.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use sha2::Sha256;
+use sigscope::sign::builtin;
+use sigscope::tui::app::{App, Editor, Effect, Focus, Prefill};
+
+#[derive(Deserialize)]
+struct Vector {
+    id: String,
+    signature: String,
+    key: String,
+}
+
+fn vector(id: &str) -> Vector {
+    let all: Vec<Vector> = serde_json::from_str(include_str!("vectors.json")).unwrap();
+    all.into_iter().find(|v| v.id == id).unwrap()
+}
+
+const NOW: i64 = 1_716_363_800_000;
+
+fn app(scheme: &str) -> App {
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == scheme).unwrap();
+    let prefill = Prefill::example(&recipes[current]);
+    App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        NOW,
+        Box::new(|b: &mut [u8]| b.fill(7)),
+    )
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle(key(KeyCode::Char(c)));
+    }
+}
+
+fn signature(app: &App) -> String {
+    app.computed
+        .result
+        .as_ref()
+        .expect("the trace signs")
+        .signature_text()
+}
+
+fn body_text(app: &App) -> String {
+    String::from_utf8(app.inputs.body.bytes()).unwrap()
+}
+
+fn tpns_sign(key: &str, ts: &str, id: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(format!("{ts}{id}{body}").as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(hex::encode(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn starts_on_the_example_with_its_documented_signature() {
+    let app = app("tpns");
+    assert_eq!(signature(&app), vector("TP-1").signature);
+    assert_eq!(app.focus, Focus::Body);
+}
+
+#[test]
+fn typing_in_the_body_re_signs_on_every_keystroke() {
+    let mut app = app("tpns");
+    let v = vector("TP-1");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    let before = body_text(&app);
+    type_text(&mut app, "\n ");
+    let after = body_text(&app);
+    assert_eq!(after, format!("{before}\n "));
+    assert_eq!(
+        signature(&app),
+        tpns_sign(&v.key, "1565314789", "1500001048", &after)
+    );
+    // Undo takes the last edit back, and the documented signature returns.
+    app.handle(ctrl('z'));
+    app.handle(ctrl('z'));
+    assert_eq!(body_text(&app), before);
+    assert_eq!(signature(&app), v.signature);
+}
+
+#[test]
+fn a_variant_toggle_gives_the_variant_vector() {
+    let mut app = app("tpns");
+    while app.focus != Focus::Variants {
+        app.handle(key(KeyCode::Tab));
+    }
+    // output: base64-of-hex -> base64
+    app.handle(key(KeyCode::Right));
+    assert_eq!(signature(&app), vector("TP-V1").signature);
+    app.handle(key(KeyCode::Down));
+    app.handle(key(KeyCode::Char(' ')));
+    assert_eq!(app.inputs.choices["hex_case"], "upper");
+}
+
+#[test]
+fn invalid_json_shows_the_parser_place_and_keeps_the_text() {
+    let mut app = app("linksfield");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    type_text(&mut app, ",,");
+    let err = app.computed.result.as_ref().unwrap_err();
+    assert!(
+        err.starts_with("body: invalid JSON at line 1, column 1"),
+        "{err}"
+    );
+    assert!(
+        body_text(&app).ends_with("}\",,") || body_text(&app).ends_with("},,"),
+        "{}",
+        body_text(&app)
+    );
+    // Fixing the text brings the trace back.
+    app.handle(key(KeyCode::Backspace));
+    app.handle(key(KeyCode::Backspace));
+    assert_eq!(signature(&app), vector("LF-1").signature);
+}
+
+#[test]
+fn the_key_is_masked_in_stages_until_revealed() {
+    use sigscope::tui::stages::Content;
+    let mut app = app("huawei-tenant");
+    let canonical = app
+        .computed
+        .views
+        .iter()
+        .find(|v| v.name == "canonical")
+        .unwrap();
+    let Content::Text(segs) = &canonical.content else {
+        panic!("text")
+    };
+    let shown: String = segs.iter().map(|s| s.shown.as_str()).collect();
+    assert!(shown.starts_with("‹key›50D83FDE"), "{shown}");
+    assert!(!shown.contains(&vector("HW-C1").key));
+    app.handle(key(KeyCode::F(2)));
+    let canonical = app
+        .computed
+        .views
+        .iter()
+        .find(|v| v.name == "canonical")
+        .unwrap();
+    let Content::Text(segs) = &canonical.content else {
+        panic!("text")
+    };
+    let shown: String = segs.iter().map(|s| s.shown.as_str()).collect();
+    assert!(shown.starts_with(&vector("HW-C1").key));
+}
+
+#[test]
+fn copy_keys_yield_copy_effects() {
+    let mut app = app("tpns");
+    let effects = app.handle(key(KeyCode::F(5)));
+    let [Effect::Copy { text, what }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    // The Sign, AccessId and TimeStamp lines of the seed page's HTTP example.
+    assert!(text.starts_with(&format!(
+        "Sign: {}\nAccessId: 1500001048\nTimeStamp: 1565314789\n",
+        vector("TP-1").signature
+    )));
+    assert_eq!(what, "4 header lines");
+    // F6: the selected stage; the MAC is raw and goes as hex (the doc's hashcode).
+    while app.focus != Focus::Stages {
+        app.handle(key(KeyCode::Tab));
+    }
+    app.handle(key(KeyCode::Down));
+    let effects = app.handle(key(KeyCode::F(6)));
+    assert_eq!(
+        effects,
+        [Effect::Copy {
+            text: "cd20774682bf78bfdb43e17d1d5d56b3e5b789a1670fc1527ef54c65d2d7b76d".into(),
+            what: "stage `mac` as hex".into()
+        }]
+    );
+    app.copied("stage `mac` as hex", Err("no clipboard".into()));
+    assert!(app.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn copying_a_stage_with_the_key_masks_it() {
+    let mut app = app("huawei-basic");
+    while app.focus != Focus::Stages {
+        app.handle(key(KeyCode::Tab));
+    }
+    while app.computed.views[app.stage_cursor].name != "canonical" {
+        app.handle(key(KeyCode::Down));
+    }
+    let effects = app.handle(key(KeyCode::F(6)));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    assert!(
+        text.starts_with("‹key›RLLUammMSInlrNWb1716363778801"),
+        "{text}"
+    );
+}
+
+#[test]
+fn expected_signature_match_and_accepted_case() {
+    use sigscope::sign::{Comparison, compare};
+    let mut app = app("huawei-tenant");
+    while app.focus != Focus::Expected {
+        app.handle(key(KeyCode::Tab));
+    }
+    // The upper-case form, as the seed page prints x-sign.
+    app.handle(Event::Paste(vector("HW-C1").signature.to_uppercase()));
+    let expected = app.expected.lines().concat();
+    let trace = app.computed.result.as_ref().unwrap();
+    assert!(matches!(
+        compare(app.recipe(), trace.signature(), &expected),
+        Comparison::Equivalent(_)
+    ));
+}
+
+#[test]
+fn ctrl_c_quits_from_an_editor_and_help_is_an_overlay() {
+    let mut app = app("tpns");
+    assert_eq!(app.handle(ctrl('c')), [Effect::Quit]);
+    app.handle(key(KeyCode::F(1)));
+    assert!(app.help);
+    // Typing while the help is open does not reach the body.
+    let before = body_text(&app);
+    type_text(&mut app, "x");
+    assert_eq!(body_text(&app), before);
+    app.handle(key(KeyCode::Esc));
+    assert!(!app.help);
+    assert_eq!(app.handle(ctrl('c')), [Effect::Quit]);
+}
+
+#[test]
+fn typing_never_triggers_a_global_action() {
+    let mut app = app("tpns");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    let before = body_text(&app);
+    let all: String = (' '..='~').collect();
+    for c in all.chars() {
+        let effects = app.handle(key(KeyCode::Char(c)));
+        assert!(effects.is_empty(), "{c:?} gave {effects:?}");
+    }
+    assert_eq!(body_text(&app), format!("{before}{all}"));
+    assert!(app.picker.is_none() && !app.help && !app.reveal);
+}
+
+#[test]
+fn now_and_new_nonce_fill_fields_in_their_unit() {
+    let mut app = app("huawei-basic");
+    app.handle(key(KeyCode::F(3)));
+    let fields: BTreeMap<_, _> = app.computed.result.as_ref().unwrap().fields.clone();
+    assert_eq!(fields["timestamp"], NOW.to_string());
+    assert_eq!(fields["nonce"].len(), 16);
+    let mut app = self::app("etower");
+    app.handle(key(KeyCode::F(3)));
+    let date = &app.computed.result.as_ref().unwrap().fields["date"];
+    assert_eq!(date, "Wed, 22 May 2024 07:43:20 GMT");
+    let (line, accepted) = app.age_line().unwrap();
+    assert!(accepted, "{line}");
+}
+
+#[test]
+fn the_picker_switches_schemes_and_keeps_edits() {
+    let mut app = app("tpns");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    type_text(&mut app, " ");
+    let edited = body_text(&app);
+    app.handle(key(KeyCode::F(4)));
+    type_text(&mut app, "money");
+    app.handle(key(KeyCode::Enter));
+    assert_eq!(app.recipe().id, "moneyhoney");
+    assert_eq!(signature(&app), vector("HM-2").signature);
+    app.handle(key(KeyCode::F(4)));
+    type_text(&mut app, "tpns");
+    app.handle(key(KeyCode::Enter));
+    assert_eq!(app.recipe().id, "tpns");
+    assert_eq!(body_text(&app), edited);
+}
+
+#[test]
+fn pasting_keeps_crlf_and_a_field_stays_one_line() {
+    let mut app = app("tpns");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    let before = body_text(&app);
+    app.handle(Event::Paste("a\r\nb".into()));
+    assert_eq!(body_text(&app), format!("{before}a\r\nb"));
+    app.handle(key(KeyCode::Tab)); // expected
+    app.handle(key(KeyCode::Tab)); // stages
+    app.handle(key(KeyCode::Tab)); // first field
+    assert_eq!(app.focus, Focus::Field(0));
+    app.handle(Event::Paste("12\n34".into()));
+    // Inserted at the cursor (the start of the field), newline dropped.
+    assert_eq!(
+        app.computed.result.as_ref().unwrap().fields["access_id"],
+        "12341500001048"
+    );
+}
+
+#[test]
+fn a_non_utf8_body_is_kept_exactly() {
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == "tpns").unwrap();
+    let mut prefill = Prefill::example(&recipes[current]);
+    prefill.body = b"a\xff\r\n".to_vec();
+    let mut app = App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        NOW,
+        Box::new(|b: &mut [u8]| b.fill(0)),
+    );
+    assert!(matches!(app.inputs.body, Editor::Binary(_)));
+    type_text(&mut app, "x");
+    assert_eq!(app.inputs.body.bytes(), b"a\xff\r\n");
+    assert!(app.status.as_ref().unwrap().error);
+}

@@ -1,0 +1,74 @@
+//! Snapshots of the screen (ratatui's TestBackend) for each scheme's default screen at 120×40
+//! and the bare start at 80×24. The clock is fixed; the age line is filtered all the same, so a
+//! change of wording elsewhere shows up and a change of clock does not.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use sigscope::sign::builtin;
+use sigscope::tui::app::{App, Prefill};
+use sigscope::tui::view;
+
+const NOW: i64 = 1_764_000_000_000;
+
+fn screen(scheme: &str, width: u16, height: u16) -> String {
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == scheme).unwrap();
+    let prefill = Prefill::example(&recipes[current]);
+    let app = App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        NOW,
+        Box::new(|b: &mut [u8]| b.fill(0)),
+    );
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view::draw(&app, f)).unwrap();
+    text(terminal.backend().buffer())
+}
+
+/// The buffer as plain text, one line a row, trailing spaces cut.
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"request time \d+ (s|min|h|days)", "request time [AGE]");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+#[test]
+fn bare_start_at_80x24() {
+    settings().bind(|| {
+        insta::assert_snapshot!("bare_start_80x24", screen(builtin::DEFAULT_SCHEME, 80, 24))
+    });
+}
+
+#[test]
+fn every_scheme_default_screen_at_120x40() {
+    for scheme in [
+        "tpns",
+        "linksfield",
+        "huawei-authtoken",
+        "huawei-basic",
+        "huawei-tenant",
+        "etower",
+        "moneyhoney",
+    ] {
+        settings()
+            .bind(|| insta::assert_snapshot!(format!("{scheme}_120x40"), screen(scheme, 120, 40)));
+    }
+}

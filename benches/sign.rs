@@ -105,3 +105,75 @@ fn stream_1gib_tpns(bencher: divan::Bencher) {
             resolved.sign(recipe).unwrap().signature_text()
         });
 }
+
+/// Where a keystroke goes in [`tui_keystroke_1mib`].
+#[derive(Debug, Clone, Copy)]
+enum Typing {
+    /// The first field, with a 1 MiB body loaded.
+    Field,
+    /// A 1 MiB body of many lines (pretty JSON, a form, a log).
+    BodyLines,
+    /// A 1 MiB body that is one single line (minified JSON).
+    BodyOneLine,
+}
+
+/// One keystroke in the TUI with a 1 MiB body: the update (the core re-signs) and a full redraw
+/// of a 200×60 screen. The target is under 16 ms.
+#[divan::bench(
+    args = [
+        ("tpns", Typing::Field), ("linksfield", Typing::Field),
+        ("tpns", Typing::BodyLines), ("linksfield", Typing::BodyLines), ("huawei-tenant", Typing::BodyLines),
+        ("tpns", Typing::BodyOneLine),
+    ],
+    sample_count = 30
+)]
+fn tui_keystroke_1mib(bencher: divan::Bencher, (scheme, typing): (&str, Typing)) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use sigscope::tui::app::{App, Focus, Prefill};
+
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == scheme).unwrap();
+    let mut prefill = Prefill::example(&recipes[current]);
+    let body = body_for(&recipes[current], 1024 * 1024);
+    prefill.body = match typing {
+        Typing::BodyOneLine => body,
+        // One member a line.
+        _ => String::from_utf8(body)
+            .unwrap()
+            .replace(",\"member", ",\n\"member")
+            .into_bytes(),
+    };
+    let mut app = App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        0,
+        Box::new(|b: &mut [u8]| b.fill(1)),
+    );
+    if let Typing::Field = typing {
+        while app.focus != Focus::Field(0) {
+            app.handle(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+        }
+    }
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    terminal
+        .draw(|f| sigscope::tui::view::draw(&app, f))
+        .unwrap();
+    // Type a character then delete it, alternately, so the input keeps its size and stays valid.
+    let mut add = true;
+    bencher.bench_local(|| {
+        let code = if add {
+            KeyCode::Char(' ')
+        } else {
+            KeyCode::Backspace
+        };
+        add = !add;
+        app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        terminal
+            .draw(|f| sigscope::tui::view::draw(&app, f))
+            .unwrap();
+    });
+}

@@ -102,6 +102,55 @@ fn every_vector_reproduces() {
 }
 
 #[test]
+fn memoized_runs_agree_with_plain_runs() {
+    // One memo across every vector in turn, as the TUI keeps one across keystrokes and toggles,
+    // then the huawei-authtoken decoding toggled back and forth over the same body.
+    let mut memo = sign::Memo::default();
+    let mut cases: Vec<(String, BTreeMap<String, String>, String)> = vectors()
+        .into_iter()
+        .map(|v| (v.id.clone(), v.variants.clone(), v.signature.clone()))
+        .collect();
+    cases.extend(cases.clone());
+    let all = vectors();
+    for (id, variants, want) in cases {
+        let v = all.iter().find(|v| v.id == id).unwrap();
+        let recipe = recipe(&v.scheme);
+        let selection = recipe
+            .select(variants.iter().map(|(k, c)| (k.as_str(), c.as_str())))
+            .unwrap();
+        let inputs = Inputs {
+            fields: &v.fields,
+            key: v.key.as_bytes(),
+            body: v.body.as_bytes(),
+            selection: &selection,
+        };
+        assert_eq!(
+            sign::run_memo(&recipe, &inputs, &mut memo)
+                .unwrap()
+                .signature_text(),
+            want,
+            "{id}"
+        );
+    }
+    let recipe = recipe("huawei-authtoken");
+    let fields = BTreeMap::new();
+    for decode in ["no", "yes", "no"] {
+        let selection = recipe.select([("decode_values", decode)]).unwrap();
+        let inputs = Inputs {
+            fields: &fields,
+            key: b"k",
+            body: b"a=%41&timeStamp=2%30",
+            selection: &selection,
+        };
+        assert_eq!(
+            sign::run_memo(&recipe, &inputs, &mut memo).unwrap(),
+            sign::run(&recipe, &inputs).unwrap(),
+            "decode_values={decode}"
+        );
+    }
+}
+
+#[test]
 fn streamed_signatures_match_the_vectors() {
     let mut streamed = 0;
     for v in vectors() {

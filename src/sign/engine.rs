@@ -113,9 +113,53 @@ impl Trace {
 
 /// Signs: runs every active stage of the recipe over the inputs.
 pub fn run(recipe: &Recipe, inputs: &Inputs) -> Result<Trace, SignError> {
+    run_inner(recipe, inputs, None)
+}
+
+/// The results of a run's costly stages (JSON and parameter forms), kept by a caller that signs
+/// again and again (the TUI, on every keystroke) so that an unchanged body is not parsed again.
+#[derive(Default)]
+pub struct Memo {
+    entries: std::collections::HashMap<String, (String, Vec<u8>, Stage)>,
+}
+
+/// Signs as [`run`] does, reusing the costly stages of `memo` whose input and options are the
+/// same as last time. The result is the same as [`run`]'s.
+pub fn run_memo(recipe: &Recipe, inputs: &Inputs, memo: &mut Memo) -> Result<Trace, SignError> {
+    run_inner(recipe, inputs, Some(memo))
+}
+
+fn run_inner(
+    recipe: &Recipe,
+    inputs: &Inputs,
+    mut memo: Option<&mut Memo>,
+) -> Result<Trace, SignError> {
+    let sel = inputs.selection;
     let mut run = Run::new(recipe, inputs)?;
-    for spec in recipe.active_stages(inputs.selection) {
-        let stage = run.eval(spec)?;
+    for spec in recipe.active_stages(sel) {
+        let costly = match &spec.op {
+            Op::Json { input, .. } | Op::Params { input, .. } | Op::Param { input, .. } => {
+                Some(input.get(sel))
+            }
+            _ => None,
+        };
+        let stage = match (costly, memo.as_deref_mut()) {
+            (Some(t), Some(memo)) => {
+                let how = describe(&spec.op, sel);
+                let input = run.render(t)?;
+                match memo.entries.get(&spec.name) {
+                    Some((h, i, stage)) if *h == how && **i == *input.bytes => stage.clone(),
+                    _ => {
+                        let input = input.bytes.into_owned();
+                        let stage = run.eval(spec)?;
+                        memo.entries
+                            .insert(spec.name.clone(), (how, input, stage.clone()));
+                        stage
+                    }
+                }
+            }
+            _ => run.eval(spec)?,
+        };
         run.stages.push(stage);
     }
     run.finish()
@@ -530,7 +574,19 @@ fn describe(op: &Op, sel: &Selection) -> String {
             }
             format!("k=v&… of {}: {}", t(input), words.join(", "))
         }
-        Op::Param { input, name, .. } => format!("parameter {name} of {}", t(input)),
+        Op::Param {
+            input,
+            name,
+            decode,
+        } => format!(
+            "parameter {name} of {}, {}",
+            t(input),
+            if *decode.get(sel) {
+                "URL-decoded"
+            } else {
+                "as given"
+            }
+        ),
         Op::Url { input, part } => format!(
             "{} of {}",
             match part.get(sel) {

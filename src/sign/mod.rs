@@ -13,7 +13,7 @@ pub mod time;
 pub mod visible;
 
 pub use compare::{Comparison, compare};
-pub use engine::{BodyStream, Inputs, Placement, Stage, Trace, run, stream};
+pub use engine::{BodyStream, Inputs, Memo, Placement, Stage, Trace, run, run_memo, stream};
 pub use recipe::{
     BodyKind, Equivalence, Field, FieldKind, Recipe, RecipeError, Selection, Variant,
 };

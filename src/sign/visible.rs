@@ -87,30 +87,57 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
     let mut offset = 0;
     for chunk in slice.utf8_chunks() {
         let valid = chunk.valid();
-        for (i, c) in valid.char_indices() {
+        let v = valid.as_bytes();
+        let mut i = 0;
+        while i < v.len() {
             let at = base + offset + i;
+            // A run of printable ASCII goes in one piece; its trailing spaces are marked when a
+            // line end or the end of the stage follows.
+            if (0x20..0x7f).contains(&v[i]) {
+                let mut j = i;
+                while j < v.len() && (0x20..0x7f).contains(&v[j]) {
+                    j += 1;
+                }
+                let line_ends =
+                    j == v.len() && chunk.invalid().is_empty() && offset + j == slice.len()
+                        || matches!(v.get(j), Some(b'\n' | b'\r'));
+                let text_end = if line_ends {
+                    j - v[i..j].iter().rev().take_while(|&&b| b == b' ').count()
+                } else {
+                    j
+                };
+                if text_end > i {
+                    push(
+                        out,
+                        Mark::Text,
+                        &valid[i..text_end],
+                        at..at + (text_end - i),
+                    );
+                }
+                if j > text_end {
+                    let spaces = "·".repeat(j - text_end);
+                    let s = base + offset + text_end;
+                    push(out, Mark::TrailingSpace, &spaces, s..s + (j - text_end));
+                }
+                i = j;
+                continue;
+            }
+            let c = valid[i..].chars().next().expect("i is on a char boundary");
             let span = at..at + c.len_utf8();
             match c {
                 '\r' => push(out, Mark::Cr, "\\r", span),
                 '\n' => push(out, Mark::Lf, "\\n", span),
                 '\t' => push(out, Mark::Tab, "\\t", span),
-                ' ' if trailing(slice, at - base) => push(out, Mark::TrailingSpace, "·", span),
                 '\u{feff}' => push(out, Mark::Bom, "<BOM>", span),
                 c if (c as u32) < 0x20 || c == '\u{7f}' => {
                     push(out, Mark::Control, &format!("\\x{:02x}", c as u32), span)
                 }
-                c if c.is_ascii() => {
-                    let mut b = [0; 4];
-                    push(out, Mark::Text, c.encode_utf8(&mut b), span)
-                }
                 c if is_invisible(c) => {
                     push(out, Mark::Invisible, &format!("<U+{:04X}>", c as u32), span)
                 }
-                c => {
-                    let mut b = [0; 4];
-                    push(out, Mark::NonAscii, c.encode_utf8(&mut b), span)
-                }
+                c => push(out, Mark::NonAscii, &valid[i..i + c.len_utf8()], span),
             }
+            i += c.len_utf8();
         }
         offset += valid.len();
         for &b in chunk.invalid() {
@@ -119,14 +146,6 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
             offset += 1;
         }
     }
-}
-
-/// Whether the space at `i` is followed only by spaces up to a line end or the end.
-fn trailing(slice: &[u8], i: usize) -> bool {
-    slice[i..]
-        .iter()
-        .find(|&&b| b != b' ')
-        .is_none_or(|&b| b == b'\n' || b == b'\r')
 }
 
 fn is_invisible(c: char) -> bool {
@@ -181,6 +200,22 @@ mod tests {
                 (Mark::Control, "\\x7f".into()),
             ]
         );
+    }
+
+    #[test]
+    fn trailing_spaces_before_a_line_end_or_the_end_only() {
+        let s = shown(b"a  b  \n  ", &[]);
+        assert_eq!(
+            s,
+            vec![
+                (Mark::Text, "a  b".into()),
+                (Mark::TrailingSpace, "··".into()),
+                (Mark::Lf, "\\n".into()),
+                (Mark::TrailingSpace, "··".into()),
+            ]
+        );
+        // Before invalid UTF-8 a space is not at a line end.
+        assert_eq!(shown(b"a \xff", &[])[0], (Mark::Text, "a ".into()));
     }
 
     #[test]

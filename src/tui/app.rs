@@ -33,16 +33,51 @@ pub enum Editor {
     Binary(Vec<u8>),
 }
 
+/// Up to this size an editor wraps its lines. ratatui-textarea re-wraps the whole text on every
+/// edit, so a larger text scrolls sideways instead, to keep a keystroke within a frame.
+const WRAP_LIMIT: usize = 64 * 1024;
+
 impl Editor {
     fn new(bytes: &[u8]) -> Editor {
         match std::str::from_utf8(bytes) {
             Ok(text) => {
-                let mut t = text_area(text);
-                t.set_wrap_mode(ratatui_textarea::WrapMode::Glyph);
-                Editor::Text(Box::new(t))
+                let mut e = Editor::Text(Box::new(text_area(text)));
+                e.fit_wrap();
+                e
             }
             Err(_) => Editor::Binary(bytes.to_vec()),
         }
+    }
+
+    /// Wraps lines while the text is small, scrolls sideways once it is large.
+    fn fit_wrap(&mut self) {
+        let len = self.len();
+        if let Editor::Text(t) = self {
+            let mode = if len <= WRAP_LIMIT {
+                ratatui_textarea::WrapMode::Glyph
+            } else {
+                ratatui_textarea::WrapMode::None
+            };
+            if t.wrap_mode() != mode {
+                t.set_wrap_mode(mode);
+            }
+        }
+    }
+
+    /// The length of [`Editor::bytes`], without building them.
+    pub fn len(&self) -> usize {
+        match self {
+            Editor::Text(t) => {
+                let lines = t.lines();
+                lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1)
+            }
+            Editor::Binary(b) => b.len(),
+        }
+    }
+
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The exact bytes.
@@ -213,6 +248,7 @@ pub struct App {
     pub computed: Computed,
     pub areas: RefCell<Areas>,
     random: Random,
+    memo: sign::Memo,
 }
 
 impl App {
@@ -252,6 +288,7 @@ impl App {
             },
             areas: RefCell::new(Areas::default()),
             random,
+            memo: sign::Memo::default(),
         };
         app.apply_masks();
         app.set_focus(app.first_focus());
@@ -334,7 +371,7 @@ impl App {
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             )
             .and_then(|selection| {
-                sign::run(
+                sign::run_memo(
                     recipe,
                     &sign::Inputs {
                         fields: &fields,
@@ -342,6 +379,7 @@ impl App {
                         body: &body,
                         selection: &selection,
                     },
+                    &mut self.memo,
                 )
             })
             .map_err(|e| match e {
@@ -508,6 +546,8 @@ impl App {
             }
         };
         if changed {
+            self.inputs.key.fit_wrap();
+            self.inputs.body.fit_wrap();
             self.say(&format!("pasted {} bytes", normalized.len()), false);
             self.recompute();
         }

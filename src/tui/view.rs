@@ -191,7 +191,7 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     areas.key = key_area;
 
     let body_area = next.next().expect("a chunk per pane");
-    let body_len = app.inputs.body.bytes().len();
+    let body_len = app.inputs.body.len();
     let body_title = format!("Body · {body_len} bytes · {}", r.body.label);
     draw_editor(
         frame,

@@ -72,8 +72,15 @@ fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(" "),
         Span::styled(r.id.clone(), Style::default().add_modifier(Modifier::BOLD)),
         Span::raw(format!(" · {}", r.name)),
-        Span::styled("  (F4: scheme)", Style::default().fg(Color::DarkGray)),
     ]);
+    let hint = "  (F4: scheme)";
+    let line = if line.width() + hint.len() <= area.width as usize {
+        let mut spans = line.spans;
+        spans.push(Span::styled(hint, Style::default().fg(Color::DarkGray)));
+        Line::from(spans)
+    } else {
+        line
+    };
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -220,30 +227,18 @@ fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: 
 }
 
 fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
-    let expected_text = app.expected.lines().concat();
-    let comparison = app
-        .computed
-        .result
-        .as_ref()
-        .ok()
-        .filter(|_| !expected_text.trim().is_empty())
-        .map(|t| sign::compare(app.recipe(), t.signature(), &expected_text));
-    let age = app.age_line();
-    // Borders, the editor, the verdict (three lines for a mismatch), the age line.
-    let verdict = match comparison {
-        None => 0,
-        Some(Comparison::Mismatch { .. }) => 3,
-        Some(_) => 1,
-    };
     let inner_width = area.width.saturating_sub(2).max(1) as usize;
-    let age_rows =
-        age.as_ref()
-            .map_or(0, |(text, _)| text.chars().count().div_ceil(inner_width)) as u16;
-    let height = 3 + verdict + age_rows;
+    let lines = expected_lines(app, inner_width);
+    // Borders, the editor, then each line as many rows as it wraps to.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_width))
+        .sum();
+    let height = 3 + rows as u16;
     let [stages, expected] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
     draw_stages(app, frame, stages, areas);
-    draw_expected(app, frame, expected, comparison, age, areas);
+    draw_expected(app, frame, expected, lines, areas);
 }
 
 fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
@@ -417,23 +412,16 @@ fn placement_lines(trace: &sign::Trace, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_expected(
-    app: &App,
-    frame: &mut Frame,
-    area: Rect,
-    comparison: Option<Comparison>,
-    age: Option<(String, bool)>,
-    areas: &mut Areas,
-) {
-    let block = pane(
-        "Expected signature".to_string(),
-        app.focus == Focus::Expected,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    areas.expected = area;
-    let [editor, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    frame.render_widget(&app.expected, editor);
+/// What the expected-signature pane says under its editor: the verdict and the age line.
+fn expected_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let expected_text = app.expected.lines().concat();
+    let comparison = app
+        .computed
+        .result
+        .as_ref()
+        .ok()
+        .filter(|_| !expected_text.trim().is_empty())
+        .map(|t| sign::compare(app.recipe(), t.signature(), &expected_text));
     let mut lines = Vec::new();
     let signature = app
         .computed
@@ -472,15 +460,34 @@ fn draw_expected(
             )));
             let expected_text = app.expected.lines().concat();
             let expected_text = expected_text.trim();
-            let room = (inner.width as usize).saturating_sub(12);
+            let room = width.saturating_sub(12);
             lines.push(diff_line("computed  ", &signature, *at, room));
             lines.push(diff_line("expected  ", expected_text, *at, room));
         }
     }
-    if let Some((text, ok)) = age {
+    if let Some((text, ok)) = app.age_line() {
         let color = if ok { Color::Green } else { Color::Yellow };
         lines.push(Line::from(Span::styled(text, Style::default().fg(color))));
     }
+    lines
+}
+
+fn draw_expected(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    areas: &mut Areas,
+) {
+    let block = pane(
+        "Expected signature".to_string(),
+        app.focus == Focus::Expected,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    areas.expected = area;
+    let [editor, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(&app.expected, editor);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
 }
 
@@ -519,21 +526,27 @@ fn diff_line(label: &'static str, text: &str, at: usize, room: usize) -> Line<'s
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let line = match &app.status {
-        Some(s) => Line::from(Span::styled(
+    let (text, style) = match &app.status {
+        Some(s) => (
             s.text.clone(),
-            if s.error {
-                Style::default().fg(Color::Red)
-            } else {
-                Style::default().fg(Color::Green)
-            },
-        )),
-        None => Line::from(Span::styled(
+            Style::default().fg(if s.error { Color::Red } else { Color::Green }),
+        ),
+        None => (
             app.recipe().description.clone(),
             Style::default().fg(Color::DarkGray),
-        )),
+        ),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    // One row: a longer message ends in an ellipsis rather than being cut without a sign.
+    let room = area.width as usize;
+    let text = if text.chars().count() > room {
+        text.chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…"
+    } else {
+        text
+    };
+    frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
 }
 
 /// The main keys, as many whole ones as fit; F1 (help lists the rest) always shows.

@@ -344,3 +344,33 @@ fn a_non_utf8_body_is_kept_exactly() {
     assert_eq!(app.inputs.body.bytes(), b"a\xff\r\n");
     assert!(app.status.as_ref().unwrap().error);
 }
+
+#[test]
+fn a_click_focuses_the_pane_under_it() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app("tpns");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| sigscope::tui::view::draw(&app, f))
+        .unwrap();
+    let click = |x: u16, y: u16| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let areas = app.areas.borrow().clone();
+    app.handle(click(areas.key.x + 2, areas.key.y + 1));
+    assert_eq!(app.focus, Focus::Key);
+    app.handle(click(areas.stages.x + 5, areas.stages.y + 3));
+    assert_eq!(app.focus, Focus::Stages);
+    app.handle(click(areas.fields[1].x + 1, areas.fields[1].y));
+    assert_eq!(app.focus, Focus::Field(1));
+    // The title opens the scheme picker.
+    app.handle(click(2, 0));
+    assert!(app.picker.is_some());
+}

@@ -775,3 +775,87 @@ fn http_format_parses_as_http() {
         assert_eq!(&sent[k], val);
     }
 }
+
+#[test]
+fn verify_exits_0_on_match_and_1_on_mismatch() {
+    let v = vector("TP-1");
+    let o = run(&[
+        "verify",
+        "-p",
+        "tpns",
+        "--example",
+        "--expect",
+        &v.signature,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).ends_with("result     match\n"));
+    // The newer doc page's example (TP-V3: "platform" dropped from the body) cannot verify.
+    let v3 = vector("TP-V3");
+    let o = run(&[
+        "verify",
+        "-p",
+        "tpns",
+        "--example",
+        "--body",
+        &v3.body,
+        "--expect",
+        &v.signature,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("result     MISMATCH: first difference at character"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn verify_accepts_what_receivers_accept_and_only_warns_on_time() {
+    // The seed page prints x-sign in upper case; receivers ignore case.
+    let v = vector("HW-C1");
+    let o = run(&[
+        "verify",
+        "-p",
+        "huawei-tenant",
+        "--example",
+        "--expect",
+        &v.signature.to_uppercase(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("result     match (hex letter case differs; receivers ignore case)\n")
+    );
+    // The example's timestamp is years old: a warning on stderr, not a mismatch.
+    assert!(
+        stderr(&o).contains("warning: the request time is"),
+        "{}",
+        stderr(&o)
+    );
+    // The standard alphabet for etower's URL-safe signature (ET-3 against ET-3-V1).
+    let o = run(&[
+        "verify",
+        "-p",
+        "etower",
+        "--example",
+        "--set",
+        "url=https://qa.etowertech.com/services/shipper/orders",
+        "--expect",
+        &vector("ET-3-V1").signature,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("base64 alphabet differs"));
+    // Upper case is not accepted where the scheme does not say so.
+    let o = run(&[
+        "verify",
+        "-p",
+        "moneyhoney",
+        "--example",
+        "--expect",
+        &vector("HM-2").signature.to_uppercase(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        fails(&["verify", "-p", "tpns", "--example"]),
+        "sigscope: error: verify needs --expect SIGNATURE"
+    );
+}

@@ -36,8 +36,19 @@ pub struct Cli {
 pub enum Command {
     /// Sign a request and print the signature, headers, trace or a ready request.
     Sign(SignArgs),
+    /// Compare the computed signature with an expected one: exit 0 match, 1 mismatch.
+    Verify(VerifyArgs),
     /// List the schemes (built-in, and a --recipe file's).
     Providers(ProvidersArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// The signature to compare with.
+    #[arg(long, value_name = "SIGNATURE")]
+    pub expect: Option<String>,
 }
 
 /// The inputs of a signature, shared by every command.
@@ -139,6 +150,7 @@ pub fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match cli.command {
         Some(Command::Sign(args)) => sign(&args, &mut out),
+        Some(Command::Verify(args)) => verify(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
         None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
     };
@@ -221,7 +233,7 @@ fn show(
     resolved.report_generated();
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
     if let Some(expected) = expect {
-        let matched = output::write_expectation(out, &trace, expected)?;
+        let matched = output::write_expectation(out, recipe, &trace, expected)?;
         return Ok(if matched {
             ExitCode::SUCCESS
         } else {
@@ -229,6 +241,35 @@ fn show(
         });
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
+/// A request time outside the scheme's window is a warning, not a mismatch.
+fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
+    let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
+    let expected = args
+        .expect
+        .as_deref()
+        .ok_or_else(|| CliError("verify needs --expect SIGNATURE".to_string()))?;
+    let resolved = Resolved::from_args(recipe, &args.inputs, false)?;
+    let trace = resolved.sign(recipe)?;
+    resolved.report_generated();
+    output::write(out, Format::Trace, recipe, &resolved, &trace)?;
+    let accepted = output::write_expectation(out, recipe, &trace, expected)?;
+    if let Some(Ok(age)) = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis()) {
+        if !age.accepted() {
+            eprintln!(
+                "sigscope: warning: the request time is {age}; servers refuse a request more than {} s off (a warning, not a mismatch)",
+                age.window_seconds
+            );
+        }
+    }
+    Ok(if accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `sigscope providers`.

@@ -3,13 +3,12 @@
 use std::io::Write;
 
 use serde_json::{Value, json};
-use subtle::ConstantTimeEq;
 
 use super::inputs::Resolved;
 use super::{CliError, Format, ListFormat};
 use crate::request::export;
 use crate::sign::visible::{self, Mark};
-use crate::sign::{Recipe, Trace};
+use crate::sign::{Comparison, Recipe, Trace};
 
 /// Writes a signed trace in a format.
 pub fn write(
@@ -214,34 +213,38 @@ fn write_trace(
     Ok(())
 }
 
-/// Compares the signature with an expected one in constant time and says how they relate.
-/// Returns whether they match.
+/// Compares the signature with an expected one (in constant time, accepting what the scheme's
+/// receivers accept) and says how they relate. Returns whether a receiver would accept it.
 pub fn write_expectation(
     out: &mut impl Write,
+    recipe: &Recipe,
     trace: &Trace,
     expected: &str,
 ) -> Result<bool, CliError> {
-    let got = trace.signature();
-    let matched = bool::from(got.ct_eq(expected.as_bytes()));
+    let comparison = crate::sign::compare(recipe, trace.signature(), expected);
+    let computed = trace.signature_text();
+    let expected = expected.trim();
     writeln!(out)?;
+    writeln!(out, "computed   {computed}")?;
     writeln!(out, "expected   {expected}")?;
-    if matched {
-        writeln!(out, "result     match")?;
-    } else {
-        let at = got
-            .iter()
-            .zip(expected.as_bytes())
-            .position(|(a, b)| a != b)
-            .unwrap_or(got.len().min(expected.len()));
-        writeln!(
-            out,
-            "result     MISMATCH: first difference at character {} (lengths {} and {})",
-            at + 1,
-            got.len(),
-            expected.len()
-        )?;
+    match &comparison {
+        Comparison::Match => writeln!(out, "result     match")?,
+        Comparison::Equivalent(why) => writeln!(out, "result     match ({why})")?,
+        Comparison::Mismatch {
+            at,
+            computed_len,
+            expected_len,
+        } => {
+            let column: usize = computed.chars().take(*at).count();
+            writeln!(out, "           {}^", " ".repeat(column))?;
+            writeln!(
+                out,
+                "result     MISMATCH: first difference at character {} (lengths {computed_len} and {expected_len})",
+                at + 1
+            )?;
+        }
     }
-    Ok(matched)
+    Ok(comparison.accepted())
 }
 
 /// `sigscope providers`.

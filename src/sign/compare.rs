@@ -29,11 +29,15 @@ impl Comparison {
 }
 
 /// Compares in constant time (for equal lengths); surrounding whitespace of `expected` is ignored.
+/// Where they differ, the place is found after the accepted differences are set aside, so that a
+/// case difference does not hide the real one.
 pub fn compare(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
     let expected = expected.trim().as_bytes();
     if bool::from(computed.ct_eq(expected)) {
         return Comparison::Match;
     }
+    let mut a = computed.to_vec();
+    let mut b = expected.to_vec();
     for eq in &recipe.equivalent {
         let (normalize, reason): (fn(u8) -> u8, &'static str) = match eq {
             Equivalence::HexCase => (
@@ -50,22 +54,22 @@ pub fn compare(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
             ),
         };
         let applies = match eq {
-            Equivalence::HexCase => computed.iter().chain(expected).all(u8::is_ascii_hexdigit),
+            Equivalence::HexCase => a.iter().chain(&b).all(u8::is_ascii_hexdigit),
             Equivalence::Base64Alphabet => true,
         };
         if applies {
-            let a: Vec<u8> = computed.iter().copied().map(normalize).collect();
-            let b: Vec<u8> = expected.iter().copied().map(normalize).collect();
+            a.iter_mut().for_each(|x| *x = normalize(*x));
+            b.iter_mut().for_each(|x| *x = normalize(*x));
             if bool::from(a.ct_eq(&b)) {
                 return Comparison::Equivalent(reason);
             }
         }
     }
-    let at = computed
+    let at = a
         .iter()
-        .zip(expected)
-        .position(|(a, b)| a != b)
-        .unwrap_or(computed.len().min(expected.len()));
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
     Comparison::Mismatch {
         at,
         computed_len: computed.len(),
@@ -111,6 +115,20 @@ mod tests {
             Comparison::Equivalent(_)
         ));
         assert!(!compare(&recipe("tpns"), url_safe, standard).accepted());
+    }
+
+    #[test]
+    fn an_accepted_difference_does_not_hide_the_real_one() {
+        let lower = b"a37e62fe673883f33e3d85769c35406e655a18ac506b869e515c488a31c07d28";
+        let upper = "A37E62FE673883F33E3D85769C35406E655A18AC506B869E515C488A31C07D29";
+        assert_eq!(
+            compare(&recipe("huawei-tenant"), lower, upper),
+            Comparison::Mismatch {
+                at: 63,
+                computed_len: 64,
+                expected_len: 64
+            }
+        );
     }
 
     #[test]

@@ -73,6 +73,24 @@ impl Age {
     }
 }
 
+impl std::fmt::Display for Age {
+    /// "12 s ago", "3 min in the future", "917 days ago".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.millis / 1000;
+        let amount = match secs.unsigned_abs() {
+            s if s < 120 => format!("{s} s"),
+            s if s < 7200 => format!("{} min", s / 60),
+            s if s < 172_800 => format!("{} h", s / 3600),
+            s => format!("{} days", s / 86_400),
+        };
+        if secs >= 0 {
+            write!(f, "{amount} ago")
+        } else {
+            write!(f, "{amount} in the future")
+        }
+    }
+}
+
 /// The age of the request in `fields` at `now_millis`: None when the scheme has no window or the
 /// field is empty, Err when the field's value is not a time in its unit.
 pub fn age(
@@ -139,6 +157,20 @@ mod tests {
             n.chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
         );
+    }
+
+    #[test]
+    fn age_in_words() {
+        let a = |millis| {
+            Age {
+                millis,
+                window_seconds: 60,
+            }
+            .to_string()
+        };
+        assert_eq!(a(59_000), "59 s ago");
+        assert_eq!(a(-180_000), "3 min in the future");
+        assert_eq!(a(86_400_000 * 917 + 5), "917 days ago");
     }
 
     #[test]

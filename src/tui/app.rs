@@ -902,12 +902,7 @@ impl App {
         Some(match age {
             Err(e) => (e, false),
             Ok(a) => {
-                let secs = a.millis / 1000;
-                let when = if secs >= 0 {
-                    format!("{} ago", human(secs))
-                } else {
-                    format!("{} in the future", human(-secs))
-                };
+                let when = a.to_string();
                 let verdict = if a.accepted() {
                     "a server accepts it"
                 } else {
@@ -922,15 +917,5 @@ impl App {
                 )
             }
         })
-    }
-}
-
-/// A duration in its largest sensible unit.
-fn human(secs: i64) -> String {
-    match secs {
-        s if s < 120 => format!("{s} s"),
-        s if s < 7200 => format!("{} min", s / 60),
-        s if s < 172_800 => format!("{} h", s / 3600),
-        s => format!("{} days", s / 86_400),
     }
 }

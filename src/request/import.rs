@@ -1,7 +1,13 @@
 //! Import of a customer's request: a raw HTTP request (request line, headers, blank line, body;
 //! CRLF or LF) or a curl command line. The body is kept byte for byte.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use crate::sign::Recipe;
+use crate::sign::primitives;
+use crate::sign::recipe::Source;
+use crate::sign::template::{Piece, Template};
 
 /// A request as it was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -416,6 +422,198 @@ fn parse_curl(
     })
 }
 
+/// A request's values for a scheme: fields, body and the signature it carried.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapped {
+    pub fields: BTreeMap<String, String>,
+    pub body: Option<Vec<u8>>,
+    pub signature: Option<String>,
+    /// What was taken from where, and what was not found.
+    pub notes: Vec<String>,
+}
+
+/// Takes a scheme's inputs from a request, by the recipe's `[import]` rules. Fields in `given`
+/// (set explicitly) are kept and not looked up.
+pub fn map(recipe: &Recipe, req: &Imported, given: &BTreeMap<String, String>) -> Mapped {
+    let mut m = Mapped::default();
+    let spec = &recipe.import;
+    let known = |m: &Mapped, name: &str| given.get(name).or(m.fields.get(name)).cloned();
+    for (field, sources) in &spec.fields {
+        if given.contains_key(field) {
+            continue;
+        }
+        match first_value(req, sources, &|n| known(&m, n)) {
+            Some((v, _)) => {
+                m.fields.insert(field.clone(), v);
+            }
+            None => m.notes.push(format!(
+                "no {} in the request for `{field}`",
+                describe_sources(sources, req)
+            )),
+        }
+    }
+    for p in &spec.patterns {
+        let Some(value) = source_value(req, &p.from, &|n| known(&m, n)) else {
+            m.notes.push(format!("no {} in the request", p.from.from));
+            continue;
+        };
+        match match_pattern(&p.pattern, &value) {
+            Some(captures) => {
+                for (name, v) in captures {
+                    if name == "signature" {
+                        m.signature = Some(v);
+                    } else if !given.contains_key(&name) {
+                        m.fields.insert(name, v);
+                    }
+                }
+            }
+            None => m
+                .notes
+                .push(format!("{} does not read as `{}`", p.from.from, p.pattern)),
+        }
+    }
+    if !spec.signature.is_empty() {
+        match first_value(req, &spec.signature, &|n| known(&m, n)) {
+            Some((v, _)) => m.signature = Some(v),
+            None => m.notes.push(format!(
+                "no {} in the request for the signature",
+                describe_sources(&spec.signature, req)
+            )),
+        }
+    }
+    let body_sources = if spec.body.is_empty() {
+        vec![Source {
+            from: "body".into(),
+            methods: Vec::new(),
+        }]
+    } else {
+        spec.body.clone()
+    };
+    m.body = first_value_bytes(req, &body_sources, &|n| known(&m, n)).map(|(b, _)| b);
+    m
+}
+
+fn applies(source: &Source, req: &Imported) -> bool {
+    source.methods.is_empty()
+        || source
+            .methods
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(&req.method))
+}
+
+fn describe_sources(sources: &[Source], req: &Imported) -> String {
+    let list: Vec<&str> = sources
+        .iter()
+        .filter(|s| applies(s, req))
+        .map(|s| s.from.as_str())
+        .collect();
+    list.join(" or ")
+}
+
+fn first_value(
+    req: &Imported,
+    sources: &[Source],
+    field: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, usize)> {
+    first_value_bytes(req, sources, field)
+        .map(|(b, i)| (String::from_utf8_lossy(&b).into_owned(), i))
+}
+
+fn first_value_bytes(
+    req: &Imported,
+    sources: &[Source],
+    field: &dyn Fn(&str) -> Option<String>,
+) -> Option<(Vec<u8>, usize)> {
+    sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| applies(s, req))
+        .find_map(|(i, s)| source_value_bytes(req, s, field).map(|v| (v, i)))
+}
+
+fn source_value(
+    req: &Imported,
+    source: &Source,
+    field: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    source_value_bytes(req, source, field).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The value at a source, if the request has it.
+fn source_value_bytes(
+    req: &Imported,
+    source: &Source,
+    field: &dyn Fn(&str) -> Option<String>,
+) -> Option<Vec<u8>> {
+    let (kind, name) = match source.from.split_once(':') {
+        Some((k, n)) => (k, Some(render_name(n, field)?)),
+        None => (source.from.as_str(), None),
+    };
+    let (before_fragment, _) = req.url.split_once('#').unwrap_or((&req.url, ""));
+    let (without_query, query) = match before_fragment.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (before_fragment, None),
+    };
+    match (kind, name) {
+        ("header", Some(n)) => req.header(&n).map(|v| v.trim().as_bytes().to_vec()),
+        ("query", Some(n)) => {
+            let params = primitives::parse_params(query?.as_bytes(), true).ok()?;
+            params
+                .into_iter()
+                .find(|(k, _)| k == n.as_bytes())
+                .map(|(_, v)| v)
+        }
+        ("member", Some(n)) => match primitives::parse_json(&req.body).ok()? {
+            serde_json::Value::Object(map) => match map.get(&n)? {
+                serde_json::Value::String(s) => Some(s.clone().into_bytes()),
+                other => Some(other.to_string().into_bytes()),
+            },
+            _ => None,
+        },
+        ("method", None) => Some(req.method.clone().into_bytes()),
+        ("url", None) => Some(req.url.clone().into_bytes()),
+        ("url-without-query", None) => Some(without_query.as_bytes().to_vec()),
+        ("body", None) => Some(req.body.clone()),
+        ("query", None) => query.map(|q| q.as_bytes().to_vec()),
+        _ => None,
+    }
+}
+
+/// A source name with `{field}` references filled in; None when a field is empty.
+fn render_name(name: &str, field: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let t = Template::parse(name).ok()?;
+    let mut out = String::new();
+    for p in t.pieces() {
+        match p {
+            Piece::Literal(l) => out.push_str(l),
+            Piece::Ref(r) => out.push_str(&field(r).filter(|v| !v.is_empty())?),
+        }
+    }
+    Some(out)
+}
+
+/// Matches `value` against a template: literals in order, each reference taking the text up to
+/// the next literal (the last one, the rest).
+fn match_pattern(pattern: &Template, value: &str) -> Option<Vec<(String, String)>> {
+    let pieces = pattern.pieces();
+    let mut rest = value.trim();
+    let mut out = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        match p {
+            Piece::Literal(l) => rest = rest.strip_prefix(l.as_str())?,
+            Piece::Ref(name) => {
+                let end = match pieces.get(i + 1) {
+                    Some(Piece::Literal(next)) => rest.find(next.as_str())?,
+                    _ => rest.len(),
+                };
+                out.push((name.clone(), rest[..end].to_string()));
+                rest = &rest[end..];
+            }
+        }
+    }
+    rest.is_empty().then_some(out)
+}
+
 /// curl flags that take no value.
 const KNOWN_FLAGS: &[&str] = &[
     "--silent",
@@ -504,6 +702,107 @@ mod tests {
             (r.method.as_str(), r.url.as_str()),
             ("GET", "https://h/x?a=1&b=2")
         );
+    }
+
+    fn recipe(id: &str) -> Recipe {
+        crate::sign::builtin::all()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn tpns_fields_and_sign_from_the_seed_page_request() {
+        // The HTTP example of the seed page, as printed there.
+        let raw = "POST /v3/push/app HTTP/1.1\nHost: api.tpns.tencent.com\nContent-Type: application/json\nAccessId: 1500001048\nTimeStamp: 1565314789\nSign: Y2QyMDc3NDY4MmJmNzhiZmRiNDNlMTdkMWQ1ZDU2YjNlNWI3ODlhMTY3MGZjMTUyN2VmNTRjNjVkMmQ3Yjc2ZA==\n\n{\"a\":1}";
+        let req = parse(raw.as_bytes(), &mut no_files).unwrap();
+        let m = map(&recipe("tpns"), &req, &BTreeMap::new());
+        assert_eq!(m.fields["access_id"], "1500001048");
+        assert_eq!(m.fields["timestamp"], "1565314789");
+        assert_eq!(m.fields["url"], "https://api.tpns.tencent.com/v3/push/app");
+        assert_eq!(
+            m.signature.as_deref(),
+            Some(
+                "Y2QyMDc3NDY4MmJmNzhiZmRiNDNlMTdkMWQ1ZDU2YjNlNWI3ODlhMTY3MGZjMTUyN2VmNTRjNjVkMmQ3Yjc2ZA=="
+            )
+        );
+        assert_eq!(m.body.as_deref(), Some(&b"{\"a\":1}"[..]));
+        // An explicit field wins over the request's.
+        let given = BTreeMap::from([("timestamp".to_string(), "1".to_string())]);
+        assert!(
+            !map(&recipe("tpns"), &req, &given)
+                .fields
+                .contains_key("timestamp")
+        );
+    }
+
+    #[test]
+    fn etower_authorization_is_taken_apart() {
+        let raw = "GET /services/shipper/orders?page=1 HTTP/1.1\r\nHost: cfs-qa.etowertech.com\r\nX-WallTech-Date: Thu, 04 Nov 2021 03:39:28 GMT\r\nAuthorization: WallTech testLvs2jdug2qIoRsJyuxs:2THPh5_j4OTYUGdinstTC4nYqDE=\r\n\r\n";
+        let m = map(
+            &recipe("etower"),
+            &parse(raw.as_bytes(), &mut no_files).unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(m.fields["token"], "testLvs2jdug2qIoRsJyuxs");
+        assert_eq!(m.signature.as_deref(), Some("2THPh5_j4OTYUGdinstTC4nYqDE="));
+        assert_eq!(m.fields["method"], "GET");
+        assert_eq!(
+            m.fields["url"],
+            "https://cfs-qa.etowertech.com/services/shipper/orders?page=1"
+        );
+        assert_eq!(m.fields["date"], "Thu, 04 Nov 2021 03:39:28 GMT");
+    }
+
+    #[test]
+    fn huawei_query_and_authtoken_and_moneyhoney_header() {
+        let curl = "curl -X POST -H 'Content-Type: application/json' 'https://www.isvwebsite.com/saasproduce?signature=af71&timestamp=1716363778801&nonce=RLLUammMSInlrNWb' --data '{}'";
+        let m = map(
+            &recipe("huawei-basic"),
+            &parse(curl.as_bytes(), &mut no_files).unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            (m.fields["timestamp"].as_str(), m.fields["nonce"].as_str()),
+            ("1716363778801", "RLLUammMSInlrNWb")
+        );
+        assert_eq!(m.fields["url"], "https://www.isvwebsite.com/saasproduce");
+        assert_eq!(m.signature.as_deref(), Some("af71"));
+        let get =
+            "GET /saasproduce?p1=1&timeStamp=201706211855321&authToken=a%2Bb HTTP/1.1\nHost: h\n\n";
+        let m = map(
+            &recipe("huawei-authtoken"),
+            &parse(get.as_bytes(), &mut no_files).unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            m.body.as_deref(),
+            Some(&b"p1=1&timeStamp=201706211855321&authToken=a%2Bb"[..])
+        );
+        assert_eq!(m.signature.as_deref(), Some("a+b"));
+        let raw = "POST /v2/x?q=1 HTTP/1.1\nHost: example.com\nX-Sig: abc\n\n{}";
+        let req = parse(raw.as_bytes(), &mut no_files).unwrap();
+        let m = map(&recipe("moneyhoney"), &req, &BTreeMap::new());
+        assert_eq!(m.signature, None, "no header named yet");
+        let given = BTreeMap::from([("header".to_string(), "X-Sig".to_string())]);
+        assert_eq!(
+            map(&recipe("moneyhoney"), &req, &given)
+                .signature
+                .as_deref(),
+            Some("abc")
+        );
+    }
+
+    #[test]
+    fn linksfield_sign_member() {
+        let raw = "POST /api HTTP/1.1\nHost: h\n\n{\"version\": \"2.0\", \"sign\": \"Z8zC\"}";
+        let m = map(
+            &recipe("linksfield"),
+            &parse(raw.as_bytes(), &mut no_files).unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(m.signature.as_deref(), Some("Z8zC"));
     }
 
     #[test]

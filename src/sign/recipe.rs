@@ -39,7 +39,38 @@ pub struct Recipe {
     pub window: Option<Window>,
     /// Differences from the computed signature that the scheme's receivers accept.
     pub equivalent: Vec<Equivalence>,
+    /// Where an imported request holds the fields, the body and the received signature.
+    pub import: ImportSpec,
     pub example: Example,
+}
+
+/// Where an imported request holds each input: for every target, sources tried in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSpec {
+    /// Field name -> sources.
+    pub fields: BTreeMap<String, Vec<Source>>,
+    pub body: Vec<Source>,
+    pub signature: Vec<Source>,
+    /// Values taken apart by a template: `WallTech {token}:{signature}` from a header.
+    pub patterns: Vec<Pattern>,
+}
+
+/// A place in a request: `header:NAME`, `query:NAME`, `member:NAME` (of a JSON body),
+/// `method`, `url`, `url-without-query`, `body`, `query` (the whole query string). A name may be
+/// a template over fields (`header:{header}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub from: String,
+    /// Only for these request methods; empty: always.
+    pub methods: Vec<String>,
+}
+
+/// A template matched against the value at a source; its references are the fields (and
+/// `signature`) it captures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub from: Source,
+    pub pattern: Template,
 }
 
 /// A difference of form that receivers accept when comparing signatures.
@@ -628,7 +659,79 @@ struct RawRecipe {
     #[serde(default)]
     equivalent: Vec<Equivalence>,
     #[serde(default)]
+    import: Option<Spanned<RawImport>>,
+    #[serde(default)]
     example: Example,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImport {
+    #[serde(default)]
+    fields: BTreeMap<String, OneOrManySources>,
+    #[serde(default)]
+    body: Option<OneOrManySources>,
+    #[serde(default)]
+    signature: Option<OneOrManySources>,
+    #[serde(default)]
+    patterns: Vec<RawPattern>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum RawSource {
+    Plain(String),
+    Limited {
+        from: String,
+        #[serde(default)]
+        methods: Vec<String>,
+    },
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum OneOrManySources {
+    One(RawSource),
+    Many(Vec<RawSource>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    from: RawSource,
+    pattern: String,
+}
+
+/// Checks a source's kind and turns it into the model.
+fn source(raw: &RawSource) -> Result<Source, String> {
+    let (from, methods) = match raw {
+        RawSource::Plain(f) => (f.clone(), Vec::new()),
+        RawSource::Limited { from, methods } => (
+            from.clone(),
+            methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+        ),
+    };
+    let kind = from.split_once(':').map_or(from.as_str(), |(k, _)| k);
+    let named = ["header", "query", "member"];
+    let whole = ["method", "url", "url-without-query", "body", "query"];
+    let ok = match from.split_once(':') {
+        Some((k, name)) => named.contains(&k) && !name.is_empty() && Template::parse(name).is_ok(),
+        None => whole.contains(&kind),
+    };
+    if ok {
+        Ok(Source { from, methods })
+    } else {
+        Err(format!(
+            "import source `{from}`: expected header:NAME, query:NAME, member:NAME, method, url, url-without-query, body or query"
+        ))
+    }
+}
+
+fn sources(raw: &OneOrManySources) -> Result<Vec<Source>, String> {
+    match raw {
+        OneOrManySources::One(s) => Ok(vec![source(s)?]),
+        OneOrManySources::Many(list) => list.iter().map(source).collect(),
+    }
 }
 
 fn default_signature() -> String {
@@ -1197,6 +1300,52 @@ impl RawRecipe {
             None => None,
         };
 
+        let import_spec = match self.import {
+            None => ImportSpec::default(),
+            Some(raw) => {
+                let line = at(raw.span());
+                let raw = raw.into_inner();
+                let e = |m: String| err(line, m);
+                let mut spec = ImportSpec::default();
+                for (field, list) in &raw.fields {
+                    if !fields.iter().any(|f: &Field| &f.name == field) {
+                        return Err(e(format!(
+                            "import.fields: `{field}` is not a field of this scheme"
+                        )));
+                    }
+                    spec.fields.insert(field.clone(), sources(list).map_err(e)?);
+                }
+                spec.body = match &raw.body {
+                    Some(list) => sources(list).map_err(e)?,
+                    None => vec![Source {
+                        from: "body".into(),
+                        methods: Vec::new(),
+                    }],
+                };
+                if let Some(list) = &raw.signature {
+                    spec.signature = sources(list).map_err(e)?;
+                }
+                for p in &raw.patterns {
+                    let pattern = Template::parse(&p.pattern)
+                        .map_err(|m| e(format!("import pattern: {m}")))?;
+                    if let Some(name) = pattern
+                        .references()
+                        .find(|n| *n != "signature" && !fields.iter().any(|f| f.name == *n))
+                    {
+                        return Err(e(format!(
+                            "import pattern `{}` captures `{{{name}}}`, which is not a field",
+                            p.pattern
+                        )));
+                    }
+                    spec.patterns.push(Pattern {
+                        from: source(&p.from).map_err(e)?,
+                        pattern,
+                    });
+                }
+                spec
+            }
+        };
+
         Ok(Recipe {
             id: self.id,
             name: self.name,
@@ -1215,6 +1364,7 @@ impl RawRecipe {
             body_members: placed(self.body_members, "body member")?,
             window,
             equivalent: self.equivalent,
+            import: import_spec,
             example: self.example,
         })
     }

@@ -856,6 +856,120 @@ fn verify_accepts_what_receivers_accept_and_only_warns_on_time() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         fails(&["verify", "-p", "tpns", "--example"]),
-        "sigscope: error: verify needs --expect SIGNATURE"
+        "sigscope: error: verify needs --expect SIGNATURE (or --request with the signature in it)"
     );
+}
+
+/// The seed page's HTTP example for TPNS, with the body of a vector.
+fn tpns_request(body: &str) -> Vec<u8> {
+    format!(
+        "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nContent-Type: application/json\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: {}\r\n\r\n{body}",
+        vector("TP-1").signature
+    )
+    .into_bytes()
+}
+
+#[test]
+fn verify_a_raw_request_from_standard_input() {
+    let key = vector("TP-1").key;
+    let o = run_stdin(
+        &["verify", "-p", "tpns", "--key", &key, "--request", "-"],
+        &tpns_request(&vector("TP-1").body),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // The newer page's body (TP-V3) with the old Sign: it cannot verify.
+    let o = run_stdin(
+        &["verify", "-p", "tpns", "--key", &key, "--request", "-"],
+        &tpns_request(&vector("TP-V3").body),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    // Explicit flags win over the request: the right timestamp for a wrong one in the request.
+    let wrong = String::from_utf8(tpns_request(&vector("TP-1").body))
+        .unwrap()
+        .replace("TimeStamp: 1565314789", "TimeStamp: 1");
+    let o = run_stdin(
+        &[
+            "verify",
+            "-p",
+            "tpns",
+            "--key",
+            &key,
+            "--request",
+            "-",
+            "--set",
+            "timestamp=1565314789",
+        ],
+        wrong.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn verify_a_curl_command_with_etower_authorization() {
+    // ET-2's request as a curl command line: the token and signature come out of Authorization.
+    let v = vector("ET-2");
+    let curl = format!(
+        "curl 'https://cfs-qa.etowertech.com/services/shipper/orders?page=1' \\\n  -H 'X-WallTech-Date: Thu, 04 Nov 2021 03:39:28 GMT' \\\n  -H 'Authorization: WallTech test5AdbzO5OEeOpvgAVXUFE0A:{}' \\\n  -H 'Accept: application/json'\n",
+        v.signature
+    );
+    let path = tmp("et2.curl", curl.as_bytes());
+    let o = run(&[
+        "verify",
+        "-p",
+        "etower",
+        "--key",
+        &v.key,
+        "--request",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // The request line and body of a signed request come back out as a curl line.
+    let o = run(&[
+        "sign",
+        "-p",
+        "etower",
+        "--key",
+        &v.key,
+        "--request",
+        path.to_str().unwrap(),
+        "--format",
+        "curl",
+    ]);
+    assert!(stdout(&o).contains(&v.signature), "{}", stdout(&o));
+}
+
+#[test]
+fn a_malformed_request_names_the_line() {
+    let bad = tmp(
+        "bad.http",
+        b"POST /x HTTP/1.1\nHost: h\nthis is no header\n\n{}",
+    );
+    let err = fails(&[
+        "verify",
+        "-p",
+        "huawei-tenant",
+        "--key",
+        "k",
+        "--request",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        err,
+        format!(
+            "sigscope: error: --request {}: line 3: expected a header line `Name: value`, found `this is no header`",
+            bad.display()
+        )
+    );
+    let err = fails(&[
+        "verify",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--request",
+        "-",
+        "--body-file",
+        "-",
+    ]);
+    assert!(err.contains("both want standard input"), "{err}");
 }

@@ -104,6 +104,10 @@ pub struct Resolved {
     /// Where the body came from, for messages (`--body-file req.json`).
     pub body_source: String,
     pub selection: Selection,
+    /// The signature an imported request carried.
+    pub received: Option<String>,
+    /// What the import of a request found and did not find.
+    pub notes: Vec<String>,
 }
 
 impl Resolved {
@@ -116,11 +120,7 @@ impl Resolved {
     ) -> Result<Resolved, CliError> {
         let example = &recipe.example;
 
-        let mut fields = if args.example {
-            example.fields.clone()
-        } else {
-            BTreeMap::new()
-        };
+        let mut explicit = BTreeMap::new();
         for item in &args.set {
             let (name, value) = item
                 .split_once('=')
@@ -134,8 +134,22 @@ impl Resolved {
                     }
                 )));
             }
-            fields.insert(name.to_string(), value.to_string());
+            explicit.insert(name.to_string(), value.to_string());
         }
+        let imported = match &args.request {
+            Some(path) => Some(import_request(recipe, path, args, &explicit)?),
+            None => None,
+        };
+        // Explicit flags win over the request, which wins over the example.
+        let mut fields = if args.example {
+            example.fields.clone()
+        } else {
+            BTreeMap::new()
+        };
+        if let Some(m) = &imported {
+            fields.extend(m.fields.clone());
+        }
+        fields.extend(explicit);
         let generated = generate_missing(recipe, &mut fields)?;
 
         let key = if let Some(k) = &args.key {
@@ -178,6 +192,15 @@ impl Resolved {
             } else {
                 (Body::Bytes(read_file(path, "--body-file")?), source)
             }
+        } else if let Some(body) = imported.as_ref().and_then(|m| m.body.clone()) {
+            let path = args
+                .request
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string());
+            (
+                Body::Bytes(body),
+                format!("the request's body (--request {path})"),
+            )
         } else if args.example {
             (
                 Body::Bytes(example.body.clone().into_bytes()),
@@ -209,11 +232,16 @@ impl Resolved {
             body,
             body_source,
             selection,
+            received: imported.as_ref().and_then(|m| m.signature.clone()),
+            notes: imported.map(|m| m.notes).unwrap_or_default(),
         })
     }
 
-    /// Tells on stderr which values were made, and how.
+    /// Tells on stderr which values were made, and how, and what an import did not find.
     pub fn report_generated(&self) {
+        for n in &self.notes {
+            eprintln!("sigscope: note: request: {n}");
+        }
         for g in &self.generated {
             eprintln!(
                 "sigscope: note: {} not given; using {} ({})",
@@ -295,6 +323,38 @@ impl Resolved {
             other => CliError(other.to_string()),
         }
     }
+}
+
+/// Reads and maps `--request PATH` (`-`: standard input); `@file` data is read from the
+/// current directory, as curl would.
+fn import_request(
+    recipe: &Recipe,
+    path: &Path,
+    args: &InputArgs,
+    explicit: &BTreeMap<String, String>,
+) -> Result<crate::request::import::Mapped, CliError> {
+    if path.as_os_str() == "-"
+        && args
+            .body_file
+            .as_deref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(CliError(
+            "--request - and --body-file - both want standard input: give one of them a file"
+                .to_string(),
+        ));
+    }
+    let bytes = read_file(path, "--request")?;
+    let mut read = |p: &str| -> Result<Vec<u8>, String> {
+        std::fs::read(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))
+    };
+    let imported = crate::request::import::parse(&bytes, &mut read)
+        .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+    let mut mapped = crate::request::import::map(recipe, &imported, explicit);
+    let mut notes = imported.notes;
+    notes.append(&mut mapped.notes);
+    mapped.notes = notes;
+    Ok(mapped)
 }
 
 /// Makes a value for every missing time or nonce field, from the clock or a random source.

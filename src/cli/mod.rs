@@ -89,6 +89,10 @@ pub struct InputArgs {
     /// Start from the scheme's documented example; explicit flags override its values.
     #[arg(long)]
     pub example: bool,
+    /// Take fields, body and the received signature from a raw HTTP request or a curl command
+    /// line (`-` is standard input); explicit flags win over its values.
+    #[arg(long, value_name = "PATH")]
+    pub request: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -195,6 +199,7 @@ fn show(
         args.example = true;
     }
     let resolved = Resolved::from_args(recipe, &args, false)?;
+    let expect = expect.or(resolved.received.as_deref());
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         resolved.report_generated();
@@ -248,11 +253,20 @@ fn show(
 fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
     let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
+    let resolved = Resolved::from_args(recipe, &args.inputs, false)?;
     let expected = args
         .expect
         .as_deref()
-        .ok_or_else(|| CliError("verify needs --expect SIGNATURE".to_string()))?;
-    let resolved = Resolved::from_args(recipe, &args.inputs, false)?;
+        .or(resolved.received.as_deref())
+        .ok_or_else(|| {
+            CliError(if args.inputs.request.is_some() {
+                "the request carries no signature for this scheme: give --expect SIGNATURE"
+                    .to_string()
+            } else {
+                "verify needs --expect SIGNATURE (or --request with the signature in it)"
+                    .to_string()
+            })
+        })?;
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
@@ -290,6 +304,7 @@ impl InputArgs {
             || self.body_file.is_some()
             || !self.variants.is_empty()
             || self.example
+            || self.request.is_some()
     }
 }
 

@@ -329,13 +329,6 @@ impl<'a> Run<'a> {
                 let t = input.get(sel);
                 let text = self.render(t)?;
                 Self::check_size(t, &spec.name, text.bytes.len())?;
-                let value =
-                    primitives::parse_json(&text.bytes).map_err(|e| SignError::InvalidJson {
-                        input: Self::input_name(t, &spec.name),
-                        line: e.line,
-                        column: e.column,
-                        message: e.message,
-                    })?;
                 let form = JsonForm {
                     sort: *sort.get(sel),
                     spaced: *spaced.get(sel),
@@ -343,7 +336,15 @@ impl<'a> Run<'a> {
                     skip: *skip.get(sel),
                     omit,
                 };
-                (primitives::json_canonical(value, &form), vec![])
+                let canonical = super::json::canonical(&text.bytes, &form).map_err(|e| {
+                    SignError::InvalidJson {
+                        input: Self::input_name(t, &spec.name),
+                        line: e.line,
+                        column: e.column,
+                        message: e.message,
+                    }
+                })?;
+                (canonical, vec![])
             }
             Op::Params {
                 input,

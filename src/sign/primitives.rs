@@ -177,8 +177,8 @@ pub struct JsonError {
 /// The largest body the core parses as JSON or parameters (bodies hashed unchanged have no limit).
 pub const MAX_PARSED_BYTES: usize = 256 << 20;
 
-/// Parses JSON text, keeping member order and numbers exactly as written.
-pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
+/// The text of a JSON body: UTF-8 without a byte order mark, or where and why not.
+pub(crate) fn json_text(text: &[u8]) -> Result<&str, JsonError> {
     if text.starts_with(b"\xef\xbb\xbf") {
         return Err(JsonError {
             line: 1,
@@ -187,7 +187,7 @@ pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
                 .to_string(),
         });
     }
-    let text = std::str::from_utf8(text).map_err(|e| {
+    std::str::from_utf8(text).map_err(|e| {
         let valid = &text[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -200,69 +200,34 @@ pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
             column,
             message: format!("byte 0x{:02x} is not valid UTF-8", text[e.valid_up_to()]),
         }
-    })?;
-    serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        // serde_json appends " at line L column C"; keep only the message.
-        let message = full
-            .rsplit_once(" at line ")
-            .map_or(full.as_str(), |(m, _)| m)
-            .to_string();
-        JsonError {
-            line: e.line(),
-            column: e.column(),
-            message,
-        }
     })
 }
 
-/// Writes a JSON value in a canonical form.
-pub fn json_canonical(mut value: Value, form: &JsonForm) -> Vec<u8> {
-    if let Value::Object(map) = &mut value {
-        for name in form.omit {
-            map.shift_remove(name);
-        }
-        map.retain(|_, v| match form.skip {
-            JsonSkip::None => true,
-            JsonSkip::Null => !v.is_null(),
-            JsonSkip::NullOrEmpty => !(v.is_null() || v.as_str() == Some("")),
-        });
+/// serde_json's error, with its place apart from its message.
+pub(crate) fn json_error(e: serde_json::Error) -> JsonError {
+    let full = e.to_string();
+    // serde_json appends " at line L column C"; keep only the message.
+    let message = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m)
+        .to_string();
+    JsonError {
+        line: e.line(),
+        column: e.column(),
+        message,
     }
-    match form.sort {
-        JsonSort::Deep => sort_deep(&mut value),
-        JsonSort::Top => {
-            if let Value::Object(map) = &mut value {
-                map.sort_keys();
-            }
-        }
-        JsonSort::None => {}
-    }
-    let mut out = Vec::new();
-    let formatter = PyFormatter {
-        spaced: form.spaced,
-        escape_unicode: form.escape_unicode,
-    };
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(&value, &mut ser).expect("writing JSON to memory cannot fail");
-    out
 }
 
-fn sort_deep(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.sort_keys();
-            map.values_mut().for_each(sort_deep);
-        }
-        Value::Array(items) => items.iter_mut().for_each(sort_deep),
-        _ => {}
-    }
+/// Parses JSON text, keeping member order and numbers exactly as written.
+pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
+    serde_json::from_str(json_text(text)?).map_err(json_error)
 }
 
 /// Writes JSON as Python's `json.dumps` does: `,`/`:` or `, `/`: ` separators, and non-ASCII
 /// either raw or as `\uXXXX` (lower-case hex, surrogate pairs beyond the BMP, DEL escaped too).
-struct PyFormatter {
-    spaced: bool,
-    escape_unicode: bool,
+pub(crate) struct PyFormatter {
+    pub(crate) spaced: bool,
+    pub(crate) escape_unicode: bool,
 }
 
 impl Formatter for PyFormatter {
@@ -510,89 +475,6 @@ mod tests {
         // 0xfb 0xff encodes to characters that differ between the alphabets.
         assert_eq!(base64(&[0xfb, 0xff], Alphabet::Standard, true), b"+/8=");
         assert_eq!(base64(&[0xfb, 0xff], Alphabet::UrlSafe, true), b"-_8=");
-    }
-
-    fn canon(text: &str, sort: JsonSort, spaced: bool, esc: bool, skip: JsonSkip) -> String {
-        let v = parse_json(text.as_bytes()).unwrap();
-        let form = JsonForm {
-            sort,
-            spaced,
-            escape_unicode: esc,
-            skip,
-            omit: &["sign".to_string()],
-        };
-        String::from_utf8(json_canonical(v, &form)).unwrap()
-    }
-
-    // Expected strings below are what Python 3's json.dumps prints for the same input.
-    #[test]
-    fn json_like_python_sorted_compact() {
-        // json.dumps({"b":{"y":1,"x":[{"d":1,"c":2}]},"a":1.50,"sign":"s"} minus sign,
-        //            sort_keys=True, separators=(',',':'))  (1.50 kept as written here)
-        assert_eq!(
-            canon(
-                r#"{"b":{"y":1,"x":[{"d":1,"c":2}]},"a":1.50,"sign":"s"}"#,
-                JsonSort::Deep,
-                false,
-                false,
-                JsonSkip::None
-            ),
-            r#"{"a":1.50,"b":{"x":[{"c":2,"d":1}],"y":1}}"#
-        );
-    }
-
-    #[test]
-    fn json_like_python_spaced_escaped() {
-        // json.dumps({"k":"é😀\u007f","n":None}) == '{"k": "\\u00e9\\ud83d\\ude00\\u007f", "n": null}'
-        assert_eq!(
-            canon(
-                "{\"k\":\"é😀\u{7f}\",\"n\":null}",
-                JsonSort::None,
-                true,
-                true,
-                JsonSkip::None
-            ),
-            r#"{"k": "\u00e9\ud83d\ude00\u007f", "n": null}"#
-        );
-    }
-
-    #[test]
-    fn json_top_sort_keeps_nested_order_and_skips() {
-        assert_eq!(
-            canon(
-                r#"{"z":{"b":1,"a":2},"e":"","n":null,"a":0}"#,
-                JsonSort::Top,
-                false,
-                false,
-                JsonSkip::Null
-            ),
-            r#"{"a":0,"e":"","z":{"b":1,"a":2}}"#
-        );
-        assert_eq!(
-            canon(
-                r#"{"z":{"b":1,"a":2},"e":"","n":null,"a":0}"#,
-                JsonSort::Top,
-                false,
-                false,
-                JsonSkip::NullOrEmpty
-            ),
-            r#"{"a":0,"z":{"b":1,"a":2}}"#
-        );
-    }
-
-    #[test]
-    fn json_control_characters_escape_as_python() {
-        // json.dumps("\x01\n\t\"\\/") == '"\\u0001\\n\\t\\"\\\\/"'
-        assert_eq!(
-            canon(
-                "{\"a\":\"\\u0001\\n\\t\\\"\\\\/\"}",
-                JsonSort::None,
-                false,
-                false,
-                JsonSkip::None
-            ),
-            r#"{"a":"\u0001\n\t\"\\/"}"#
-        );
     }
 
     #[test]

@@ -160,6 +160,24 @@ fn wrap(
             }
             continue;
         }
+        // Printable ASCII is one column a byte: when none of the rows it spans is shown, where
+        // it ends is arithmetic (a break comes only when a character does not fit).
+        if seg.mark == Mark::Text && seg.shown.is_ascii() && !seg.shown.is_empty() {
+            let last = col + seg.shown.len() - 1;
+            let end_row = row + last / width;
+            let shown = take > 0 && end_row >= skip && row < skip + take;
+            if !shown {
+                if end_row > row {
+                    // Rows that end inside this run are all off screen: drop what they held.
+                    flush_run(&mut run, run_mark, &mut spans);
+                    spans.clear();
+                }
+                row = end_row;
+                col = last % width + 1;
+                run_mark = seg.mark;
+                continue;
+            }
+        }
         if visible(row) && run_mark != seg.mark {
             flush_run(&mut run, run_mark, &mut spans);
         }
@@ -219,6 +237,33 @@ mod tests {
         // Five wide characters (10 columns) then a five-column <BOM> mark, at width 8.
         assert_eq!(text(&v.lines(8, 0, 10)), ["测试测试", "测<BOM>"]);
         assert_eq!(v.rows(8), 2);
+    }
+
+    #[test]
+    fn counting_and_showing_agree() {
+        // A mix of long ASCII runs, marks and wide characters: the arithmetic count must give
+        // the rows the character walk shows, at every width and window.
+        let mut bytes = Vec::new();
+        for i in 0..40 {
+            bytes.extend_from_slice(&b"x".repeat(i * 7));
+            bytes.extend_from_slice(if i % 3 == 0 {
+                "\r\n".as_bytes()
+            } else {
+                "测 \t".as_bytes()
+            });
+        }
+        let v = view(&bytes);
+        for width in [8, 13, 40, 57] {
+            let all = v.lines(width, 0, usize::MAX / 2);
+            assert_eq!(v.rows(width), all.len(), "width {width}");
+            for skip in [0, 3, 17, all.len() - 2] {
+                assert_eq!(
+                    text(&v.lines(width, skip, 5)),
+                    text(&all[skip..(skip + 5).min(all.len())]),
+                    "width {width}, skip {skip}"
+                );
+            }
+        }
     }
 
     #[test]

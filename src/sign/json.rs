@@ -1,0 +1,377 @@
+//! JSON canonical forms, written straight from serde_json's parse into a light tree that borrows
+//! from the text: no `Value`, no hashing of keys, numbers kept exactly as written. The trace is
+//! recomputed on every keystroke, and a 1 MiB body must cost a few milliseconds, not fifteen.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::primitives::{
+    JsonError, JsonForm, JsonSkip, JsonSort, PyFormatter, json_error, json_text,
+};
+
+/// The key serde_json (with `arbitrary_precision`) uses to hand a number to a visitor as a map
+/// with one entry whose value is the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// A parsed JSON value; strings and numbers borrow from the text where they can.
+enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+/// Parses JSON text and writes it in a canonical form.
+pub fn canonical(text: &[u8], form: &JsonForm) -> Result<Vec<u8>, JsonError> {
+    let text = json_text(text)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut node = Node::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    if let Node::Object(members) = &mut node {
+        members.retain(|(k, v)| {
+            !form.omit.iter().any(|o| o == k)
+                && match form.skip {
+                    JsonSkip::None => true,
+                    JsonSkip::Null => !matches!(v, Node::Null),
+                    JsonSkip::NullOrEmpty => {
+                        !matches!(v, Node::Null) && !matches!(v, Node::String(s) if s.is_empty())
+                    }
+                }
+        });
+    }
+    let mut out = Vec::with_capacity(text.len());
+    write(&mut node, true, form, &mut out);
+    Ok(out)
+}
+
+fn write(node: &mut Node, top: bool, form: &JsonForm, out: &mut Vec<u8>) {
+    let (comma, colon): (&[u8], &[u8]) = if form.spaced {
+        (b", ", b": ")
+    } else {
+        (b",", b":")
+    };
+    match node {
+        Node::Null => out.extend_from_slice(b"null"),
+        Node::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Node::Number(n) => out.extend_from_slice(n.as_bytes()),
+        Node::String(s) => write_str(s, form, out),
+        Node::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter_mut().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(comma);
+                }
+                write(item, false, form, out);
+            }
+            out.push(b']');
+        }
+        Node::Object(members) => {
+            if form.sort == JsonSort::Deep || (form.sort == JsonSort::Top && top) {
+                // Byte order of UTF-8 is code point order, as Python sorts.
+                members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            }
+            out.push(b'{');
+            for (i, (k, v)) in members.iter_mut().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(comma);
+                }
+                write_str(k, form, out);
+                out.extend_from_slice(colon);
+                write(v, false, form, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_str(s: &str, form: &JsonForm, out: &mut Vec<u8>) {
+    let formatter = PyFormatter {
+        spaced: form.spaced,
+        escape_unicode: form.escape_unicode,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    serde::Serializer::serialize_str(&mut ser, s).expect("writing JSON to memory cannot fail");
+}
+
+/// Members of one object: a repeated name keeps its first place and takes the last value, as
+/// serde_json's map and Python's dict both do.
+fn dedupe<'a>(members: &mut Vec<(Cow<'a, str>, Node<'a>)>) {
+    if members.len() < 2 {
+        return;
+    }
+    let mut seen: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(members.len());
+    let mut moves: Vec<(usize, usize)> = Vec::new();
+    for (i, (k, _)) in members.iter().enumerate() {
+        if let Some(&first) = seen.get(k.as_ref()) {
+            moves.push((first, i));
+        } else {
+            seen.insert(k.as_ref(), i);
+        }
+    }
+    if moves.is_empty() {
+        return;
+    }
+    let mut keep = vec![true; members.len()];
+    for (first, later) in moves {
+        members.swap(first, later);
+        keep[later] = false;
+    }
+    let mut i = 0;
+    members.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+impl<'de> Deserialize<'de> for Node<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Node::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Node::Number(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Node::Number(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Node::Number(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Node::String(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Node::String(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Node::String(Cow::Owned(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if members.is_empty() && key == NUMBER_TOKEN {
+                let text: Cow<'de, str> = map.next_value_seed(KeySeed)?;
+                return Ok(Node::Number(text));
+            }
+            let value = map.next_value()?;
+            members.push((key, value));
+        }
+        dedupe(&mut members);
+        Ok(Node::Object(members))
+    }
+}
+
+/// A string that borrows from the text when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(text: &str, sort: JsonSort, spaced: bool, esc: bool, skip: JsonSkip) -> String {
+        let form = JsonForm {
+            sort,
+            spaced,
+            escape_unicode: esc,
+            skip,
+            omit: &["sign".to_string()],
+        };
+        String::from_utf8(canonical(text.as_bytes(), &form).unwrap()).unwrap()
+    }
+
+    // Expected strings below are what Python 3's json.dumps prints for the same input (numbers
+    // kept as written: Python would print 1.50 as 1.5).
+    #[test]
+    fn like_python_sorted_compact() {
+        assert_eq!(
+            canon(
+                r#"{"b":{"y":1,"x":[{"d":1,"c":2}]},"a":1.50,"sign":"s"}"#,
+                JsonSort::Deep,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            r#"{"a":1.50,"b":{"x":[{"c":2,"d":1}],"y":1}}"#
+        );
+    }
+
+    #[test]
+    fn like_python_spaced_escaped() {
+        // json.dumps({"k":"é😀\x7f","n":None}) == '{"k": "\\u00e9\\ud83d\\ude00\\u007f", "n": null}'
+        assert_eq!(
+            canon(
+                "{\"k\":\"é😀\u{7f}\",\"n\":null}",
+                JsonSort::None,
+                true,
+                true,
+                JsonSkip::None
+            ),
+            r#"{"k": "\u00e9\ud83d\ude00\u007f", "n": null}"#
+        );
+    }
+
+    #[test]
+    fn top_sort_keeps_nested_order_and_skips() {
+        let t = r#"{"z":{"b":1,"a":2},"e":"","n":null,"a":0}"#;
+        assert_eq!(
+            canon(t, JsonSort::Top, false, false, JsonSkip::Null),
+            r#"{"a":0,"e":"","z":{"b":1,"a":2}}"#
+        );
+        assert_eq!(
+            canon(t, JsonSort::Top, false, false, JsonSkip::NullOrEmpty),
+            r#"{"a":0,"z":{"b":1,"a":2}}"#
+        );
+    }
+
+    #[test]
+    fn control_characters_and_escaped_keys() {
+        // json.dumps({"a":"\x01\n\t\"\\/"}, separators=(",",":")) == '{"a":"\\u0001\\n\\t\\"\\\\/"}'
+        assert_eq!(
+            canon(
+                "{\"a\":\"\\u0001\\n\\t\\\"\\\\/\"}",
+                JsonSort::None,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            r#"{"a":"\u0001\n\t\"\\/"}"#
+        );
+        // A key with an escape is compared by its value: "\u0062" is "b".
+        assert_eq!(
+            canon(
+                r#"{"c":1,"\u0062":2}"#,
+                JsonSort::Deep,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            r#"{"b":2,"c":1}"#
+        );
+    }
+
+    #[test]
+    fn repeated_names_keep_first_place_and_last_value() {
+        // json.dumps(json.loads('{"a":1,"b":2,"a":3}')) == '{"a": 3, "b": 2}'
+        assert_eq!(
+            canon(
+                r#"{"a":1,"b":2,"a":3}"#,
+                JsonSort::None,
+                true,
+                false,
+                JsonSkip::None
+            ),
+            r#"{"a": 3, "b": 2}"#
+        );
+    }
+
+    #[test]
+    fn numbers_as_written_but_for_the_exponent_form() {
+        assert_eq!(
+            canon(
+                r#"[1.0, -0, 12.780, 123456789012345678901234567890]"#,
+                JsonSort::None,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            "[1.0,-0,12.780,123456789012345678901234567890]"
+        );
+        // serde_json writes an exponent as e+N / e-N: the one place a number changes form.
+        assert_eq!(
+            canon(
+                "[1e5, 2E-3, 3e+1]",
+                JsonSort::None,
+                false,
+                false,
+                JsonSkip::None
+            ),
+            "[1e+5,2e-3,3e+1]"
+        );
+    }
+
+    #[test]
+    fn errors_have_a_place() {
+        let form = JsonForm {
+            sort: JsonSort::None,
+            spaced: false,
+            escape_unicode: false,
+            skip: JsonSkip::None,
+            omit: &[],
+        };
+        let e = canonical(b"{\n  \"a\": }", &form).unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 8, "expected value")
+        );
+        let e = canonical(b"{} x", &form).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (1, "trailing characters"));
+    }
+}

@@ -374,3 +374,58 @@ fn a_click_focuses_the_pane_under_it() {
     app.handle(click(2, 0));
     assert!(app.picker.is_some());
 }
+
+#[test]
+fn a_large_body_is_edited_exactly_and_undone() {
+    // Over 64 KiB the body goes to the large-text editor; edits and undo must stay byte-exact.
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == "tpns").unwrap();
+    let mut prefill = Prefill::example(&recipes[current]);
+    let body = format!("{{\"data\": \"{}\"}}\r\n", "x".repeat(100 * 1024));
+    prefill.body = body.clone().into_bytes();
+    let mut app = App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        NOW,
+        Box::new(|b: &mut [u8]| b.fill(0)),
+    );
+    assert!(matches!(app.inputs.body, Editor::Big(_)));
+    let v = vector("TP-1");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    type_text(&mut app, "é\t");
+    app.handle(Event::Paste("a\r\nb".into()));
+    let edited = format!("{body}é\ta\r\nb");
+    assert_eq!(body_text(&app), edited);
+    assert_eq!(
+        signature(&app),
+        tpns_sign(&v.key, "1565314789", "1500001048", &edited)
+    );
+    for _ in 0..3 {
+        app.handle(ctrl('z'));
+    }
+    assert_eq!(body_text(&app), body);
+    assert_eq!(
+        signature(&app),
+        tpns_sign(&v.key, "1565314789", "1500001048", &body)
+    );
+}
+
+#[test]
+fn a_paste_that_makes_the_body_large_keeps_it_exact() {
+    let mut app = app("tpns");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    let before = body_text(&app);
+    let big = "y".repeat(70 * 1024);
+    app.handle(Event::Paste(big.clone()));
+    assert!(matches!(app.inputs.body, Editor::Big(_)));
+    type_text(&mut app, "z");
+    assert_eq!(body_text(&app), format!("{before}{big}z"));
+}

@@ -11,6 +11,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
+use super::bigtext::BigText;
 use super::keys::{self, Action, Scope};
 use super::stages::StageView;
 use crate::request::export;
@@ -29,39 +30,50 @@ pub enum Focus {
 
 /// A text editor, or bytes that are not UTF-8 and so are kept as they are, read-only.
 pub enum Editor {
+    /// ratatui-textarea, for texts up to [`BIG`]: every editing key, wrapped lines.
     Text(Box<TextArea<'static>>),
+    /// Our own editor for larger texts, laid out only where it shows (see `bigtext`).
+    Big(Box<BigText>),
     Binary(Vec<u8>),
 }
 
-/// Up to this size an editor wraps its lines. ratatui-textarea re-wraps the whole text on every
-/// edit, so a larger text scrolls sideways instead, to keep a keystroke within a frame.
-const WRAP_LIMIT: usize = 64 * 1024;
+/// Above this size a body is edited with [`BigText`]: ratatui-textarea re-lays out the whole
+/// text on every edit, which does not fit a frame for a large body.
+const BIG: usize = 64 * 1024;
 
 impl Editor {
-    fn new(bytes: &[u8]) -> Editor {
+    /// An editor for `bytes`; `may_be_big` lets a large text use the large-text editor (the key
+    /// never does: its editor masks it).
+    fn new(bytes: &[u8], may_be_big: bool) -> Editor {
         match std::str::from_utf8(bytes) {
+            Ok(text) if may_be_big && text.len() > BIG => {
+                Editor::Big(Box::new(BigText::new(text.to_string())))
+            }
             Ok(text) => {
-                let mut e = Editor::Text(Box::new(text_area(text)));
-                e.fit_wrap();
-                e
+                let mut t = text_area(text);
+                t.set_wrap_mode(ratatui_textarea::WrapMode::Glyph);
+                Editor::Text(Box::new(t))
             }
             Err(_) => Editor::Binary(bytes.to_vec()),
         }
     }
 
-    /// Wraps lines while the text is small, scrolls sideways once it is large.
-    fn fit_wrap(&mut self) {
-        let len = self.len();
-        if let Editor::Text(t) = self {
-            let mode = if len <= WRAP_LIMIT {
-                ratatui_textarea::WrapMode::Glyph
-            } else {
-                ratatui_textarea::WrapMode::None
-            };
-            if t.wrap_mode() != mode {
-                t.set_wrap_mode(mode);
-            }
+    /// Moves a text that has grown large (a paste) to the large-text editor, cursor kept.
+    fn fit_size(&mut self) {
+        let Editor::Text(t) = &*self else { return };
+        if self.len() <= BIG {
+            return;
         }
+        let ratatui_textarea::DataCursor(row, col) = t.cursor();
+        let lines = t.lines();
+        let at: usize = lines[..row].iter().map(|l| l.len() + 1).sum::<usize>()
+            + lines[row]
+                .char_indices()
+                .nth(col)
+                .map_or(lines[row].len(), |(i, _)| i);
+        let mut big = BigText::new(lines.join("\n"));
+        big.set_cursor(at);
+        *self = Editor::Big(Box::new(big));
     }
 
     /// The length of [`Editor::bytes`], without building them.
@@ -71,6 +83,7 @@ impl Editor {
                 let lines = t.lines();
                 lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1)
             }
+            Editor::Big(b) => b.text().len(),
             Editor::Binary(b) => b.len(),
         }
     }
@@ -84,6 +97,7 @@ impl Editor {
     pub fn bytes(&self) -> Vec<u8> {
         match self {
             Editor::Text(t) => t.lines().join("\n").into_bytes(),
+            Editor::Big(b) => b.text().as_bytes().to_vec(),
             Editor::Binary(b) => b.clone(),
         }
     }
@@ -158,8 +172,8 @@ impl SchemeInputs {
         }
         SchemeInputs {
             fields,
-            key: Editor::new(&prefill.key),
-            body: Editor::new(&prefill.body),
+            key: Editor::new(&prefill.key, false),
+            body: Editor::new(&prefill.body, true),
             choices,
         }
     }
@@ -332,8 +346,10 @@ impl App {
         if let Editor::Text(t) = &mut self.inputs.key {
             t.set_cursor_style(focused(Focus::Key));
         }
-        if let Editor::Text(t) = &mut self.inputs.body {
-            t.set_cursor_style(focused(Focus::Body));
+        match &mut self.inputs.body {
+            Editor::Text(t) => t.set_cursor_style(focused(Focus::Body)),
+            Editor::Big(b) => b.focused = focus == Focus::Body,
+            Editor::Binary(_) => {}
         }
         self.expected.set_cursor_style(focused(Focus::Expected));
         self.focus = focus;
@@ -486,11 +502,13 @@ impl App {
             Focus::Key => match &mut self.inputs.key {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
+                Editor::Big(b) => b.input(key),
                 Editor::Binary(_) => false,
             },
             Focus::Body => match &mut self.inputs.body {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
+                Editor::Big(b) => b.input(key),
                 Editor::Binary(_) => {
                     self.say("the body is not UTF-8 text: it is kept byte for byte and cannot be edited here", true);
                     false
@@ -530,10 +548,12 @@ impl App {
             Focus::Field(i) => self.inputs.fields[i].insert_str(one_line(&normalized)),
             Focus::Key => match &mut self.inputs.key {
                 Editor::Text(t) => t.insert_str(&keep_cr),
+                Editor::Big(b) => b.insert_str(&normalized),
                 Editor::Binary(_) => false,
             },
             Focus::Body => match &mut self.inputs.body {
                 Editor::Text(t) => t.insert_str(&keep_cr),
+                Editor::Big(b) => b.insert_str(&normalized),
                 Editor::Binary(_) => false,
             },
             Focus::Expected => {
@@ -546,8 +566,9 @@ impl App {
             }
         };
         if changed {
-            self.inputs.key.fit_wrap();
-            self.inputs.body.fit_wrap();
+            self.inputs.body.fit_size();
+            let focus = self.focus;
+            self.set_focus(focus);
             self.say(&format!("pasted {} bytes", normalized.len()), false);
             self.recompute();
         }

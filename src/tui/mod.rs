@@ -4,6 +4,7 @@
 //! lays out the stage panel, `clipboard` copies. This module runs the event loop.
 
 pub mod app;
+pub mod bigtext;
 pub mod clipboard;
 pub mod keys;
 pub mod stages;

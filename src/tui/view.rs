@@ -90,7 +90,7 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     let n_variants = r.variants.len() as u16;
     let key_lines = match &app.inputs.key {
         Editor::Text(t) => t.lines().len().clamp(1, 3) as u16,
-        Editor::Binary(_) => 1,
+        Editor::Big(_) | Editor::Binary(_) => 1,
     };
     let mut constraints = Vec::new();
     if n_fields > 0 {
@@ -214,6 +214,7 @@ fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: 
     frame.render_widget(block, area);
     match editor {
         Editor::Text(t) => frame.render_widget(&**t, inner),
+        Editor::Big(b) => frame.render_widget(&**b, inner),
         Editor::Binary(b) => frame.render_widget(
             Paragraph::new(format!(
                 "(not UTF-8: {} bytes, kept exactly; not editable here)",

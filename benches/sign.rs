@@ -177,3 +177,30 @@ fn tui_keystroke_1mib(bencher: divan::Bencher, (scheme, typing): (&str, Typing))
             .unwrap();
     });
 }
+
+/// `diagnose` with a 4 KiB body and a signature nothing explains: the whole search (every single
+/// change and every pair, each with every output encoding). The target is under 100 ms.
+#[divan::bench(args = SCHEMES, sample_count = 10)]
+fn diagnose_4kib_not_found(bencher: divan::Bencher, scheme: &str) {
+    use sigscope::diagnose::{Case, Outcome, diagnose};
+    let recipe = builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == scheme)
+        .unwrap();
+    let body = body_for(&recipe, 4096);
+    let selection = recipe.select([]).unwrap();
+    let fields = recipe.example.fields.clone();
+    let case = Case {
+        recipe: &recipe,
+        fields: &fields,
+        key: recipe.example.key.as_bytes(),
+        body: &body,
+        selection: &selection,
+        expected: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    };
+    bencher.bench_local(|| {
+        let outcome = diagnose(divan::black_box(&case)).unwrap();
+        assert!(matches!(outcome, Outcome::NotFound { .. }));
+    });
+}

@@ -38,6 +38,9 @@ pub enum Command {
     Sign(SignArgs),
     /// Compare the computed signature with an expected one: exit 0 match, 1 mismatch.
     Verify(VerifyArgs),
+    /// Find the smallest set of differences that reproduces an expected signature: exit 0
+    /// explained, 1 not found.
+    Diagnose(VerifyArgs),
     /// List the schemes (built-in, and a --recipe file's).
     Providers(ProvidersArgs),
 }
@@ -155,6 +158,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Sign(args)) => sign(&args, &mut out),
         Some(Command::Verify(args)) => verify(&args, &mut out),
+        Some(Command::Diagnose(args)) => diagnose(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
         None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
     };
@@ -284,6 +288,117 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `sigscope diagnose`: searches the differences a signer may have made and says which
+/// reproduce the expected signature, in sentences and with a byte diff of the strings to sign.
+fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    use crate::diagnose::{self, Case, Outcome};
+    let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
+    let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
+    let resolved = Resolved::from_args(recipe, &args.inputs, false)?;
+    let expected = args
+        .expect
+        .as_deref()
+        .or(resolved.received.as_deref())
+        .ok_or_else(|| {
+            CliError(
+                "diagnose needs --expect SIGNATURE (or --request with the signature in it)"
+                    .to_string(),
+            )
+        })?;
+    let body = resolved.body_bytes().unwrap_or_default();
+    // The fields as signed (defaults and generated values included).
+    let trace = resolved.sign(recipe)?;
+    resolved.report_generated();
+    let case = Case {
+        recipe,
+        fields: &trace.fields,
+        key: resolved.key.bytes(),
+        body,
+        selection: &resolved.selection,
+        expected,
+    };
+    let outcome = diagnose::diagnose(&case).map_err(|e| CliError(e.to_string()))?;
+    writeln!(out, "expected   {}", expected.trim())?;
+    writeln!(out, "computed   {}", trace.signature_text())?;
+    writeln!(out)?;
+    match outcome {
+        Outcome::Matches(c) => {
+            writeln!(
+                out,
+                "The signatures match{}: nothing to diagnose.",
+                match c {
+                    crate::sign::Comparison::Equivalent(why) => format!(" ({why})"),
+                    _ => String::new(),
+                }
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::Explained(e) => {
+            let n = e.changes.len();
+            writeln!(
+                out,
+                "Explained by {n} difference{}:",
+                if n == 1 { "" } else { "s" }
+            )?;
+            for c in &e.changes {
+                writeln!(out, "  - {}", c.sentence())?;
+            }
+            writeln!(out)?;
+            match (e.ours.stage("canonical"), e.theirs.stage("canonical")) {
+                (Some(a), Some(b)) => match diagnose::byte_diff(a, b) {
+                    Some(lines) => {
+                        writeln!(
+                            out,
+                            "The strings to sign (canonical) part at byte {}:",
+                            lines[2].rsplit(' ').next().unwrap_or("?")
+                        )?;
+                        for l in lines {
+                            writeln!(out, "  {l}")?;
+                        }
+                    }
+                    None => writeln!(
+                        out,
+                        "The strings to sign (canonical) are the same: the difference is in the key, the MAC or the output."
+                    )?,
+                },
+                _ => writeln!(
+                    out,
+                    "(this scheme has no stage named `canonical` to compare)"
+                )?,
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "With these differences the signature is {}",
+                e.signature
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::NotFound { tried, dimensions } => {
+            let variants: Vec<&str> = dimensions
+                .iter()
+                .filter_map(|d| d.strip_prefix("variant "))
+                .collect();
+            let mut parts: Vec<String> = Vec::new();
+            if !variants.is_empty() {
+                parts.push(format!("the variants ({})", variants.join(", ")));
+            }
+            parts.extend(
+                dimensions
+                    .iter()
+                    .filter(|d| !d.starts_with("variant "))
+                    .cloned(),
+            );
+            writeln!(
+                out,
+                "Not explained: {tried} signings were tried over {}, one change at a time and in pairs, each with every output encoding; none gives the expected signature. Check the key first: it is the one input no search can guess.",
+                parts.join(", ")
+            )?;
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 /// `sigscope providers`.

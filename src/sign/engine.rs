@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::SignError;
-use super::primitives::{self, Digester, JsonForm, JsonSkip, JsonSort, ParamsForm, UrlPart};
+use super::primitives::{self, Alg, Digester, JsonForm, JsonSkip, JsonSort, ParamsForm, UrlPart};
 use super::recipe::{Op, Param, Recipe, Selection, StageSpec};
 use super::template::{Piece, Template};
 
@@ -129,6 +129,29 @@ pub fn run_memo(recipe: &Recipe, inputs: &Inputs, memo: &mut Memo) -> Result<Tra
     run_inner(recipe, inputs, Some(memo))
 }
 
+/// Departures from a recipe that a signer may have made by mistake, for `diagnose`: they change
+/// how a stage is computed, not the recipe.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tweaks {
+    /// Every HMAC with this hash function.
+    pub alg: Option<Alg>,
+    /// Every HMAC with its key and message swapped.
+    pub swap_hmac: bool,
+    /// Separators of concatenations with LF written as CRLF (`Some(true)`) or CRLF as LF.
+    pub crlf: Option<bool>,
+}
+
+/// Signs as [`run`] does, with [`Tweaks`] applied.
+pub fn run_tweaked(recipe: &Recipe, inputs: &Inputs, tweaks: Tweaks) -> Result<Trace, SignError> {
+    let mut run = Run::new(recipe, inputs)?;
+    run.tweaks = tweaks;
+    for spec in recipe.active_stages(inputs.selection) {
+        let stage = run.eval(spec)?;
+        run.stages.push(stage);
+    }
+    run.finish()
+}
+
 fn run_inner(
     recipe: &Recipe,
     inputs: &Inputs,
@@ -171,6 +194,7 @@ struct Run<'a> {
     inputs: Inputs<'a>,
     fields: BTreeMap<String, String>,
     stages: Vec<Stage>,
+    tweaks: Tweaks,
 }
 
 /// Bytes made from a template, with the ranges that are the key.
@@ -201,6 +225,7 @@ impl<'a> Run<'a> {
             inputs: *inputs,
             fields,
             stages: Vec::new(),
+            tweaks: Tweaks::default(),
         })
     }
 
@@ -273,7 +298,16 @@ impl<'a> Run<'a> {
         let sel = self.sel();
         let (bytes, secret) = match &spec.op {
             Op::Concat { parts, separator } => {
-                let sep = self.render(separator.get(sel))?;
+                let mut sep = self.render(separator.get(sel))?;
+                if let Some(crlf) = self.tweaks.crlf {
+                    let text = String::from_utf8_lossy(&sep.bytes).replace("\r\n", "\n");
+                    let text = if crlf {
+                        text.replace('\n', "\r\n")
+                    } else {
+                        text
+                    };
+                    sep.bytes = Cow::Owned(text.into_bytes());
+                }
                 let mut out = Vec::new();
                 let mut secret = Vec::new();
                 for (i, part) in parts.iter().enumerate() {
@@ -290,12 +324,13 @@ impl<'a> Run<'a> {
                 (out, secret)
             }
             Op::Hmac { alg, key, message } => {
-                let key = self.render(key.get(sel))?;
-                let message = self.render(message.get(sel))?;
-                (
-                    primitives::hmac(*alg.get(sel), &key.bytes, &message.bytes),
-                    vec![],
-                )
+                let mut key = self.render(key.get(sel))?;
+                let mut message = self.render(message.get(sel))?;
+                if self.tweaks.swap_hmac {
+                    std::mem::swap(&mut key, &mut message);
+                }
+                let alg = self.tweaks.alg.unwrap_or(*alg.get(sel));
+                (primitives::hmac(alg, &key.bytes, &message.bytes), vec![])
             }
             Op::Hash { alg, message } => {
                 let message = self.render(message.get(sel))?;

@@ -14,7 +14,9 @@ pub mod time;
 pub mod visible;
 
 pub use compare::{Comparison, compare};
-pub use engine::{BodyStream, Inputs, Memo, Placement, Stage, Trace, run, run_memo, stream};
+pub use engine::{
+    BodyStream, Inputs, Memo, Placement, Stage, Trace, Tweaks, run, run_memo, run_tweaked, stream,
+};
 pub use recipe::{
     BodyKind, Equivalence, Field, FieldKind, Recipe, RecipeError, Selection, Variant,
 };

@@ -230,6 +230,14 @@ pub(crate) struct PyFormatter {
     pub(crate) escape_unicode: bool,
 }
 
+/// The formatter of Python's `json.dumps` default separators (`, ` and `: `), non-ASCII raw.
+pub(crate) fn spaced_formatter() -> PyFormatter {
+    PyFormatter {
+        spaced: true,
+        escape_unicode: false,
+    }
+}
+
 impl Formatter for PyFormatter {
     fn begin_array_value<W: ?Sized + std::io::Write>(
         &mut self,

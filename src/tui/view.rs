@@ -686,7 +686,10 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
             "bracketed paste inserts text as one edit",
         ),
         ("Enter in a field", "next field (fields are one line)"),
-        ("a body over 64 KiB", "lighter editor: arrows, PgUp/PgDn, Ctrl-Z/R"),
+        (
+            "a body over 64 KiB",
+            "lighter editor: arrows, PgUp/PgDn, Ctrl-Z/R",
+        ),
         ("mouse", "a click focuses a pane; wheel scrolls stages"),
     ] {
         lines.push(Line::from(vec![

@@ -1,0 +1,783 @@
+//! Why doesn't it match: search the plausible differences between how we signed and how the other
+//! side did, and name the smallest set that reproduces their signature.
+//!
+//! The space: the scheme's own variants; the key (hex- or base64-decoded, trimmed, with a trailing
+//! newline); the body (trailing newline added or removed, LF and CRLF swapped, JSON re-serialized
+//! compact, spaced or pretty, sorted or not, non-ASCII escaped or not); the HMAC's hash function;
+//! separators (LF, CRLF); the URL (path only, without the query, without `?`, http or https); HMAC
+//! key and message swapped; and the output (hex lower or upper, base64 standard or URL-safe,
+//! padded or not, base64 of the hex text). Every single change is tried, then every pair, each
+//! with every output encoding. Pure: no I/O.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+
+use crate::sign::primitives::{self, Alg, Alphabet, Case as HexCase};
+use crate::sign::recipe::{FieldKind, Op, Selection};
+use crate::sign::visible;
+use crate::sign::{self, Comparison, Inputs, Recipe, SignError, Trace, Tweaks};
+
+/// What was signed, and the signature someone else computed for it.
+pub struct Case<'a> {
+    pub recipe: &'a Recipe,
+    pub fields: &'a BTreeMap<String, String>,
+    pub key: &'a [u8],
+    pub body: &'a [u8],
+    pub selection: &'a Selection,
+    pub expected: &'a str,
+}
+
+/// One difference between our signing and theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Variant {
+        name: String,
+        choice: String,
+        ours: String,
+    },
+    KeyHexDecoded,
+    KeyBase64Decoded,
+    KeyTrimmed,
+    KeyNewline,
+    BodyNewlineAdded,
+    BodyNewlineRemoved,
+    BodyCrlf,
+    BodyLf,
+    BodyJson {
+        sorted: bool,
+        style: JsonStyle,
+        ascii: bool,
+    },
+    Alg(Alg),
+    Separators {
+        crlf: bool,
+    },
+    UrlPathOnly,
+    UrlWithoutQuery,
+    UrlWithoutQuestionMark,
+    UrlScheme(&'static str),
+    Swapped,
+    Output(Output),
+}
+
+/// How a body was written again as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonStyle {
+    /// `,` and `:`.
+    Compact,
+    /// `, ` and `: ` (Python's default).
+    Spaced,
+    /// Indented by two or four spaces.
+    Pretty(usize),
+}
+
+/// An encoding of the raw MAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Hex(HexCase),
+    Base64 { alphabet: Alphabet, padded: bool },
+    Base64OfHex(HexCase),
+}
+
+impl Change {
+    /// The change in a plain sentence about the other signer.
+    pub fn sentence(&self) -> String {
+        match self {
+            Change::Variant { name, choice, ours } => {
+                format!("the signer used {name}={choice} where you used {name}={ours}")
+            }
+            Change::KeyHexDecoded => {
+                "the signer's key was the hex-decoded bytes of your key text".into()
+            }
+            Change::KeyBase64Decoded => {
+                "the signer's key was the base64-decoded bytes of your key text".into()
+            }
+            Change::KeyTrimmed => {
+                "the signer's key had no surrounding whitespace (yours has some)".into()
+            }
+            Change::KeyNewline => {
+                "the signer's key ended with a newline (a key file written with echo?)".into()
+            }
+            Change::BodyNewlineAdded => "the signer's body ended with a newline".into(),
+            Change::BodyNewlineRemoved => "the signer's body had no trailing newline".into(),
+            Change::BodyCrlf => "the signer's body had CRLF line endings".into(),
+            Change::BodyLf => "the signer's body had LF line endings (yours has CRLF)".into(),
+            Change::BodyJson {
+                sorted,
+                style,
+                ascii,
+            } => format!(
+                "the signer re-serialized the body as JSON: {}, {}, {}",
+                match style {
+                    JsonStyle::Compact => "compact".to_string(),
+                    JsonStyle::Spaced =>
+                        "with spaces after `,` and `:` (Python's json.dumps default)".to_string(),
+                    JsonStyle::Pretty(n) => format!("pretty-printed with {n}-space indents"),
+                },
+                if *sorted {
+                    "keys sorted"
+                } else {
+                    "keys in their order"
+                },
+                if *ascii {
+                    "non-ASCII escaped as \\uXXXX"
+                } else {
+                    "non-ASCII as UTF-8"
+                },
+            ),
+            Change::Alg(a) => format!("the signer used HMAC-{}", a.label()),
+            Change::Separators { crlf: true } => {
+                "the signer joined the lines with CRLF instead of LF".into()
+            }
+            Change::Separators { crlf: false } => {
+                "the signer joined the lines with LF instead of CRLF".into()
+            }
+            Change::UrlPathOnly => "the signer signed only the path and query of the URL".into(),
+            Change::UrlWithoutQuery => "the signer signed the URL without its query".into(),
+            Change::UrlWithoutQuestionMark => {
+                "the signer signed the URL without the `?` before the query".into()
+            }
+            Change::UrlScheme(s) => format!("the signer's URL began with {s}://"),
+            Change::Swapped => "the signer swapped the HMAC's key and message".into(),
+            Change::Output(o) => match o {
+                Output::Hex(HexCase::Lower) => "the signature was the MAC in lower-case hex".into(),
+                Output::Hex(HexCase::Upper) => "the signature was the MAC in upper-case hex".into(),
+                Output::Base64 { alphabet, padded } => format!(
+                    "the signature was the MAC in base64, {} alphabet, {}",
+                    if *alphabet == Alphabet::UrlSafe {
+                        "URL-safe"
+                    } else {
+                        "standard"
+                    },
+                    if *padded { "padded" } else { "without padding" }
+                ),
+                Output::Base64OfHex(c) => format!(
+                    "the signature was base64 of the {} hex text",
+                    if *c == HexCase::Upper {
+                        "upper-case"
+                    } else {
+                        "lower-case"
+                    }
+                ),
+            },
+        }
+    }
+
+    /// Which part of the signing the change is about (two changes of one part do not combine).
+    fn dimension(&self) -> String {
+        match self {
+            Change::Variant { name, .. } => format!("variant {name}"),
+            Change::KeyHexDecoded
+            | Change::KeyBase64Decoded
+            | Change::KeyTrimmed
+            | Change::KeyNewline => "key".into(),
+            Change::BodyNewlineAdded
+            | Change::BodyNewlineRemoved
+            | Change::BodyCrlf
+            | Change::BodyLf
+            | Change::BodyJson { .. } => "body".into(),
+            Change::Alg(_) => "algorithm".into(),
+            Change::Separators { .. } => "separators".into(),
+            Change::UrlPathOnly
+            | Change::UrlWithoutQuery
+            | Change::UrlWithoutQuestionMark
+            | Change::UrlScheme(_) => "url".into(),
+            Change::Swapped => "swap".into(),
+            Change::Output(_) => "output".into(),
+        }
+    }
+}
+
+/// A change with what it does to the inputs.
+#[derive(Clone)]
+struct Single {
+    change: Change,
+    apply: Apply,
+}
+
+#[derive(Clone)]
+enum Apply {
+    Choice(String, String),
+    Key(Vec<u8>),
+    Body(Vec<u8>),
+    Field(String, String),
+    Tweak(Tweaks),
+}
+
+/// The smallest set of changes found, and the two traces it lies between.
+pub struct Explanation {
+    pub changes: Vec<Change>,
+    pub ours: Trace,
+    pub theirs: Trace,
+    /// The signature the changes give (the expected one).
+    pub signature: String,
+}
+
+/// What the search found.
+pub enum Outcome {
+    /// The signature already matches (or differs only as receivers accept).
+    Matches(Comparison),
+    Explained(Box<Explanation>),
+    /// Nothing in the space reproduces it: how many signings were tried, over which parts.
+    NotFound {
+        tried: usize,
+        dimensions: Vec<String>,
+    },
+}
+
+/// Searches the space for the smallest set of changes that reproduces `case.expected`.
+pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
+    let expected = case.expected.trim();
+    let ours = sign::run(
+        case.recipe,
+        &Inputs {
+            fields: case.fields,
+            key: case.key,
+            body: case.body,
+            selection: case.selection,
+        },
+    )?;
+    let comparison = sign::compare(case.recipe, ours.signature(), expected);
+    if comparison.accepted() {
+        return Ok(Outcome::Matches(comparison));
+    }
+    let singles = singles(case, &ours);
+    let mut tried = 1;
+    // One change: the scheme's own variants and the other single changes first, then an output
+    // encoding alone (a variant that names an encoding is the better answer).
+    let mut with_output: Option<(Vec<Change>, Trace)> = None;
+    for s in &singles {
+        tried += 1;
+        let Ok(t) = run_with(case, &[s]) else {
+            continue;
+        };
+        if sign::compare(case.recipe, t.signature(), expected).accepted() {
+            return Ok(explained(vec![s.change.clone()], ours, t, expected));
+        }
+        if with_output.is_none() {
+            if let Some(o) = output_match(&t, expected) {
+                with_output = Some((vec![s.change.clone(), Change::Output(o)], t));
+            }
+        }
+    }
+    if let Some(o) = output_match(&ours, expected) {
+        return Ok(explained(
+            vec![Change::Output(o)],
+            ours.clone(),
+            ours,
+            expected,
+        ));
+    }
+    // Two changes: a pair of different parts, or one change and an output encoding.
+    let mut three: Option<(Vec<Change>, Trace)> = None;
+    for (i, a) in singles.iter().enumerate() {
+        for b in &singles[i + 1..] {
+            if a.change.dimension() == b.change.dimension() {
+                continue;
+            }
+            tried += 1;
+            let Ok(t) = run_with(case, &[a, b]) else {
+                continue;
+            };
+            if sign::compare(case.recipe, t.signature(), expected).accepted() {
+                return Ok(explained(
+                    vec![a.change.clone(), b.change.clone()],
+                    ours,
+                    t,
+                    expected,
+                ));
+            }
+            if three.is_none() && with_output.is_none() {
+                if let Some(o) = output_match(&t, expected) {
+                    three = Some((
+                        vec![a.change.clone(), b.change.clone(), Change::Output(o)],
+                        t,
+                    ));
+                }
+            }
+        }
+    }
+    if let Some((changes, t)) = with_output.or(three) {
+        return Ok(explained(changes, ours, t, expected));
+    }
+    let mut dimensions: Vec<String> = singles.iter().map(|s| s.change.dimension()).collect();
+    dimensions.push("output".into());
+    dimensions.dedup();
+    Ok(Outcome::NotFound { tried, dimensions })
+}
+
+fn explained(changes: Vec<Change>, ours: Trace, theirs: Trace, signature: &str) -> Outcome {
+    Outcome::Explained(Box::new(Explanation {
+        changes,
+        ours,
+        theirs,
+        signature: signature.to_string(),
+    }))
+}
+
+/// The encoding of a trace's raw MAC that gives `expected`, if one does.
+fn output_match(trace: &Trace, expected: &str) -> Option<Output> {
+    let raw = trace.stages.iter().rev().find(|s| s.raw)?;
+    let mac = &raw.bytes;
+    let hex_lower = primitives::hex(mac, HexCase::Lower);
+    let hex_upper = primitives::hex(mac, HexCase::Upper);
+    let candidates: [(Output, Vec<u8>); 8] = [
+        (Output::Hex(HexCase::Lower), hex_lower.clone()),
+        (Output::Hex(HexCase::Upper), hex_upper.clone()),
+        (
+            Output::Base64 {
+                alphabet: Alphabet::Standard,
+                padded: true,
+            },
+            STANDARD.encode(mac).into_bytes(),
+        ),
+        (
+            Output::Base64 {
+                alphabet: Alphabet::Standard,
+                padded: false,
+            },
+            STANDARD_NO_PAD.encode(mac).into_bytes(),
+        ),
+        (
+            Output::Base64 {
+                alphabet: Alphabet::UrlSafe,
+                padded: true,
+            },
+            URL_SAFE.encode(mac).into_bytes(),
+        ),
+        (
+            Output::Base64 {
+                alphabet: Alphabet::UrlSafe,
+                padded: false,
+            },
+            URL_SAFE_NO_PAD.encode(mac).into_bytes(),
+        ),
+        (
+            Output::Base64OfHex(HexCase::Lower),
+            STANDARD.encode(&hex_lower).into_bytes(),
+        ),
+        (
+            Output::Base64OfHex(HexCase::Upper),
+            STANDARD.encode(&hex_upper).into_bytes(),
+        ),
+    ];
+    let own = trace.signature();
+    candidates
+        .into_iter()
+        .find(|(_, bytes)| bytes.as_slice() != own && bytes.as_slice() == expected.as_bytes())
+        .map(|(o, _)| o)
+}
+
+/// Signs with some changes applied.
+fn run_with(case: &Case, changes: &[&Single]) -> Result<Trace, SignError> {
+    let mut fields = case.fields.clone();
+    let mut key = case.key.to_vec();
+    let mut body = case.body.to_vec();
+    let mut chosen: Vec<(String, String)> = case
+        .selection
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut tweaks = Tweaks::default();
+    for s in changes {
+        match &s.apply {
+            Apply::Choice(name, choice) => {
+                chosen.retain(|(k, _)| k != name);
+                chosen.push((name.clone(), choice.clone()));
+            }
+            Apply::Key(k) => key = k.clone(),
+            Apply::Body(b) => body = b.clone(),
+            Apply::Field(name, value) => {
+                fields.insert(name.clone(), value.clone());
+            }
+            Apply::Tweak(t) => {
+                tweaks.alg = t.alg.or(tweaks.alg);
+                tweaks.swap_hmac |= t.swap_hmac;
+                tweaks.crlf = t.crlf.or(tweaks.crlf);
+            }
+        }
+    }
+    let selection = case
+        .recipe
+        .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    sign::run_tweaked(
+        case.recipe,
+        &Inputs {
+            fields: &fields,
+            key: &key,
+            body: &body,
+            selection: &selection,
+        },
+        tweaks,
+    )
+}
+
+/// Every single change that applies to this case, most likely first.
+fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
+    let mut out = Vec::new();
+    let mut push = |change: Change, apply: Apply| out.push(Single { change, apply });
+
+    for v in &case.recipe.variants {
+        let current = case.selection.choice(&v.name).to_string();
+        for c in v.choices.iter().filter(|c| **c != current) {
+            push(
+                Change::Variant {
+                    name: v.name.clone(),
+                    choice: c.clone(),
+                    ours: current.clone(),
+                },
+                Apply::Choice(v.name.clone(), c.clone()),
+            );
+        }
+    }
+
+    let body = case.body;
+    if !body.is_empty() {
+        if body.ends_with(b"\n") {
+            let cut = if body.ends_with(b"\r\n") { 2 } else { 1 };
+            push(
+                Change::BodyNewlineRemoved,
+                Apply::Body(body[..body.len() - cut].to_vec()),
+            );
+        } else {
+            push(
+                Change::BodyNewlineAdded,
+                Apply::Body([body, b"\n"].concat()),
+            );
+        }
+        let text = String::from_utf8_lossy(body);
+        if body.contains(&b'\n') && !text.contains("\r\n") {
+            push(
+                Change::BodyCrlf,
+                Apply::Body(text.replace('\n', "\r\n").into_bytes()),
+            );
+        }
+        if text.contains("\r\n") {
+            push(
+                Change::BodyLf,
+                Apply::Body(text.replace("\r\n", "\n").into_bytes()),
+            );
+        }
+        if let Ok(value) = primitives::parse_json(body) {
+            let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
+            for sorted in [false, true] {
+                for style in [
+                    JsonStyle::Compact,
+                    JsonStyle::Spaced,
+                    JsonStyle::Pretty(2),
+                    JsonStyle::Pretty(4),
+                ] {
+                    for ascii in [false, true] {
+                        let b = reserialize(&value, sorted, style, ascii);
+                        if !seen.contains(&b) {
+                            seen.push(b.clone());
+                            push(
+                                Change::BodyJson {
+                                    sorted,
+                                    style,
+                                    ascii,
+                                },
+                                Apply::Body(b),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let key = case.key;
+    let key_text = String::from_utf8_lossy(key);
+    let trimmed = key_text.trim();
+    if trimmed.len() != key_text.len() {
+        push(Change::KeyTrimmed, Apply::Key(trimmed.as_bytes().to_vec()));
+    }
+    if trimmed.len() % 2 == 0 && !trimmed.is_empty() {
+        if let Ok(k) = hex::decode(trimmed) {
+            push(Change::KeyHexDecoded, Apply::Key(k));
+        }
+    }
+    if trimmed.len() >= 4 {
+        let decoded = [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
+            .into_iter()
+            .find_map(|e| e.decode(trimmed).ok());
+        if let Some(k) = decoded {
+            push(Change::KeyBase64Decoded, Apply::Key(k));
+        }
+    }
+    push(Change::KeyNewline, Apply::Key([key, b"\n"].concat()));
+
+    for f in case
+        .recipe
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Url)
+    {
+        let Some(url) = ours.fields.get(&f.name) else {
+            continue;
+        };
+        let full = url.clone();
+        if let Some((scheme, rest)) = full.split_once("://") {
+            let other = if scheme == "https" { "http" } else { "https" };
+            push(
+                Change::UrlScheme(other),
+                Apply::Field(f.name.clone(), format!("{other}://{rest}")),
+            );
+            let path_and_query = String::from_utf8_lossy(&primitives::url_part(
+                full.as_bytes(),
+                primitives::UrlPart::PathAndQuery,
+            ))
+            .into_owned();
+            push(
+                Change::UrlPathOnly,
+                Apply::Field(f.name.clone(), path_and_query),
+            );
+        }
+        if let Some((without, _)) = full.split_once('?') {
+            push(
+                Change::UrlWithoutQuery,
+                Apply::Field(f.name.clone(), without.to_string()),
+            );
+            push(
+                Change::UrlWithoutQuestionMark,
+                Apply::Field(f.name.clone(), full.replacen('?', "", 1)),
+            );
+        }
+    }
+
+    let active: Vec<&Op> = case
+        .recipe
+        .active_stages(case.selection)
+        .map(|s| &s.op)
+        .collect();
+    let separators: Vec<Vec<u8>> = active
+        .iter()
+        .filter_map(|op| match op {
+            Op::Concat { separator, .. } => {
+                Some(separator.get(case.selection).to_string().into_bytes())
+            }
+            _ => None,
+        })
+        .collect();
+    if separators.iter().any(|s| s.contains(&b'\n')) {
+        let crlf = separators
+            .iter()
+            .any(|s| s.windows(2).any(|w| w == b"\r\n"));
+        push(
+            Change::Separators { crlf: !crlf },
+            Apply::Tweak(Tweaks {
+                crlf: Some(!crlf),
+                ..Tweaks::default()
+            }),
+        );
+    }
+    let algs: Vec<Alg> = active
+        .iter()
+        .filter_map(|op| match op {
+            Op::Hmac { alg, .. } => Some(*alg.get(case.selection)),
+            _ => None,
+        })
+        .collect();
+    if !algs.is_empty() {
+        for a in [Alg::Sha256, Alg::Sha1, Alg::Sha512] {
+            if !algs.contains(&a) {
+                push(
+                    Change::Alg(a),
+                    Apply::Tweak(Tweaks {
+                        alg: Some(a),
+                        ..Tweaks::default()
+                    }),
+                );
+            }
+        }
+        push(
+            Change::Swapped,
+            Apply::Tweak(Tweaks {
+                swap_hmac: true,
+                ..Tweaks::default()
+            }),
+        );
+    }
+    out
+}
+
+/// A JSON value written as a signer's library would: compact, spaced or indented, keys sorted or
+/// not, non-ASCII as UTF-8 or `\uXXXX` (as Python's `json.dumps` does with `ensure_ascii`).
+fn reserialize(value: &serde_json::Value, sorted: bool, style: JsonStyle, ascii: bool) -> Vec<u8> {
+    let mut value = value.clone();
+    if sorted {
+        sort_keys(&mut value);
+    }
+    let text = match style {
+        JsonStyle::Compact => serde_json::to_string(&value).expect("a value serializes"),
+        JsonStyle::Spaced => {
+            let mut out = Vec::new();
+            let mut ser =
+                serde_json::Serializer::with_formatter(&mut out, primitives::spaced_formatter());
+            serde::Serialize::serialize(&value, &mut ser).expect("a value serializes");
+            String::from_utf8(out).expect("JSON is UTF-8")
+        }
+        JsonStyle::Pretty(n) => {
+            let indent = " ".repeat(n);
+            let mut out = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(
+                &mut out,
+                serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes()),
+            );
+            serde::Serialize::serialize(&value, &mut ser).expect("a value serializes");
+            String::from_utf8(out).expect("JSON is UTF-8")
+        }
+    };
+    if !ascii {
+        return text.into_bytes();
+    }
+    // Outside strings JSON is ASCII, so every non-ASCII character is inside a string.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+fn sort_keys(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_keys);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
+/// Where two strings to sign part, as three lines: ours, theirs, and a caret with the byte
+/// offset; invisible bytes shown and the key masked. About 24 bytes of context either side.
+pub fn byte_diff(ours: &sign::Stage, theirs: &sign::Stage) -> Option<Vec<String>> {
+    let (a, b) = (&ours.bytes, &theirs.bytes);
+    if a == b {
+        return None;
+    }
+    let prefix = a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let from = char_start(a, prefix.saturating_sub(24));
+    let (line_a, caret) = window(a, &ours.secret, from, prefix, a.len() - suffix);
+    let (line_b, _) = window(b, &theirs.secret, from, prefix, b.len() - suffix);
+    Some(vec![
+        format!("yours:  {line_a}"),
+        format!("theirs: {line_b}"),
+        format!("        {}^ byte {prefix}", " ".repeat(caret)),
+    ])
+}
+
+/// Moves an offset back to the start of a UTF-8 character.
+fn char_start(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && at < bytes.len() && bytes[at] & 0xc0 == 0x80 {
+        at -= 1;
+    }
+    at
+}
+
+/// `bytes[from..end + 24]` made visible, and the column at which byte `at` is shown.
+fn window(
+    bytes: &[u8],
+    secret: &[std::ops::Range<usize>],
+    from: usize,
+    at: usize,
+    end: usize,
+) -> (String, usize) {
+    let to = char_start(bytes, (end + 24).min(bytes.len())).max(at.min(bytes.len()));
+    let to = if to < end { end } else { to };
+    let shifted: Vec<std::ops::Range<usize>> = secret
+        .iter()
+        .filter(|r| r.end > from && r.start < to)
+        .map(|r| r.start.max(from) - from..r.end.min(to) - from)
+        .collect();
+    let shown = |upto: usize| -> String {
+        visible::segments(
+            &bytes[from..upto],
+            &shifted
+                .iter()
+                .filter(|r| r.start < upto - from)
+                .map(|r| r.start..r.end.min(upto - from))
+                .collect::<Vec<_>>(),
+            false,
+        )
+        .into_iter()
+        .map(|s| s.shown)
+        .collect()
+    };
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < bytes.len() { "…" } else { "" };
+    let caret = lead.chars().count() + shown(at.min(to)).chars().count();
+    (format!("{lead}{}{tail}", shown(to)), caret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_diff_shows_where_the_strings_part() {
+        let stage = |bytes: &[u8]| sign::Stage {
+            name: "canonical".into(),
+            how: String::new(),
+            bytes: bytes.to_vec(),
+            secret: vec![],
+            streamed: None,
+            raw: false,
+        };
+        let ours = stage(
+            b"0123456789012345678901234567890123456789/path?q=1 and then some more text here",
+        );
+        let theirs =
+            stage(b"0123456789012345678901234567890123456789/pathq=1 and then some more text here");
+        let lines = byte_diff(&ours, &theirs).unwrap();
+        // 24 bytes of context before byte 45, and 24 after each side's differing part.
+        assert_eq!(
+            lines[0],
+            "yours:  \u{2026}1234567890123456789/path?q=1 and then some more t\u{2026}"
+        );
+        assert_eq!(
+            lines[1],
+            "theirs: \u{2026}1234567890123456789/pathq=1 and then some more t\u{2026}"
+        );
+        assert_eq!(lines[2], format!("        {}^ byte 45", " ".repeat(25)));
+        let crlf = byte_diff(&stage(b"a\nb"), &stage(b"a\r\nb")).unwrap();
+        assert_eq!(
+            crlf,
+            ["yours:  a\\nb", "theirs: a\\r\\nb", "         ^ byte 1"]
+        );
+    }
+
+    #[test]
+    fn python_json_dumps_forms() {
+        let v =
+            primitives::parse_json("{\"b\": [1, {\"é\": null}], \"a\": \"x\"}".as_bytes()).unwrap();
+        // json.dumps(v) (Python's defaults)
+        assert_eq!(
+            reserialize(&v, false, JsonStyle::Spaced, true),
+            br#"{"b": [1, {"\u00e9": null}], "a": "x"}"#
+        );
+        // json.dumps(v, sort_keys=True, indent=2, ensure_ascii=False)
+        assert_eq!(
+            String::from_utf8(reserialize(&v, true, JsonStyle::Pretty(2), false)).unwrap(),
+            "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    {\n      \"é\": null\n    }\n  ]\n}"
+        );
+    }
+}

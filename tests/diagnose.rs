@@ -1,0 +1,102 @@
+//! `sigscope diagnose` on cases whose expected signatures were computed by a separate program
+//! (tests/fixtures/diagnose/gen.py, Python's hmac and hashlib): one case per kind of difference in
+//! the search space, two with two differences, and one that nothing explains.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    scheme: String,
+    fields: BTreeMap<String, String>,
+    key: String,
+    body: String,
+    expected: String,
+    explains: Vec<String>,
+    #[serde(default)]
+    recipe: Option<String>,
+}
+
+#[test]
+fn diagnose_names_each_kind_of_difference() {
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("fixtures/diagnose/cases.json")).unwrap();
+    assert!(cases.len() >= 20);
+    let mut failures = Vec::new();
+    for c in &cases {
+        let mut args: Vec<String> = vec![
+            "diagnose".into(),
+            "-p".into(),
+            c.scheme.clone(),
+            "--key".into(),
+            c.key.clone(),
+        ];
+        args.extend([
+            "--body".into(),
+            c.body.clone(),
+            "--expect".into(),
+            c.expected.clone(),
+        ]);
+        if let Some(r) = &c.recipe {
+            args.extend([
+                "--recipe".into(),
+                format!("{}/tests/fixtures/diagnose/{r}", env!("CARGO_MANIFEST_DIR")),
+            ]);
+        }
+        for (k, v) in &c.fields {
+            args.extend(["--set".into(), format!("{k}={v}")]);
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        let want_code = if c.explains.is_empty() { 1 } else { 0 };
+        if o.status.code() != Some(want_code) {
+            failures.push(format!(
+                "{}: exit {:?}, want {want_code}\n{out}{}",
+                c.id,
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+            continue;
+        }
+        if c.explains.is_empty() {
+            if !out.contains("Not explained:") {
+                failures.push(format!("{}: expected `Not explained`\n{out}", c.id));
+            }
+            continue;
+        }
+        let count = format!(
+            "Explained by {} difference",
+            c.explains.len().min(out.matches("\n  - ").count().max(1))
+        );
+        for words in &c.explains {
+            if !out.contains(words.as_str()) {
+                failures.push(format!(
+                    "{}: the explanation does not say `{words}`\n{out}",
+                    c.id
+                ));
+            }
+        }
+        if !out.contains(&count) {
+            failures.push(format!("{}: {count} expected\n{out}", c.id));
+        }
+        if !out.contains(&format!("the signature is {}", c.expected)) {
+            failures.push(format!(
+                "{}: the reproduced signature is not shown\n{out}",
+                c.id
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}

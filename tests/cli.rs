@@ -973,3 +973,114 @@ fn a_malformed_request_names_the_line() {
     ]);
     assert!(err.contains("both want standard input"), "{err}");
 }
+
+#[test]
+fn a_bundle_never_holds_the_key() {
+    use base64::Engine as _;
+    for scheme in [
+        "tpns",
+        "linksfield",
+        "huawei-authtoken",
+        "huawei-basic",
+        "huawei-tenant",
+        "etower",
+        "moneyhoney",
+    ] {
+        let o = run(&["sign", "-p", scheme, "--example", "--format", "bundle"]);
+        assert!(o.status.success(), "{scheme}: {}", stderr(&o));
+        let text = stdout(&o);
+        let list: Vec<Value> =
+            serde_json::from_str(&stdout(&run(&["providers", "--format", "json"]))).unwrap();
+        assert!(list.iter().any(|r| r["id"] == scheme));
+        let key = match scheme {
+            "tpns" => vector("TP-1").key,
+            "linksfield" => vector("LF-1").key,
+            "etower" => vector("ET-1").key,
+            "moneyhoney" => vector("HM-2").key,
+            _ => vector("HW-C1").key,
+        };
+        for form in [
+            key.clone(),
+            hex::encode(&key),
+            base64::engine::general_purpose::STANDARD.encode(&key),
+        ] {
+            assert!(
+                !text.contains(&form),
+                "{scheme}: the bundle holds the key ({form})"
+            );
+        }
+        assert!(text.contains("\"sigscope_bundle\": 1"));
+    }
+}
+
+#[test]
+fn a_bundle_reproduces_the_case_with_the_key_given_separately() {
+    // Support staff get the bundle; they verify with the key they hold.
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-basic",
+        "--example",
+        "--format",
+        "bundle",
+    ]);
+    let path = tmp("case.bundle.json", &o.stdout);
+    let key = vector("HW-B1").key;
+    let o = run(&["verify", "--bundle", path.to_str().unwrap(), "--key", &key]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(&vector("HW-B1").signature));
+    assert!(stdout(&o).contains("every stage matches the bundle's fingerprints"));
+    // With another key, only what depends on the key differs (the inner HMAC is in the canonical).
+    let o = run(&[
+        "verify",
+        "--bundle",
+        path.to_str().unwrap(),
+        "--key",
+        "wrong",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(
+            "stages that differ from the bundle's: inner_mac, inner, canonical, mac, signature"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    // A bundle of a user recipe carries the recipe.
+    let readme = include_str!("../README.md");
+    let start = readme.find("<!-- recipe-example -->").unwrap();
+    let block = &readme[start..];
+    let toml = &block[block.find("```toml\n").unwrap() + 8..];
+    let toml = &toml[..toml.find("```").unwrap()];
+    let recipe = tmp("acme.toml", toml.as_bytes());
+    let o = run(&[
+        "sign",
+        "--recipe",
+        recipe.to_str().unwrap(),
+        "--example",
+        "--format",
+        "bundle",
+    ]);
+    let bundle = tmp("acme.bundle.json", &o.stdout);
+    let o = run(&[
+        "verify",
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--key",
+        "whsec_test",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // A damaged bundle gets one line that says where.
+    let bad = tmp(
+        "bad.bundle.json",
+        b"{\"sigscope_bundle\": 1,\n \"scheme\": }",
+    );
+    let err = fails(&["verify", "--bundle", bad.to_str().unwrap(), "--key", "k"]);
+    assert_eq!(
+        err,
+        format!(
+            "sigscope: error: --bundle {}: line 2, column 12: expected value",
+            bad.display()
+        )
+    );
+}

@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{CliError, InputArgs};
+use crate::request::bundle::Bundle;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
 
 /// The schemes on offer: the built-ins, and a user's recipe file (which wins on a shared id).
 pub struct Catalog {
     pub recipes: Vec<Recipe>,
-    user: Option<String>,
+    /// The id and TOML text of the user's recipe (from --recipe or a bundle).
+    user: Option<(String, String)>,
+    /// The bundle given with --bundle.
+    pub bundle: Option<Bundle>,
 }
 
 impl Catalog {
@@ -28,17 +32,58 @@ impl Catalog {
             let recipe = Recipe::from_toml(&text)
                 .map_err(|e| CliError(format!("recipe {}: {e}", path.display())))?;
             recipes.retain(|r| r.id != recipe.id);
-            user = Some(recipe.id.clone());
+            user = Some((recipe.id.clone(), text));
             recipes.push(recipe);
         }
-        Ok(Catalog { recipes, user })
+        Ok(Catalog {
+            recipes,
+            user,
+            bundle: None,
+        })
+    }
+
+    /// The catalog for a command's inputs: --recipe, and --bundle with the recipe it carries.
+    pub fn for_inputs(args: &InputArgs) -> Result<Catalog, CliError> {
+        let mut catalog = Catalog::load(args.recipe.as_deref())?;
+        if let Some(path) = &args.bundle {
+            let bytes = read_file(path, "--bundle")?;
+            let bundle = Bundle::parse(&bytes)
+                .map_err(|e| CliError(format!("--bundle {}: {e}", path.display())))?;
+            if let (Some(text), None) = (&bundle.recipe, &catalog.user) {
+                let recipe = Recipe::from_toml(text).map_err(|e| {
+                    CliError(format!("--bundle {}: its recipe: {e}", path.display()))
+                })?;
+                catalog.recipes.retain(|r| r.id != recipe.id);
+                catalog.user = Some((recipe.id.clone(), text.clone()));
+                catalog.recipes.push(recipe);
+            }
+            catalog.bundle = Some(bundle);
+        }
+        Ok(catalog)
+    }
+
+    /// The scheme of -p, else the bundle's, else as [`Catalog::pick`].
+    pub fn pick_for(&self, args: &InputArgs, required: bool) -> Result<&Recipe, CliError> {
+        let scheme = args
+            .scheme
+            .as_deref()
+            .or(self.bundle.as_ref().map(|b| b.scheme.as_str()));
+        self.pick(scheme, required)
+    }
+
+    /// The TOML text of a scheme that is not built in.
+    pub fn user_text(&self, id: &str) -> Option<&str> {
+        self.user
+            .as_ref()
+            .filter(|(u, _)| u == id)
+            .map(|(_, t)| t.as_str())
     }
 
     /// The scheme named with -p, else the recipe file's, else (when not `required`) the default.
     pub fn pick(&self, scheme: Option<&str>, required: bool) -> Result<&Recipe, CliError> {
         let id = match (scheme, &self.user) {
             (Some(id), _) => id,
-            (None, Some(user)) => user.as_str(),
+            (None, Some((user, _))) => user.as_str(),
             (None, None) if !required => builtin::DEFAULT_SCHEME,
             (None, None) => {
                 return Err(CliError(format!(
@@ -118,7 +163,18 @@ impl Resolved {
         args: &InputArgs,
         may_stream: bool,
     ) -> Result<Resolved, CliError> {
+        Resolved::from_args_with(recipe, args, None, may_stream)
+    }
+
+    /// As [`Resolved::from_args`], with a bundle's values under the request's and the flags'.
+    pub fn from_args_with(
+        recipe: &Recipe,
+        args: &InputArgs,
+        bundle: Option<&Bundle>,
+        may_stream: bool,
+    ) -> Result<Resolved, CliError> {
         let example = &recipe.example;
+        let bundle = bundle.filter(|b| b.scheme == recipe.id);
 
         let mut explicit = BTreeMap::new();
         for item in &args.set {
@@ -146,6 +202,9 @@ impl Resolved {
         } else {
             BTreeMap::new()
         };
+        if let Some(b) = bundle {
+            fields.extend(b.fields.clone());
+        }
         if let Some(m) = &imported {
             fields.extend(m.fields.clone());
         }
@@ -201,6 +260,11 @@ impl Resolved {
                 Body::Bytes(body),
                 format!("the request's body (--request {path})"),
             )
+        } else if let Some(b) = bundle {
+            let body = b
+                .body_bytes()
+                .map_err(|e| CliError(format!("--bundle: {e}")))?;
+            (Body::Bytes(body), "the bundle's body".to_string())
         } else if args.example {
             (
                 Body::Bytes(example.body.clone().into_bytes()),
@@ -215,6 +279,9 @@ impl Resolved {
         } else {
             BTreeMap::new()
         };
+        if let Some(b) = bundle {
+            chosen.extend(b.variants.clone());
+        }
         for item in &args.variants {
             let (name, choice) = item
                 .split_once('=')
@@ -232,7 +299,10 @@ impl Resolved {
             body,
             body_source,
             selection,
-            received: imported.as_ref().and_then(|m| m.signature.clone()),
+            received: imported
+                .as_ref()
+                .and_then(|m| m.signature.clone())
+                .or(bundle.map(|b| b.expected.clone().unwrap_or_else(|| b.signature.clone()))),
             notes: imported.map(|m| m.notes).unwrap_or_default(),
         })
     }

@@ -96,6 +96,9 @@ pub struct InputArgs {
     /// line (`-` is standard input); explicit flags win over its values.
     #[arg(long, value_name = "PATH")]
     pub request: Option<PathBuf>,
+    /// Load a redacted repro bundle (everything but the key; see `sign --format bundle`).
+    #[arg(long, value_name = "PATH")]
+    pub bundle: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -123,6 +126,8 @@ pub enum Format {
     Curl,
     /// A raw HTTP/1.1 request.
     Http,
+    /// A redacted repro bundle (JSON): everything but the key, and a fingerprint of each stage.
+    Bundle,
 }
 
 #[derive(Args, Debug)]
@@ -179,12 +184,23 @@ fn is_broken_pipe(message: &str) -> bool {
 
 /// `sigscope sign`.
 fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
-    let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
-    let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
+    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let recipe = catalog.pick_for(&args.inputs, true)?;
     let streamable = matches!(args.format, Format::Signature | Format::Headers);
-    let resolved = Resolved::from_args(recipe, &args.inputs, streamable)?;
+    let resolved =
+        Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), streamable)?;
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();
+    if args.format == Format::Bundle {
+        let bundle = crate::request::bundle::Bundle::new(
+            &trace,
+            catalog.user_text(&recipe.id),
+            resolved.body_bytes().unwrap_or_default(),
+            resolved.received.as_deref(),
+        );
+        out.write_all(bundle.to_json().as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     output::write(out, args.format, recipe, &resolved, &trace)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -196,13 +212,13 @@ fn show(
     expect: Option<&str>,
     out: &mut impl Write,
 ) -> Result<ExitCode, CliError> {
-    let catalog = Catalog::load(args.recipe.as_deref())?;
-    let recipe = catalog.pick(args.scheme.as_deref(), false)?;
+    let catalog = Catalog::for_inputs(args)?;
+    let recipe = catalog.pick_for(args, false)?;
     let mut args = args.clone();
     if !args.has_values() {
         args.example = true;
     }
-    let resolved = Resolved::from_args(recipe, &args, false)?;
+    let resolved = Resolved::from_args_with(recipe, &args, catalog.bundle.as_ref(), false)?;
     let expect = expect.or(resolved.received.as_deref());
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
@@ -255,9 +271,9 @@ fn show(
 /// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
 /// A request time outside the scheme's window is a warning, not a mismatch.
 fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
-    let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
-    let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
-    let resolved = Resolved::from_args(recipe, &args.inputs, false)?;
+    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let recipe = catalog.pick_for(&args.inputs, true)?;
+    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = args
         .expect
         .as_deref()
@@ -275,6 +291,21 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     resolved.report_generated();
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
     let accepted = output::write_expectation(out, recipe, &trace, expected)?;
+    if let Some(bundle) = &catalog.bundle {
+        let differ = bundle.differing_stages(&trace);
+        if differ.is_empty() {
+            writeln!(
+                out,
+                "bundle     every stage matches the bundle's fingerprints"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "bundle     stages that differ from the bundle's: {}",
+                differ.join(", ")
+            )?;
+        }
+    }
     if let Some(Ok(age)) = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis()) {
         if !age.accepted() {
             eprintln!(
@@ -294,9 +325,9 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
 /// reproduce the expected signature, in sentences and with a byte diff of the strings to sign.
 fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     use crate::diagnose::{self, Case, Outcome};
-    let catalog = Catalog::load(args.inputs.recipe.as_deref())?;
-    let recipe = catalog.pick(args.inputs.scheme.as_deref(), true)?;
-    let resolved = Resolved::from_args(recipe, &args.inputs, false)?;
+    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let recipe = catalog.pick_for(&args.inputs, true)?;
+    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = args
         .expect
         .as_deref()
@@ -420,6 +451,7 @@ impl InputArgs {
             || !self.variants.is_empty()
             || self.example
             || self.request.is_some()
+            || self.bundle.is_some()
     }
 }
 

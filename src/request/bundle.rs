@@ -1,0 +1,164 @@
+//! Redacted repro bundles: everything needed to reproduce a signature except the key (the
+//! scheme, a user recipe's text, variants, fields, body, the expected signature) and a
+//! fingerprint of each stage, so support staff can share a case without the secret.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::sign::{Stage, Trace, visible};
+
+/// The format's version, written in every bundle.
+pub const VERSION: u32 = 1;
+
+/// A bundle as written to a file (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub sigscope_bundle: u32,
+    pub scheme: String,
+    /// The recipe's TOML text when the scheme is not a built-in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<String>,
+    pub variants: BTreeMap<String, String>,
+    pub fields: BTreeMap<String, String>,
+    /// The body as text, when it is UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body in base64, when it is not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// The signature computed with the key (it is sent with every request anyway).
+    pub signature: String,
+    pub stages: Vec<StagePrint>,
+}
+
+/// A stage's length and SHA-256, taken with the key masked where the stage contains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StagePrint {
+    pub name: String,
+    pub len: u64,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key_masked: bool,
+}
+
+/// The fingerprint of a stage: SHA-256 of its bytes, with every byte of the key replaced by the
+/// mask, so a bundle gives nothing that would help guess the key.
+pub fn fingerprint(stage: &Stage) -> StagePrint {
+    let bytes: Vec<u8> = if stage.secret.is_empty() {
+        stage.bytes.clone()
+    } else {
+        let mut out = Vec::with_capacity(stage.bytes.len());
+        let mut at = 0;
+        let mut spans = stage.secret.clone();
+        spans.sort_by_key(|r| r.start);
+        for r in spans {
+            if r.start < at {
+                continue;
+            }
+            out.extend_from_slice(&stage.bytes[at..r.start]);
+            out.extend_from_slice(visible::MASK.as_bytes());
+            at = r.end;
+        }
+        out.extend_from_slice(&stage.bytes[at..]);
+        out
+    };
+    StagePrint {
+        name: stage.name.clone(),
+        len: stage.len(),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        key_masked: !stage.secret.is_empty(),
+    }
+}
+
+impl Bundle {
+    /// A bundle of a signed case.
+    pub fn new(
+        trace: &Trace,
+        recipe_text: Option<&str>,
+        body: &[u8],
+        expected: Option<&str>,
+    ) -> Bundle {
+        let (text, b64) = match std::str::from_utf8(body) {
+            Ok(t) => (Some(t.to_string()), None),
+            Err(_) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(body)),
+            ),
+        };
+        Bundle {
+            sigscope_bundle: VERSION,
+            scheme: trace.scheme.clone(),
+            recipe: recipe_text.map(str::to_string),
+            variants: trace
+                .selection
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            fields: trace.fields.clone(),
+            body: text,
+            body_base64: b64,
+            expected: expected.map(|e| e.trim().to_string()),
+            signature: trace.signature_text(),
+            stages: trace
+                .stages
+                .iter()
+                .filter(|s| s.streamed.is_none())
+                .map(fingerprint)
+                .collect(),
+        }
+    }
+
+    /// The bundle as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a bundle serializes") + "\n"
+    }
+
+    /// Reads a bundle; the error says what is wrong and where.
+    pub fn parse(text: &[u8]) -> Result<Bundle, String> {
+        let b: Bundle = serde_json::from_slice(text).map_err(|e| {
+            let full = e.to_string();
+            let message = full
+                .rsplit_once(" at line ")
+                .map_or(full.as_str(), |(m, _)| m)
+                .to_string();
+            format!("line {}, column {}: {message}", e.line(), e.column())
+        })?;
+        if b.sigscope_bundle != VERSION {
+            return Err(format!(
+                "bundle format {} is not one this sigscope reads ({VERSION})",
+                b.sigscope_bundle
+            ));
+        }
+        if b.body.is_some() && b.body_base64.is_some() {
+            return Err("the bundle has both `body` and `body_base64`".to_string());
+        }
+        Ok(b)
+    }
+
+    /// The body's bytes.
+    pub fn body_bytes(&self) -> Result<Vec<u8>, String> {
+        match (&self.body, &self.body_base64) {
+            (Some(t), _) => Ok(t.clone().into_bytes()),
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|e| format!("body_base64 is not base64: {e}")),
+            (None, None) => Ok(Vec::new()),
+        }
+    }
+
+    /// Stages whose fingerprint differs from the same stage of `trace` (or that it lacks).
+    pub fn differing_stages(&self, trace: &Trace) -> Vec<String> {
+        self.stages
+            .iter()
+            .filter(|p| trace.stage(&p.name).map(fingerprint).as_ref() != Some(p))
+            .map(|p| p.name.clone())
+            .collect()
+    }
+}

@@ -429,3 +429,82 @@ fn a_paste_that_makes_the_body_large_keeps_it_exact() {
     type_text(&mut app, "z");
     assert_eq!(body_text(&app), format!("{before}{big}z"));
 }
+
+#[test]
+fn a_pasted_request_fills_the_inputs_and_diagnose_explains_it() {
+    // The seed page's TPNS request, its body with CRLF line ends where the example has none,
+    // signed (here, with HMAC directly) as a signer who sent those bytes.
+    let v = vector("TP-1");
+    let body = "{\r\n\"a\": 1\r\n}";
+    let sign = tpns_sign(
+        &v.key,
+        "1565314789",
+        "1500001048",
+        &body.replace("\r\n", "\n"),
+    );
+    let raw = format!(
+        "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: {sign}\r\n\r\n{body}"
+    );
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_some());
+    app.handle(Event::Paste(raw));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_none(), "{:?}", app.status);
+    assert_eq!(body_text(&app), body);
+    assert_eq!(app.expected.lines().concat(), sign);
+    app.handle(key(KeyCode::F(8)));
+    let d = app.diagnosis.clone().unwrap().join("\n");
+    assert!(d.contains("Explained by 1 difference"), "{d}");
+    assert!(d.contains("the signer's body had LF line endings"), "{d}");
+    // Any edit clears the diagnosis.
+    type_text(&mut app, "x");
+    assert!(app.diagnosis.is_none());
+}
+
+#[test]
+fn a_request_that_does_not_read_keeps_the_box_and_says_where() {
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste("POST / HTTP/1.1\nnot a header\n\n".into()));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_some());
+    let status = app.status.clone().unwrap();
+    assert!(status.error && status.text.contains("line 2"), "{status:?}");
+    app.handle(key(KeyCode::Esc));
+    assert!(app.request_box.is_none());
+}
+
+#[test]
+fn copy_as_curl_http_and_bundle() {
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(9)));
+    assert!(app.copy_menu);
+    let effects = app.handle(key(KeyCode::Char('c')));
+    let [Effect::Copy { text, what }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(what, "the request as curl");
+    let words = shell_words::split(&text.replace("\\\n", "")).unwrap();
+    assert_eq!(
+        words[..4],
+        [
+            "curl",
+            "-X",
+            "POST",
+            "https://api.tpns.tencent.com/v3/push/app"
+        ]
+    );
+    app.handle(key(KeyCode::F(9)));
+    let effects = app.handle(key(KeyCode::Char('h')));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    assert!(text.starts_with("POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\n"));
+    app.handle(key(KeyCode::F(9)));
+    let effects = app.handle(key(KeyCode::Char('b')));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    assert!(text.contains("\"sigscope_bundle\": 1") && !text.contains(&vector("TP-1").key));
+}

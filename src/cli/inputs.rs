@@ -71,6 +71,13 @@ impl Catalog {
         self.pick(scheme, required)
     }
 
+    /// The id and TOML text of the scheme that is not built in, if one was loaded.
+    pub fn user_recipe(&self) -> Option<(&str, &str)> {
+        self.user
+            .as_ref()
+            .map(|(id, text)| (id.as_str(), text.as_str()))
+    }
+
     /// The TOML text of a scheme that is not built in.
     pub fn user_text(&self, id: &str) -> Option<&str> {
         self.user

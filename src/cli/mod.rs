@@ -243,7 +243,12 @@ fn show(
                 buf.fill(0);
             }
         });
-        let app = crate::tui::app::App::new(
+        let texts: std::collections::BTreeMap<String, String> = catalog
+            .user_recipe()
+            .map(|(id, text)| (id.to_string(), text.to_string()))
+            .into_iter()
+            .collect();
+        let mut app = crate::tui::app::App::new(
             catalog.recipes,
             current,
             &prefill,
@@ -251,6 +256,7 @@ fn show(
             inputs::now_millis(),
             random,
         );
+        app.recipe_texts = texts;
         crate::tui::run(app, inputs::now_millis)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -435,9 +435,26 @@ pub struct Mapped {
 /// Takes a scheme's inputs from a request, by the recipe's `[import]` rules. Fields in `given`
 /// (set explicitly) are kept and not looked up.
 pub fn map(recipe: &Recipe, req: &Imported, given: &BTreeMap<String, String>) -> Mapped {
+    map_with(recipe, req, given, &BTreeMap::new())
+}
+
+/// As [`map`]; `context` holds field values that name sources (`header:{header}`) without
+/// being kept over the request's.
+pub fn map_with(
+    recipe: &Recipe,
+    req: &Imported,
+    given: &BTreeMap<String, String>,
+    context: &BTreeMap<String, String>,
+) -> Mapped {
     let mut m = Mapped::default();
     let spec = &recipe.import;
-    let known = |m: &Mapped, name: &str| given.get(name).or(m.fields.get(name)).cloned();
+    let known = |m: &Mapped, name: &str| {
+        given
+            .get(name)
+            .or(m.fields.get(name))
+            .or(context.get(name).filter(|v| !v.is_empty()))
+            .cloned()
+    };
     for (field, sources) in &spec.fields {
         if given.contains_key(field) {
             continue;

@@ -255,6 +255,14 @@ pub struct App {
     pub follow_selection: Cell<bool>,
     pub picker: Option<Picker>,
     pub help: bool,
+    /// The box a request is pasted into (F7), while open.
+    pub request_box: Option<TextArea<'static>>,
+    /// The "copy as" menu (F9), while open.
+    pub copy_menu: bool,
+    /// The last diagnosis (F8), as lines; cleared when an input changes.
+    pub diagnosis: Option<Vec<String>>,
+    /// The TOML text of schemes that are not built in (for bundles).
+    pub recipe_texts: BTreeMap<String, String>,
     /// The first line of the help shown; the view clamps it.
     pub help_scroll: Cell<usize>,
     pub status: Option<Status>,
@@ -292,6 +300,10 @@ impl App {
             follow_selection: Cell::new(false),
             picker: None,
             help: false,
+            request_box: None,
+            copy_menu: false,
+            diagnosis: None,
+            recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
             status: None,
             now_millis,
@@ -367,6 +379,7 @@ impl App {
 
     /// Runs the core on the current inputs and prepares the stage views.
     pub fn recompute(&mut self) {
+        self.diagnosis = None;
         let recipe = &self.recipes[self.current];
         let fields: BTreeMap<String, String> = recipe
             .fields
@@ -454,6 +467,21 @@ impl App {
                 None => vec![],
             };
         }
+        if self.copy_menu {
+            return match keys::lookup(Scope::CopyMenu, &key) {
+                Some(action) => self.act(action),
+                None => vec![],
+            };
+        }
+        if let Some(b) = &mut self.request_box {
+            let undo = key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL;
+            if undo {
+                b.undo();
+            } else {
+                b.input(key);
+            }
+            return vec![];
+        }
         if self.picker.is_some() {
             if let Some(action) = keys::lookup(Scope::Picker, &key) {
                 return self.act(action);
@@ -539,6 +567,10 @@ impl App {
             .replace('\u{0}', "\r\n");
         if let Some(p) = &mut self.picker {
             p.query.push_str(text.trim());
+            return;
+        }
+        if let Some(b) = &mut self.request_box {
+            b.insert_str(normalized.replace("\r\n", "\r\r\n"));
             return;
         }
         let one_line = |s: &str| s.replace(['\r', '\n'], "");
@@ -649,14 +681,37 @@ impl App {
             Action::Close => {
                 self.help = false;
                 self.picker = None;
+                self.request_box = None;
+                self.copy_menu = false;
+            }
+            Action::PasteRequest => match self.request_box.take() {
+                None => {
+                    self.help = false;
+                    self.picker = None;
+                    let mut t = text_area("");
+                    t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+                    t.set_placeholder_text("paste a raw HTTP request (request line, headers, blank line, body) or a curl command line");
+                    self.request_box = Some(t);
+                }
+                Some(t) => self.read_request(t),
+            },
+            Action::Diagnose => self.diagnose(),
+            Action::CopyAs => {
+                if self.picker.is_none() && !self.help && self.request_box.is_none() {
+                    self.copy_menu = true;
+                }
+            }
+            Action::CopyCurl | Action::CopyHttp | Action::CopyBundle => {
+                self.copy_menu = false;
+                return self.copy_as(action);
             }
             Action::FocusNext => {
-                if self.picker.is_none() && !self.help {
+                if self.picker.is_none() && !self.help && self.request_box.is_none() {
                     self.step_focus(1);
                 }
             }
             Action::FocusPrev => {
-                if self.picker.is_none() && !self.help {
+                if self.picker.is_none() && !self.help && self.request_box.is_none() {
                     self.step_focus(-1);
                 }
             }
@@ -901,6 +956,175 @@ impl App {
             text,
             what: format!("stage `{}`{how}", stage.name),
         }]
+    }
+
+    /// Reads the request pasted into the box into the fields, the body and the expected
+    /// signature; a request that does not read keeps the box open with the message.
+    fn read_request(&mut self, boxed: TextArea<'static>) {
+        let text = boxed.lines().join("\n");
+        let mut read =
+            |p: &str| -> Result<Vec<u8>, String> { std::fs::read(p).map_err(|e| e.to_string()) };
+        let imported = match crate::request::import::parse(text.as_bytes(), &mut read) {
+            Ok(r) => r,
+            Err(e) => {
+                self.say(&format!("the request does not read: {e}"), true);
+                self.request_box = Some(boxed);
+                return;
+            }
+        };
+        let recipe = self.recipes[self.current].clone();
+        let current: BTreeMap<String, String> = recipe
+            .fields
+            .iter()
+            .zip(&self.inputs.fields)
+            .map(|(f, t)| (f.name.clone(), t.lines().concat()))
+            .collect();
+        let mapped =
+            crate::request::import::map_with(&recipe, &imported, &BTreeMap::new(), &current);
+        let mut took = Vec::new();
+        for (i, f) in recipe.fields.iter().enumerate() {
+            if let Some(v) = mapped.fields.get(&f.name) {
+                self.inputs.fields[i] = text_area(v);
+                took.push(f.name.clone());
+            }
+        }
+        if let Some(body) = &mapped.body {
+            self.inputs.body = Editor::new(body, true);
+            took.push(format!("body ({} bytes)", body.len()));
+        }
+        if let Some(sig) = &mapped.signature {
+            self.expected = text_area(sig);
+            took.push("the signature".to_string());
+        }
+        let focus = self.focus;
+        self.set_focus(focus);
+        self.recompute();
+        let mut message = format!(
+            "request read: {}",
+            if took.is_empty() {
+                "nothing for this scheme".to_string()
+            } else {
+                took.join(", ")
+            }
+        );
+        if !mapped.notes.is_empty() || !imported.notes.is_empty() {
+            let notes: Vec<String> = imported
+                .notes
+                .iter()
+                .chain(&mapped.notes)
+                .cloned()
+                .collect();
+            message += &format!(" · {}", notes.join("; "));
+        }
+        self.say(&message, false);
+    }
+
+    /// Searches for the differences that reproduce the expected signature (F8).
+    fn diagnose(&mut self) {
+        let expected = self.expected.lines().concat();
+        if expected.trim().is_empty() {
+            self.say("diagnose needs the expected signature: paste it into its field (or a request with F7)", true);
+            return;
+        }
+        let Ok(trace) = &self.computed.result else {
+            self.say("the inputs do not sign yet: fix the error first", true);
+            return;
+        };
+        let key = self.inputs.key.bytes();
+        let body = self.inputs.body.bytes();
+        let Ok(selection) = self.recipe().select(
+            self.inputs
+                .choices
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        ) else {
+            return;
+        };
+        let fields = trace.fields.clone();
+        let case = crate::diagnose::Case {
+            recipe: self.recipe(),
+            fields: &fields,
+            key: &key,
+            body: &body,
+            selection: &selection,
+            expected: &expected,
+        };
+        let lines = match crate::diagnose::diagnose(&case) {
+            Err(e) => vec![format!("diagnose failed: {e}")],
+            Ok(crate::diagnose::Outcome::Matches(_)) => {
+                vec!["The signatures match: nothing to diagnose.".to_string()]
+            }
+            Ok(crate::diagnose::Outcome::NotFound { tried, .. }) => vec![
+                format!(
+                    "Not explained: {tried} signings tried (variants, key, body, algorithm, URL, separators, swap, output)."
+                ),
+                "Check the key first: it is the one input no search can guess.".to_string(),
+            ],
+            Ok(crate::diagnose::Outcome::Explained(e)) => {
+                let mut lines = vec![format!(
+                    "Explained by {} difference{}:",
+                    e.changes.len(),
+                    if e.changes.len() == 1 { "" } else { "s" }
+                )];
+                lines.extend(e.changes.iter().map(|c| format!("- {}", c.sentence())));
+                if let (Some(a), Some(b)) = (e.ours.stage("canonical"), e.theirs.stage("canonical"))
+                {
+                    match crate::diagnose::byte_diff(a, b) {
+                        Some(diff) => lines.extend(diff),
+                        None => lines.push(
+                            "The strings to sign are the same: the difference is in the key, MAC or output."
+                                .to_string(),
+                        ),
+                    }
+                }
+                lines
+            }
+        };
+        self.diagnosis = Some(lines);
+        self.say(
+            "diagnosis above the stages (it clears when an input changes)",
+            false,
+        );
+    }
+
+    /// The request as curl, raw HTTP or a bundle, for the clipboard (F9).
+    fn copy_as(&mut self, action: Action) -> Vec<Effect> {
+        let Ok(trace) = &self.computed.result else {
+            self.say("nothing to copy: the trace has an error", true);
+            return vec![];
+        };
+        let body = self.inputs.body.bytes();
+        let built = crate::request::export::build(&trace.placement, &body);
+        let result = match action {
+            Action::CopyCurl => built
+                .and_then(|r| r.to_curl())
+                .map(|t| (t, "the request as curl")),
+            Action::CopyHttp => built.and_then(|r| r.to_http()).map(|b| {
+                (
+                    String::from_utf8_lossy(&b).into_owned(),
+                    "the request as raw HTTP",
+                )
+            }),
+            _ => {
+                let expected = self.expected.lines().concat();
+                let expected = Some(expected.trim()).filter(|e| !e.is_empty());
+                let text = self.recipe_texts.get(&self.recipe().id).map(String::as_str);
+                Ok((
+                    crate::request::bundle::Bundle::new(trace, text, &body, expected).to_json(),
+                    "a repro bundle (no key)",
+                ))
+            }
+        };
+        match result {
+            Ok((text, what)) => vec![Effect::Copy {
+                text,
+                what: what.to_string(),
+            }],
+            Err(e) => {
+                self.say(&e.to_string(), true);
+                vec![]
+            }
+        }
     }
 
     /// Records the outcome of a copy effect.

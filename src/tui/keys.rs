@@ -33,6 +33,13 @@ pub enum Action {
     PickerChoose,
     HelpUp,
     HelpDown,
+    /// Open the request paste box, or read what was pasted into it.
+    PasteRequest,
+    Diagnose,
+    CopyAs,
+    CopyCurl,
+    CopyHttp,
+    CopyBundle,
 }
 
 /// Where a binding applies.
@@ -48,6 +55,8 @@ pub enum Scope {
     Picker,
     /// The help is open.
     Help,
+    /// The "copy as" menu is open.
+    CopyMenu,
 }
 
 impl Scope {
@@ -58,6 +67,7 @@ impl Scope {
             Scope::Stages => "Stage panel",
             Scope::Picker => "Scheme picker",
             Scope::Help => "This help",
+            Scope::CopyMenu => "Copy-as menu",
         }
     }
 }
@@ -161,7 +171,55 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::Esc, NONE)],
         keys_label: "Esc",
         action: Action::Close,
-        help: "close the help or the picker",
+        help: "close the help, the picker or a box",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(7), NONE)],
+        keys_label: "F7",
+        action: Action::PasteRequest,
+        help: "paste a request or curl line (F7 reads it)",
+        footer: Some("request"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(8), NONE)],
+        keys_label: "F8",
+        action: Action::Diagnose,
+        help: "diagnose: why the expected signature differs",
+        footer: Some("diagnose"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(9), NONE)],
+        keys_label: "F9",
+        action: Action::CopyAs,
+        help: "copy as curl, raw HTTP or a bundle (no key)",
+        footer: Some("copy as"),
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[Key(KeyCode::Char('c'), NONE)],
+        keys_label: "c",
+        action: Action::CopyCurl,
+        help: "copy the request as a curl command line",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[Key(KeyCode::Char('h'), NONE)],
+        keys_label: "h",
+        action: Action::CopyHttp,
+        help: "copy the request as raw HTTP",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[Key(KeyCode::Char('b'), NONE)],
+        keys_label: "b",
+        action: Action::CopyBundle,
+        help: "copy a redacted repro bundle (no key)",
         footer: None,
     },
     Binding {

@@ -53,6 +53,43 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if let Some(_picker) = &app.picker {
         draw_picker(app, frame, area);
     }
+    if let Some(b) = &app.request_box {
+        let rect = centered(
+            area,
+            area.width.saturating_sub(8).max(40),
+            area.height.saturating_sub(6).max(8),
+        );
+        frame.render_widget(Clear, rect);
+        let block = pane(
+            "Paste a raw HTTP request or a curl command line · F7 reads it · Esc cancels"
+                .to_string(),
+            true,
+        );
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        frame.render_widget(b, inner);
+    }
+    if app.copy_menu {
+        let rect = centered(area, 64, 5);
+        frame.render_widget(Clear, rect);
+        let lines: Vec<Line> = keys::BINDINGS
+            .iter()
+            .filter(|b| b.scope == Scope::CopyMenu)
+            .map(|b| {
+                Line::from(vec![
+                    Span::styled(
+                        format!(" {} ", b.keys_label),
+                        Style::default().fg(Color::Black).bg(ACCENT),
+                    ),
+                    Span::raw(format!(" {}", b.help)),
+                ])
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines).block(pane("Copy as · Esc cancels".to_string(), true)),
+            rect,
+        );
+    }
     if app.help {
         draw_help(app, frame, area);
     }
@@ -236,8 +273,42 @@ fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
         .map(|l| l.width().max(1).div_ceil(inner_width))
         .sum();
     let height = 3 + rows as u16;
-    let [stages, expected] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
+    let diagnosis_rows = app.diagnosis.as_ref().map_or(0, |d| {
+        let rows: usize = d
+            .iter()
+            .map(|l| l.chars().count().max(1).div_ceil(inner_width))
+            .sum();
+        (rows as u16 + 2).min(area.height / 2)
+    });
+    let [diagnosis, stages, expected] = Layout::vertical([
+        Constraint::Length(diagnosis_rows),
+        Constraint::Min(4),
+        Constraint::Length(height),
+    ])
+    .areas(area);
+    if let Some(d) = &app.diagnosis {
+        let lines: Vec<Line> = d
+            .iter()
+            .map(|l| {
+                let style = if l.starts_with("Explained") {
+                    Style::default()
+                        .fg(Color::Green)
+                        .add_modifier(Modifier::BOLD)
+                } else if l.starts_with("Not explained") {
+                    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+                } else {
+                    Style::default()
+                };
+                Line::from(Span::styled(l.clone(), style))
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(pane("Diagnosis (F8)".to_string(), false)),
+            diagnosis,
+        );
+    }
     draw_stages(app, frame, stages, areas);
     draw_expected(app, frame, expected, lines, areas);
 }
@@ -651,6 +722,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         Scope::Variants,
         Scope::Stages,
         Scope::Picker,
+        Scope::CopyMenu,
         Scope::Help,
     ] {
         lines.push(Line::from(Span::styled(

@@ -274,14 +274,13 @@ fn show(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
-/// A request time outside the scheme's window is a warning, not a mismatch.
-fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
-    let catalog = Catalog::for_inputs(&args.inputs)?;
-    let recipe = catalog.pick_for(&args.inputs, true)?;
-    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
-    let expected = args
-        .expect
+/// The signature to compare with: --expect, else the one a request or a bundle carried.
+fn expected_signature<'a>(
+    args: &'a VerifyArgs,
+    resolved: &'a Resolved,
+    command: &str,
+) -> Result<&'a str, CliError> {
+    args.expect
         .as_deref()
         .or(resolved.received.as_deref())
         .ok_or_else(|| {
@@ -289,10 +288,20 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
                 "the request carries no signature for this scheme: give --expect SIGNATURE"
                     .to_string()
             } else {
-                "verify needs --expect SIGNATURE (or --request with the signature in it)"
-                    .to_string()
+                format!(
+                    "{command} needs --expect SIGNATURE (or --request with the signature in it)"
+                )
             })
-        })?;
+        })
+}
+
+/// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
+/// A request time outside the scheme's window is a warning, not a mismatch.
+fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let recipe = catalog.pick_for(&args.inputs, true)?;
+    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
+    let expected = expected_signature(args, &resolved, "verify")?;
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
@@ -334,16 +343,7 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_for(&args.inputs, true)?;
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
-    let expected = args
-        .expect
-        .as_deref()
-        .or(resolved.received.as_deref())
-        .ok_or_else(|| {
-            CliError(
-                "diagnose needs --expect SIGNATURE (or --request with the signature in it)"
-                    .to_string(),
-            )
-        })?;
+    let expected = expected_signature(args, &resolved, "diagnose")?;
     let body = resolved.body_bytes().unwrap_or_default();
     // The fields as signed (defaults and generated values included).
     let trace = resolved.sign(recipe)?;

@@ -238,9 +238,10 @@ pub(crate) fn spaced_formatter() -> PyFormatter {
     }
 }
 
-impl Formatter for PyFormatter {
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
+impl PyFormatter {
+    /// The separator before an array item or an object member (none before the first).
+    fn comma<W: ?Sized + std::io::Write>(
+        &self,
         writer: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
@@ -250,17 +251,23 @@ impl Formatter for PyFormatter {
             writer.write_all(if self.spaced { b", " } else { b"," })
         }
     }
+}
+
+impl Formatter for PyFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.comma(writer, first)
+    }
 
     fn begin_object_key<W: ?Sized + std::io::Write>(
         &mut self,
         writer: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(if self.spaced { b", " } else { b"," })
-        }
+        self.comma(writer, first)
     }
 
     fn begin_object_value<W: ?Sized + std::io::Write>(

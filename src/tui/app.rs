@@ -15,7 +15,7 @@ use super::bigtext::BigText;
 use super::keys::{self, Action, Scope};
 use super::stages::StageView;
 use crate::request::export;
-use crate::sign::{self, FieldKind, Recipe, Trace, time};
+use crate::sign::{self, Field, FieldKind, Recipe, Trace, time};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +110,17 @@ fn text_area(text: &str) -> TextArea<'static> {
     t
 }
 
+/// The one-line editor of a field; time and nonce fields say which key fills them.
+fn field_editor(field: &Field, value: &str) -> TextArea<'static> {
+    let mut t = text_area(value);
+    match field.kind {
+        FieldKind::Nonce => t.set_placeholder_text("F3: new nonce"),
+        k if k.is_generated() => t.set_placeholder_text("F3: now"),
+        _ => {}
+    }
+    t
+}
+
 /// The inputs of one scheme, kept while the user looks at another.
 pub struct SchemeInputs {
     pub fields: Vec<TextArea<'static>>,
@@ -151,13 +162,7 @@ impl SchemeInputs {
                     .or(f.default.as_ref())
                     .cloned()
                     .unwrap_or_default();
-                let mut t = text_area(&value);
-                match f.kind {
-                    FieldKind::Nonce => t.set_placeholder_text("F3: new nonce"),
-                    k if k.is_generated() => t.set_placeholder_text("F3: now"),
-                    _ => {}
-                }
-                t
+                field_editor(f, &value)
             })
             .collect();
         let mut choices: BTreeMap<String, String> = recipe
@@ -879,15 +884,7 @@ impl App {
                     time::nonce_value(f, &random)
                 }
             };
-            self.inputs.fields[i] = {
-                let mut t = text_area(&value);
-                t.set_placeholder_text(if f.kind == FieldKind::Nonce {
-                    "F3: new nonce"
-                } else {
-                    "F3: now"
-                });
-                t
-            };
+            self.inputs.fields[i] = field_editor(f, &value);
             said.push(format!("{} = {value}", f.name));
         }
         let focus = self.focus;
@@ -984,7 +981,7 @@ impl App {
         let mut took = Vec::new();
         for (i, f) in recipe.fields.iter().enumerate() {
             if let Some(v) = mapped.fields.get(&f.name) {
-                self.inputs.fields[i] = text_area(v);
+                self.inputs.fields[i] = field_editor(f, v);
                 took.push(f.name.clone());
             }
         }

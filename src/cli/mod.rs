@@ -360,82 +360,13 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
     writeln!(out, "expected   {}", expected.trim())?;
     writeln!(out, "computed   {}", trace.signature_text())?;
     writeln!(out)?;
-    match outcome {
-        Outcome::Matches(c) => {
-            writeln!(
-                out,
-                "The signatures match{}: nothing to diagnose.",
-                match c {
-                    crate::sign::Comparison::Equivalent(why) => format!(" ({why})"),
-                    _ => String::new(),
-                }
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Outcome::Explained(e) => {
-            let n = e.changes.len();
-            writeln!(
-                out,
-                "Explained by {n} difference{}:",
-                if n == 1 { "" } else { "s" }
-            )?;
-            for c in &e.changes {
-                writeln!(out, "  - {}", c.sentence())?;
-            }
-            writeln!(out)?;
-            match (e.ours.stage("canonical"), e.theirs.stage("canonical")) {
-                (Some(a), Some(b)) => match diagnose::byte_diff(a, b) {
-                    Some(lines) => {
-                        writeln!(
-                            out,
-                            "The strings to sign (canonical) part at byte {}:",
-                            lines[2].rsplit(' ').next().unwrap_or("?")
-                        )?;
-                        for l in lines {
-                            writeln!(out, "  {l}")?;
-                        }
-                    }
-                    None => writeln!(
-                        out,
-                        "The strings to sign (canonical) are the same: the difference is in the key, the MAC or the output."
-                    )?,
-                },
-                _ => writeln!(
-                    out,
-                    "(this scheme has no stage named `canonical` to compare)"
-                )?,
-            }
-            writeln!(out)?;
-            writeln!(
-                out,
-                "With these differences the signature is {}",
-                e.signature
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Outcome::NotFound { tried, dimensions } => {
-            let variants: Vec<&str> = dimensions
-                .iter()
-                .filter_map(|d| d.strip_prefix("variant "))
-                .collect();
-            let mut parts: Vec<String> = Vec::new();
-            if !variants.is_empty() {
-                parts.push(format!("the variants ({})", variants.join(", ")));
-            }
-            parts.extend(
-                dimensions
-                    .iter()
-                    .filter(|d| !d.starts_with("variant "))
-                    .cloned(),
-            );
-            writeln!(
-                out,
-                "Not explained: {tried} signings were tried over {}, one change at a time and in pairs, each with every output encoding; none gives the expected signature. Check the key first: it is the one input no search can guess.",
-                parts.join(", ")
-            )?;
-            Ok(ExitCode::from(1))
-        }
+    for line in outcome.report() {
+        writeln!(out, "{line}")?;
     }
+    Ok(match outcome {
+        Outcome::NotFound { .. } => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 /// `sigscope providers`.

@@ -227,6 +227,71 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// The outcome in plain lines, as the command line prints it and the TUI shows it:
+    /// sentences, then where the strings to sign part.
+    pub fn report(&self) -> Vec<String> {
+        match self {
+            Outcome::Matches(c) => vec![format!(
+                "The signatures match{}: nothing to diagnose.",
+                match c {
+                    Comparison::Equivalent(why) => format!(" ({why})"),
+                    _ => String::new(),
+                }
+            )],
+            Outcome::Explained(e) => {
+                let n = e.changes.len();
+                let mut lines = vec![format!(
+                    "Explained by {n} difference{}:",
+                    if n == 1 { "" } else { "s" }
+                )];
+                lines.extend(e.changes.iter().map(|c| format!("  - {}", c.sentence())));
+                lines.push(String::new());
+                match (e.ours.stage("canonical"), e.theirs.stage("canonical")) {
+                    (Some(a), Some(b)) => match byte_diff(a, b) {
+                        Some(diff) => {
+                            let at = diff[2].rsplit(' ').next().unwrap_or("?").to_string();
+                            lines.push(format!("The strings to sign (canonical) part at byte {at}:"));
+                            lines.extend(diff.into_iter().map(|l| format!("  {l}")));
+                        }
+                        None => lines.push(
+                            "The strings to sign (canonical) are the same: the difference is in the key, the MAC or the output."
+                                .to_string(),
+                        ),
+                    },
+                    _ => lines.push("(this scheme has no stage named `canonical` to compare)".to_string()),
+                }
+                lines.push(String::new());
+                lines.push(format!(
+                    "With these differences the signature is {}",
+                    e.signature
+                ));
+                lines
+            }
+            Outcome::NotFound { tried, dimensions } => {
+                let variants: Vec<&str> = dimensions
+                    .iter()
+                    .filter_map(|d| d.strip_prefix("variant "))
+                    .collect();
+                let mut parts: Vec<String> = Vec::new();
+                if !variants.is_empty() {
+                    parts.push(format!("the variants ({})", variants.join(", ")));
+                }
+                parts.extend(
+                    dimensions
+                        .iter()
+                        .filter(|d| !d.starts_with("variant "))
+                        .cloned(),
+                );
+                vec![format!(
+                    "Not explained: {tried} signings were tried over {}, one change at a time and in pairs, each with every output encoding; none gives the expected signature. Check the key first: it is the one input no search can guess.",
+                    parts.join(", ")
+                )]
+            }
+        }
+    }
+}
+
 /// Searches the space for the smallest set of changes that reproduces `case.expected`.
 pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
     let expected = case.expected.trim();

@@ -1047,35 +1047,8 @@ impl App {
             expected: &expected,
         };
         let lines = match crate::diagnose::diagnose(&case) {
+            Ok(outcome) => outcome.report(),
             Err(e) => vec![format!("diagnose failed: {e}")],
-            Ok(crate::diagnose::Outcome::Matches(_)) => {
-                vec!["The signatures match: nothing to diagnose.".to_string()]
-            }
-            Ok(crate::diagnose::Outcome::NotFound { tried, .. }) => vec![
-                format!(
-                    "Not explained: {tried} signings tried (variants, key, body, algorithm, URL, separators, swap, output)."
-                ),
-                "Check the key first: it is the one input no search can guess.".to_string(),
-            ],
-            Ok(crate::diagnose::Outcome::Explained(e)) => {
-                let mut lines = vec![format!(
-                    "Explained by {} difference{}:",
-                    e.changes.len(),
-                    if e.changes.len() == 1 { "" } else { "s" }
-                )];
-                lines.extend(e.changes.iter().map(|c| format!("- {}", c.sentence())));
-                if let (Some(a), Some(b)) = (e.ours.stage("canonical"), e.theirs.stage("canonical"))
-                {
-                    match crate::diagnose::byte_diff(a, b) {
-                        Some(diff) => lines.extend(diff),
-                        None => lines.push(
-                            "The strings to sign are the same: the difference is in the key, MAC or output."
-                                .to_string(),
-                        ),
-                    }
-                }
-                lines
-            }
         };
         self.diagnosis = Some(lines);
         self.say(

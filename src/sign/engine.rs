@@ -113,7 +113,7 @@ impl Trace {
 
 /// Signs: runs every active stage of the recipe over the inputs.
 pub fn run(recipe: &Recipe, inputs: &Inputs) -> Result<Trace, SignError> {
-    run_inner(recipe, inputs, None)
+    run_inner(recipe, inputs, None, Tweaks::default())
 }
 
 /// The results of a run's costly stages (JSON and parameter forms), kept by a caller that signs
@@ -126,7 +126,7 @@ pub struct Memo {
 /// Signs as [`run`] does, reusing the costly stages of `memo` whose input and options are the
 /// same as last time. The result is the same as [`run`]'s.
 pub fn run_memo(recipe: &Recipe, inputs: &Inputs, memo: &mut Memo) -> Result<Trace, SignError> {
-    run_inner(recipe, inputs, Some(memo))
+    run_inner(recipe, inputs, Some(memo), Tweaks::default())
 }
 
 /// Departures from a recipe that a signer may have made by mistake, for `diagnose`: they change
@@ -143,22 +143,18 @@ pub struct Tweaks {
 
 /// Signs as [`run`] does, with [`Tweaks`] applied.
 pub fn run_tweaked(recipe: &Recipe, inputs: &Inputs, tweaks: Tweaks) -> Result<Trace, SignError> {
-    let mut run = Run::new(recipe, inputs)?;
-    run.tweaks = tweaks;
-    for spec in recipe.active_stages(inputs.selection) {
-        let stage = run.eval(spec)?;
-        run.stages.push(stage);
-    }
-    run.finish()
+    run_inner(recipe, inputs, None, tweaks)
 }
 
 fn run_inner(
     recipe: &Recipe,
     inputs: &Inputs,
     mut memo: Option<&mut Memo>,
+    tweaks: Tweaks,
 ) -> Result<Trace, SignError> {
     let sel = inputs.selection;
     let mut run = Run::new(recipe, inputs)?;
+    run.tweaks = tweaks;
     for spec in recipe.active_stages(sel) {
         let costly = match &spec.op {
             Op::Json { input, .. } | Op::Params { input, .. } | Op::Param { input, .. } => {

@@ -92,14 +92,14 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
         while i < v.len() {
             let at = base + offset + i;
             // A run of printable ASCII goes in one piece; its trailing spaces are marked when a
-            // line end or the end of the stage follows.
+            // line end or the end of the stage (not of this stretch between masked keys) follows.
             if (0x20..0x7f).contains(&v[i]) {
                 let mut j = i;
                 while j < v.len() && (0x20..0x7f).contains(&v[j]) {
                     j += 1;
                 }
                 let line_ends =
-                    j == v.len() && chunk.invalid().is_empty() && offset + j == slice.len()
+                    j == v.len() && chunk.invalid().is_empty() && base + offset + j == bytes.len()
                         || matches!(v.get(j), Some(b'\n' | b'\r'));
                 let text_end = if line_ends {
                     j - v[i..j].iter().rev().take_while(|&&b| b == b' ').count()
@@ -216,6 +216,16 @@ mod tests {
         );
         // Before invalid UTF-8 a space is not at a line end.
         assert_eq!(shown(b"a \xff", &[])[0], (Mark::Text, "a ".into()));
+    }
+
+    #[test]
+    fn spaces_before_the_key_are_not_trailing() {
+        // huawei's canonical is key + nonce + …; a space before a masked key ends no line.
+        let s = shown(b"a  KEY", std::slice::from_ref(&(3..6)));
+        assert_eq!(
+            s,
+            vec![(Mark::Text, "a  ".into()), (Mark::Secret, MASK.into())]
+        );
     }
 
     #[test]

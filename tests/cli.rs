@@ -1070,6 +1070,20 @@ fn a_bundle_reproduces_the_case_with_the_key_given_separately() {
         "whsec_test",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // A bundle is a case of one scheme: naming another is an error, not a silent drop.
+    let err = fails(&[
+        "verify",
+        "-p",
+        "tpns",
+        "--bundle",
+        path.to_str().unwrap(),
+        "--key",
+        "k",
+    ]);
+    assert_eq!(
+        err,
+        "sigscope: error: --bundle is a case of scheme `huawei-basic`, not `tpns`: leave out -p, or give the bundle of this scheme"
+    );
     // A damaged bundle gets one line that says where.
     let bad = tmp(
         "bad.bundle.json",

@@ -22,24 +22,29 @@ pub struct Catalog {
 impl Catalog {
     /// The built-ins, plus the scheme of `recipe_file` when given.
     pub fn load(recipe_file: Option<&Path>) -> Result<Catalog, CliError> {
-        let mut recipes =
+        let recipes =
             builtin::all().map_err(|(file, e)| CliError(format!("built-in recipe {file}: {e}")))?;
-        let mut user = None;
+        let mut catalog = Catalog {
+            recipes,
+            user: None,
+            bundle: None,
+        };
         if let Some(path) = recipe_file {
             let bytes = read_file(path, "--recipe")?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError(format!("recipe {}: not UTF-8 text", path.display())))?;
-            let recipe = Recipe::from_toml(&text)
-                .map_err(|e| CliError(format!("recipe {}: {e}", path.display())))?;
-            recipes.retain(|r| r.id != recipe.id);
-            user = Some((recipe.id.clone(), text));
-            recipes.push(recipe);
+            catalog.add_user(text, &format!("recipe {}", path.display()))?;
         }
-        Ok(Catalog {
-            recipes,
-            user,
-            bundle: None,
-        })
+        Ok(catalog)
+    }
+
+    /// Loads the user's recipe from its text; it replaces a built-in of the same id.
+    fn add_user(&mut self, text: String, what: &str) -> Result<(), CliError> {
+        let recipe = Recipe::from_toml(&text).map_err(|e| CliError(format!("{what}: {e}")))?;
+        self.recipes.retain(|r| r.id != recipe.id);
+        self.user = Some((recipe.id.clone(), text));
+        self.recipes.push(recipe);
+        Ok(())
     }
 
     /// The catalog for a command's inputs: --recipe, and --bundle with the recipe it carries.
@@ -50,12 +55,10 @@ impl Catalog {
             let bundle = Bundle::parse(&bytes)
                 .map_err(|e| CliError(format!("--bundle {}: {e}", path.display())))?;
             if let (Some(text), None) = (&bundle.recipe, &catalog.user) {
-                let recipe = Recipe::from_toml(text).map_err(|e| {
-                    CliError(format!("--bundle {}: its recipe: {e}", path.display()))
-                })?;
-                catalog.recipes.retain(|r| r.id != recipe.id);
-                catalog.user = Some((recipe.id.clone(), text.clone()));
-                catalog.recipes.push(recipe);
+                catalog.add_user(
+                    text.clone(),
+                    &format!("--bundle {}: its recipe", path.display()),
+                )?;
             }
             catalog.bundle = Some(bundle);
         }
@@ -181,7 +184,12 @@ impl Resolved {
         may_stream: bool,
     ) -> Result<Resolved, CliError> {
         let example = &recipe.example;
-        let bundle = bundle.filter(|b| b.scheme == recipe.id);
+        if let Some(b) = bundle.filter(|b| b.scheme != recipe.id) {
+            return Err(CliError(format!(
+                "--bundle is a case of scheme `{}`, not `{}`: leave out -p, or give the bundle of this scheme",
+                b.scheme, recipe.id
+            )));
+        }
 
         let mut explicit = BTreeMap::new();
         for item in &args.set {

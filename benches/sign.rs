@@ -64,6 +64,7 @@ fn trace<const SIZE: usize>(bencher: divan::Bencher, scheme: &str) {
             fields: &fields,
             key: &key,
             body: divan::black_box(&body),
+            headers: b"",
             selection: &selection,
         };
         sign::run(&recipe, &inputs).unwrap()
@@ -196,6 +197,7 @@ fn diagnose_4kib_not_found(bencher: divan::Bencher, scheme: &str) {
         fields: &fields,
         key: recipe.example.key.as_bytes(),
         body: &body,
+        headers: b"",
         selection: &selection,
         expected: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
     };

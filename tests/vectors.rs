@@ -61,6 +61,7 @@ fn every_vector_reproduces() {
             fields: &v.fields,
             key: v.key.as_bytes(),
             body: v.body.as_bytes(),
+            headers: b"",
             selection: &selection,
         };
         let trace = match sign::run(&recipe, &inputs) {
@@ -122,6 +123,7 @@ fn memoized_runs_agree_with_plain_runs() {
             fields: &v.fields,
             key: v.key.as_bytes(),
             body: v.body.as_bytes(),
+            headers: b"",
             selection: &selection,
         };
         assert_eq!(
@@ -140,6 +142,7 @@ fn memoized_runs_agree_with_plain_runs() {
             fields: &fields,
             key: b"k",
             body: b"a=%41&timeStamp=2%30",
+            headers: b"",
             selection: &selection,
         };
         assert_eq!(
@@ -162,6 +165,7 @@ fn streamed_signatures_match_the_vectors() {
             fields: &v.fields,
             key: v.key.as_bytes(),
             body: b"",
+            headers: b"",
             selection: &selection,
         };
         let Some(mut stream) = sign::stream(&recipe, &inputs).unwrap() else {
@@ -199,6 +203,7 @@ fn documented_examples_reproduce_their_printed_signature() {
             fields: &r.example.fields,
             key: r.example.key.as_bytes(),
             body: r.example.body.as_bytes(),
+            headers: b"",
             selection: &selection,
         };
         assert_eq!(

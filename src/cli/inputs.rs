@@ -159,6 +159,8 @@ pub struct Resolved {
     /// Where the body came from, for messages (`--body-file req.json`).
     pub body_source: String,
     pub selection: Selection,
+    /// The request's header lines (from --header, else the request, the bundle or the example).
+    pub headers: Vec<u8>,
     /// The signature an imported request carried.
     pub received: Option<String>,
     /// What the import of a request found and did not find.
@@ -307,9 +309,31 @@ impl Resolved {
             .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| CliError(format!("--variant: {e}")))?;
 
+        let headers = if !args.headers.is_empty() {
+            let mut h = Vec::new();
+            for line in &args.headers {
+                if !line.contains(':') || line.contains(['\r', '\n']) {
+                    return Err(CliError(format!(
+                        "--header `{line}`: expected one `Name: value` line"
+                    )));
+                }
+                h.extend_from_slice(line.as_bytes());
+                h.push(b'\n');
+            }
+            h
+        } else if let Some(m) = &imported {
+            m.headers.clone()
+        } else if let Some(b) = bundle.filter(|b| !b.headers.is_empty()) {
+            b.headers.clone().into_bytes()
+        } else if args.example {
+            example.headers.clone().into_bytes()
+        } else {
+            Vec::new()
+        };
         Ok(Resolved {
             fields,
             generated,
+            headers,
             key: Secret(key),
             body,
             body_source,
@@ -351,6 +375,7 @@ impl Resolved {
                     fields: &self.fields,
                     key: self.key.bytes(),
                     body,
+                    headers: &self.headers,
                     selection: &self.selection,
                 };
                 sign::run(recipe, &inputs).map_err(|e| self.explain(e))
@@ -360,6 +385,7 @@ impl Resolved {
                     fields: &self.fields,
                     key: self.key.bytes(),
                     body: &[],
+                    headers: &self.headers,
                     selection: &self.selection,
                 };
                 match sign::stream(recipe, &inputs).map_err(|e| self.explain(e))? {

@@ -86,6 +86,9 @@ pub struct InputArgs {
     /// A variant choice, NAME=CHOICE (repeatable).
     #[arg(long = "variant", value_name = "NAME=CHOICE")]
     pub variants: Vec<String>,
+    /// A request header `Name: value` (repeatable): the header list of schemes that sign headers
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
     /// Use a scheme from a recipe file (the README's "Writing a recipe").
     #[arg(long, value_name = "PATH")]
     pub recipe: Option<PathBuf>,
@@ -193,9 +196,11 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     resolved.report_generated();
     if args.format == Format::Bundle {
         let bundle = crate::request::bundle::Bundle::new(
+            recipe,
             &trace,
             catalog.user_text(&recipe.id),
             resolved.body_bytes().unwrap_or_default(),
+            &resolved.headers,
             resolved.received.as_deref(),
         );
         out.write_all(bundle.to_json().as_bytes())?;
@@ -232,6 +237,7 @@ fn show(
             fields: resolved.fields.clone(),
             key: resolved.key.bytes().to_vec(),
             body: resolved.body_bytes().unwrap_or_default().to_vec(),
+            headers: resolved.headers.clone(),
             choices: resolved
                 .selection
                 .iter()
@@ -353,6 +359,7 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
         fields: &trace.fields,
         key: resolved.key.bytes(),
         body,
+        headers: &resolved.headers,
         selection: &resolved.selection,
         expected,
     };

@@ -15,9 +15,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use crate::sign::primitives::{self, Alg, Alphabet, Case as HexCase};
-use crate::sign::recipe::{FieldKind, Op, Selection};
+use crate::sign::recipe::{FieldKind, Selection};
 use crate::sign::visible;
-use crate::sign::{self, Comparison, Inputs, Recipe, SignError, Trace, Tweaks};
+use crate::sign::{self, Comparison, Inputs, Recipe, SignError, Trace};
 
 /// What was signed, and the signature someone else computed for it.
 pub struct Case<'a> {
@@ -25,6 +25,8 @@ pub struct Case<'a> {
     pub fields: &'a BTreeMap<String, String>,
     pub key: &'a [u8],
     pub body: &'a [u8],
+    /// The request's header lines (see [`Inputs::headers`]).
+    pub headers: &'a [u8],
     pub selection: &'a Selection,
     pub expected: &'a str,
 }
@@ -203,7 +205,55 @@ enum Apply {
     Key(Vec<u8>),
     Body(Vec<u8>),
     Field(String, String),
-    Tweak(Tweaks),
+    Rewrite(Rewrite),
+}
+
+/// A change to the recipe itself, run by the unchanged engine.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rewrite {
+    /// Every HMAC with this hash function.
+    Alg(Alg),
+    /// Every HMAC with its key and message swapped.
+    Swap,
+    /// Separators of concatenations with LF written as CRLF (true) or CRLF as LF.
+    Crlf(bool),
+}
+
+impl Rewrite {
+    /// Applies the rewrite to one stage's table.
+    fn apply(self, primitive: &str, table: &mut toml::Table) {
+        match (self, primitive) {
+            (Rewrite::Alg(a), "hmac") => {
+                table.insert("hmac".into(), toml::Value::String(a.word().into()));
+            }
+            (Rewrite::Swap, "hmac") => {
+                let (k, m) = (table.remove("key"), table.remove("message"));
+                if let (Some(k), Some(m)) = (k, m) {
+                    table.insert("key".into(), m);
+                    table.insert("message".into(), k);
+                }
+            }
+            (Rewrite::Crlf(crlf), "concat") => {
+                if let Some(sep) = table.get_mut("separator") {
+                    map_strings(sep, &|s| {
+                        let lf = s.replace("\r\n", "\n");
+                        if crlf { lf.replace('\n', "\r\n") } else { lf }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Rewrites every string of a TOML value.
+fn map_strings(v: &mut toml::Value, f: &dyn Fn(&str) -> String) {
+    match v {
+        toml::Value::String(s) => *s = f(s),
+        toml::Value::Table(t) => t.iter_mut().for_each(|(_, v)| map_strings(v, f)), // (|v| map_strings(v, f)),
+        toml::Value::Array(a) => a.iter_mut().for_each(|v| map_strings(v, f)),
+        _ => {}
+    }
 }
 
 /// The smallest set of changes found, and the two traces it lies between.
@@ -301,6 +351,7 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
             fields: case.fields,
             key: case.key,
             body: case.body,
+            headers: case.headers,
             selection: case.selection,
         },
     )?;
@@ -445,7 +496,7 @@ fn run_with(case: &Case, changes: &[&Single]) -> Result<Trace, SignError> {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let mut tweaks = Tweaks::default();
+    let mut rewrites = Vec::new();
     for s in changes {
         match &s.apply {
             Apply::Choice(name, choice) => {
@@ -457,25 +508,31 @@ fn run_with(case: &Case, changes: &[&Single]) -> Result<Trace, SignError> {
             Apply::Field(name, value) => {
                 fields.insert(name.clone(), value.clone());
             }
-            Apply::Tweak(t) => {
-                tweaks.alg = t.alg.or(tweaks.alg);
-                tweaks.swap_hmac |= t.swap_hmac;
-                tweaks.crlf = t.crlf.or(tweaks.crlf);
-            }
+            Apply::Rewrite(r) => rewrites.push(*r),
         }
     }
+    let rewritten;
+    let recipe = if rewrites.is_empty() {
+        case.recipe
+    } else {
+        rewritten = case
+            .recipe
+            .rewrite(|p, t| rewrites.iter().for_each(|r| r.apply(p, t)))
+            .map_err(|e| SignError::Recipe(e.to_string()))?;
+        &rewritten
+    };
     let selection = case
         .recipe
         .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    sign::run_tweaked(
-        case.recipe,
+    sign::run(
+        recipe,
         &Inputs {
             fields: &fields,
             key: &key,
             body: &body,
+            headers: case.headers,
             selection: &selection,
         },
-        tweaks,
     )
 }
 
@@ -612,58 +669,42 @@ fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
         }
     }
 
-    let active: Vec<&Op> = case
-        .recipe
-        .active_stages(case.selection)
-        .map(|s| &s.op)
-        .collect();
-    let separators: Vec<Vec<u8>> = active
-        .iter()
-        .filter_map(|op| match op {
-            Op::Concat { separator, .. } => {
-                Some(separator.get(case.selection).to_string().into_bytes())
-            }
-            _ => None,
-        })
-        .collect();
-    if separators.iter().any(|s| s.contains(&b'\n')) {
-        let crlf = separators
-            .iter()
-            .any(|s| s.windows(2).any(|w| w == b"\r\n"));
+    // What the recipe's own stages say, under our selection.
+    let written = |primitive: &str, key: &str| -> Vec<String> {
+        case.recipe
+            .active_stages(case.selection)
+            .filter(|s| s.primitive == primitive)
+            .filter_map(|s| s.table.get(key))
+            .filter_map(|v| match v {
+                toml::Value::String(s) => Some(s.clone()),
+                toml::Value::Table(t) => {
+                    let variant = t.get("variant")?.as_str()?;
+                    let choice = case.selection.choice(variant);
+                    match t.get("map") {
+                        Some(toml::Value::Table(m)) => m.get(choice)?.as_str().map(String::from),
+                        _ => Some(choice.to_string()),
+                    }
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let separators = written("concat", "separator");
+    if separators.iter().any(|s| s.contains('\n')) {
+        let crlf = separators.iter().any(|s| s.contains("\r\n"));
         push(
             Change::Separators { crlf: !crlf },
-            Apply::Tweak(Tweaks {
-                crlf: Some(!crlf),
-                ..Tweaks::default()
-            }),
+            Apply::Rewrite(Rewrite::Crlf(!crlf)),
         );
     }
-    let algs: Vec<Alg> = active
-        .iter()
-        .filter_map(|op| match op {
-            Op::Hmac { alg, .. } => Some(*alg.get(case.selection)),
-            _ => None,
-        })
-        .collect();
+    let algs = written("hmac", "hmac");
     if !algs.is_empty() {
         for a in [Alg::Sha256, Alg::Sha1, Alg::Sha512] {
-            if !algs.contains(&a) {
-                push(
-                    Change::Alg(a),
-                    Apply::Tweak(Tweaks {
-                        alg: Some(a),
-                        ..Tweaks::default()
-                    }),
-                );
+            if !algs.iter().any(|w| w == a.word()) {
+                push(Change::Alg(a), Apply::Rewrite(Rewrite::Alg(a)));
             }
         }
-        push(
-            Change::Swapped,
-            Apply::Tweak(Tweaks {
-                swap_hmac: true,
-                ..Tweaks::default()
-            }),
-        );
+        push(Change::Swapped, Apply::Rewrite(Rewrite::Swap));
     }
     out
 }

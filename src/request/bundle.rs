@@ -30,6 +30,9 @@ pub struct Bundle {
     /// The body in base64, when it is not UTF-8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
+    /// The request's header lines, for schemes that sign headers.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub headers: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     /// The signature computed with the key (it is sent with every request anyway).
@@ -80,9 +83,11 @@ pub fn fingerprint(stage: &Stage) -> StagePrint {
 impl Bundle {
     /// A bundle of a signed case.
     pub fn new(
+        recipe: &crate::sign::Recipe,
         trace: &Trace,
         recipe_text: Option<&str>,
         body: &[u8],
+        headers: &[u8],
         expected: Option<&str>,
     ) -> Bundle {
         let (text, b64) = match std::str::from_utf8(body) {
@@ -101,9 +106,20 @@ impl Bundle {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
-            fields: trace.fields.clone(),
+            // Secret fields (an OAuth token secret) stay out, like the key.
+            fields: trace
+                .fields
+                .iter()
+                .filter(|(k, _)| {
+                    recipe
+                        .field(k)
+                        .is_none_or(|f| f.kind != crate::sign::FieldKind::Secret)
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             body: text,
             body_base64: b64,
+            headers: String::from_utf8_lossy(headers).into_owned(),
             expected: expected.map(|e| e.trim().to_string()),
             signature: trace.signature_text(),
             stages: trace

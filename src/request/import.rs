@@ -16,6 +16,8 @@ pub struct Imported {
     /// The full URL when the host is known; else the request target as given.
     pub url: String,
     pub headers: Vec<(String, String)>,
+    /// The header lines as received (folded lines and spacing kept), one a line.
+    pub head: Vec<u8>,
     pub body: Vec<u8>,
     /// Things a user should know about how it was read (one sentence each).
     pub notes: Vec<String>,
@@ -105,6 +107,21 @@ fn parse_http(input: &[u8], skipped: usize) -> Result<Imported, ImportError> {
     let target_ok = words
         .get(1)
         .is_some_and(|t| t.starts_with(b"/") || t.windows(3).any(|w| w == b"://") || *t == b"*");
+    // A target with spaces in it (`GET /example space/ HTTP/1.1`, as AWS's test suite has):
+    // everything between the method and the version.
+    let spaced_target =
+        (words.len() > 3 && words[words.len() - 1].starts_with(b"HTTP/")).then(|| {
+            let start = first.iter().position(|&b| b == b' ').unwrap_or(0) + 1;
+            let end = first
+                .iter()
+                .rposition(|&b| b == b' ')
+                .unwrap_or(first.len());
+            String::from_utf8_lossy(first[start..end].trim_ascii()).into_owned()
+        });
+    let words = match &spaced_target {
+        Some(_) => vec![words[0], b"/", words[words.len() - 1]],
+        None => words,
+    };
     if !(method_ok && target_ok && (2..=3).contains(&words.len())) {
         return Err(err(
             skipped + 1,
@@ -115,13 +132,47 @@ fn parse_http(input: &[u8], skipped: usize) -> Result<Imported, ImportError> {
         ));
     }
     let mut notes = Vec::new();
+    let head_end = find_blank_line(input).unwrap_or(input.len());
+    let head = input[first_end.min(head_end)..head_end]
+        .strip_prefix(b"\n")
+        .unwrap_or(&input[first_end.min(head_end)..head_end])
+        .to_vec();
+    // httparse refuses folded header lines; the head keeps them, the parse gets them unfolded.
+    let folded = head
+        .windows(2)
+        .any(|w| w[0] == b'\n' && matches!(w[1], b' ' | b'\t'));
     let owned;
-    let input = if words.len() == 2 {
-        let mut v = first.to_vec();
-        v.extend_from_slice(b" HTTP/1.1");
-        v.extend_from_slice(&input[first.len()..]);
+    let input = if words.len() == 2 || spaced_target.is_some() || folded {
+        let mut v = words.join(&b' ');
+        if words.len() == 2 {
+            v.extend_from_slice(b" HTTP/1.1");
+            notes.push("the request line has no HTTP version; read as HTTP/1.1".to_string());
+        }
+        let mut rest = input[first.len()..].to_vec();
+        if folded {
+            let end = find_blank_line(&rest).unwrap_or(rest.len());
+            let mut unfolded = Vec::with_capacity(rest.len());
+            let mut i = 0;
+            while i < end {
+                let cr = rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n');
+                let nl = if cr { i + 1 } else { i };
+                if rest[nl] == b'\n' && i > 0 && matches!(rest.get(nl + 1), Some(b' ' | b'\t')) {
+                    unfolded.push(b' ');
+                    i = nl + 1;
+                    while matches!(rest.get(i), Some(b' ' | b'\t')) {
+                        i += 1;
+                    }
+                    continue;
+                }
+                unfolded.push(rest[i]);
+                i += 1;
+            }
+            unfolded.extend_from_slice(&rest[end..]);
+            rest = unfolded;
+            notes.push("folded header lines were joined".to_string());
+        }
+        v.extend_from_slice(&rest);
         owned = v;
-        notes.push("the request line has no HTTP version; read as HTTP/1.1".to_string());
         &owned[..]
     } else {
         input
@@ -141,7 +192,7 @@ fn parse_http(input: &[u8], skipped: usize) -> Result<Imported, ImportError> {
                     notes.push(
                         "no blank line after the headers: read with an empty body".to_string(),
                     );
-                    return finish_http(&req2, &[], notes);
+                    return finish_http(&req2, &[], notes, head, spaced_target);
                 }
                 _ => {
                     return Err(locate_http_error(
@@ -154,16 +205,18 @@ fn parse_http(input: &[u8], skipped: usize) -> Result<Imported, ImportError> {
         }
         Err(e) => return Err(locate_http_error(input, skipped, &e.to_string())),
     };
-    finish_http(&req, &input[head_len..], notes)
+    finish_http(&req, &input[head_len..], notes, head, spaced_target)
 }
 
 fn finish_http(
     req: &httparse::Request,
     body: &[u8],
     mut notes: Vec<String>,
+    head: Vec<u8>,
+    spaced_target: Option<String>,
 ) -> Result<Imported, ImportError> {
     let method = req.method.unwrap_or("GET").to_string();
-    let target = req.path.unwrap_or("/").to_string();
+    let target = spaced_target.unwrap_or_else(|| req.path.unwrap_or("/").to_string());
     let mut headers = Vec::new();
     for h in req.headers.iter() {
         let value = String::from_utf8(h.value.to_vec()).map_err(|_| {
@@ -214,6 +267,7 @@ fn finish_http(
         method,
         url,
         headers,
+        head,
         body,
         notes,
     })
@@ -413,10 +467,15 @@ fn parse_curl(
         body.clear();
     }
     let method = method.unwrap_or_else(|| if body.is_empty() { "GET" } else { "POST" }.to_string());
+    let head = headers
+        .iter()
+        .flat_map(|(n, v)| format!("{n}: {v}\n").into_bytes())
+        .collect();
     Ok(Imported {
         method,
         url,
         headers,
+        head,
         body,
         notes,
     })
@@ -427,6 +486,8 @@ fn parse_curl(
 pub struct Mapped {
     pub fields: BTreeMap<String, String>,
     pub body: Option<Vec<u8>>,
+    /// The request's header lines as received.
+    pub headers: Vec<u8>,
     pub signature: Option<String>,
     /// What was taken from where, and what was not found.
     pub notes: Vec<String>,
@@ -446,7 +507,10 @@ pub fn map_with(
     given: &BTreeMap<String, String>,
     context: &BTreeMap<String, String>,
 ) -> Mapped {
-    let mut m = Mapped::default();
+    let mut m = Mapped {
+        headers: req.head.clone(),
+        ..Mapped::default()
+    };
     let spec = &recipe.import;
     let known = |m: &Mapped, name: &str| {
         given
@@ -474,13 +538,39 @@ pub fn map_with(
             m.notes.push(format!("no {} in the request", p.from.from));
             continue;
         };
-        match match_pattern(&p.pattern, &value) {
+        let found = match &p.split {
+            // A list (`t=…,v1=…`): the captures of every item that reads as the pattern.
+            Some(sep) => {
+                let all: Vec<(String, String)> = value
+                    .split(sep.as_str())
+                    .filter_map(|item| match_pattern(&p.pattern, item.trim()))
+                    .flatten()
+                    .collect();
+                (!all.is_empty()).then_some(all)
+            }
+            None => match_pattern(&p.pattern, &value),
+        };
+        match found {
             Some(captures) => {
                 for (name, v) in captures {
+                    let v = match p.decode.get(&name) {
+                        Some(alphabet) => {
+                            match crate::sign::primitives::decode_base64(v.as_bytes(), *alphabet) {
+                                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                                Err(e) => {
+                                    m.notes.push(format!("{}: `{name}` {e}", p.from.from));
+                                    continue;
+                                }
+                            }
+                        }
+                        None => v,
+                    };
                     if name == "signature" {
                         m.signature = Some(v);
-                    } else if !given.contains_key(&name) {
-                        m.fields.insert(name, v);
+                    } else if name == "body" {
+                        m.body = Some(v.into_bytes());
+                    } else if !name.starts_with('_') && !given.contains_key(&name) {
+                        m.fields.entry(name).or_insert(v);
                     }
                 }
             }
@@ -506,7 +596,9 @@ pub fn map_with(
     } else {
         spec.body.clone()
     };
-    m.body = first_value_bytes(req, &body_sources, &|n| known(&m, n)).map(|(b, _)| b);
+    if m.body.is_none() {
+        m.body = first_value_bytes(req, &body_sources, &|n| known(&m, n)).map(|(b, _)| b);
+    }
     m
 }
 
@@ -580,13 +672,17 @@ fn source_value_bytes(
                 .find(|(k, _)| k == n.as_bytes())
                 .map(|(_, v)| v)
         }
-        ("member", Some(n)) => match primitives::parse_json(&req.body).ok()? {
-            serde_json::Value::Object(map) => match map.get(&n)? {
+        ("member", Some(n)) => {
+            let json = primitives::parse_json(&req.body).ok()?;
+            match member(&json, &n)? {
                 serde_json::Value::String(s) => Some(s.clone().into_bytes()),
                 other => Some(other.to_string().into_bytes()),
-            },
-            _ => None,
-        },
+            }
+        }
+        ("auth-param", Some(n)) => auth_params(req.header("authorization")?)
+            .into_iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&n))
+            .map(|(_, v)| v.into_bytes()),
         ("method", None) => Some(req.method.clone().into_bytes()),
         ("url", None) => Some(req.url.clone().into_bytes()),
         ("url-without-query", None) => Some(without_query.as_bytes().to_vec()),
@@ -594,6 +690,62 @@ fn source_value_bytes(
         ("query", None) => query.map(|q| q.as_bytes().to_vec()),
         _ => None,
     }
+}
+
+/// The member at a dotted path (`items.0.data.sig`): object names, and array indexes by number.
+/// A member whose own name holds dots is found too.
+pub fn member<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    if let Some(v) = value.as_object().and_then(|o| o.get(path)) {
+        return Some(v);
+    }
+    let (head, rest) = path.split_once('.')?;
+    let next = match value {
+        serde_json::Value::Object(o) => o.get(head)?,
+        serde_json::Value::Array(a) => a.get(head.parse::<usize>().ok()?)?,
+        _ => return None,
+    };
+    member(next, rest)
+}
+
+/// The parameters of an `Authorization` header after its scheme word: `k=v` or `k="v"`, comma
+/// separated; values percent-decoded (as OAuth writes them).
+pub fn auth_params(value: &str) -> Vec<(String, String)> {
+    let rest = value.trim().split_once([' ', '\t']).map_or("", |(_, r)| r);
+    let mut out = Vec::new();
+    let mut chars = rest.char_indices().peekable();
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b',' | b'\t') {
+            i += 1;
+        }
+        let Some(eq) = rest[i..].find('=').map(|e| e + i) else {
+            break;
+        };
+        let name = rest[i..eq].trim().to_string();
+        let mut j = eq + 1;
+        let value = if bytes.get(j) == Some(&b'"') {
+            let end = rest[j + 1..].find('"').map_or(rest.len(), |e| e + j + 1);
+            let v = &rest[j + 1..end.min(rest.len())];
+            j = (end + 1).min(rest.len());
+            v
+        } else {
+            let end = rest[j..].find(',').map_or(rest.len(), |e| e + j);
+            let v = rest[j..end].trim();
+            j = end;
+            v
+        };
+        out.push((
+            name,
+            String::from_utf8_lossy(&primitives::url_decode(
+                &value.replace('+', "%2B").into_bytes(),
+            ))
+            .into_owned(),
+        ));
+        i = j;
+    }
+    let _ = chars.next();
+    out
 }
 
 /// A source name with `{field}` references filled in; None when a field is empty.

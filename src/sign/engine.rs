@@ -1,12 +1,13 @@
 //! Runs a recipe over inputs and returns the trace: every stage in order, with its exact bytes.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::SignError;
-use super::primitives::{self, Alg, Digester, JsonForm, JsonSkip, JsonSort, ParamsForm, UrlPart};
-use super::recipe::{Op, Param, Recipe, Selection, StageSpec};
+use super::primitives::{Concat, Digester, Hash, HmacStage, Rendered, Scope};
+use super::recipe::{FieldKind, INPUTS, Recipe, Selection, StageSpec};
 use super::template::{Piece, Template};
 
 /// What a run signs: field values, the key, the body and the chosen variants.
@@ -15,6 +16,8 @@ pub struct Inputs<'a> {
     pub fields: &'a BTreeMap<String, String>,
     pub key: &'a [u8],
     pub body: &'a [u8],
+    /// The request's header lines as received (`Name: value`, one a line); empty when none.
+    pub headers: &'a [u8],
     pub selection: &'a Selection,
 }
 
@@ -24,6 +27,7 @@ impl std::fmt::Debug for Inputs<'_> {
             .field("fields", self.fields)
             .field("key", &format_args!("<{} bytes, redacted>", self.key.len()))
             .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("headers", &String::from_utf8_lossy(self.headers))
             .field("selection", self.selection)
             .finish()
     }
@@ -37,7 +41,8 @@ pub struct Stage {
     pub how: String,
     /// The stage's exact bytes (empty when streamed).
     pub bytes: Vec<u8>,
-    /// Byte ranges of `bytes` that are the key itself, to be masked when shown.
+    /// Byte ranges of `bytes` that are secret (the key, a secret field, or made from them), to
+    /// be masked when shown.
     pub secret: Vec<Range<usize>>,
     /// Set when the stage was streamed into a MAC and not kept: its length in bytes.
     pub streamed: Option<u64>,
@@ -113,66 +118,51 @@ impl Trace {
 
 /// Signs: runs every active stage of the recipe over the inputs.
 pub fn run(recipe: &Recipe, inputs: &Inputs) -> Result<Trace, SignError> {
-    run_inner(recipe, inputs, None, Tweaks::default())
+    run_inner(recipe, inputs, None)
 }
 
 /// The results of a run's costly stages (JSON and parameter forms), kept by a caller that signs
 /// again and again (the TUI, on every keystroke) so that an unchanged body is not parsed again.
 #[derive(Default)]
 pub struct Memo {
-    entries: std::collections::HashMap<String, (String, Vec<u8>, Stage)>,
+    entries: std::collections::HashMap<String, (String, Vec<Vec<u8>>, Stage)>,
 }
 
-/// Signs as [`run`] does, reusing the costly stages of `memo` whose input and options are the
+/// Signs as [`run`] does, reusing the costly stages of `memo` whose inputs and options are the
 /// same as last time. The result is the same as [`run`]'s.
 pub fn run_memo(recipe: &Recipe, inputs: &Inputs, memo: &mut Memo) -> Result<Trace, SignError> {
-    run_inner(recipe, inputs, Some(memo), Tweaks::default())
-}
-
-/// Departures from a recipe that a signer may have made by mistake, for `diagnose`: they change
-/// how a stage is computed, not the recipe.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tweaks {
-    /// Every HMAC with this hash function.
-    pub alg: Option<Alg>,
-    /// Every HMAC with its key and message swapped.
-    pub swap_hmac: bool,
-    /// Separators of concatenations with LF written as CRLF (`Some(true)`) or CRLF as LF.
-    pub crlf: Option<bool>,
-}
-
-/// Signs as [`run`] does, with [`Tweaks`] applied.
-pub fn run_tweaked(recipe: &Recipe, inputs: &Inputs, tweaks: Tweaks) -> Result<Trace, SignError> {
-    run_inner(recipe, inputs, None, tweaks)
+    run_inner(recipe, inputs, Some(memo))
 }
 
 fn run_inner(
     recipe: &Recipe,
     inputs: &Inputs,
     mut memo: Option<&mut Memo>,
-    tweaks: Tweaks,
 ) -> Result<Trace, SignError> {
     let sel = inputs.selection;
     let mut run = Run::new(recipe, inputs)?;
-    run.tweaks = tweaks;
     for spec in recipe.active_stages(sel) {
-        let costly = match &spec.op {
-            Op::Json { input, .. } | Op::Params { input, .. } | Op::Param { input, .. } => {
-                Some(input.get(sel))
-            }
-            _ => None,
-        };
-        let stage = match (costly, memo.as_deref_mut()) {
-            (Some(t), Some(memo)) => {
-                let how = describe(&spec.op, sel);
-                let input = run.render(t)?;
+        let stage = match memo.as_deref_mut() {
+            Some(memo) if spec.prim.costly() => {
+                let how = spec.prim.describe(sel);
+                let rendered = spec
+                    .prim
+                    .inputs(sel)
+                    .into_iter()
+                    .map(|t| run.render(t))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let same = |(h, i, _): &(String, Vec<Vec<u8>>, Stage)| {
+                    *h == how
+                        && i.len() == rendered.len()
+                        && i.iter().zip(&rendered).all(|(a, b)| **a == *b.bytes)
+                };
                 match memo.entries.get(&spec.name) {
-                    Some((h, i, stage)) if *h == how && **i == *input.bytes => stage.clone(),
+                    Some(entry) if same(entry) => entry.2.clone(),
                     _ => {
-                        let input = input.bytes.into_owned();
+                        let kept = rendered.into_iter().map(|r| r.bytes.into_owned()).collect();
                         let stage = run.eval(spec)?;
                         memo.entries
-                            .insert(spec.name.clone(), (how, input, stage.clone()));
+                            .insert(spec.name.clone(), (how, kept, stage.clone()));
                         stage
                     }
                 }
@@ -190,13 +180,12 @@ struct Run<'a> {
     inputs: Inputs<'a>,
     fields: BTreeMap<String, String>,
     stages: Vec<Stage>,
-    tweaks: Tweaks,
-}
-
-/// Bytes made from a template, with the ranges that are the key.
-struct Rendered<'s> {
-    bytes: Cow<'s, [u8]>,
-    secret: Vec<Range<usize>>,
+    /// Stages that a later HMAC uses as its whole key (AWS's signing-key chain): derived
+    /// secrets, masked whole. A stage that is only part of a key (a timestamp) is not.
+    key_stages: BTreeSet<&'a str>,
+    /// The stage being made, and whether anything it read was secret.
+    current: &'a str,
+    tainted: Cell<bool>,
 }
 
 impl<'a> Run<'a> {
@@ -216,12 +205,21 @@ impl<'a> Run<'a> {
                 fields.insert(f.name.clone(), d.clone());
             }
         }
+        let sel = inputs.selection;
+        let key_stages = recipe
+            .active_stages(sel)
+            .flat_map(|s| s.prim.keys(sel))
+            .filter_map(|t| t.single_ref())
+            .filter(|r| !INPUTS.contains(r) && recipe.field(r).is_none())
+            .collect();
         Ok(Run {
             recipe,
             inputs: *inputs,
             fields,
             stages: Vec::new(),
-            tweaks: Tweaks::default(),
+            key_stages,
+            current: "",
+            tainted: Cell::new(false),
         })
     }
 
@@ -229,20 +227,27 @@ impl<'a> Run<'a> {
         self.inputs.selection
     }
 
-    /// The bytes a name refers to, with the key's ranges.
+    /// The bytes a name refers to, with the ranges that are secret.
     fn lookup(&self, name: &str) -> Result<(&[u8], Vec<Range<usize>>), SignError> {
+        let whole = |b: &[u8]| {
+            std::iter::once(0..b.len())
+                .filter(|r| !r.is_empty())
+                .collect()
+        };
         match name {
-            "key" => Ok((
-                self.inputs.key,
-                std::iter::once(0..self.inputs.key.len()).collect(),
-            )),
+            "key" => Ok((self.inputs.key, whole(self.inputs.key))),
             "body" => Ok((self.inputs.body, Vec::new())),
+            "headers" => Ok((self.inputs.headers, Vec::new())),
             _ => {
                 if let Some(s) = self.stages.iter().rev().find(|s| s.name == name) {
                     return Ok((&s.bytes, s.secret.clone()));
                 }
                 if let Some(v) = self.fields.get(name) {
-                    return Ok((v.as_bytes(), Vec::new()));
+                    let secret = match self.recipe.field(name) {
+                        Some(f) if f.kind == FieldKind::Secret => whole(v.as_bytes()),
+                        _ => Vec::new(),
+                    };
+                    return Ok((v.as_bytes(), secret));
                 }
                 match self.recipe.field(name) {
                     Some(f) => Err(SignError::MissingField {
@@ -258,196 +263,29 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn render(&self, t: &Template) -> Result<Rendered<'_>, SignError> {
-        if let Some(name) = t.single_ref() {
-            let (bytes, secret) = self.lookup(name)?;
-            return Ok(Rendered {
-                bytes: Cow::Borrowed(bytes),
-                secret,
-            });
-        }
-        let mut out = Vec::new();
-        let mut secret = Vec::new();
-        for piece in t.pieces() {
-            match piece {
-                Piece::Literal(l) => out.extend_from_slice(l.as_bytes()),
-                Piece::Ref(name) => {
-                    let (bytes, spans) = self.lookup(name)?;
-                    let at = out.len();
-                    secret.extend(spans.into_iter().map(|r| r.start + at..r.end + at));
-                    out.extend_from_slice(bytes);
-                }
-            }
-        }
-        Ok(Rendered {
-            bytes: Cow::Owned(out),
-            secret,
-        })
-    }
-
-    /// The name to use for an input in messages: the referred name, or the stage's.
-    fn input_name(t: &Template, stage: &str) -> String {
-        t.single_ref().unwrap_or(stage).to_string()
-    }
-
-    fn eval(&self, spec: &StageSpec) -> Result<Stage, SignError> {
+    fn eval(&mut self, spec: &'a StageSpec) -> Result<Stage, SignError> {
         let sel = self.sel();
-        let (bytes, secret) = match &spec.op {
-            Op::Concat { parts, separator } => {
-                let mut sep = self.render(separator.get(sel))?;
-                if let Some(crlf) = self.tweaks.crlf {
-                    let text = String::from_utf8_lossy(&sep.bytes).replace("\r\n", "\n");
-                    let text = if crlf {
-                        text.replace('\n', "\r\n")
-                    } else {
-                        text
-                    };
-                    sep.bytes = Cow::Owned(text.into_bytes());
-                }
-                let mut out = Vec::new();
-                let mut secret = Vec::new();
-                for (i, part) in parts.iter().enumerate() {
-                    if i > 0 {
-                        let at = out.len();
-                        secret.extend(sep.secret.iter().map(|r| r.start + at..r.end + at));
-                        out.extend_from_slice(&sep.bytes);
-                    }
-                    let r = self.render(part.get(sel))?;
-                    let at = out.len();
-                    secret.extend(r.secret.into_iter().map(|r| r.start + at..r.end + at));
-                    out.extend_from_slice(&r.bytes);
-                }
-                (out, secret)
-            }
-            Op::Hmac { alg, key, message } => {
-                let mut key = self.render(key.get(sel))?;
-                let mut message = self.render(message.get(sel))?;
-                if self.tweaks.swap_hmac {
-                    std::mem::swap(&mut key, &mut message);
-                }
-                let alg = self.tweaks.alg.unwrap_or(*alg.get(sel));
-                (primitives::hmac(alg, &key.bytes, &message.bytes), vec![])
-            }
-            Op::Hash { alg, message } => {
-                let message = self.render(message.get(sel))?;
-                let mut d = Digester::hash(*alg.get(sel));
-                d.update(&message.bytes);
-                (d.finish(), vec![])
-            }
-            Op::Hex { input, case } => {
-                let input = self.render(input.get(sel))?;
-                (primitives::hex(&input.bytes, *case.get(sel)), vec![])
-            }
-            Op::Base64 {
-                input,
-                alphabet,
-                padding,
-            } => {
-                let input = self.render(input.get(sel))?;
-                (
-                    primitives::base64(&input.bytes, *alphabet.get(sel), *padding.get(sel)),
-                    vec![],
-                )
-            }
-            Op::Json {
-                input,
-                sort,
-                spaced,
-                escape_unicode,
-                skip,
-                omit,
-            } => {
-                let t = input.get(sel);
-                let text = self.render(t)?;
-                Self::check_size(t, &spec.name, text.bytes.len())?;
-                let form = JsonForm {
-                    sort: *sort.get(sel),
-                    spaced: *spaced.get(sel),
-                    escape_unicode: *escape_unicode.get(sel),
-                    skip: *skip.get(sel),
-                    omit,
-                };
-                let canonical = super::json::canonical(&text.bytes, &form).map_err(|e| {
-                    SignError::InvalidJson {
-                        input: Self::input_name(t, &spec.name),
-                        line: e.line,
-                        column: e.column,
-                        message: e.message,
-                    }
-                })?;
-                (canonical, vec![])
-            }
-            Op::Params {
-                input,
-                sort,
-                decode,
-                omit,
-            } => {
-                let t = input.get(sel);
-                let params = self.params(t, *decode.get(sel), &spec.name)?;
-                let form = ParamsForm {
-                    sort: *sort.get(sel),
-                    decode: *decode.get(sel),
-                    omit,
-                };
-                (primitives::params_canonical(&params, &form), vec![])
-            }
-            Op::Param {
-                input,
-                name,
-                decode,
-            } => {
-                let t = input.get(sel);
-                let params = self.params(t, *decode.get(sel), &spec.name)?;
-                let value = params
-                    .into_iter()
-                    .find(|(k, _)| k == name.as_bytes())
-                    .map(|(_, v)| v)
-                    .ok_or_else(|| SignError::MissingParam {
-                        input: Self::input_name(t, &spec.name),
-                        name: name.clone(),
-                    })?;
-                (value, vec![])
-            }
-            Op::Url { input, part } => {
-                let input = self.render(input.get(sel))?;
-                (primitives::url_part(&input.bytes, *part.get(sel)), vec![])
+        self.current = &spec.name;
+        self.tainted.set(false);
+        let out = spec.prim.eval(&*self, sel)?;
+        let whole = std::iter::once(0..out.bytes.len()).collect::<Vec<_>>();
+        let secret = if self.key_stages.contains(spec.name.as_str()) {
+            whole
+        } else {
+            match out.secret {
+                Some(ranges) => ranges,
+                None if !spec.prim.raw() && self.tainted.get() => whole,
+                None => Vec::new(),
             }
         };
         Ok(Stage {
             name: spec.name.clone(),
-            how: describe(&spec.op, sel),
-            raw: matches!(spec.op, Op::Hmac { .. } | Op::Hash { .. }),
-            bytes,
-            secret,
+            how: spec.prim.describe(sel),
+            raw: spec.prim.raw(),
+            secret: secret.into_iter().filter(|r| !r.is_empty()).collect(),
+            bytes: out.bytes,
             streamed: None,
         })
-    }
-
-    fn params(
-        &self,
-        t: &Template,
-        decode: bool,
-        stage: &str,
-    ) -> Result<primitives::ParamList, SignError> {
-        let text = self.render(t)?;
-        Self::check_size(t, stage, text.bytes.len())?;
-        primitives::parse_params(&text.bytes, decode).map_err(|e| SignError::InvalidJson {
-            input: Self::input_name(t, stage),
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })
-    }
-
-    fn check_size(t: &Template, stage: &str, len: usize) -> Result<(), SignError> {
-        if len > primitives::MAX_PARSED_BYTES {
-            return Err(SignError::TooLarge {
-                input: Self::input_name(t, stage),
-                len,
-            });
-        }
-        Ok(())
     }
 
     fn text(&self, t: &Template, what: &str) -> Result<String, SignError> {
@@ -462,18 +300,21 @@ impl<'a> Run<'a> {
         let method = self.text(&self.recipe.request.method, "the request method")?;
         let url = self.text(&self.recipe.request.url, "the request URL")?;
         let place = |list: &[super::recipe::Placed]| -> Result<Vec<(String, String)>, SignError> {
-            list.iter()
-                .filter(|p| {
-                    p.methods.is_empty()
-                        || p.methods.iter().any(|m| m.eq_ignore_ascii_case(&method))
-                })
-                .map(|p| {
-                    let name = self.text(&p.name, "a placed name")?;
-                    let value = self.text(&p.value, &name)?;
-                    Ok((name, value))
-                })
-                .filter(|r| !matches!(r, Ok((name, _)) if name.is_empty()))
-                .collect()
+            let mut out = Vec::new();
+            for p in list {
+                if !(p.methods.is_empty()
+                    || p.methods.iter().any(|m| m.eq_ignore_ascii_case(&method)))
+                {
+                    continue;
+                }
+                let name = self.text(&p.name, "a placed name")?;
+                let value = self.text(&p.value, &name)?;
+                let left_out = name.is_empty() || (p.optional && value.is_empty());
+                if !left_out {
+                    out.push((name, value));
+                }
+            }
+            Ok(out)
         };
         let placement = Placement {
             headers: place(&self.recipe.headers)?,
@@ -493,163 +334,41 @@ impl<'a> Run<'a> {
     }
 }
 
-/// How a stage is made, in words.
-fn describe(op: &Op, sel: &Selection) -> String {
-    let t = |p: &Param<Template>| name_of(p.get(sel));
-    match op {
-        Op::Concat { parts, separator } => {
-            let sep = separator.get(sel);
-            let joiner = if sep.pieces().is_empty() {
-                " + ".to_string()
-            } else {
-                format!(" + {} + ", name_of(sep))
-            };
-            let parts: Vec<String> = parts.iter().map(t).collect();
-            parts.join(&joiner)
+impl Scope for Run<'_> {
+    fn render(&self, t: &Template) -> Result<Rendered<'_>, SignError> {
+        let r = if let Some(name) = t.single_ref() {
+            let (bytes, secret) = self.lookup(name)?;
+            Rendered {
+                bytes: Cow::Borrowed(bytes),
+                secret,
+            }
+        } else {
+            let mut out = Vec::new();
+            let mut secret = Vec::new();
+            for piece in t.pieces() {
+                match piece {
+                    Piece::Literal(l) => out.extend_from_slice(l.as_bytes()),
+                    Piece::Ref(name) => {
+                        let (bytes, spans) = self.lookup(name)?;
+                        let at = out.len();
+                        secret.extend(spans.into_iter().map(|r| r.start + at..r.end + at));
+                        out.extend_from_slice(bytes);
+                    }
+                }
+            }
+            Rendered {
+                bytes: Cow::Owned(out),
+                secret,
+            }
+        };
+        if !r.secret.is_empty() {
+            self.tainted.set(true);
         }
-        Op::Hmac { alg, key, message } => format!(
-            "HMAC-{}(key: {}, message: {})",
-            alg.get(sel).label().replace('-', ""),
-            t(key),
-            t(message)
-        ),
-        Op::Hash { alg, message } => format!("{}({})", alg.get(sel).label(), t(message)),
-        Op::Hex { input, case } => format!(
-            "hex of {}, {} case",
-            t(input),
-            match case.get(sel) {
-                primitives::Case::Lower => "lower",
-                primitives::Case::Upper => "upper",
-            }
-        ),
-        Op::Base64 {
-            input,
-            alphabet,
-            padding,
-        } => format!(
-            "base64 of {}, {} alphabet, {}",
-            t(input),
-            match alphabet.get(sel) {
-                primitives::Alphabet::Standard => "standard",
-                primitives::Alphabet::UrlSafe => "URL-safe",
-            },
-            if *padding.get(sel) {
-                "padded"
-            } else {
-                "unpadded"
-            }
-        ),
-        Op::Json {
-            input,
-            sort,
-            spaced,
-            escape_unicode,
-            skip,
-            omit,
-        } => {
-            let mut words = vec![
-                match sort.get(sel) {
-                    JsonSort::Deep => "keys sorted at every depth",
-                    JsonSort::Top => "top-level keys sorted",
-                    JsonSort::None => "keys in input order",
-                }
-                .to_string(),
-            ];
-            words.push(
-                if *spaced.get(sel) {
-                    "spaced"
-                } else {
-                    "compact"
-                }
-                .to_string(),
-            );
-            words.push(
-                if *escape_unicode.get(sel) {
-                    "non-ASCII escaped"
-                } else {
-                    "non-ASCII raw"
-                }
-                .to_string(),
-            );
-            match skip.get(sel) {
-                JsonSkip::None => {}
-                JsonSkip::Null => words.push("null members dropped".to_string()),
-                JsonSkip::NullOrEmpty => words.push("null and \"\" members dropped".to_string()),
-            }
-            if !omit.is_empty() {
-                words.push(format!("without {}", omit.join(", ")));
-            }
-            format!("JSON of {}: {}", t(input), words.join(", "))
-        }
-        Op::Params {
-            input,
-            sort,
-            decode,
-            omit,
-        } => {
-            let mut words = vec![
-                if *decode.get(sel) {
-                    "values URL-decoded"
-                } else {
-                    "values as given"
-                }
-                .to_string(),
-                if *sort.get(sel) {
-                    "sorted by name"
-                } else {
-                    "in input order"
-                }
-                .to_string(),
-            ];
-            if !omit.is_empty() {
-                words.push(format!("without {}", omit.join(", ")));
-            }
-            format!("k=v&… of {}: {}", t(input), words.join(", "))
-        }
-        Op::Param {
-            input,
-            name,
-            decode,
-        } => format!(
-            "parameter {name} of {}, {}",
-            t(input),
-            if *decode.get(sel) {
-                "URL-decoded"
-            } else {
-                "as given"
-            }
-        ),
-        Op::Url { input, part } => format!(
-            "{} of {}",
-            match part.get(sel) {
-                UrlPart::Full => "full URL",
-                UrlPart::Path => "path",
-                UrlPart::Query => "query",
-                UrlPart::Search => "\"?\" + query (when present)",
-                UrlPart::PathAndQuery => "path and query",
-                UrlPart::Origin => "origin",
-                UrlPart::Host => "host",
-            },
-            t(input)
-        ),
+        Ok(r)
     }
-}
 
-/// A template in words: a lone reference by its name, anything else quoted.
-fn name_of(t: &Template) -> String {
-    match t.single_ref() {
-        Some(r) => r.to_string(),
-        None => {
-            let parts: Vec<String> = t
-                .pieces()
-                .iter()
-                .map(|p| match p {
-                    Piece::Ref(r) => r.clone(),
-                    Piece::Literal(l) => format!("{l:?}"),
-                })
-                .collect();
-            parts.join(" + ")
-        }
+    fn stage(&self) -> &str {
+        self.current
     }
 }
 
@@ -697,8 +416,9 @@ pub fn stream<'a>(
             run.stages.push(stage);
         }
     }
-    let Op::Concat { parts, separator } = &active[concat].op else {
-        unreachable!("the plan checked the op")
+    let Some(Concat { parts, separator }) = active[concat].prim.as_any().downcast_ref::<Concat>()
+    else {
+        return Ok(None);
     };
     let sep = run.render(separator.get(sel))?.bytes.into_owned();
     let mut prefix = Vec::new();
@@ -716,12 +436,13 @@ pub fn stream<'a>(
             out.extend_from_slice(&run.render(part.get(sel))?.bytes);
         }
     }
-    let mut digester = match &active[mac].op {
-        Op::Hmac { alg, key, .. } => {
-            Digester::hmac(*alg.get(sel), &run.render(key.get(sel))?.bytes)
-        }
-        Op::Hash { alg, .. } => Digester::hash(*alg.get(sel)),
-        _ => unreachable!("the plan checked the op"),
+    let any = active[mac].prim.as_any();
+    let mut digester = if let Some(h) = any.downcast_ref::<HmacStage>() {
+        Digester::hmac(*h.alg.get(sel), &run.render(h.key.get(sel))?.bytes)
+    } else if let Some(h) = any.downcast_ref::<Hash>() {
+        Digester::hash(*h.alg.get(sel))
+    } else {
+        return Ok(None);
     };
     digester.update(&prefix);
     Ok(Some(BodyStream {
@@ -747,7 +468,7 @@ fn stream_plan(
             .iter()
             .enumerate()
             .flat_map(|(i, s)| {
-                s.op.references(sel)
+                s.references(sel)
                     .into_iter()
                     .filter(move |r| *r == name)
                     .map(move |_| i)
@@ -768,9 +489,7 @@ fn stream_plan(
     if placed_uses("body") {
         return None;
     }
-    let Op::Concat { parts, .. } = &active[concat].op else {
-        return None;
-    };
+    let Concat { parts, .. } = active[concat].prim.as_any().downcast_ref::<Concat>()?;
     let body_part = parts
         .iter()
         .position(|p| p.get(sel).single_ref() == Some("body"))?;
@@ -782,14 +501,15 @@ fn stream_plan(
         return None;
     }
     let [mac] = uses(name)[..] else { return None };
-    match &active[mac].op {
-        Op::Hmac { key, message, .. } if message.get(sel).single_ref() == Some(name.as_str()) => {
-            (!key.get(sel).references().any(|r| r == name)).then_some((concat, mac, body_part))
-        }
-        Op::Hash { message, .. } if message.get(sel).single_ref() == Some(name.as_str()) => {
-            Some((concat, mac, body_part))
-        }
-        _ => None,
+    let any = active[mac].prim.as_any();
+    if let Some(h) = any.downcast_ref::<HmacStage>() {
+        (h.message.get(sel).single_ref() == Some(name.as_str())
+            && !h.key.get(sel).references().any(|r| r == name))
+        .then_some((concat, mac, body_part))
+    } else if let Some(h) = any.downcast_ref::<Hash>() {
+        (h.message.get(sel).single_ref() == Some(name.as_str())).then_some((concat, mac, body_part))
+    } else {
+        None
     }
 }
 
@@ -816,7 +536,7 @@ impl BodyStream<'_> {
         let sel = run.sel();
         let placeholder = Stage {
             name: active[concat].name.clone(),
-            how: format!("{} (streamed, not kept)", describe(&active[concat].op, sel)),
+            how: format!("{} (streamed, not kept)", active[concat].prim.describe(sel)),
             bytes: Vec::new(),
             secret: Vec::new(),
             streamed: Some(prefix_len + fed + suffix.len() as u64),
@@ -825,7 +545,7 @@ impl BodyStream<'_> {
         run.stages.insert(concat, placeholder);
         run.stages.push(Stage {
             name: active[mac].name.clone(),
-            how: describe(&active[mac].op, sel),
+            how: active[mac].prim.describe(sel),
             bytes: digester.finish(),
             secret: Vec::new(),
             streamed: None,

@@ -3,6 +3,7 @@
 //! Nothing in here touches a terminal, the clipboard, files, the network, the clock or a random
 //! source: "now" and nonces are made by the caller (see [`time`]) and passed in as field values.
 
+pub mod args;
 pub mod builtin;
 pub mod compare;
 pub mod engine;
@@ -14,9 +15,7 @@ pub mod time;
 pub mod visible;
 
 pub use compare::{Comparison, compare};
-pub use engine::{
-    BodyStream, Inputs, Memo, Placement, Stage, Trace, Tweaks, run, run_memo, run_tweaked, stream,
-};
+pub use engine::{BodyStream, Inputs, Memo, Placement, Stage, Trace, run, run_memo, stream};
 pub use recipe::{
     BodyKind, Equivalence, Field, FieldKind, Recipe, RecipeError, Selection, Variant,
 };
@@ -47,6 +46,8 @@ pub enum SignError {
     TooLarge { input: String, len: usize },
     #[error("{input}: missing parameter `{name}`")]
     MissingParam { input: String, name: String },
+    #[error("{input}: {message}")]
+    Input { input: String, message: String },
     #[error("{what} is not valid UTF-8 text")]
     NotText { what: String },
     #[error("recipe: {0}")]

@@ -12,7 +12,8 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::primitives::{Alg, Alphabet, Case, JsonSkip, JsonSort, UrlPart};
+use super::args::Args;
+use super::primitives::{self, Prim};
 use super::template::Template;
 
 /// A signing scheme, loaded and checked.
@@ -71,6 +72,10 @@ pub struct Source {
 pub struct Pattern {
     pub from: Source,
     pub pattern: Template,
+    /// The value is a list split on this; each item that reads as the pattern gives captures.
+    pub split: Option<String>,
+    /// Captures that are base64 text of the value (`{ body = "url-safe" }`, a JWT's parts).
+    pub decode: BTreeMap<String, super::primitives::Alphabet>,
 }
 
 /// A difference of form that receivers accept when comparing signatures.
@@ -142,9 +147,17 @@ pub enum FieldKind {
     UnixSeconds,
     UnixMillis,
     Rfc1123Date,
+    /// ISO 8601 basic format in UTC: `20150830T123600Z` (AWS's X-Amz-Date).
+    #[serde(rename = "iso8601-basic")]
+    Iso8601Basic,
+    /// RFC 3339 in UTC: `2016-02-23T12:46:24Z`.
+    #[serde(rename = "rfc3339")]
+    Rfc3339,
     Nonce,
     Url,
     Method,
+    /// A second secret (an OAuth token secret): masked like the key, never kept in a bundle.
+    Secret,
 }
 
 impl FieldKind {
@@ -155,6 +168,8 @@ impl FieldKind {
             FieldKind::UnixSeconds
                 | FieldKind::UnixMillis
                 | FieldKind::Rfc1123Date
+                | FieldKind::Iso8601Basic
+                | FieldKind::Rfc3339
                 | FieldKind::Nonce
         )
     }
@@ -166,6 +181,9 @@ impl FieldKind {
             FieldKind::UnixSeconds => "unix-seconds",
             FieldKind::UnixMillis => "unix-millis",
             FieldKind::Rfc1123Date => "rfc1123-date",
+            FieldKind::Iso8601Basic => "iso8601-basic",
+            FieldKind::Rfc3339 => "rfc3339",
+            FieldKind::Secret => "secret",
             FieldKind::Nonce => "nonce",
             FieldKind::Url => "url",
             FieldKind::Method => "method",
@@ -236,6 +254,25 @@ pub enum Param<T> {
 }
 
 impl<T> Param<T> {
+    /// The same parameter with its values mapped.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> Param<U> {
+        match self {
+            Param::Fixed(v) => Param::Fixed(f(v)),
+            Param::ByVariant { variant, values } => Param::ByVariant {
+                variant,
+                values: values.into_iter().map(|(k, v)| (k, f(v))).collect(),
+            },
+        }
+    }
+
+    /// Every value it can take.
+    pub fn values(&self) -> Vec<&T> {
+        match self {
+            Param::Fixed(v) => vec![v],
+            Param::ByVariant { values, .. } => values.values().collect(),
+        }
+    }
+
     /// The value under a selection of variant choices (complete: every variant has a choice).
     pub fn get(&self, selection: &Selection) -> &T {
         match self {
@@ -267,68 +304,81 @@ pub struct StageSpec {
     pub name: String,
     /// Variant name -> the choices under which this stage is active.
     pub when: BTreeMap<String, Vec<String>>,
-    pub op: Op,
+    /// The primitive's name as written (`hmac`).
+    pub primitive: &'static str,
+    pub prim: Prim,
+    /// The stage's table as written, less `name` and `when`: what a rewrite of the recipe edits.
+    pub table: toml::Table,
     /// The 1-based line of the stage in its recipe file.
     pub line: usize,
 }
 
 impl StageSpec {
+    /// Reads a stage's primitive and arguments from its table.
+    fn compile(
+        name: &str,
+        when: BTreeMap<String, Vec<String>>,
+        table: toml::Table,
+        line: usize,
+        variants: &[Variant],
+    ) -> Result<StageSpec, String> {
+        let given: Vec<&'static primitives::Entry> =
+            table.keys().filter_map(|k| primitives::entry(k)).collect();
+        let all = || {
+            primitives::ALL
+                .iter()
+                .map(|e| e.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let entry = match given.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(match table.keys().next() {
+                    Some(k) => format!(
+                        "unknown field `{k}`, expected one of the primitives: {}",
+                        all()
+                    ),
+                    None => format!("no primitive: give one of {}", all()),
+                });
+            }
+            many => {
+                let names: Vec<&str> = many.iter().map(|e| e.name).collect();
+                return Err(format!(
+                    "more than one primitive ({}): a stage applies exactly one",
+                    names.join(", ")
+                ));
+            }
+        };
+        let main = &table[entry.name];
+        let mut args = Args::new(entry.name, main, &table, variants);
+        let prim = (entry.build)(&mut args)?;
+        args.finish()?;
+        Ok(StageSpec {
+            name: name.to_string(),
+            when,
+            primitive: entry.name,
+            prim,
+            table,
+            line,
+        })
+    }
+
     /// Whether the stage is active under a selection.
     pub fn active(&self, selection: &Selection) -> bool {
         self.when
             .iter()
             .all(|(variant, choices)| choices.iter().any(|c| c == selection.choice(variant)))
     }
-}
 
-/// The closed set of primitives a stage can apply.
-#[derive(Debug, Clone)]
-pub enum Op {
-    Concat {
-        parts: Vec<Param<Template>>,
-        separator: Param<Template>,
-    },
-    Hmac {
-        alg: Param<Alg>,
-        key: Param<Template>,
-        message: Param<Template>,
-    },
-    Hash {
-        alg: Param<Alg>,
-        message: Param<Template>,
-    },
-    Hex {
-        input: Param<Template>,
-        case: Param<Case>,
-    },
-    Base64 {
-        input: Param<Template>,
-        alphabet: Param<Alphabet>,
-        padding: Param<bool>,
-    },
-    Json {
-        input: Param<Template>,
-        sort: Param<JsonSort>,
-        spaced: Param<bool>,
-        escape_unicode: Param<bool>,
-        skip: Param<JsonSkip>,
-        omit: Vec<String>,
-    },
-    Params {
-        input: Param<Template>,
-        sort: Param<bool>,
-        decode: Param<bool>,
-        omit: Vec<String>,
-    },
-    Param {
-        input: Param<Template>,
-        name: String,
-        decode: Param<bool>,
-    },
-    Url {
-        input: Param<Template>,
-        part: Param<UrlPart>,
-    },
+    /// The names the stage refers to under a selection.
+    pub fn references<'a>(&'a self, sel: &Selection) -> Vec<&'a str> {
+        self.prim
+            .inputs(sel)
+            .into_iter()
+            .flat_map(|t| t.references())
+            .collect()
+    }
 }
 
 /// The method and URL of the request the signature goes into (for export).
@@ -346,6 +396,8 @@ pub struct Placed {
     pub value: Template,
     /// Only for these request methods (upper case); empty: always.
     pub methods: Vec<String>,
+    /// Left out when its value renders empty (an optional session token).
+    pub optional: bool,
 }
 
 /// How long a server accepts a request after its time field.
@@ -364,6 +416,9 @@ pub struct Example {
     pub key: String,
     #[serde(default)]
     pub body: String,
+    /// The request's header lines (`Name: value`, one a line), for schemes that sign headers.
+    #[serde(default)]
+    pub headers: String,
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
     #[serde(default)]
@@ -475,7 +530,7 @@ impl Recipe {
 
     /// Checks that, under every selection, each reference names an input or an earlier stage.
     fn check(&self) -> Result<(), RecipeError> {
-        let inputs: BTreeSet<&str> = ["key", "body"]
+        let inputs: BTreeSet<&str> = INPUTS
             .into_iter()
             .chain(self.fields.iter().map(|f| f.name.as_str()))
             .collect();
@@ -502,7 +557,7 @@ impl Recipe {
                 }
             };
             for s in self.active_stages(sel) {
-                for name in s.op.references(sel) {
+                for name in s.references(sel) {
                     if !defined.contains(name) {
                         return err(
                             s.line,
@@ -514,7 +569,7 @@ impl Recipe {
                         );
                     }
                 }
-                if s.name == self.signature && matches!(s.op, Op::Hmac { .. } | Op::Hash { .. }) {
+                if s.name == self.signature && s.prim.raw() {
                     return err(
                         s.line,
                         format!(
@@ -569,47 +624,29 @@ impl Recipe {
     }
 }
 
-impl Op {
-    /// The primitive's name as written in a recipe.
-    pub fn primitive(&self) -> &'static str {
-        match self {
-            Op::Concat { .. } => "concat",
-            Op::Hmac { .. } => "hmac",
-            Op::Hash { .. } => "hash",
-            Op::Hex { .. } => "hex",
-            Op::Base64 { .. } => "base64",
-            Op::Json { .. } => "json",
-            Op::Params { .. } => "params",
-            Op::Param { .. } => "param",
-            Op::Url { .. } => "url",
-        }
-    }
+/// The inputs every recipe has besides its fields: the secret key, the body, and the request's
+/// header lines as received.
+pub const INPUTS: [&str; 3] = ["key", "body", "headers"];
 
-    /// The templates the op reads under a selection.
-    pub fn templates<'a>(&'a self, sel: &Selection) -> Vec<&'a Template> {
-        match self {
-            Op::Concat { parts, separator } => parts
-                .iter()
-                .map(|p| p.get(sel))
-                .chain([separator.get(sel)])
-                .collect(),
-            Op::Hmac { key, message, .. } => vec![key.get(sel), message.get(sel)],
-            Op::Hash { message, .. } => vec![message.get(sel)],
-            Op::Hex { input, .. }
-            | Op::Base64 { input, .. }
-            | Op::Json { input, .. }
-            | Op::Params { input, .. }
-            | Op::Param { input, .. }
-            | Op::Url { input, .. } => vec![input.get(sel)],
+impl Recipe {
+    /// The same recipe with its stages' tables rewritten by `edit` (given each stage's primitive
+    /// name and table) and read again: how diagnose tries "the signer used SHA-1" or "joined
+    /// with CRLF" without the engine knowing of it.
+    pub fn rewrite(
+        &self,
+        mut edit: impl FnMut(&str, &mut toml::Table),
+    ) -> Result<Recipe, RecipeError> {
+        let mut out = self.clone();
+        for s in &mut out.stages {
+            let mut table = s.table.clone();
+            edit(s.primitive, &mut table);
+            *s = StageSpec::compile(&s.name, s.when.clone(), table, s.line, &self.variants)
+                .map_err(|message| RecipeError {
+                    line: s.line,
+                    message,
+                })?;
         }
-    }
-
-    /// The names the op refers to under a selection.
-    pub fn references<'a>(&'a self, sel: &Selection) -> Vec<&'a str> {
-        self.templates(sel)
-            .into_iter()
-            .flat_map(|t| t.references())
-            .collect()
+        Ok(out)
     }
 }
 
@@ -700,6 +737,10 @@ enum OneOrManySources {
 struct RawPattern {
     from: RawSource,
     pattern: String,
+    #[serde(default)]
+    split: Option<String>,
+    #[serde(default)]
+    decode: BTreeMap<String, String>,
 }
 
 /// Checks a source's kind and turns it into the model.
@@ -712,7 +753,7 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         ),
     };
     let kind = from.split_once(':').map_or(from.as_str(), |(k, _)| k);
-    let named = ["header", "query", "member"];
+    let named = ["header", "query", "member", "auth-param"];
     let whole = ["method", "url", "url-without-query", "body", "query"];
     let ok = match from.split_once(':') {
         Some((k, name)) => named.contains(&k) && !name.is_empty() && Template::parse(name).is_ok(),
@@ -722,7 +763,7 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         Ok(Source { from, methods })
     } else {
         Err(format!(
-            "import source `{from}`: expected header:NAME, query:NAME, member:NAME, method, url, url-without-query, body or query"
+            "import source `{from}`: expected header:NAME, query:NAME, member:NAME, auth-param:NAME, method, url, url-without-query, body or query"
         ))
     }
 }
@@ -752,6 +793,8 @@ struct RawPlaced {
     value: String,
     #[serde(default)]
     methods: Vec<String>,
+    #[serde(default)]
+    optional: bool,
 }
 
 #[derive(Deserialize)]
@@ -761,383 +804,15 @@ enum OneOrMany {
     Many(Vec<String>),
 }
 
-/// A parameter as written: a plain value, or `{ variant = "x", map = { choice = value } }`.
-#[derive(Deserialize, Clone)]
-#[serde(untagged)]
-enum RawParam {
-    ByVariant {
-        variant: String,
-        #[serde(default)]
-        map: Option<BTreeMap<String, toml::Value>>,
-    },
-    Value(toml::Value),
-}
-
+/// A stage as written: its name, `when`, and the primitive with its arguments (every other key).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawStage {
     name: String,
     #[serde(default)]
     when: BTreeMap<String, OneOrMany>,
-    // The primitives: exactly one is given.
-    concat: Option<Vec<RawParam>>,
-    hmac: Option<RawParam>,
-    hash: Option<RawParam>,
-    hex: Option<RawParam>,
-    base64: Option<RawParam>,
-    json: Option<RawParam>,
-    params: Option<RawParam>,
-    param: Option<String>,
-    url: Option<RawParam>,
-    // Their arguments.
-    separator: Option<RawParam>,
-    key: Option<RawParam>,
-    message: Option<RawParam>,
-    case: Option<RawParam>,
-    alphabet: Option<RawParam>,
-    padding: Option<RawParam>,
-    sort: Option<RawParam>,
-    separators: Option<RawParam>,
-    unicode: Option<RawParam>,
-    skip: Option<RawParam>,
-    omit: Option<Vec<String>>,
-    decode: Option<RawParam>,
-    from: Option<RawParam>,
-    part: Option<RawParam>,
+    #[serde(flatten)]
+    rest: toml::Table,
 }
-
-/// A value type that a parameter can hold, parsed from its text.
-trait ParamValue: Sized {
-    fn parse(text: &str) -> Result<Self, String>;
-}
-
-impl ParamValue for Template {
-    fn parse(text: &str) -> Result<Self, String> {
-        Template::parse(text).map_err(|e| e.to_string())
-    }
-}
-
-impl ParamValue for bool {
-    fn parse(text: &str) -> Result<Self, String> {
-        match text {
-            "true" | "yes" => Ok(true),
-            "false" | "no" => Ok(false),
-            _ => Err(format!(
-                "expected true or false (or yes or no), found `{text}`"
-            )),
-        }
-    }
-}
-
-/// Reads the plain text of a TOML scalar (strings and booleans).
-fn scalar_text(v: &toml::Value) -> Option<String> {
-    match v {
-        toml::Value::String(s) => Some(s.clone()),
-        toml::Value::Boolean(b) => Some(b.to_string()),
-        toml::Value::Integer(i) => Some(i.to_string()),
-        _ => None,
-    }
-}
-
-struct StageCompiler<'a> {
-    stage: &'a str,
-    line: usize,
-    variants: &'a [Variant],
-}
-
-impl StageCompiler<'_> {
-    fn err(&self, message: String) -> RecipeError {
-        RecipeError {
-            line: self.line,
-            message: format!("stage `{}`: {message}", self.stage),
-        }
-    }
-
-    fn value<T: ParamValue>(&self, arg: &str, text: &str) -> Result<T, RecipeError> {
-        T::parse(text).map_err(|m| self.err(format!("{arg}: {m}")))
-    }
-
-    fn param<T: ParamValue>(&self, arg: &str, raw: &RawParam) -> Result<Param<T>, RecipeError> {
-        match raw {
-            RawParam::Value(v) => {
-                let text = scalar_text(v).ok_or_else(|| {
-                    self.err(format!(
-                        "{arg}: expected a string, found a {}",
-                        v.type_str()
-                    ))
-                })?;
-                Ok(Param::Fixed(self.value(arg, &text)?))
-            }
-            RawParam::ByVariant { variant, map } => {
-                let v = self
-                    .variants
-                    .iter()
-                    .find(|v| &v.name == variant)
-                    .ok_or_else(|| self.err(format!("{arg}: no variant named `{variant}`")))?;
-                let mut values = BTreeMap::new();
-                if let Some(map) = map {
-                    if let Some(extra) = map.keys().find(|k| !v.choices.contains(k)) {
-                        return Err(self.err(format!(
-                            "{arg}: `{extra}` is not a choice of variant `{variant}` ({})",
-                            v.choices.join(", ")
-                        )));
-                    }
-                }
-                for choice in &v.choices {
-                    let text = match map {
-                        None => choice.clone(),
-                        Some(map) => {
-                            let value = map.get(choice).ok_or_else(|| {
-                                self.err(format!(
-                                    "{arg}: the map of variant `{variant}` has no value for `{choice}`"
-                                ))
-                            })?;
-                            scalar_text(value).ok_or_else(|| {
-                                self.err(format!("{arg}: the value for `{choice}` is not a string"))
-                            })?
-                        }
-                    };
-                    values.insert(choice.clone(), self.value(arg, &text)?);
-                }
-                Ok(Param::ByVariant {
-                    variant: variant.clone(),
-                    values,
-                })
-            }
-        }
-    }
-
-    fn opt<T: ParamValue>(
-        &self,
-        arg: &str,
-        raw: &Option<RawParam>,
-        default: &str,
-    ) -> Result<Param<T>, RecipeError> {
-        match raw {
-            Some(raw) => self.param(arg, raw),
-            None => Ok(Param::Fixed(self.value(arg, default)?)),
-        }
-    }
-
-    fn required<T: ParamValue>(
-        &self,
-        arg: &str,
-        raw: &Option<RawParam>,
-        primitive: &str,
-    ) -> Result<Param<T>, RecipeError> {
-        match raw {
-            Some(raw) => self.param(arg, raw),
-            None => Err(self.err(format!("`{primitive}` needs `{arg}`"))),
-        }
-    }
-
-    fn compile(&self, s: &RawStage) -> Result<Op, RecipeError> {
-        let given: Vec<&str> = [
-            ("concat", s.concat.is_some()),
-            ("hmac", s.hmac.is_some()),
-            ("hash", s.hash.is_some()),
-            ("hex", s.hex.is_some()),
-            ("base64", s.base64.is_some()),
-            ("json", s.json.is_some()),
-            ("params", s.params.is_some()),
-            ("param", s.param.is_some()),
-            ("url", s.url.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(n, g)| g.then_some(n))
-        .collect();
-        let primitive = match given.as_slice() {
-            [one] => *one,
-            [] => {
-                return Err(self.err(
-                    "no primitive: give one of concat, hmac, hash, hex, base64, json, params, param, url"
-                        .to_string(),
-                ));
-            }
-            many => {
-                return Err(self.err(format!(
-                    "more than one primitive ({}): a stage applies exactly one",
-                    many.join(", ")
-                )));
-            }
-        };
-        let allowed: &[&str] = match primitive {
-            "concat" => &["separator"],
-            "hmac" => &["key", "message"],
-            "hash" => &["message"],
-            "hex" => &["case"],
-            "base64" => &["alphabet", "padding"],
-            "json" => &["sort", "separators", "unicode", "skip", "omit"],
-            "params" => &["sort", "decode", "omit"],
-            "param" => &["from", "decode"],
-            "url" => &["part"],
-            _ => &[],
-        };
-        let args = [
-            ("separator", s.separator.is_some()),
-            ("key", s.key.is_some()),
-            ("message", s.message.is_some()),
-            ("case", s.case.is_some()),
-            ("alphabet", s.alphabet.is_some()),
-            ("padding", s.padding.is_some()),
-            ("sort", s.sort.is_some()),
-            ("separators", s.separators.is_some()),
-            ("unicode", s.unicode.is_some()),
-            ("skip", s.skip.is_some()),
-            ("omit", s.omit.is_some()),
-            ("decode", s.decode.is_some()),
-            ("from", s.from.is_some()),
-            ("part", s.part.is_some()),
-        ];
-        if let Some((arg, _)) = args.iter().find(|(a, g)| *g && !allowed.contains(a)) {
-            return Err(self.err(format!(
-                "`{arg}` does not apply to `{primitive}`{}",
-                if allowed.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (it takes {})", allowed.join(", "))
-                }
-            )));
-        }
-        let main = |raw: &Option<RawParam>| -> Result<Param<Template>, RecipeError> {
-            self.param(primitive, raw.as_ref().expect("checked above"))
-        };
-        Ok(match primitive {
-            "concat" => Op::Concat {
-                parts: s
-                    .concat
-                    .iter()
-                    .flatten()
-                    .map(|p| self.param("concat", p))
-                    .collect::<Result<_, _>>()?,
-                separator: self.opt("separator", &s.separator, "")?,
-            },
-            "hmac" => Op::Hmac {
-                alg: self.param("hmac", s.hmac.as_ref().expect("checked above"))?,
-                key: self.required("key", &s.key, "hmac")?,
-                message: self.required("message", &s.message, "hmac")?,
-            },
-            "hash" => Op::Hash {
-                alg: self.param("hash", s.hash.as_ref().expect("checked above"))?,
-                message: self.required("message", &s.message, "hash")?,
-            },
-            "hex" => Op::Hex {
-                input: main(&s.hex)?,
-                case: self.opt("case", &s.case, "lower")?,
-            },
-            "base64" => Op::Base64 {
-                input: main(&s.base64)?,
-                alphabet: self.opt("alphabet", &s.alphabet, "standard")?,
-                padding: self.opt("padding", &s.padding, "true")?,
-            },
-            "json" => Op::Json {
-                input: main(&s.json)?,
-                sort: self.opt("sort", &s.sort, "none")?,
-                spaced: self.map_param(
-                    "separators",
-                    &s.separators,
-                    &[("compact", false), ("spaced", true)],
-                )?,
-                escape_unicode: self.map_param(
-                    "unicode",
-                    &s.unicode,
-                    &[("raw", false), ("escaped", true)],
-                )?,
-                skip: self.opt("skip", &s.skip, "none")?,
-                omit: s.omit.clone().unwrap_or_default(),
-            },
-            "params" => Op::Params {
-                input: main(&s.params)?,
-                sort: self.map_param("sort", &s.sort, &[("name", true), ("none", false)])?,
-                decode: self.opt("decode", &s.decode, "yes")?,
-                omit: s.omit.clone().unwrap_or_default(),
-            },
-            "param" => Op::Param {
-                input: self.opt("from", &s.from, "{body}")?,
-                name: s.param.clone().expect("checked above"),
-                decode: self.opt("decode", &s.decode, "yes")?,
-            },
-            "url" => Op::Url {
-                input: main(&s.url)?,
-                part: self.opt("part", &s.part, "full")?,
-            },
-            _ => unreachable!("every primitive is listed above"),
-        })
-    }
-
-    /// A two-way parameter spelled with words (`compact`/`spaced`), read into a bool.
-    fn map_param(
-        &self,
-        arg: &str,
-        raw: &Option<RawParam>,
-        words: &[(&str, bool); 2],
-    ) -> Result<Param<bool>, RecipeError> {
-        let read = |text: &str| -> Result<bool, RecipeError> {
-            words
-                .iter()
-                .find(|(w, _)| *w == text)
-                .map(|(_, b)| *b)
-                .ok_or_else(|| {
-                    self.err(format!(
-                        "{arg}: expected {} or {}, found `{text}`",
-                        words[0].0, words[1].0
-                    ))
-                })
-        };
-        let as_text: Param<Word> = self.opt(arg, raw, words[0].0)?;
-        Ok(match as_text {
-            Param::Fixed(w) => Param::Fixed(read(&w.0)?),
-            Param::ByVariant { variant, values } => Param::ByVariant {
-                variant,
-                values: values
-                    .into_iter()
-                    .map(|(k, w)| Ok((k, read(&w.0)?)))
-                    .collect::<Result<_, RecipeError>>()?,
-            },
-        })
-    }
-}
-
-/// Any word; checked by the caller.
-struct Word(String);
-
-impl ParamValue for Word {
-    fn parse(text: &str) -> Result<Self, String> {
-        Ok(Word(text.to_string()))
-    }
-}
-
-macro_rules! param_words {
-    ($ty:ty, $expected:expr, { $($word:literal => $val:expr),* $(,)? }) => {
-        impl ParamValue for $ty {
-            fn parse(text: &str) -> Result<Self, String> {
-                match text {
-                    $($word => Ok($val),)*
-                    _ => Err(format!("expected {}, found `{text}`", $expected)),
-                }
-            }
-        }
-    };
-}
-
-param_words!(Alg, "sha1, sha256 or sha512", {
-    "sha1" => Alg::Sha1, "sha256" => Alg::Sha256, "sha512" => Alg::Sha512,
-});
-param_words!(Case, "lower or upper", { "lower" => Case::Lower, "upper" => Case::Upper });
-param_words!(Alphabet, "standard or url-safe", {
-    "standard" => Alphabet::Standard, "url-safe" => Alphabet::UrlSafe,
-});
-param_words!(JsonSort, "deep, top or none", {
-    "deep" => JsonSort::Deep, "top" => JsonSort::Top, "none" => JsonSort::None,
-});
-param_words!(JsonSkip, "none, null or null-or-empty", {
-    "none" => JsonSkip::None, "null" => JsonSkip::Null, "null-or-empty" => JsonSkip::NullOrEmpty,
-});
-param_words!(UrlPart, "full, path, query, search, path-and-query, origin or host", {
-    "full" => UrlPart::Full, "path" => UrlPart::Path, "query" => UrlPart::Query,
-    "search" => UrlPart::Search, "path-and-query" => UrlPart::PathAndQuery,
-    "origin" => UrlPart::Origin, "host" => UrlPart::Host,
-});
 
 impl RawRecipe {
     fn compile(self, text: &str) -> Result<Recipe, RecipeError> {
@@ -1160,7 +835,7 @@ impl RawRecipe {
             if fields.iter().any(|g: &Field| g.name == f.name) {
                 return Err(err(line, format!("field `{}` is declared twice", f.name)));
             }
-            if ["key", "body"].contains(&f.name.as_str()) {
+            if INPUTS.contains(&f.name.as_str()) {
                 return Err(err(
                     line,
                     format!("`{}` is a built-in input, not a field", f.name),
@@ -1208,10 +883,9 @@ impl RawRecipe {
                     ),
                 ));
             }
-            let compiler = StageCompiler {
-                stage: &s.name,
+            let stage_err = |m: String| RecipeError {
                 line,
-                variants: &variants,
+                message: format!("stage `{}`: {m}", s.name),
             };
             let mut when = BTreeMap::new();
             for (variant, choices) in &s.when {
@@ -1222,22 +896,30 @@ impl RawRecipe {
                 let v = variants
                     .iter()
                     .find(|v| &v.name == variant)
-                    .ok_or_else(|| compiler.err(format!("when: no variant named `{variant}`")))?;
+                    .ok_or_else(|| stage_err(format!("when: no variant named `{variant}`")))?;
                 if let Some(c) = choices.iter().find(|c| !v.choices.contains(c)) {
-                    return Err(compiler.err(format!(
+                    return Err(stage_err(format!(
                         "when: `{c}` is not a choice of variant `{variant}` ({})",
                         v.choices.join(", ")
                     )));
                 }
                 when.insert(variant.clone(), choices);
             }
-            let op = compiler.compile(&s)?;
-            stages.push(StageSpec {
-                name: s.name,
-                when,
-                op,
-                line,
-            });
+            let stage =
+                StageSpec::compile(&s.name, when, s.rest, line, &variants).map_err(|m| match m
+                    .strip_prefix("unknown field ")
+                {
+                    // Point at the key itself, as the TOML reader does for other mistakes.
+                    Some(rest) => {
+                        let key = rest.split('`').nth(1).unwrap_or("");
+                        RecipeError {
+                            line: key_line(text, line, key),
+                            message: m.clone(),
+                        }
+                    }
+                    None => stage_err(m),
+                })?;
+            stages.push(stage);
         }
         if stages.is_empty() {
             return Err(err(0, "the recipe has no stages".to_string()));
@@ -1256,6 +938,7 @@ impl RawRecipe {
                             value: template(line, &format!("{what} `{}`", p.name), &p.value)?,
                             name: template(line, &format!("{what} name"), &p.name)?,
                             methods: p.methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+                            optional: p.optional,
                         })
                     })
                     .collect()
@@ -1328,18 +1011,28 @@ impl RawRecipe {
                 for p in &raw.patterns {
                     let pattern = Template::parse(&p.pattern)
                         .map_err(|m| e(format!("import pattern: {m}")))?;
-                    if let Some(name) = pattern
-                        .references()
-                        .find(|n| *n != "signature" && !fields.iter().any(|f| f.name == *n))
-                    {
+                    if let Some(name) = pattern.references().find(|n| {
+                        !matches!(*n, "signature" | "body")
+                            && !n.starts_with('_')
+                            && !fields.iter().any(|f| f.name == *n)
+                    }) {
                         return Err(e(format!(
                             "import pattern `{}` captures `{{{name}}}`, which is not a field",
                             p.pattern
                         )));
                     }
+                    let mut decode = BTreeMap::new();
+                    for (name, alphabet) in &p.decode {
+                        let a =
+                            <super::primitives::Alphabet as super::args::ArgValue>::parse(alphabet)
+                                .map_err(|m| e(format!("import pattern decode `{name}`: {m}")))?;
+                        decode.insert(name.clone(), a);
+                    }
                     spec.patterns.push(Pattern {
                         from: source(&p.from).map_err(e)?,
                         pattern,
+                        split: p.split.clone(),
+                        decode,
                     });
                 }
                 spec
@@ -1368,6 +1061,19 @@ impl RawRecipe {
             example: self.example,
         })
     }
+}
+
+/// The line at or after `from` where `key = …` is written (or `from` when it cannot be found).
+fn key_line(text: &str, from: usize, key: &str) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(from, |(i, _)| i + 1)
 }
 
 fn is_name(s: &str) -> bool {

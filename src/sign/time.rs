@@ -14,8 +14,95 @@ pub fn time_value(kind: FieldKind, unix_millis: i64) -> Option<String> {
             let t = UNIX_EPOCH + Duration::from_millis(unix_millis.max(0) as u64);
             Some(httpdate::fmt_http_date(t))
         }
+        FieldKind::Iso8601Basic | FieldKind::Rfc3339 => {
+            let secs = unix_millis.div_euclid(1000);
+            let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+            let s = secs.rem_euclid(86_400);
+            let (h, mi, sec) = (s / 3600, s / 60 % 60, s % 60);
+            Some(if kind == FieldKind::Iso8601Basic {
+                format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{sec:02}Z")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z")
+            })
+        }
         _ => None,
     }
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// The day count from 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Unix milliseconds of `YYYYMMDDTHHMMSSZ` or `YYYY-MM-DDTHH:MM:SSZ` (fractions of a second
+/// and a numeric offset accepted in the second form).
+fn iso_millis(value: &str, basic: bool) -> Option<i64> {
+    let digits = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let (date, rest) = value.split_once(['T', 't'])?;
+    let (y, m, d) = if basic {
+        (date.len() == 8).then_some(())?;
+        (
+            digits(&date[..4])?,
+            digits(&date[4..6])?,
+            digits(&date[6..])?,
+        )
+    } else {
+        let mut p = date.split('-');
+        let parts = (digits(p.next()?)?, digits(p.next()?)?, digits(p.next()?)?);
+        p.next().is_none().then_some(parts)?
+    };
+    let (time, offset) = if let Some(t) = rest.strip_suffix(['Z', 'z']) {
+        (t, 0)
+    } else if basic {
+        return None;
+    } else {
+        let at = rest.rfind(['+', '-'])?;
+        let (t, o) = rest.split_at(at);
+        let (oh, om) = o[1..].split_once(':')?;
+        let sign = if o.starts_with('-') { -1 } else { 1 };
+        (t, sign * (digits(oh)? * 60 + digits(om)?) * 60)
+    };
+    let time = time.split_once('.').map_or(time, |(t, _)| t);
+    let (h, mi, s) = if basic {
+        (time.len() == 6).then_some(())?;
+        (
+            digits(&time[..2])?,
+            digits(&time[2..4])?,
+            digits(&time[4..])?,
+        )
+    } else {
+        let mut p = time.split(':');
+        let parts = (digits(p.next()?)?, digits(p.next()?)?, digits(p.next()?)?);
+        p.next().is_none().then_some(parts)?
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(y, m as u32, d as u32);
+    let secs = days.checked_mul(86_400)? + h * 3600 + mi * 60 + s - offset;
+    secs.checked_mul(1000)
 }
 
 /// How many random bytes [`nonce_value`] reads for a field.
@@ -54,6 +141,8 @@ pub fn request_millis(kind: FieldKind, value: &str) -> Option<i64> {
             let d = t.duration_since(UNIX_EPOCH).ok()?;
             i64::try_from(d.as_millis()).ok()
         }
+        FieldKind::Iso8601Basic => iso_millis(value, true),
+        FieldKind::Rfc3339 => iso_millis(value, false),
         _ => None,
     }
 }
@@ -129,6 +218,33 @@ mod tests {
             request_millis(FieldKind::Rfc1123Date, "Thu, 04 Nov 2021 03:39:28 GMT"),
             Some(1_635_997_168_000)
         );
+    }
+
+    #[test]
+    fn iso8601_basic_and_rfc3339() {
+        // AWS's test suite date and Alibaba's documented timestamp.
+        let aws = request_millis(FieldKind::Iso8601Basic, "20150830T123600Z").unwrap();
+        assert_eq!(aws, 1_440_938_160_000);
+        assert_eq!(
+            time_value(FieldKind::Iso8601Basic, aws).unwrap(),
+            "20150830T123600Z"
+        );
+        let ali = request_millis(FieldKind::Rfc3339, "2016-02-23T12:46:24Z").unwrap();
+        assert_eq!(ali, 1_456_231_584_000);
+        assert_eq!(
+            time_value(FieldKind::Rfc3339, ali).unwrap(),
+            "2016-02-23T12:46:24Z"
+        );
+        assert_eq!(
+            request_millis(FieldKind::Rfc3339, "2016-02-23T14:46:24.5+02:00"),
+            Some(ali)
+        );
+        assert_eq!(
+            request_millis(FieldKind::Iso8601Basic, "20151330T123600Z"),
+            None
+        );
+        assert_eq!(request_millis(FieldKind::Rfc3339, "yesterday"), None);
+        assert_eq!(civil_from_days(17_952), (2019, 2, 25));
     }
 
     #[test]

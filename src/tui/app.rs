@@ -24,6 +24,7 @@ pub enum Focus {
     Variants,
     Key,
     Body,
+    Headers,
     Expected,
     Stages,
 }
@@ -126,6 +127,8 @@ pub struct SchemeInputs {
     pub fields: Vec<TextArea<'static>>,
     pub key: Editor,
     pub body: Editor,
+    /// The request's header lines, for schemes that sign headers.
+    pub headers: Editor,
     pub choices: BTreeMap<String, String>,
 }
 
@@ -135,6 +138,7 @@ pub struct Prefill {
     pub fields: BTreeMap<String, String>,
     pub key: Vec<u8>,
     pub body: Vec<u8>,
+    pub headers: Vec<u8>,
     pub choices: BTreeMap<String, String>,
 }
 
@@ -145,6 +149,7 @@ impl Prefill {
             fields: recipe.example.fields.clone(),
             key: recipe.example.key.clone().into_bytes(),
             body: recipe.example.body.clone().into_bytes(),
+            headers: recipe.example.headers.clone().into_bytes(),
             choices: recipe.example.variants.clone(),
         }
     }
@@ -179,6 +184,7 @@ impl SchemeInputs {
             fields,
             key: Editor::new(&prefill.key, false),
             body: Editor::new(&prefill.body, true),
+            headers: Editor::new(&prefill.headers, true),
             choices,
         }
     }
@@ -368,6 +374,11 @@ impl App {
             Editor::Big(b) => b.focused = focus == Focus::Body,
             Editor::Binary(_) => {}
         }
+        match &mut self.inputs.headers {
+            Editor::Text(t) => t.set_cursor_style(focused(Focus::Headers)),
+            Editor::Big(b) => b.focused = focus == Focus::Headers,
+            Editor::Binary(_) => {}
+        }
         self.expected.set_cursor_style(focused(Focus::Expected));
         self.focus = focus;
     }
@@ -397,6 +408,7 @@ impl App {
             .collect();
         let key = self.inputs.key.bytes();
         let body = self.inputs.body.bytes();
+        let headers = self.inputs.headers.bytes();
         let result = recipe
             .select(
                 self.inputs
@@ -411,6 +423,7 @@ impl App {
                         fields: &fields,
                         key: &key,
                         body: &body,
+                        headers: &headers,
                         selection: &selection,
                     },
                     &mut self.memo,
@@ -547,6 +560,12 @@ impl App {
                     false
                 }
             },
+            Focus::Headers => match &mut self.inputs.headers {
+                Editor::Text(t) if undo => t.undo(),
+                Editor::Text(t) => t.input(key),
+                Editor::Big(b) => b.input(key),
+                Editor::Binary(_) => false,
+            },
             Focus::Expected => {
                 if key.code != KeyCode::Enter {
                     if undo {
@@ -589,6 +608,11 @@ impl App {
                 Editor::Binary(_) => false,
             },
             Focus::Body => match &mut self.inputs.body {
+                Editor::Text(t) => t.insert_str(&keep_cr),
+                Editor::Big(b) => b.insert_str(&normalized),
+                Editor::Binary(_) => false,
+            },
+            Focus::Headers => match &mut self.inputs.headers {
                 Editor::Text(t) => t.insert_str(&keep_cr),
                 Editor::Big(b) => b.insert_str(&normalized),
                 Editor::Binary(_) => false,
@@ -989,6 +1013,10 @@ impl App {
             self.inputs.body = Editor::new(body, true);
             took.push(format!("body ({} bytes)", body.len()));
         }
+        if !mapped.headers.is_empty() {
+            self.inputs.headers = Editor::new(&mapped.headers, true);
+            took.push("the headers".to_string());
+        }
         if let Some(sig) = &mapped.signature {
             self.expected = text_area(sig);
             took.push("the signature".to_string());
@@ -1038,11 +1066,13 @@ impl App {
             return;
         };
         let fields = trace.fields.clone();
+        let headers = self.inputs.headers.bytes();
         let case = crate::diagnose::Case {
             recipe: self.recipe(),
             fields: &fields,
             key: &key,
             body: &body,
+            headers: &headers,
             selection: &selection,
             expected: &expected,
         };
@@ -1080,7 +1110,15 @@ impl App {
                 let expected = Some(expected.trim()).filter(|e| !e.is_empty());
                 let text = self.recipe_texts.get(&self.recipe().id).map(String::as_str);
                 Ok((
-                    crate::request::bundle::Bundle::new(trace, text, &body, expected).to_json(),
+                    crate::request::bundle::Bundle::new(
+                        self.recipe(),
+                        trace,
+                        text,
+                        &body,
+                        &self.inputs.headers.bytes(),
+                        expected,
+                    )
+                    .to_json(),
                     "a repro bundle (no key)",
                 ))
             }

@@ -1,5 +1,210 @@
-//! The closed set of primitives that stages apply: MACs and hashes, encodings, JSON canonical
-//! forms, parameter lists and URL parts. Each is a plain function over bytes.
+//! The primitives that stages apply, one module each, registered in [`ALL`].
+//!
+//! A primitive reads its arguments from its stage's recipe table ([`Args`]), names the templates
+//! it reads, evaluates over a [`Scope`] (its templates rendered over the run so far) and says in
+//! words how its stage was made. Adding a primitive is adding a module and a line to [`ALL`].
+//! Below the registry: the byte functions the primitives (and diagnose) share.
+
+mod base64_;
+mod concat;
+mod date;
+mod decode;
+mod hash;
+mod headers;
+mod hex_;
+mod hmac_;
+mod json;
+mod param;
+mod params;
+mod path;
+mod percent;
+mod text;
+mod url;
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+pub use self::concat::Concat;
+pub use self::decode::decode_base64;
+pub use self::hash::Hash;
+pub use self::headers::parse_header_lines;
+pub use self::hmac_::HmacStage;
+pub use self::params::{ParamSort, Repeats};
+pub use self::percent::{Keep, percent_encode};
+
+use super::SignError;
+use super::args::Args;
+use super::recipe::Selection;
+use super::template::{Piece, Template};
+
+/// Bytes made from a template, with the ranges that came from a secret.
+pub struct Rendered<'s> {
+    pub bytes: Cow<'s, [u8]>,
+    pub secret: Vec<Range<usize>>,
+}
+
+/// What a primitive's evaluation reads: its templates rendered over the run so far.
+pub trait Scope {
+    /// A template's bytes, references filled in.
+    fn render(&self, t: &Template) -> Result<Rendered<'_>, SignError>;
+    /// The name of the stage being made.
+    fn stage(&self) -> &str;
+    /// The name to use in messages for an input: the referred name, or the stage's.
+    fn input_name(&self, t: &Template) -> String {
+        t.single_ref().unwrap_or(self.stage()).to_string()
+    }
+}
+
+/// A primitive's result: its bytes, and where it knows them, the ranges that are secret. When a
+/// primitive leaves `secret` as None, the engine decides: a MAC or hash output is not secret
+/// (unless a later HMAC uses it as a key), anything else made from a secret is secret whole.
+pub struct Out {
+    pub bytes: Vec<u8>,
+    pub secret: Option<Vec<Range<usize>>>,
+}
+
+impl From<Vec<u8>> for Out {
+    fn from(bytes: Vec<u8>) -> Out {
+        Out {
+            bytes,
+            secret: None,
+        }
+    }
+}
+
+/// One primitive, its arguments read from a recipe.
+pub trait Primitive: fmt::Debug + Send + Sync {
+    /// The templates the stage reads under a selection (each reference must be defined earlier).
+    fn inputs(&self, sel: &Selection) -> Vec<&Template>;
+    /// The templates used as MAC keys: stages they refer to are derived secrets.
+    fn keys(&self, _sel: &Selection) -> Vec<&Template> {
+        Vec::new()
+    }
+    /// Makes the stage's bytes.
+    fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError>;
+    /// How the stage is made, in words (`HMAC-SHA256(key: key, message: canonical)`).
+    fn describe(&self, sel: &Selection) -> String;
+    /// Whether the output is raw MAC or hash bytes (shown as a hex dump; ends a secret).
+    fn raw(&self) -> bool {
+        false
+    }
+    /// Whether the stage parses its input (JSON, parameters): worth remembering between runs.
+    fn costly(&self) -> bool {
+        false
+    }
+    /// For the engine's streaming plan, which looks for a concatenation read by a MAC.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A stage's primitive, shared between copies of a recipe.
+pub type Prim = Arc<dyn Primitive>;
+
+/// A registered primitive: the key that names it in a stage table, and how to read its arguments.
+pub struct Entry {
+    pub name: &'static str,
+    pub build: fn(&mut Args) -> Result<Prim, String>,
+}
+
+/// Every primitive, by the key that names it in a recipe.
+pub const ALL: &[Entry] = &[
+    concat::ENTRY,
+    hmac_::ENTRY,
+    hash::ENTRY,
+    hex_::ENTRY,
+    base64_::ENTRY,
+    decode::FROM_BASE64,
+    decode::FROM_HEX,
+    json::ENTRY,
+    params::ENTRY,
+    param::ENTRY,
+    url::ENTRY,
+    percent::ENCODE,
+    percent::DECODE,
+    text::LOWER,
+    text::UPPER,
+    text::TRIM,
+    text::SLICE,
+    headers::CANONICAL,
+    headers::SIGNED,
+    path::ENTRY,
+    date::ENTRY,
+];
+
+/// The entry of a primitive name.
+pub fn entry(name: &str) -> Option<&'static Entry> {
+    ALL.iter().find(|e| e.name == name)
+}
+
+/// A template in words: a lone reference by its name, anything else quoted.
+pub fn name_of(t: &Template) -> String {
+    match t.single_ref() {
+        Some(r) => r.to_string(),
+        None => {
+            let parts: Vec<String> = t
+                .pieces()
+                .iter()
+                .map(|p| match p {
+                    Piece::Ref(r) => r.clone(),
+                    Piece::Literal(l) => format!("{l:?}"),
+                })
+                .collect();
+            if parts.is_empty() {
+                "\"\"".to_string()
+            } else {
+                parts.join(" + ")
+            }
+        }
+    }
+}
+
+/// Refuses an input too large to parse.
+pub(crate) fn check_size(scope: &dyn Scope, t: &Template, len: usize) -> Result<(), SignError> {
+    if len > MAX_PARSED_BYTES {
+        return Err(SignError::TooLarge {
+            input: scope.input_name(t),
+            len,
+        });
+    }
+    Ok(())
+}
+
+/// The parameters of a rendered template (`k=v&…` or a JSON object).
+pub(crate) fn read_params(
+    scope: &dyn Scope,
+    t: &Template,
+    decode: bool,
+) -> Result<ParamList, SignError> {
+    let text = scope.render(t)?;
+    check_size(scope, t, text.bytes.len())?;
+    parse_params(&text.bytes, decode).map_err(|e| SignError::InvalidJson {
+        input: scope.input_name(t),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })
+}
+
+crate::arg_words!(Alg, "sha1, sha256 or sha512", {
+    "sha1" => Alg::Sha1, "sha256" => Alg::Sha256, "sha512" => Alg::Sha512,
+});
+crate::arg_words!(Case, "lower or upper", { "lower" => Case::Lower, "upper" => Case::Upper });
+crate::arg_words!(Alphabet, "standard or url-safe", {
+    "standard" => Alphabet::Standard, "url-safe" => Alphabet::UrlSafe,
+});
+crate::arg_words!(JsonSort, "deep, top or none", {
+    "deep" => JsonSort::Deep, "top" => JsonSort::Top, "none" => JsonSort::None,
+});
+crate::arg_words!(JsonSkip, "none, null or null-or-empty", {
+    "none" => JsonSkip::None, "null" => JsonSkip::Null, "null-or-empty" => JsonSkip::NullOrEmpty,
+});
+crate::arg_words!(UrlPart, "full, path, query, search, path-and-query, origin, host or without-query", {
+    "full" => UrlPart::Full, "path" => UrlPart::Path, "query" => UrlPart::Query,
+    "search" => UrlPart::Search, "path-and-query" => UrlPart::PathAndQuery,
+    "origin" => UrlPart::Origin, "host" => UrlPart::Host, "without-query" => UrlPart::WithoutQuery,
+});
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -18,6 +223,15 @@ pub enum Alg {
 }
 
 impl Alg {
+    /// The name as recipes write it (`sha256`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Alg::Sha1 => "sha1",
+            Alg::Sha256 => "sha256",
+            Alg::Sha512 => "sha512",
+        }
+    }
+
     /// The name as documents write it (`SHA-256`).
     pub fn label(self) -> &'static str {
         match self {
@@ -72,6 +286,8 @@ pub enum UrlPart {
     /// Scheme and host.
     Origin,
     Host,
+    /// Scheme, host and path: the URL without its query and fragment.
+    WithoutQuery,
 }
 
 /// A MAC or hash being computed, fed in pieces.
@@ -317,7 +533,11 @@ pub fn parse_params(text: &[u8], decode: bool) -> Result<ParamList, JsonError> {
     if trimmed.first() == Some(&b'{') {
         let value = parse_json(text)?;
         let Value::Object(map) = value else {
-            unreachable!("text starting with `{{` parses as an object or fails")
+            return Err(JsonError {
+                line: 1,
+                column: 1,
+                message: "expected a JSON object of parameters".to_string(),
+            });
         };
         return Ok(map
             .into_iter()
@@ -418,6 +638,7 @@ pub fn url_part(url: &[u8], part: UrlPart) -> Vec<u8> {
             _ => Vec::new(),
         },
         UrlPart::PathAndQuery => rest.to_vec(),
+        UrlPart::WithoutQuery => [origin, path].concat(),
         UrlPart::Origin => origin.to_vec(),
         UrlPart::Host => {
             let after = origin

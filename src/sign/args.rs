@@ -1,0 +1,252 @@
+//! Reading a stage's arguments from its recipe table: the one place where recipe text becomes
+//! typed primitive arguments, fixed or chosen by a variant.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::recipe::{Param, Variant};
+use super::template::Template;
+
+/// A value type that an argument can hold, parsed from its text.
+pub trait ArgValue: Sized {
+    fn parse(text: &str) -> Result<Self, String>;
+}
+
+impl ArgValue for Template {
+    fn parse(text: &str) -> Result<Self, String> {
+        Template::parse(text).map_err(|e| e.to_string())
+    }
+}
+
+impl ArgValue for bool {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "true" | "yes" => Ok(true),
+            "false" | "no" => Ok(false),
+            _ => Err(format!(
+                "expected true or false (or yes or no), found `{text}`"
+            )),
+        }
+    }
+}
+
+impl ArgValue for usize {
+    fn parse(text: &str) -> Result<Self, String> {
+        text.parse()
+            .map_err(|_| format!("expected a whole number, found `{text}`"))
+    }
+}
+
+impl ArgValue for String {
+    fn parse(text: &str) -> Result<Self, String> {
+        Ok(text.to_string())
+    }
+}
+
+/// Implements [`ArgValue`] for an enum spelled with fixed words in recipes.
+#[macro_export]
+macro_rules! arg_words {
+    ($ty:ty, $expected:expr, { $($word:literal => $val:expr),* $(,)? }) => {
+        impl $crate::sign::args::ArgValue for $ty {
+            fn parse(text: &str) -> Result<Self, String> {
+                match text {
+                    $($word => Ok($val),)*
+                    _ => Err(format!("expected {}, found `{text}`", $expected)),
+                }
+            }
+        }
+    };
+}
+
+/// Reads the plain text of a TOML scalar (strings, booleans and integers).
+pub fn scalar_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+/// The arguments of one stage: the primitive's own value and the other keys of its table.
+/// Each key a primitive reads is marked used; [`Args::finish`] rejects the rest by name.
+pub struct Args<'a> {
+    primitive: &'static str,
+    main: &'a toml::Value,
+    table: &'a toml::Table,
+    variants: &'a [Variant],
+    used: BTreeSet<&'static str>,
+}
+
+impl<'a> Args<'a> {
+    /// The arguments of a stage table whose primitive is `primitive` (its value is `main`).
+    pub fn new(
+        primitive: &'static str,
+        main: &'a toml::Value,
+        table: &'a toml::Table,
+        variants: &'a [Variant],
+    ) -> Args<'a> {
+        Args {
+            primitive,
+            main,
+            table,
+            variants,
+            used: BTreeSet::new(),
+        }
+    }
+
+    /// The primitive's own value (`hex = "{mac}"`), as a parameter.
+    pub fn main<T: ArgValue>(&self) -> Result<Param<T>, String> {
+        self.param(self.primitive, self.main)
+    }
+
+    /// The primitive's own value as a list of parameters (`concat = ["{a}", "{b}"]`); a single
+    /// value is a list of one.
+    pub fn main_list<T: ArgValue>(&self) -> Result<Vec<Param<T>>, String> {
+        match self.main {
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|v| self.param(self.primitive, v))
+                .collect(),
+            v => Ok(vec![self.param(self.primitive, v)?]),
+        }
+    }
+
+    /// The primitive's own value as a plain word (`param = "name"`).
+    pub fn main_word(&self) -> Result<String, String> {
+        scalar_text(self.main).ok_or_else(|| format!("{}: expected a string", self.primitive))
+    }
+
+    /// A required argument.
+    pub fn required<T: ArgValue>(&mut self, name: &'static str) -> Result<Param<T>, String> {
+        self.used.insert(name);
+        match self.table.get(name) {
+            Some(v) => self.param(name, v),
+            None => Err(format!("`{}` needs `{name}`", self.primitive)),
+        }
+    }
+
+    /// An optional argument with its default, written as a recipe would write it.
+    pub fn opt<T: ArgValue>(
+        &mut self,
+        name: &'static str,
+        default: &str,
+    ) -> Result<Param<T>, String> {
+        self.used.insert(name);
+        match self.table.get(name) {
+            Some(v) => self.param(name, v),
+            None => Ok(Param::Fixed(
+                T::parse(default).map_err(|m| format!("{name}: {m}"))?,
+            )),
+        }
+    }
+
+    /// An optional list of words (`omit = ["sign"]`).
+    pub fn words(&mut self, name: &'static str) -> Result<Vec<String>, String> {
+        self.used.insert(name);
+        match self.table.get(name) {
+            None => Ok(Vec::new()),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .map(|v| scalar_text(v).ok_or_else(|| format!("{name}: expected strings")))
+                .collect(),
+            Some(v) => Err(format!("{name}: expected a list, found a {}", v.type_str())),
+        }
+    }
+
+    /// An optional table of names to templates (`set = { host = "{host}" }`), in name order.
+    pub fn template_map(
+        &mut self,
+        name: &'static str,
+    ) -> Result<Vec<(String, Param<Template>)>, String> {
+        self.used.insert(name);
+        match self.table.get(name) {
+            None => Ok(Vec::new()),
+            Some(toml::Value::Table(t)) => t
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), self.param(name, v)?)))
+                .collect(),
+            Some(v) => Err(format!(
+                "{name}: expected a table of names to templates, found a {}",
+                v.type_str()
+            )),
+        }
+    }
+
+    /// Rejects the keys no primitive argument read, naming them and what the primitive takes.
+    pub fn finish(self) -> Result<(), String> {
+        let extra = self
+            .table
+            .keys()
+            .find(|k| !self.used.contains(k.as_str()) && !matches!(k.as_str(), "name" | "when"))
+            .filter(|k| k.as_str() != self.primitive);
+        match extra {
+            None => Ok(()),
+            Some(k) => {
+                let takes: Vec<&str> = self.used.iter().copied().collect();
+                Err(format!(
+                    "`{k}` does not apply to `{}`{}",
+                    self.primitive,
+                    if takes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it takes {})", takes.join(", "))
+                    }
+                ))
+            }
+        }
+    }
+
+    /// A value as written: a scalar, or `{ variant = "x", map = { choice = value } }`.
+    fn param<T: ArgValue>(&self, arg: &str, v: &toml::Value) -> Result<Param<T>, String> {
+        let value = |text: &str| T::parse(text).map_err(|m| format!("{arg}: {m}"));
+        let toml::Value::Table(t) = v else {
+            let text = scalar_text(v)
+                .ok_or_else(|| format!("{arg}: expected a string, found a {}", v.type_str()))?;
+            return Ok(Param::Fixed(value(&text)?));
+        };
+        let Some(variant) = t.get("variant").and_then(|v| v.as_str()) else {
+            return Err(format!(
+                "{arg}: expected a string or {{ variant = \"NAME\", map = {{ … }} }}"
+            ));
+        };
+        if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "variant" | "map")) {
+            return Err(format!(
+                "{arg}: unknown key `{k}` (expected variant and map)"
+            ));
+        }
+        let v = self
+            .variants
+            .iter()
+            .find(|v| v.name == variant)
+            .ok_or_else(|| format!("{arg}: no variant named `{variant}`"))?;
+        let map = match t.get("map") {
+            None => None,
+            Some(toml::Value::Table(m)) => Some(m),
+            Some(_) => return Err(format!("{arg}: map must be a table of choices to values")),
+        };
+        if let Some(extra) = map.and_then(|m| m.keys().find(|k| !v.choices.contains(k))) {
+            return Err(format!(
+                "{arg}: `{extra}` is not a choice of variant `{variant}` ({})",
+                v.choices.join(", ")
+            ));
+        }
+        let mut values = BTreeMap::new();
+        for choice in &v.choices {
+            let text = match map {
+                None => choice.clone(),
+                Some(map) => {
+                    let value = map.get(choice).ok_or_else(|| {
+                        format!("{arg}: the map of variant `{variant}` has no value for `{choice}`")
+                    })?;
+                    scalar_text(value)
+                        .ok_or_else(|| format!("{arg}: the value for `{choice}` is not a string"))?
+                }
+            };
+            values.insert(choice.clone(), value(&text)?);
+        }
+        Ok(Param::ByVariant {
+            variant: variant.to_string(),
+            values,
+        })
+    }
+}

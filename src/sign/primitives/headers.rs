@@ -1,0 +1,217 @@
+//! Canonical request headers, as AWS SigV4 (and schemes like it) sign them:
+//! `canonical_headers = T` gives `name:value\n` lines and `signed_headers = T` the names joined
+//! by `;`. T is a header list as received (`Name: value` lines; folded lines continue the one
+//! before). Both take `set = { name = T }` (headers the scheme adds or replaces; an empty value
+//! adds nothing), `names = T` (the `;`-separated names to sign, as a request's `SignedHeaders`
+//! says; empty: every header) and `exclude = [...]` (names never signed when `names` is empty).
+//! Names are lower-cased; values trimmed, runs of spaces made one, repeats joined with `,` in
+//! their order; lines sorted by name.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Entry, Out, Primitive, Scope, name_of};
+use crate::sign::SignError;
+use crate::sign::args::Args;
+use crate::sign::recipe::{Param, Selection};
+use crate::sign::template::Template;
+
+pub const CANONICAL: Entry = Entry {
+    name: "canonical_headers",
+    build: |a| build(a, false),
+};
+
+pub const SIGNED: Entry = Entry {
+    name: "signed_headers",
+    build: |a| build(a, true),
+};
+
+fn build(a: &mut Args, names_only: bool) -> Result<super::Prim, String> {
+    Ok(Arc::new(Headers {
+        input: a.main()?,
+        set: a.template_map("set")?,
+        names: a.opt("names", "")?,
+        exclude: a.words("exclude")?,
+        names_only,
+    }))
+}
+
+#[derive(Debug)]
+struct Headers {
+    input: Param<Template>,
+    set: Vec<(String, Param<Template>)>,
+    names: Param<Template>,
+    exclude: Vec<String>,
+    names_only: bool,
+}
+
+/// Header names and values, in their order.
+pub type HeaderList = Vec<(String, Vec<u8>)>;
+
+/// Reads `Name: value` lines (CRLF or LF; a line starting with a space or tab continues the
+/// header before it). Errors name the 1-based line.
+pub fn parse_header_lines(text: &[u8]) -> Result<HeaderList, (usize, String)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        if matches!(line[0], b' ' | b'\t') {
+            let Some(last) = out.last_mut() else {
+                return Err((i + 1, "a continuation line with no header before it".into()));
+            };
+            last.1.push(b' ');
+            last.1.extend_from_slice(line.trim_ascii());
+            continue;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return Err((
+                i + 1,
+                format!(
+                    "`{}` is not a header line (`Name: value`)",
+                    String::from_utf8_lossy(line)
+                ),
+            ));
+        };
+        let name = &line[..colon];
+        if name.is_empty() || !name.iter().all(|b| b.is_ascii_graphic()) {
+            return Err((
+                i + 1,
+                format!("`{}` is not a header name", String::from_utf8_lossy(name)),
+            ));
+        }
+        out.push((
+            String::from_utf8_lossy(name).into_owned(),
+            line[colon + 1..].trim_ascii().to_vec(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Trimmed, with every run of spaces and tabs made one space.
+fn squeeze(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    for &b in value.trim_ascii() {
+        let space = matches!(b, b' ' | b'\t');
+        if space && out.last() == Some(&b' ') {
+            continue;
+        }
+        out.push(if space { b' ' } else { b });
+    }
+    out
+}
+
+impl Headers {
+    /// The signed headers: lower-case name and canonical value, sorted by name.
+    fn lines(
+        &self,
+        scope: &dyn Scope,
+        sel: &Selection,
+    ) -> Result<Vec<(String, Vec<u8>)>, SignError> {
+        let t = self.input.get(sel);
+        let text = scope.render(t)?;
+        let mut list = parse_header_lines(&text.bytes).map_err(|(line, m)| SignError::Input {
+            input: scope.input_name(t),
+            message: format!("line {line}: {m}"),
+        })?;
+        for (name, v) in &self.set {
+            let value = scope.render(v.get(sel))?.bytes.into_owned();
+            if !value.is_empty() {
+                list.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+                list.push((name.clone(), value));
+            }
+        }
+        let names = scope.render(self.names.get(sel))?;
+        let wanted: Vec<String> = String::from_utf8_lossy(&names.bytes)
+            .split(';')
+            .map(|n| n.trim().to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let mut merged: Vec<(String, Vec<u8>)> = Vec::new();
+        for (name, value) in list {
+            let name = name.to_ascii_lowercase();
+            let keep = if wanted.is_empty() {
+                !self.exclude.iter().any(|e| e.eq_ignore_ascii_case(&name))
+            } else {
+                wanted.contains(&name)
+            };
+            if !keep {
+                continue;
+            }
+            let value = squeeze(&value);
+            match merged.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, v)) => {
+                    v.push(b',');
+                    v.extend_from_slice(&value);
+                }
+                None => merged.push((name, value)),
+            }
+        }
+        if let Some(missing) = wanted.iter().find(|w| !merged.iter().any(|(n, _)| n == *w)) {
+            return Err(SignError::Input {
+                input: scope.input_name(self.names.get(sel)),
+                message: format!(
+                    "the signed header `{missing}` is not among the request's headers"
+                ),
+            });
+        }
+        merged.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(merged)
+    }
+}
+
+impl Primitive for Headers {
+    fn inputs(&self, sel: &Selection) -> Vec<&Template> {
+        [&self.input, &self.names]
+            .into_iter()
+            .chain(self.set.iter().map(|(_, t)| t))
+            .map(|p| p.get(sel))
+            .collect()
+    }
+
+    fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
+        let lines = self.lines(scope, sel)?;
+        let mut out = Vec::new();
+        if self.names_only {
+            let names: Vec<&str> = lines.iter().map(|(n, _)| n.as_str()).collect();
+            out.extend_from_slice(names.join(";").as_bytes());
+        } else {
+            for (name, value) in lines {
+                out.extend_from_slice(name.as_bytes());
+                out.push(b':');
+                out.extend_from_slice(&value);
+                out.push(b'\n');
+            }
+        }
+        Ok(out.into())
+    }
+
+    fn describe(&self, sel: &Selection) -> String {
+        let mut from = name_of(self.input.get(sel));
+        if !self.set.is_empty() {
+            let names: Vec<&str> = self.set.iter().map(|(n, _)| n.as_str()).collect();
+            from = format!("{from} with {}", names.join(", "));
+        }
+        let which = if self.names.get(sel).pieces().is_empty() {
+            if self.exclude.is_empty() {
+                "every header".to_string()
+            } else {
+                format!("every header but {}", self.exclude.join(", "))
+            }
+        } else {
+            format!("the headers {} names", name_of(self.names.get(sel)))
+        };
+        if self.names_only {
+            format!("names of {which} of {from}: lower case, sorted, joined by \";\"")
+        } else {
+            format!(
+                "{which} of {from}: lower-case name:value lines, values trimmed and spaces squeezed, sorted"
+            )
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -222,12 +222,23 @@ pub fn write_expectation(
     trace: &Trace,
     expected: &str,
 ) -> Result<bool, CliError> {
-    let comparison = crate::sign::compare(recipe, trace.signature(), expected);
+    let set = crate::sign::compare::compare_set(recipe, trace.signature(), expected);
+    let comparison = set.comparison;
     let computed = trace.signature_text();
-    let expected = expected.trim();
     writeln!(out)?;
     writeln!(out, "computed   {computed}")?;
-    writeln!(out, "expected   {expected}")?;
+    if set.count > 1 || set.candidate != expected.trim() {
+        writeln!(out, "received   {}", expected.trim())?;
+        writeln!(
+            out,
+            "expected   {}   (signature {} of {} in it)",
+            set.candidate,
+            set.index + 1,
+            set.count
+        )?;
+    } else {
+        writeln!(out, "expected   {}", set.candidate)?;
+    }
     match &comparison {
         Comparison::Match => writeln!(out, "result     match")?,
         Comparison::Equivalent(why) => writeln!(out, "result     match ({why})")?,

@@ -679,6 +679,11 @@ fn source_value_bytes(
                 other => Some(other.to_string().into_bytes()),
             }
         }
+        ("form", Some(n)) => primitives::parse_params(&req.body, true)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == n.as_bytes())
+            .map(|(_, v)| v),
         ("auth-param", Some(n)) => auth_params(req.header("authorization")?)
             .into_iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(&n))

@@ -35,6 +35,71 @@ pub const SOURCES: &[(&str, &str)] = &[
         "moneyhoney.toml",
         include_str!("../../assets/providers/moneyhoney.toml"),
     ),
+    (
+        "aws-sigv4.toml",
+        include_str!("../../assets/providers/aws-sigv4.toml"),
+    ),
+    (
+        "tencent-tc3.toml",
+        include_str!("../../assets/providers/tencent-tc3.toml"),
+    ),
+    (
+        "alibaba-rpc.toml",
+        include_str!("../../assets/providers/alibaba-rpc.toml"),
+    ),
+    (
+        "oauth1.toml",
+        include_str!("../../assets/providers/oauth1.toml"),
+    ),
+    (
+        "github.toml",
+        include_str!("../../assets/providers/github.toml"),
+    ),
+    (
+        "stripe.toml",
+        include_str!("../../assets/providers/stripe.toml"),
+    ),
+    (
+        "slack.toml",
+        include_str!("../../assets/providers/slack.toml"),
+    ),
+    (
+        "shopify.toml",
+        include_str!("../../assets/providers/shopify.toml"),
+    ),
+    (
+        "standard-webhooks.toml",
+        include_str!("../../assets/providers/standard-webhooks.toml"),
+    ),
+    (
+        "twilio.toml",
+        include_str!("../../assets/providers/twilio.toml"),
+    ),
+    (
+        "square.toml",
+        include_str!("../../assets/providers/square.toml"),
+    ),
+    (
+        "paddle.toml",
+        include_str!("../../assets/providers/paddle.toml"),
+    ),
+    (
+        "razorpay.toml",
+        include_str!("../../assets/providers/razorpay.toml"),
+    ),
+    (
+        "adyen.toml",
+        include_str!("../../assets/providers/adyen.toml"),
+    ),
+    (
+        "binance.toml",
+        include_str!("../../assets/providers/binance.toml"),
+    ),
+    (
+        "kraken.toml",
+        include_str!("../../assets/providers/kraken.toml"),
+    ),
+    ("jwt.toml", include_str!("../../assets/providers/jwt.toml")),
 ];
 
 /// Every built-in recipe, loaded. A built-in that fails to load is a bug caught by the tests.

@@ -28,10 +28,71 @@ impl Comparison {
     }
 }
 
+/// The signatures an expected value holds: the items of a carrier that lists several (Stripe's
+/// `t=…,v1=…,v1=…`, Paddle's `ts=…;h1=…`, Standard Webhooks' `v1,… v1,…`) with their prefixes
+/// taken off, as the recipe's `[signatures]` says; else the value itself.
+pub fn candidates<'e>(recipe: &Recipe, expected: &'e str) -> Vec<&'e str> {
+    let expected = expected.trim();
+    let Some(list) = &recipe.signatures else {
+        return vec![expected];
+    };
+    let items: Vec<&str> = match &list.separator {
+        Some(sep) => expected.split(sep.as_str()).map(str::trim).collect(),
+        None => vec![expected],
+    };
+    let found: Vec<&str> = items
+        .iter()
+        .filter_map(|item| {
+            list.items.iter().find_map(|(prefix, suffix)| {
+                item.strip_prefix(prefix.as_str())?
+                    .strip_suffix(suffix.as_str())
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        vec![expected]
+    } else {
+        found
+    }
+}
+
+/// How a signature compares with the best of the signatures an expected value holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetComparison<'e> {
+    pub comparison: Comparison,
+    /// The signature compared with: the one that matched, else the first.
+    pub candidate: &'e str,
+    /// Its place among the `count` signatures the expected value holds (0-based).
+    pub index: usize,
+    pub count: usize,
+}
+
+/// Compares with every signature the expected value holds (see [`candidates`]); a match with
+/// any of them is a match.
+pub fn compare_set<'e>(recipe: &Recipe, computed: &[u8], expected: &'e str) -> SetComparison<'e> {
+    let list = candidates(recipe, expected);
+    let results: Vec<Comparison> = list
+        .iter()
+        .map(|c| compare_one(recipe, computed, c))
+        .collect();
+    let index = results.iter().position(Comparison::accepted).unwrap_or(0);
+    SetComparison {
+        comparison: results[index].clone(),
+        candidate: list[index],
+        index,
+        count: list.len(),
+    }
+}
+
+/// Compares with the expected value, or with each signature it holds (see [`compare_set`]).
+pub fn compare(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
+    compare_set(recipe, computed, expected).comparison
+}
+
 /// Compares in constant time (for equal lengths); surrounding whitespace of `expected` is ignored.
 /// Where they differ, the place is found after the accepted differences are set aside, so that a
 /// case difference does not hide the real one.
-pub fn compare(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
+fn compare_one(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
     let expected = expected.trim().as_bytes();
     if bool::from(computed.ct_eq(expected)) {
         return Comparison::Match;

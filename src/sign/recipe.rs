@@ -40,9 +40,19 @@ pub struct Recipe {
     pub window: Option<Window>,
     /// Differences from the computed signature that the scheme's receivers accept.
     pub equivalent: Vec<Equivalence>,
+    /// How a received value lists several signatures (Stripe's `v1=…` items), if it does.
+    pub signatures: Option<SignatureList>,
     /// Where an imported request holds the fields, the body and the received signature.
     pub import: ImportSpec,
     pub example: Example,
+}
+
+/// How a received carrier writes its signatures: items split on `separator`, each read as one of
+/// the `item` forms (`v1={signature}`): the literal text before and after `{signature}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureList {
+    pub separator: Option<String>,
+    pub items: Vec<(String, String)>,
 }
 
 /// Where an imported request holds each input: for every target, sources tried in order.
@@ -696,9 +706,19 @@ struct RawRecipe {
     #[serde(default)]
     equivalent: Vec<Equivalence>,
     #[serde(default)]
+    signatures: Option<Spanned<RawSignatures>>,
+    #[serde(default)]
     import: Option<Spanned<RawImport>>,
     #[serde(default)]
     example: Example,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignatures {
+    #[serde(default)]
+    separator: Option<String>,
+    item: OneOrMany,
 }
 
 #[derive(Deserialize, Default)]
@@ -753,7 +773,7 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         ),
     };
     let kind = from.split_once(':').map_or(from.as_str(), |(k, _)| k);
-    let named = ["header", "query", "member", "auth-param"];
+    let named = ["header", "query", "member", "form", "auth-param"];
     let whole = ["method", "url", "url-without-query", "body", "query"];
     let ok = match from.split_once(':') {
         Some((k, name)) => named.contains(&k) && !name.is_empty() && Template::parse(name).is_ok(),
@@ -763,7 +783,7 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         Ok(Source { from, methods })
     } else {
         Err(format!(
-            "import source `{from}`: expected header:NAME, query:NAME, member:NAME, auth-param:NAME, method, url, url-without-query, body or query"
+            "import source `{from}`: expected header:NAME, query:NAME, member:NAME, form:NAME, auth-param:NAME, method, url, url-without-query, body or query"
         ))
     }
 }
@@ -1039,7 +1059,34 @@ impl RawRecipe {
             }
         };
 
+        let signatures = match self.signatures {
+            None => None,
+            Some(raw) => {
+                let line = at(raw.span());
+                let raw = raw.into_inner();
+                let forms = match raw.item {
+                    OneOrMany::One(f) => vec![f],
+                    OneOrMany::Many(f) => f,
+                };
+                let mut items = Vec::new();
+                for form in forms {
+                    let (before, after) = form.split_once("{signature}").ok_or_else(|| {
+                        err(
+                            line,
+                            format!("signatures.item `{form}` has no `{{signature}}`"),
+                        )
+                    })?;
+                    items.push((before.to_string(), after.to_string()));
+                }
+                Some(SignatureList {
+                    separator: raw.separator.filter(|s| !s.is_empty()),
+                    items,
+                })
+            }
+        };
+
         Ok(Recipe {
+            signatures,
             id: self.id,
             name: self.name,
             description: self.description,

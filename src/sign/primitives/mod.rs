@@ -187,8 +187,8 @@ pub(crate) fn read_params(
     })
 }
 
-crate::arg_words!(Alg, "sha1, sha256 or sha512", {
-    "sha1" => Alg::Sha1, "sha256" => Alg::Sha256, "sha512" => Alg::Sha512,
+crate::arg_words!(Alg, "sha1, sha256, sha384 or sha512", {
+    "sha1" => Alg::Sha1, "sha256" => Alg::Sha256, "sha384" => Alg::Sha384, "sha512" => Alg::Sha512,
 });
 crate::arg_words!(Case, "lower or upper", { "lower" => Case::Lower, "upper" => Case::Upper });
 crate::arg_words!(Alphabet, "standard or url-safe", {
@@ -212,13 +212,14 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use serde_json::ser::Formatter;
 use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// A hash function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alg {
     Sha1,
     Sha256,
+    Sha384,
     Sha512,
 }
 
@@ -228,6 +229,7 @@ impl Alg {
         match self {
             Alg::Sha1 => "sha1",
             Alg::Sha256 => "sha256",
+            Alg::Sha384 => "sha384",
             Alg::Sha512 => "sha512",
         }
     }
@@ -237,6 +239,7 @@ impl Alg {
         match self {
             Alg::Sha1 => "SHA-1",
             Alg::Sha256 => "SHA-256",
+            Alg::Sha384 => "SHA-384",
             Alg::Sha512 => "SHA-512",
         }
     }
@@ -295,9 +298,11 @@ pub enum UrlPart {
 pub enum Digester {
     HmacSha1(Hmac<Sha1>),
     HmacSha256(Hmac<Sha256>),
+    HmacSha384(Hmac<Sha384>),
     HmacSha512(Hmac<Sha512>),
     Sha1(Sha1),
     Sha256(Sha256),
+    Sha384(Sha384),
     Sha512(Sha512),
 }
 
@@ -308,6 +313,7 @@ impl Digester {
         match alg {
             Alg::Sha1 => Digester::HmacSha1(Hmac::new_from_slice(key).expect("any key length")),
             Alg::Sha256 => Digester::HmacSha256(Hmac::new_from_slice(key).expect("any key length")),
+            Alg::Sha384 => Digester::HmacSha384(Hmac::new_from_slice(key).expect("any key length")),
             Alg::Sha512 => Digester::HmacSha512(Hmac::new_from_slice(key).expect("any key length")),
         }
     }
@@ -317,6 +323,7 @@ impl Digester {
         match alg {
             Alg::Sha1 => Digester::Sha1(Sha1::new()),
             Alg::Sha256 => Digester::Sha256(Sha256::new()),
+            Alg::Sha384 => Digester::Sha384(Sha384::new()),
             Alg::Sha512 => Digester::Sha512(Sha512::new()),
         }
     }
@@ -326,9 +333,11 @@ impl Digester {
         match self {
             Digester::HmacSha1(m) => m.update(data),
             Digester::HmacSha256(m) => m.update(data),
+            Digester::HmacSha384(m) => m.update(data),
             Digester::HmacSha512(m) => m.update(data),
             Digester::Sha1(h) => h.update(data),
             Digester::Sha256(h) => h.update(data),
+            Digester::Sha384(h) => h.update(data),
             Digester::Sha512(h) => h.update(data),
         }
     }
@@ -338,9 +347,11 @@ impl Digester {
         match self {
             Digester::HmacSha1(m) => m.finalize().into_bytes().to_vec(),
             Digester::HmacSha256(m) => m.finalize().into_bytes().to_vec(),
+            Digester::HmacSha384(m) => m.finalize().into_bytes().to_vec(),
             Digester::HmacSha512(m) => m.finalize().into_bytes().to_vec(),
             Digester::Sha1(h) => h.finalize().to_vec(),
             Digester::Sha256(h) => h.finalize().to_vec(),
+            Digester::Sha384(h) => h.finalize().to_vec(),
             Digester::Sha512(h) => h.finalize().to_vec(),
         }
     }

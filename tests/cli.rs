@@ -458,7 +458,7 @@ fn bad_input_gets_one_clear_line() {
         ),
         (
             vec!["sign", "-p", "nope", "--example"],
-            "sigscope: error: unknown scheme `nope`; known schemes: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney",
+            "sigscope: error: unknown scheme `nope`; known schemes: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney, aws-sigv4, tencent-tc3, alibaba-rpc, oauth1, github, stripe, slack, shopify, standard-webhooks, twilio, square, paddle, razorpay, adyen, binance, kraken, jwt",
         ),
         (
             vec![

@@ -58,7 +58,7 @@ fn warn_unplaced(recipe: &Recipe, trace: &Trace) {
         .chain(&recipe.query)
         .chain(&recipe.body_members)
     {
-        if let Some(field) = p.name.single_ref() {
+        if let Some(field) = p.name.single_ref().filter(|f| recipe.field(f).is_some()) {
             if trace.fields.get(field).is_none_or(|v| v.is_empty()) {
                 let value = p
                     .value

@@ -83,6 +83,38 @@ fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportEr
     let serde_json::Value::Object(mut map) = parsed else {
         return Err(not_object("it is not an object".to_string()));
     };
+    // A dotted path (`items.0.data.sig`) to a member inside: set it there, the body rewritten.
+    if name.contains('.') && !map.contains_key(name) {
+        let mut root = serde_json::Value::Object(map);
+        let mut at = &mut root;
+        let parts: Vec<&str> = name.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            at = match at {
+                serde_json::Value::Object(o) => {
+                    let next = o
+                        .entry(part.to_string())
+                        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                    if last {
+                        *next = serde_json::Value::String(value.to_string());
+                    }
+                    next
+                }
+                serde_json::Value::Array(a) => {
+                    let slot = part.parse::<usize>().ok().and_then(|n| a.get_mut(n));
+                    let Some(next) = slot else {
+                        return Err(not_object(format!("it has no item `{part}`")));
+                    };
+                    if last {
+                        *next = serde_json::Value::String(value.to_string());
+                    }
+                    next
+                }
+                _ => return Err(not_object(format!("`{part}` is not inside an object"))),
+            };
+        }
+        return Ok(serde_json::to_vec(&root).expect("a value serializes"));
+    }
     let member = serde_json::to_string(name).expect("a string serializes")
         + ":"
         + &serde_json::to_string(value).expect("a string serializes");

@@ -531,7 +531,7 @@ fn bad_input_gets_one_clear_line() {
         ),
         (
             vec!["sign", "--example"],
-            "sigscope: error: no scheme: give -p SCHEME, one of: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney",
+            "sigscope: error: no scheme: give -p SCHEME, one of: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney, aws-sigv4, tencent-tc3, alibaba-rpc, oauth1, github, stripe, slack, shopify, standard-webhooks, twilio, square, paddle, razorpay, adyen, binance, kraken, jwt",
         ),
         (
             vec![

@@ -198,12 +198,19 @@ fn documented_examples_reproduce_their_printed_signature() {
         let Some(printed) = &r.example.signature else {
             continue;
         };
-        let selection = r.select([]).unwrap();
+        let selection = r
+            .select(
+                r.example
+                    .variants
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            )
+            .unwrap();
         let inputs = Inputs {
             fields: &r.example.fields,
             key: r.example.key.as_bytes(),
             body: r.example.body.as_bytes(),
-            headers: b"",
+            headers: r.example.headers.as_bytes(),
             selection: &selection,
         };
         assert_eq!(

@@ -304,3 +304,209 @@ fn aws_sigv4_test_suite_all_cases() {
         }
     }
 }
+
+/// The schemes of the public list, as built in.
+const PUBLIC: &[&str] = &[
+    "aws-sigv4",
+    "tencent-tc3",
+    "alibaba-rpc",
+    "oauth1",
+    "github",
+    "stripe",
+    "slack",
+    "shopify",
+    "standard-webhooks",
+    "twilio",
+    "square",
+    "paddle",
+    "razorpay",
+    "adyen",
+    "binance",
+    "kraken",
+    "jwt",
+];
+
+#[test]
+fn every_public_scheme_verifies_its_own_request_and_refuses_a_tampered_one() {
+    let dir = std::env::temp_dir().join(format!("sigscope-roundtrip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for id in PUBLIC {
+        let r = recipe(id);
+        // The request as the vendor would send it: razorpay's webhook (its example is the
+        // checkout signature, which travels in no request of its own).
+        let mut sign_args = vec!["sign", "-p", id, "--example", "--format", "http"];
+        if *id == "razorpay" {
+            sign_args.extend([
+                "--variant",
+                "kind=webhook",
+                "--body",
+                "{\"event\":\"payment.captured\"}",
+            ]);
+        }
+        let o = sigscope(&sign_args);
+        assert!(
+            o.status.success(),
+            "{id}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let http = o.stdout;
+        let path = dir.join(format!("{id}.http"));
+        std::fs::write(&path, &http).unwrap();
+        let p = path.to_string_lossy().to_string();
+        // What a request does not carry: the key, a secret field, variant choices, and the
+        // URL's scheme (raw HTTP has none).
+        let mut extra: Vec<String> = vec!["--key".into(), r.example.key.clone()];
+        for (k, v) in &r.example.variants {
+            if !(*id == "razorpay" && k == "kind") {
+                extra.extend(["--variant".into(), format!("{k}={v}")]);
+            }
+        }
+        for f in &r.fields {
+            let secret = f.kind == sigscope::sign::FieldKind::Secret;
+            if let Some(v) = r
+                .example
+                .fields
+                .get(&f.name)
+                .filter(|_| secret || f.name == "url")
+            {
+                extra.extend(["--set".into(), format!("{}={v}", f.name)]);
+            }
+        }
+        let verify = |file: &str, with_p: bool| {
+            let mut a: Vec<String> = vec!["verify".into()];
+            if with_p {
+                a.extend(["-p".into(), id.to_string()]);
+            }
+            a.extend(extra.iter().cloned());
+            a.extend(["--request".into(), file.to_string()]);
+            let a: Vec<&str> = a.iter().map(String::as_str).collect();
+            sigscope(&a)
+        };
+        let o = verify(&p, true);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{id}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if *id != "binance" {
+            // binance and huawei-basic both carry `signature` in the query.
+            let o = verify(&p, false);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{id} without -p: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(
+                String::from_utf8_lossy(&o.stderr).contains(&format!("reads as scheme {id} ")),
+                "{id}"
+            );
+        }
+        // One byte of the body changed: refused (when the scheme signs the body).
+        let text = String::from_utf8_lossy(&http).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        if body.len() > 2 && !["alibaba-rpc", "adyen", "jwt"].contains(id) {
+            let mut b = body.as_bytes().to_vec();
+            let i = b.iter().position(|c| c.is_ascii_alphabetic()).unwrap();
+            b[i] = if b[i] == b'a' { b'b' } else { b'a' };
+            let tampered = dir.join(format!("{id}-body.http"));
+            std::fs::write(&tampered, [head.as_bytes(), b"\r\n\r\n", &b].concat()).unwrap();
+            let o = verify(&tampered.to_string_lossy(), true);
+            assert_eq!(o.status.code(), Some(1), "{id}: a changed body verified");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn malformed_carriers_get_one_clear_line() {
+    let dir = std::env::temp_dir().join(format!("sigscope-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, scheme: &str, key: &str, request: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, request).unwrap();
+        let o = sigscope(&[
+            "verify",
+            "-p",
+            scheme,
+            "--key",
+            key,
+            "--request",
+            &p.to_string_lossy(),
+        ]);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    // A whsec_ secret that is not base64.
+    let (code, err) = run(
+        "sw.http",
+        "standard-webhooks",
+        "whsec_not*base64",
+        "POST /hook HTTP/1.1\nHost: x\nwebhook-id: m\nwebhook-timestamp: 1614265330\nwebhook-signature: v1,abc\n\n{}",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("sigscope: error: key: (after `whsec_`) is not base64: `*` at character 4"),
+        "{err}"
+    );
+    // A Stripe-Signature without t=.
+    let (code, err) = run(
+        "stripe.http",
+        "stripe",
+        "whsec_x",
+        "POST /hook HTTP/1.1\nHost: x\nStripe-Signature: v1=abc\n\n{}",
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("header Stripe-Signature: no `t={timestamp}` item among `v1=abc`"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn malformed_authorization_headers_name_the_header() {
+    let dir = std::env::temp_dir().join(format!("sigscope-authz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            "aws-sigv4",
+            "AWS4-HMAC-SHA256 Credential=AKID, Signature=abc",
+            "header Authorization: `AWS4-HMAC-SHA256 Credential=AKID, Signature=abc` does not read as `AWS4-HMAC-SHA256 Credential={access_key_id}/",
+        ),
+        (
+            "jwt",
+            "Bearer eyJhbGciOiJIUzI1NiJ9.e30",
+            "header Authorization: `Bearer eyJhbGciOiJIUzI1NiJ9.e30` does not read as `Bearer {header}.{body}.{signature}`",
+        ),
+    ];
+    for (scheme, authz, want) in cases {
+        let p = dir.join(format!("{scheme}.http"));
+        std::fs::write(
+            &p,
+            format!("GET / HTTP/1.1\nHost: x\nAuthorization: {authz}\n\n"),
+        )
+        .unwrap();
+        let o = sigscope(&[
+            "verify",
+            "-p",
+            scheme,
+            "--key",
+            "k",
+            "--request",
+            &p.to_string_lossy(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{scheme}: {err}");
+        assert!(
+            err.lines().count() == 1 && err.contains(want),
+            "{scheme}: {err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

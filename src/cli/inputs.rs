@@ -74,6 +74,59 @@ impl Catalog {
         self.pick(scheme, required)
     }
 
+    /// As [`Catalog::pick_for`], but without -p (nor a bundle or a recipe file) a `--request`
+    /// file picks the scheme whose import finds its signature in the request; when several do,
+    /// it names them and asks for -p.
+    pub fn pick_or_recognize(&self, args: &InputArgs) -> Result<&Recipe, CliError> {
+        let Some(path) = args
+            .request
+            .as_deref()
+            .filter(|_| args.scheme.is_none() && self.bundle.is_none() && self.user.is_none())
+        else {
+            return self.pick_for(args, true);
+        };
+        if path.as_os_str() == "-" {
+            return Err(CliError(
+                "no scheme: give -p SCHEME (a request on standard input is read once, so it cannot be recognized first)".to_string(),
+            ));
+        }
+        let bytes = read_file(path, "--request")?;
+        let mut no_files = |_: &str| Err("not read while recognizing the scheme".to_string());
+        let imported = crate::request::import::parse(&bytes, &mut no_files)
+            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+        let found: Vec<&Recipe> = self
+            .recipes
+            .iter()
+            .filter(|r| {
+                crate::request::import::map(r, &imported, &BTreeMap::new())
+                    .signature
+                    .is_some_and(|s| !s.trim().is_empty())
+            })
+            .collect();
+        match found.as_slice() {
+            [one] => {
+                eprintln!(
+                    "sigscope: note: the request reads as scheme {} ({}); -p picks another",
+                    one.id, one.name
+                );
+                Ok(one)
+            }
+            [] => Err(CliError(format!(
+                "--request {}: no scheme finds its signature in this request: give -p SCHEME, one of: {}",
+                path.display(),
+                self.ids()
+            ))),
+            many => Err(CliError(format!(
+                "--request {}: the request could be {}: give -p SCHEME",
+                path.display(),
+                many.iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ))),
+        }
+    }
+
     /// The id and TOML text of the scheme that is not built in, if one was loaded.
     pub fn user_recipe(&self) -> Option<(&str, &str)> {
         self.user
@@ -462,6 +515,9 @@ fn import_request(
     let imported = crate::request::import::parse(&bytes, &mut read)
         .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
     let mut mapped = crate::request::import::map(recipe, &imported, explicit);
+    if let Some(e) = mapped.errors.first() {
+        return Err(CliError(format!("--request {}: {e}", path.display())));
+    }
     let mut notes = imported.notes;
     notes.append(&mut mapped.notes);
     mapped.notes = notes;

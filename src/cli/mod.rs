@@ -305,7 +305,7 @@ fn expected_signature<'a>(
 /// A request time outside the scheme's window is a warning, not a mismatch.
 fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let catalog = Catalog::for_inputs(&args.inputs)?;
-    let recipe = catalog.pick_for(&args.inputs, true)?;
+    let recipe = catalog.pick_or_recognize(&args.inputs)?;
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = expected_signature(args, &resolved, "verify")?;
     let trace = resolved.sign(recipe)?;
@@ -347,7 +347,7 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
 fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     use crate::diagnose::{self, Case, Outcome};
     let catalog = Catalog::for_inputs(&args.inputs)?;
-    let recipe = catalog.pick_for(&args.inputs, true)?;
+    let recipe = catalog.pick_or_recognize(&args.inputs)?;
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = expected_signature(args, &resolved, "diagnose")?;
     let body = resolved.body_bytes().unwrap_or_default();

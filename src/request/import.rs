@@ -491,6 +491,9 @@ pub struct Mapped {
     pub signature: Option<String>,
     /// What was taken from where, and what was not found.
     pub notes: Vec<String>,
+    /// A carrier that is there but malformed (an Authorization that does not read as the
+    /// scheme's, a Stripe-Signature without t=): one sentence each, naming the header.
+    pub errors: Vec<String>,
 }
 
 /// Takes a scheme's inputs from a request, by the recipe's `[import]` rules. Fields in `given`
@@ -574,9 +577,22 @@ pub fn map_with(
                     }
                 }
             }
-            None => m
-                .notes
-                .push(format!("{} does not read as `{}`", p.from.from, p.pattern)),
+            None => {
+                let (kind, name) = p.from.from.split_once(':').unwrap_or(("", &p.from.from));
+                let place = if kind == "header" {
+                    format!("header {name}")
+                } else {
+                    p.from.from.clone()
+                };
+                let shown: String = value.chars().take(60).collect();
+                m.errors.push(match &p.split {
+                    Some(sep) => format!(
+                        "{place}: no `{}` item among `{shown}` (items split on {sep:?})",
+                        p.pattern
+                    ),
+                    None => format!("{place}: `{shown}` does not read as `{}`", p.pattern),
+                });
+            }
         }
     }
     if !spec.signature.is_empty() {

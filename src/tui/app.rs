@@ -1032,10 +1032,11 @@ impl App {
                 took.join(", ")
             }
         );
-        if !mapped.notes.is_empty() || !imported.notes.is_empty() {
+        if !mapped.notes.is_empty() || !mapped.errors.is_empty() || !imported.notes.is_empty() {
             let notes: Vec<String> = imported
                 .notes
                 .iter()
+                .chain(&mapped.errors)
                 .chain(&mapped.notes)
                 .cloned()
                 .collect();

@@ -105,7 +105,7 @@ impl Primitive for Decode {
         };
         decoded.map(Out::from).map_err(|m| SignError::Input {
             input: scope.input_name(t),
-            message: format!("{after}{m}").trim_start().to_string(),
+            message: format!("{after} {m}").trim_start().to_string(),
         })
     }
 

@@ -510,3 +510,32 @@ fn malformed_authorization_headers_name_the_header() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn derived_signing_keys_are_masked_like_the_key() {
+    // AWS's signing key for the suite's credentials and date (k_signing), as hex: computed with
+    // Python's hmac over the documented chain.
+    let k_signing = "938127b5336810ddb6a5d6af445fcac9e371f9ed418ed386b022aed82901be75";
+    let o = sigscope(&["sign", "-p", "aws-sigv4", "--example", "--format", "trace"]);
+    let trace = String::from_utf8_lossy(&o.stdout);
+    assert!(trace.contains("k_signing · 32 bytes"), "{trace}");
+    assert!(!trace.contains("93 81 27 b5"), "k_signing shown: {trace}");
+    let o = sigscope(&["sign", "-p", "aws-sigv4", "--example", "--format", "bundle"]);
+    let bundle = String::from_utf8_lossy(&o.stdout);
+    assert!(!bundle.contains(k_signing) && !bundle.contains(AWS_KEY));
+    let v: Value = serde_json::from_str(&bundle).unwrap();
+    let masked: Vec<&str> = v["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["key_masked"] == true)
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(masked, ["k_date", "k_region", "k_service", "k_signing"]);
+    // OAuth's token secret is a secret field: masked, and not in a bundle.
+    let o = sigscope(&["sign", "-p", "oauth1", "--example", "--format", "bundle"]);
+    let bundle = String::from_utf8_lossy(&o.stdout);
+    assert!(!bundle.contains("dh893hdasih9"), "{bundle}");
+    let o = sigscope(&["sign", "-p", "oauth1", "--example", "--format", "trace"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("dh893hdasih9"));
+}

@@ -142,6 +142,13 @@ fn write_trace(
             .fields
             .get(&f.name)
             .map_or("(not set)", String::as_str);
+        let masked;
+        let value = if f.kind == crate::sign::FieldKind::Secret && !value.is_empty() {
+            masked = format!("{} ({} bytes)", visible::MASK, value.len());
+            masked.as_str()
+        } else {
+            value
+        };
         let tag = if resolved.generated.iter().any(|g| g.field == f.name) {
             "  (made now)"
         } else if f.default.as_deref() == Some(value) {
@@ -180,7 +187,7 @@ fn write_trace(
         if s.streamed.is_some() {
             continue;
         }
-        if s.raw {
+        if s.raw && s.secret.is_empty() {
             for line in visible::hex_dump(&s.bytes, 16) {
                 writeln!(out, "  {line}")?;
             }

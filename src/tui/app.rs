@@ -116,6 +116,7 @@ fn field_editor(field: &Field, value: &str) -> TextArea<'static> {
     let mut t = text_area(value);
     match field.kind {
         FieldKind::Nonce => t.set_placeholder_text("F3: new nonce"),
+        FieldKind::Secret => t.set_mask_char('•'),
         k if k.is_generated() => t.set_placeholder_text("F3: now"),
         _ => {}
     }

@@ -37,9 +37,10 @@ impl StageView {
         );
         let content = if stage.streamed.is_some() {
             Content::Streamed
-        } else if stage.raw {
+        } else if stage.raw && !masked {
             Content::Dump(stage.bytes.clone())
         } else {
+            // A derived key (a raw MAC used as the next key) masks whole, like the key.
             Content::Text(visible::segments(&stage.bytes, &stage.secret, reveal))
         };
         StageView {

@@ -22,6 +22,7 @@ const SCHEMES: &[&str] = &[
     "huawei-tenant",
     "etower",
     "moneyhoney",
+    "aws-sigv4",
 ];
 
 /// A body of about `size` bytes that the scheme accepts: a JSON object of many members, or a
@@ -64,7 +65,7 @@ fn trace<const SIZE: usize>(bencher: divan::Bencher, scheme: &str) {
             fields: &fields,
             key: &key,
             body: divan::black_box(&body),
-            headers: b"",
+            headers: recipe.example.headers.as_bytes(),
             selection: &selection,
         };
         sign::run(&recipe, &inputs).unwrap()
@@ -124,7 +125,7 @@ enum Typing {
     args = [
         ("tpns", Typing::Field), ("linksfield", Typing::Field),
         ("tpns", Typing::BodyLines), ("linksfield", Typing::BodyLines), ("huawei-tenant", Typing::BodyLines),
-        ("tpns", Typing::BodyOneLine),
+        ("tpns", Typing::BodyOneLine), ("aws-sigv4", Typing::Field), ("aws-sigv4", Typing::BodyLines),
     ],
     sample_count = 30
 )]

@@ -220,6 +220,30 @@ fn sigscope(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// A folder for a test's request files, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(what: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("sigscope-{what}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Writes a file and returns its path as text.
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_string_lossy().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
 const AWS_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 /// Every case folder of the suite (those holding a `.sreq`), nested ones included.
@@ -328,8 +352,7 @@ const PUBLIC: &[&str] = &[
 
 #[test]
 fn every_public_scheme_verifies_its_own_request_and_refuses_a_tampered_one() {
-    let dir = std::env::temp_dir().join(format!("sigscope-roundtrip-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("roundtrip");
     for id in PUBLIC {
         let r = recipe(id);
         // The request as the vendor would send it: razorpay's webhook (its example is the
@@ -350,9 +373,7 @@ fn every_public_scheme_verifies_its_own_request_and_refuses_a_tampered_one() {
             String::from_utf8_lossy(&o.stderr)
         );
         let http = o.stdout;
-        let path = dir.join(format!("{id}.http"));
-        std::fs::write(&path, &http).unwrap();
-        let p = path.to_string_lossy().to_string();
+        let p = dir.file(&format!("{id}.http"), &http);
         // What a request does not carry: the key, a secret field, variant choices, and the
         // URL's scheme (raw HTTP has none).
         let mut extra: Vec<String> = vec!["--key".into(), r.example.key.clone()];
@@ -411,31 +432,22 @@ fn every_public_scheme_verifies_its_own_request_and_refuses_a_tampered_one() {
             let mut b = body.as_bytes().to_vec();
             let i = b.iter().position(|c| c.is_ascii_alphabetic()).unwrap();
             b[i] = if b[i] == b'a' { b'b' } else { b'a' };
-            let tampered = dir.join(format!("{id}-body.http"));
-            std::fs::write(&tampered, [head.as_bytes(), b"\r\n\r\n", &b].concat()).unwrap();
-            let o = verify(&tampered.to_string_lossy(), true);
+            let tampered = dir.file(
+                &format!("{id}-body.http"),
+                [head.as_bytes(), b"\r\n\r\n", &b].concat(),
+            );
+            let o = verify(&tampered, true);
             assert_eq!(o.status.code(), Some(1), "{id}: a changed body verified");
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn malformed_carriers_get_one_clear_line() {
-    let dir = std::env::temp_dir().join(format!("sigscope-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("bad");
     let run = |name: &str, scheme: &str, key: &str, request: &str| {
-        let p = dir.join(name);
-        std::fs::write(&p, request).unwrap();
-        let o = sigscope(&[
-            "verify",
-            "-p",
-            scheme,
-            "--key",
-            key,
-            "--request",
-            &p.to_string_lossy(),
-        ]);
+        let p = dir.file(name, request);
+        let o = sigscope(&["verify", "-p", scheme, "--key", key, "--request", &p]);
         (
             o.status.code(),
             String::from_utf8_lossy(&o.stderr).to_string(),
@@ -466,13 +478,11 @@ fn malformed_carriers_get_one_clear_line() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn malformed_authorization_headers_name_the_header() {
-    let dir = std::env::temp_dir().join(format!("sigscope-authz-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("authz");
     let cases = [
         (
             "aws-sigv4",
@@ -484,23 +494,18 @@ fn malformed_authorization_headers_name_the_header() {
             "Bearer eyJhbGciOiJIUzI1NiJ9.e30",
             "header Authorization: `Bearer eyJhbGciOiJIUzI1NiJ9.e30` does not read as `Bearer {header}.{body}.{signature}`",
         ),
+        (
+            "jwt",
+            "Bearer e!J9.e30.abc",
+            "header Authorization: the header part is not base64: `!` at character 2",
+        ),
     ];
     for (scheme, authz, want) in cases {
-        let p = dir.join(format!("{scheme}.http"));
-        std::fs::write(
-            &p,
+        let p = dir.file(
+            &format!("{scheme}.http"),
             format!("GET / HTTP/1.1\nHost: x\nAuthorization: {authz}\n\n"),
-        )
-        .unwrap();
-        let o = sigscope(&[
-            "verify",
-            "-p",
-            scheme,
-            "--key",
-            "k",
-            "--request",
-            &p.to_string_lossy(),
-        ]);
+        );
+        let o = sigscope(&["verify", "-p", scheme, "--key", "k", "--request", &p]);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{scheme}: {err}");
         assert!(
@@ -508,7 +513,6 @@ fn malformed_authorization_headers_name_the_header() {
             "{scheme}: {err}"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

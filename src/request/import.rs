@@ -541,6 +541,12 @@ pub fn map_with(
             m.notes.push(format!("no {} in the request", p.from.from));
             continue;
         };
+        let (kind, source_name) = p.from.from.split_once(':').unwrap_or(("", &p.from.from));
+        let place = if kind == "header" {
+            format!("header {source_name}")
+        } else {
+            p.from.from.clone()
+        };
         let found = match &p.split {
             // A list (`t=…,v1=…`): the captures of every item that reads as the pattern.
             Some(sep) => {
@@ -561,7 +567,7 @@ pub fn map_with(
                             match crate::sign::primitives::decode_base64(v.as_bytes(), *alphabet) {
                                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                                 Err(e) => {
-                                    m.notes.push(format!("{}: `{name}` {e}", p.from.from));
+                                    m.errors.push(format!("{place}: the {name} part {e}"));
                                     continue;
                                 }
                             }
@@ -578,12 +584,6 @@ pub fn map_with(
                 }
             }
             None => {
-                let (kind, name) = p.from.from.split_once(':').unwrap_or(("", &p.from.from));
-                let place = if kind == "header" {
-                    format!("header {name}")
-                } else {
-                    p.from.from.clone()
-                };
                 let shown: String = value.chars().take(60).collect();
                 m.errors.push(match &p.split {
                     Some(sep) => format!(
@@ -730,10 +730,9 @@ pub fn member<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_
 
 /// The parameters of an `Authorization` header after its scheme word: `k=v` or `k="v"`, comma
 /// separated; values percent-decoded (as OAuth writes them).
-pub fn auth_params(value: &str) -> Vec<(String, String)> {
+fn auth_params(value: &str) -> Vec<(String, String)> {
     let rest = value.trim().split_once([' ', '\t']).map_or("", |(_, r)| r);
     let mut out = Vec::new();
-    let mut chars = rest.char_indices().peekable();
     let bytes = rest.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -756,16 +755,10 @@ pub fn auth_params(value: &str) -> Vec<(String, String)> {
             j = end;
             v
         };
-        out.push((
-            name,
-            String::from_utf8_lossy(&primitives::url_decode(
-                &value.replace('+', "%2B").into_bytes(),
-            ))
-            .into_owned(),
-        ));
+        let value = primitives::percent_decode(value.as_bytes(), false);
+        out.push((name, String::from_utf8_lossy(&value).into_owned()));
         i = j;
     }
-    let _ = chars.next();
     out
 }
 

@@ -324,14 +324,15 @@ pub struct StageSpec {
 }
 
 impl StageSpec {
-    /// Reads a stage's primitive and arguments from its table.
+    /// Reads a stage's primitive and arguments from its table. An error names the key it is
+    /// about when a key is the problem (an unknown primitive), so the caller can point at its line.
     fn compile(
         name: &str,
         when: BTreeMap<String, Vec<String>>,
         table: toml::Table,
         line: usize,
         variants: &[Variant],
-    ) -> Result<StageSpec, String> {
+    ) -> Result<StageSpec, (Option<String>, String)> {
         let given: Vec<&'static primitives::Entry> =
             table.keys().filter_map(|k| primitives::entry(k)).collect();
         let all = || {
@@ -345,25 +346,31 @@ impl StageSpec {
             [one] => *one,
             [] => {
                 return Err(match table.keys().next() {
-                    Some(k) => format!(
-                        "unknown field `{k}`, expected one of the primitives: {}",
-                        all()
+                    Some(k) => (
+                        Some(k.clone()),
+                        format!(
+                            "unknown field `{k}`, expected one of the primitives: {}",
+                            all()
+                        ),
                     ),
-                    None => format!("no primitive: give one of {}", all()),
+                    None => (None, format!("no primitive: give one of {}", all())),
                 });
             }
             many => {
                 let names: Vec<&str> = many.iter().map(|e| e.name).collect();
-                return Err(format!(
-                    "more than one primitive ({}): a stage applies exactly one",
-                    names.join(", ")
+                return Err((
+                    None,
+                    format!(
+                        "more than one primitive ({}): a stage applies exactly one",
+                        names.join(", ")
+                    ),
                 ));
             }
         };
         let main = &table[entry.name];
         let mut args = Args::new(entry.name, main, &table, variants);
-        let prim = (entry.build)(&mut args)?;
-        args.finish()?;
+        let prim = (entry.build)(&mut args).map_err(|m| (None, m))?;
+        args.finish().map_err(|m| (None, m))?;
         Ok(StageSpec {
             name: name.to_string(),
             when,
@@ -651,7 +658,7 @@ impl Recipe {
             let mut table = s.table.clone();
             edit(s.primitive, &mut table);
             *s = StageSpec::compile(&s.name, s.when.clone(), table, s.line, &self.variants)
-                .map_err(|message| RecipeError {
+                .map_err(|(_, message)| RecipeError {
                     line: s.line,
                     message,
                 })?;
@@ -925,20 +932,16 @@ impl RawRecipe {
                 }
                 when.insert(variant.clone(), choices);
             }
-            let stage =
-                StageSpec::compile(&s.name, when, s.rest, line, &variants).map_err(|m| match m
-                    .strip_prefix("unknown field ")
-                {
+            let stage = StageSpec::compile(&s.name, when, s.rest, line, &variants).map_err(
+                |(key, m)| match key {
                     // Point at the key itself, as the TOML reader does for other mistakes.
-                    Some(rest) => {
-                        let key = rest.split('`').nth(1).unwrap_or("");
-                        RecipeError {
-                            line: key_line(text, line, key),
-                            message: m.clone(),
-                        }
-                    }
+                    Some(key) => RecipeError {
+                        line: key_line(text, line, &key),
+                        message: m,
+                    },
                     None => stage_err(m),
-                })?;
+                },
+            )?;
             stages.push(stage);
         }
         if stages.is_empty() {

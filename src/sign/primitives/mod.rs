@@ -606,11 +606,17 @@ pub fn params_canonical(params: &[(Vec<u8>, Vec<u8>)], form: &ParamsForm) -> Vec
 
 /// Decodes `%XX` and `+` (as a space); a `%` not followed by two hex digits stays as it is.
 pub fn url_decode(text: &[u8]) -> Vec<u8> {
+    percent_decode(text, true)
+}
+
+/// Decodes `%XX`, and `+` as a space when `plus_is_space` (form encoding) or as itself (RFC 3986);
+/// a `%` not followed by two hex digits stays as it is.
+pub fn percent_decode(text: &[u8], plus_is_space: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
         match text[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < text.len() => match (hex_digit(text[i + 1]), hex_digit(text[i + 2])) {
                 (Some(h), Some(l)) => {
                     out.push(h << 4 | l);

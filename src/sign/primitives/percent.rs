@@ -111,18 +111,8 @@ impl Primitive for Decode {
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let input = scope.render(self.input.get(sel))?;
-        let bytes = match self.plus.get(sel) {
-            Plus::Space => super::url_decode(&input.bytes),
-            Plus::Plus => {
-                let kept: Vec<u8> = input
-                    .bytes
-                    .iter()
-                    .flat_map(|&b| if b == b'+' { b"%2B".to_vec() } else { vec![b] })
-                    .collect();
-                super::url_decode(&kept)
-            }
-        };
-        Ok(bytes.into())
+        let plus_is_space = *self.plus.get(sel) == Plus::Space;
+        Ok(super::percent_decode(&input.bytes, plus_is_space).into())
     }
 
     fn describe(&self, sel: &Selection) -> String {

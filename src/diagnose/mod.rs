@@ -360,13 +360,14 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
         return Ok(Outcome::Matches(comparison));
     }
     let singles = singles(case, &ours);
+    let rewritten = Rewritten::default();
     let mut tried = 1;
     // One change: the scheme's own variants and the other single changes first, then an output
     // encoding alone (a variant that names an encoding is the better answer).
     let mut with_output: Option<(Vec<Change>, Trace)> = None;
     for s in &singles {
         tried += 1;
-        let Ok(t) = run_with(case, &[s]) else {
+        let Ok(t) = run_with(case, &rewritten, &[s]) else {
             continue;
         };
         if sign::compare(case.recipe, t.signature(), expected).accepted() {
@@ -394,7 +395,7 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
                 continue;
             }
             tried += 1;
-            let Ok(t) = run_with(case, &[a, b]) else {
+            let Ok(t) = run_with(case, &rewritten, &[a, b]) else {
                 continue;
             };
             if sign::compare(case.recipe, t.signature(), expected).accepted() {
@@ -487,7 +488,27 @@ fn output_match(trace: &Trace, expected: &str) -> Option<Output> {
 }
 
 /// Signs with some changes applied.
-fn run_with(case: &Case, changes: &[&Single]) -> Result<Trace, SignError> {
+/// The recipe under each set of rewrites tried so far, read once per search (reading a recipe
+/// costs more than signing with it).
+#[derive(Default)]
+struct Rewritten(std::cell::RefCell<Vec<(Vec<Rewrite>, std::rc::Rc<Recipe>)>>);
+
+impl Rewritten {
+    fn get(&self, recipe: &Recipe, rewrites: &[Rewrite]) -> Result<std::rc::Rc<Recipe>, SignError> {
+        if let Some((_, r)) = self.0.borrow().iter().find(|(k, _)| k == rewrites) {
+            return Ok(r.clone());
+        }
+        let r = std::rc::Rc::new(
+            recipe
+                .rewrite(|p, t| rewrites.iter().for_each(|r| r.apply(p, t)))
+                .map_err(|e| SignError::Recipe(e.to_string()))?,
+        );
+        self.0.borrow_mut().push((rewrites.to_vec(), r.clone()));
+        Ok(r)
+    }
+}
+
+fn run_with(case: &Case, rewritten: &Rewritten, changes: &[&Single]) -> Result<Trace, SignError> {
     let mut fields = case.fields.clone();
     let mut key = case.key.to_vec();
     let mut body = case.body.to_vec();
@@ -511,15 +532,12 @@ fn run_with(case: &Case, changes: &[&Single]) -> Result<Trace, SignError> {
             Apply::Rewrite(r) => rewrites.push(*r),
         }
     }
-    let rewritten;
+    let kept;
     let recipe = if rewrites.is_empty() {
         case.recipe
     } else {
-        rewritten = case
-            .recipe
-            .rewrite(|p, t| rewrites.iter().for_each(|r| r.apply(p, t)))
-            .map_err(|e| SignError::Recipe(e.to_string()))?;
-        &rewritten
+        kept = rewritten.get(case.recipe, &rewrites)?;
+        &*kept
     };
     let selection = case
         .recipe

@@ -508,3 +508,29 @@ fn copy_as_curl_http_and_bundle() {
     };
     assert!(text.contains("\"sigscope_bundle\": 1") && !text.contains(&vector("TP-1").key));
 }
+
+#[test]
+fn the_headers_editor_feeds_schemes_that_sign_headers() {
+    let mut app = app("aws-sigv4");
+    assert!(app.focus_order().contains(&Focus::Headers));
+    assert_eq!(
+        signature(&app),
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+    );
+    // From the body, Shift-Tab reaches the headers; below the example's two lines, type the
+    // headers of AWS's suite case get-header-value-trim.
+    app.handle(key(KeyCode::BackTab));
+    assert_eq!(app.focus, Focus::Headers);
+    app.handle(key(KeyCode::Down));
+    app.handle(key(KeyCode::Down));
+    type_text(&mut app, "My-Header1: value1");
+    app.handle(key(KeyCode::Enter));
+    type_text(&mut app, "My-Header2: \"a   b   c\"");
+    // AWS's published signature of that case.
+    assert_eq!(
+        signature(&app),
+        "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736"
+    );
+    // A scheme that signs no headers shows no headers editor.
+    assert!(!self::app("tpns").focus_order().contains(&Focus::Headers));
+}

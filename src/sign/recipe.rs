@@ -42,6 +42,8 @@ pub struct Recipe {
     pub equivalent: Vec<Equivalence>,
     /// How a received value lists several signatures (Stripe's `v1=…` items), if it does.
     pub signatures: Option<SignatureList>,
+    /// Whether a stage reads the request's header lines (`{headers}`), under some choice.
+    pub reads_headers: bool,
     /// Where an imported request holds the fields, the body and the received signature.
     pub import: ImportSpec,
     pub example: Example,
@@ -1088,7 +1090,19 @@ impl RawRecipe {
             }
         };
 
+        fn mentions(v: &toml::Value, what: &str) -> bool {
+            match v {
+                toml::Value::String(s) => s.contains(what),
+                toml::Value::Array(a) => a.iter().any(|v| mentions(v, what)),
+                toml::Value::Table(t) => t.values().any(|v| mentions(v, what)),
+                _ => false,
+            }
+        }
+        let reads_headers = stages
+            .iter()
+            .any(|s| s.table.values().any(|v| mentions(v, "{headers}")));
         Ok(Recipe {
+            reads_headers,
             signatures,
             id: self.id,
             name: self.name,

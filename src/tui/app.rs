@@ -241,6 +241,7 @@ pub struct Areas {
     pub fields: Vec<Rect>,
     pub variants: Rect,
     pub key: Rect,
+    pub headers: Rect,
     pub body: Rect,
     pub expected: Rect,
     pub stages: Rect,
@@ -356,8 +357,17 @@ impl App {
         if !self.recipe().variants.is_empty() {
             order.push(Focus::Variants);
         }
-        order.extend([Focus::Key, Focus::Body, Focus::Expected, Focus::Stages]);
+        order.push(Focus::Key);
+        if self.shows_headers() {
+            order.push(Focus::Headers);
+        }
+        order.extend([Focus::Body, Focus::Expected, Focus::Stages]);
         order
+    }
+
+    /// Whether the headers editor is on screen: the scheme signs headers, or some were given.
+    pub fn shows_headers(&self) -> bool {
+        self.recipe().reads_headers || !self.inputs.headers.is_empty()
     }
 
     fn set_focus(&mut self, focus: Focus) {
@@ -656,6 +666,7 @@ impl App {
                 for (rect, focus) in [
                     (areas.variants, Focus::Variants),
                     (areas.key, Focus::Key),
+                    (areas.headers, Focus::Headers),
                     (areas.body, Focus::Body),
                     (areas.expected, Focus::Expected),
                     (areas.stages, Focus::Stages),

@@ -137,6 +137,14 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
         constraints.push(Constraint::Length(n_variants + 2));
     }
     constraints.push(Constraint::Length(key_lines + 2));
+    let shows_headers = app.shows_headers();
+    if shows_headers {
+        let lines = match &app.inputs.headers {
+            Editor::Text(t) => t.lines().len().clamp(1, 4) as u16,
+            Editor::Big(_) | Editor::Binary(_) => 4,
+        };
+        constraints.push(Constraint::Length(lines + 2));
+    }
     constraints.push(Constraint::Min(3));
     let chunks = Layout::vertical(constraints).split(area);
     let mut next = chunks.iter().copied();
@@ -233,6 +241,21 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
         key_area,
     );
     areas.key = key_area;
+
+    areas.headers = Rect::default();
+    if shows_headers {
+        let headers_area = next.next().expect("a chunk per pane");
+        draw_editor(
+            frame,
+            &app.inputs.headers,
+            pane(
+                "Headers · as received".to_string(),
+                app.focus == Focus::Headers,
+            ),
+            headers_area,
+        );
+        areas.headers = headers_area;
+    }
 
     let body_area = next.next().expect("a chunk per pane");
     let body_len = app.inputs.body.len();

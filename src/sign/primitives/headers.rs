@@ -193,14 +193,18 @@ impl Primitive for Headers {
             let names: Vec<&str> = self.set.iter().map(|(n, _)| n.as_str()).collect();
             from = format!("{from} with {}", names.join(", "));
         }
-        let which = if self.names.get(sel).pieces().is_empty() {
-            if self.exclude.is_empty() {
-                "every header".to_string()
-            } else {
-                format!("every header but {}", self.exclude.join(", "))
-            }
+        let every = if self.exclude.is_empty() {
+            "every header".to_string()
         } else {
-            format!("the headers {} names", name_of(self.names.get(sel)))
+            format!("every header but {}", self.exclude.join(", "))
+        };
+        let which = if self.names.get(sel).pieces().is_empty() {
+            every
+        } else {
+            format!(
+                "the headers {} lists ({every} when it is empty)",
+                name_of(self.names.get(sel))
+            )
         };
         if self.names_only {
             format!("names of {which} of {from}: lower case, sorted, joined by \";\"")

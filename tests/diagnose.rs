@@ -18,6 +18,11 @@ struct Case {
     explains: Vec<String>,
     #[serde(default)]
     recipe: Option<String>,
+    /// Request header lines (`Name: value`), for schemes that sign headers.
+    #[serde(default)]
+    headers: Vec<String>,
+    #[serde(default)]
+    variants: BTreeMap<String, String>,
 }
 
 #[test]
@@ -48,6 +53,12 @@ fn diagnose_names_each_kind_of_difference() {
         }
         for (k, v) in &c.fields {
             args.extend(["--set".into(), format!("{k}={v}")]);
+        }
+        for h in &c.headers {
+            args.extend(["-H".into(), h.clone()]);
+        }
+        for (k, v) in &c.variants {
+            args.extend(["--variant".into(), format!("{k}={v}")]);
         }
         let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
             .args(&args)

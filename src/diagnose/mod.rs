@@ -2,12 +2,15 @@
 //! side did, and name the smallest set that reproduces their signature.
 //!
 //! The space: the scheme's own variants; the key (hex- or base64-decoded, trimmed, with a trailing
-//! newline); the body (trailing newline added or removed, LF and CRLF swapped, JSON re-serialized
-//! compact, spaced or pretty, sorted or not, non-ASCII escaped or not); the HMAC's hash function;
-//! separators (LF, CRLF); the URL (path only, without the query, without `?`, http or https); HMAC
-//! key and message swapped; and the output (hex lower or upper, base64 standard or URL-safe,
-//! padded or not, base64 of the hex text). Every single change is tried, then every pair, each
-//! with every output encoding. Pure: no I/O.
+//! newline, a `whsec_` key decoded after its prefix, or a key the recipe decodes used as text); the
+//! body (trailing newline added or removed, LF and CRLF swapped, JSON re-serialized compact, spaced
+//! or pretty, sorted or not, non-ASCII escaped or not); a header of the request left unsigned; the
+//! HMAC's hash function; separators (LF, CRLF); RFC 3986 encoding written as form encoding (`+`);
+//! the URL (path only, without the query, without `?`, http or https, the default port written or
+//! not); HMAC key and message swapped; and the output (hex lower or upper, base64 standard or
+//! URL-safe, padded or not, base64 of the hex text). Changes to how the recipe signs (hash, swap,
+//! separators, decoding, encoding) are rewrites of the recipe that the unchanged engine runs.
+//! Every single change is tried, then every pair, each with every output encoding. Pure: no I/O.
 
 use std::collections::BTreeMap;
 
@@ -43,6 +46,19 @@ pub enum Change {
     KeyBase64Decoded,
     KeyTrimmed,
     KeyNewline,
+    /// A `whsec_`-style key: the text after the prefix, base64-decoded.
+    KeyPrefixDecoded(String),
+    /// The recipe decodes the key (base64 or hex); the signer used its text as is.
+    KeyNotDecoded,
+    /// RFC 3986 encoding written as form encoding (a space as `+`).
+    FormEncoding,
+    /// A header of the request that the signer did not sign.
+    HeaderLeftOut(String),
+    /// The URL with its default port written (`:443`), or without it.
+    UrlPort {
+        written: bool,
+        port: &'static str,
+    },
     BodyNewlineAdded,
     BodyNewlineRemoved,
     BodyCrlf,
@@ -98,6 +114,24 @@ impl Change {
             }
             Change::KeyTrimmed => {
                 "the signer's key had no surrounding whitespace (yours has some)".into()
+            }
+            Change::KeyPrefixDecoded(prefix) => format!(
+                "the signer's key was the base64-decoded bytes of your key after `{prefix}` (yours is used as text)"
+            ),
+            Change::KeyNotDecoded => {
+                "the signer used the key text as it is, not decoded (a whsec_ or hex secret used as text)".into()
+            }
+            Change::FormEncoding => {
+                "the signer encoded spaces as + (form encoding) where RFC 3986 writes %20".into()
+            }
+            Change::HeaderLeftOut(name) => format!(
+                "the signer did not sign the header `{name}` (added after signing?)"
+            ),
+            Change::UrlPort { written: true, port } => {
+                format!("the signer's URL had the default port :{port} written")
+            }
+            Change::UrlPort { written: false, port } => {
+                format!("the signer's URL had no :{port} (a default port)")
             }
             Change::KeyNewline => {
                 "the signer's key ended with a newline (a key file written with echo?)".into()
@@ -174,7 +208,11 @@ impl Change {
             Change::KeyHexDecoded
             | Change::KeyBase64Decoded
             | Change::KeyTrimmed
-            | Change::KeyNewline => "key".into(),
+            | Change::KeyNewline
+            | Change::KeyPrefixDecoded(_)
+            | Change::KeyNotDecoded => "key".into(),
+            Change::FormEncoding => "encoding".into(),
+            Change::HeaderLeftOut(_) => "headers".into(),
             Change::BodyNewlineAdded
             | Change::BodyNewlineRemoved
             | Change::BodyCrlf
@@ -185,7 +223,8 @@ impl Change {
             Change::UrlPathOnly
             | Change::UrlWithoutQuery
             | Change::UrlWithoutQuestionMark
-            | Change::UrlScheme(_) => "url".into(),
+            | Change::UrlScheme(_)
+            | Change::UrlPort { .. } => "url".into(),
             Change::Swapped => "swap".into(),
             Change::Output(_) => "output".into(),
         }
@@ -205,6 +244,8 @@ enum Apply {
     Key(Vec<u8>),
     Body(Vec<u8>),
     Field(String, String),
+    /// The header lines without one header (and its name out of every `;` list of names).
+    HeaderOut(String),
     Rewrite(Rewrite),
 }
 
@@ -217,6 +258,10 @@ enum Rewrite {
     Swap,
     /// Separators of concatenations with LF written as CRLF (true) or CRLF as LF.
     Crlf(bool),
+    /// Decoding stages (`from_base64`, `from_hex`) that pass their text through instead.
+    NoDecode,
+    /// RFC 3986 encodings written as form encoding.
+    Form,
 }
 
 impl Rewrite {
@@ -232,6 +277,24 @@ impl Rewrite {
                     table.insert("key".into(), m);
                     table.insert("message".into(), k);
                 }
+            }
+            (Rewrite::NoDecode, "from_base64" | "from_hex") => {
+                if let Some(input) = table.remove(primitive) {
+                    table.retain(|k, _| !matches!(k, "strip" | "alphabet"));
+                    table.insert("concat".into(), toml::Value::Array(vec![input]));
+                }
+            }
+            (Rewrite::Form, "params")
+                if table.get("encode").and_then(|v| v.as_str()) == Some("rfc3986") =>
+            {
+                table.insert("encode".into(), toml::Value::String("form".into()));
+            }
+            (Rewrite::Form, "percent_encode")
+                if table
+                    .get("keep")
+                    .is_none_or(|v| v.as_str() == Some("unreserved")) =>
+            {
+                table.insert("keep".into(), toml::Value::String("form".into()));
             }
             (Rewrite::Crlf(crlf), "concat") => {
                 if let Some(sep) = table.get_mut("separator") {
@@ -297,11 +360,24 @@ impl Outcome {
                 )];
                 lines.extend(e.changes.iter().map(|c| format!("  - {}", c.sentence())));
                 lines.push(String::new());
+                // Where a scheme builds a canonical request before the string to sign (AWS,
+                // TC3), that is where a difference can be read; the string to sign only holds
+                // its hash.
+                let request = match (
+                    e.ours.stage("canonical_request"),
+                    e.theirs.stage("canonical_request"),
+                ) {
+                    (Some(a), Some(b)) => byte_diff(a, b)
+                        .map(|d| ("The canonical requests (canonical_request) part", d)),
+                    _ => None,
+                };
                 match (e.ours.stage("canonical"), e.theirs.stage("canonical")) {
-                    (Some(a), Some(b)) => match byte_diff(a, b) {
-                        Some(diff) => {
+                    (Some(a), Some(b)) => match request.or_else(|| {
+                        byte_diff(a, b).map(|d| ("The strings to sign (canonical) part", d))
+                    }) {
+                        Some((what, diff)) => {
                             let at = diff[2].rsplit(' ').next().unwrap_or("?").to_string();
-                            lines.push(format!("The strings to sign (canonical) part at byte {at}:"));
+                            lines.push(format!("{what} at byte {at}:"));
                             lines.extend(diff.into_iter().map(|l| format!("  {l}")));
                         }
                         None => lines.push(
@@ -518,6 +594,7 @@ fn run_with(case: &Case, rewritten: &Rewritten, changes: &[&Single]) -> Result<T
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let mut rewrites = Vec::new();
+    let mut headers = std::borrow::Cow::Borrowed(case.headers);
     for s in changes {
         match &s.apply {
             Apply::Choice(name, choice) => {
@@ -526,6 +603,19 @@ fn run_with(case: &Case, rewritten: &Rewritten, changes: &[&Single]) -> Result<T
             }
             Apply::Key(k) => key = k.clone(),
             Apply::Body(b) => body = b.clone(),
+            Apply::HeaderOut(name) => {
+                headers = std::borrow::Cow::Owned(without_header(case.headers, name));
+                for v in fields.values_mut() {
+                    let names: Vec<&str> = v.split(';').collect();
+                    if names.len() > 1 && names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                        *v = names
+                            .into_iter()
+                            .filter(|n| !n.eq_ignore_ascii_case(name))
+                            .collect::<Vec<_>>()
+                            .join(";");
+                    }
+                }
+            }
             Apply::Field(name, value) => {
                 fields.insert(name.clone(), value.clone());
             }
@@ -548,10 +638,30 @@ fn run_with(case: &Case, rewritten: &Rewritten, changes: &[&Single]) -> Result<T
             fields: &fields,
             key: &key,
             body: &body,
-            headers: case.headers,
+            headers: &headers,
             selection: &selection,
         },
     )
+}
+
+/// Header lines without every line of one header (and the folded lines that continue it).
+fn without_header(headers: &[u8], name: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in headers.split_inclusive(|&b| b == b'\n') {
+        if matches!(line.first(), Some(b' ' | b'\t')) {
+            if !skipping {
+                out.extend_from_slice(line);
+            }
+            continue;
+        }
+        let this = line.split(|&b| b == b':').next().unwrap_or_default();
+        skipping = this.trim_ascii().eq_ignore_ascii_case(name.as_bytes());
+        if !skipping {
+            out.extend_from_slice(line);
+        }
+    }
+    out
 }
 
 /// Every single change that applies to this case, most likely first.
@@ -648,6 +758,32 @@ fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
         }
     }
     push(Change::KeyNewline, Apply::Key([key, b"\n"].concat()));
+    // `whsec_…`: the part after a lower-case prefix and `_`, base64-decoded.
+    if let Some((prefix, rest)) = trimmed.split_once('_') {
+        let is_prefix = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_lowercase());
+        let decoded = primitives::decode_base64(rest.as_bytes(), Alphabet::Standard)
+            .or_else(|_| primitives::decode_base64(rest.as_bytes(), Alphabet::UrlSafe));
+        if let (true, Ok(k)) = (is_prefix, decoded) {
+            push(
+                Change::KeyPrefixDecoded(format!("{prefix}_")),
+                Apply::Key(k),
+            );
+        }
+    }
+    // Each header of the request, left out of what is signed.
+    if let Ok(lines) = primitives::parse_header_lines(case.headers) {
+        let mut seen = Vec::new();
+        for (name, _) in lines {
+            let name = name.to_ascii_lowercase();
+            if !seen.contains(&name) {
+                push(
+                    Change::HeaderLeftOut(name.clone()),
+                    Apply::HeaderOut(name.clone()),
+                );
+                seen.push(name);
+            }
+        }
+    }
 
     for f in case
         .recipe
@@ -674,6 +810,29 @@ fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
                 Change::UrlPathOnly,
                 Apply::Field(f.name.clone(), path_and_query),
             );
+        }
+        if let Some((scheme, rest)) = full.split_once("://") {
+            let port = if scheme == "https" { "443" } else { "80" };
+            let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (host, path) = rest.split_at(host_end);
+            let written = format!(":{port}");
+            if let Some(bare) = host.strip_suffix(&written) {
+                push(
+                    Change::UrlPort {
+                        written: false,
+                        port,
+                    },
+                    Apply::Field(f.name.clone(), format!("{scheme}://{bare}{path}")),
+                );
+            } else if !host.contains(':') {
+                push(
+                    Change::UrlPort {
+                        written: true,
+                        port,
+                    },
+                    Apply::Field(f.name.clone(), format!("{scheme}://{host}{written}{path}")),
+                );
+            }
         }
         if let Some((without, _)) = full.split_once('?') {
             push(
@@ -714,6 +873,22 @@ fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
             Change::Separators { crlf: !crlf },
             Apply::Rewrite(Rewrite::Crlf(!crlf)),
         );
+    }
+    let stages_of = |names: &[&str]| {
+        case.recipe
+            .active_stages(case.selection)
+            .any(|s| names.contains(&s.primitive))
+    };
+    if stages_of(&["from_base64", "from_hex"]) {
+        push(Change::KeyNotDecoded, Apply::Rewrite(Rewrite::NoDecode));
+    }
+    let rfc3986 = case.recipe.active_stages(case.selection).any(|s| {
+        (s.primitive == "params"
+            && s.table.get("encode").and_then(|v| v.as_str()) == Some("rfc3986"))
+            || s.primitive == "percent_encode"
+    });
+    if rfc3986 {
+        push(Change::FormEncoding, Apply::Rewrite(Rewrite::Form));
     }
     let algs = written("hmac", "hmac");
     if !algs.is_empty() {

@@ -59,8 +59,12 @@ crate::arg_words!(Repeats, "first or all", { "first" => Repeats::First, "all" =>
 enum Encode {
     None,
     Rfc3986,
+    /// Form encoding: a space as `+` (what a signer using a form encoder writes).
+    Form,
 }
-crate::arg_words!(Encode, "none or rfc3986", { "none" => Encode::None, "rfc3986" => Encode::Rfc3986 });
+crate::arg_words!(Encode, "none, rfc3986 or form", {
+    "none" => Encode::None, "rfc3986" => Encode::Rfc3986, "form" => Encode::Form,
+});
 
 #[derive(Debug)]
 struct Params {
@@ -103,10 +107,15 @@ impl Primitive for Params {
             let mut seen = std::collections::HashSet::new();
             list.retain(|(k, _)| seen.insert(k.clone()));
         }
-        if *self.encode.get(sel) == Encode::Rfc3986 {
+        let keep = match self.encode.get(sel) {
+            Encode::None => None,
+            Encode::Rfc3986 => Some(Keep::Unreserved),
+            Encode::Form => Some(Keep::Form),
+        };
+        if let Some(keep) = keep {
             for (k, v) in &mut list {
-                *k = percent_encode(k, Keep::Unreserved);
-                *v = percent_encode(v, Keep::Unreserved);
+                *k = percent_encode(k, keep);
+                *v = percent_encode(v, keep);
             }
         }
         match self.sort.get(sel) {
@@ -141,8 +150,10 @@ impl Primitive for Params {
             }
             .to_string(),
         ];
-        if *self.encode.get(sel) == Encode::Rfc3986 {
-            words.push("names and values RFC 3986-encoded".to_string());
+        match self.encode.get(sel) {
+            Encode::None => {}
+            Encode::Rfc3986 => words.push("names and values RFC 3986-encoded".to_string()),
+            Encode::Form => words.push("names and values form-encoded (space as +)".to_string()),
         }
         words.push(
             match self.sort.get(sel) {

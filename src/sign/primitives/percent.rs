@@ -36,9 +36,13 @@ pub enum Keep {
     Unreserved,
     /// Unreserved and `/` (a path, as AWS encodes it).
     UnreservedAndSlash,
+    /// Form encoding (`application/x-www-form-urlencoded`, Python's `quote_plus`): unreserved
+    /// kept and a space written as `+`.
+    Form,
 }
-crate::arg_words!(Keep, "unreserved or unreserved-and-slash", {
+crate::arg_words!(Keep, "unreserved, unreserved-and-slash or form", {
     "unreserved" => Keep::Unreserved, "unreserved-and-slash" => Keep::UnreservedAndSlash,
+    "form" => Keep::Form,
 });
 
 /// What `+` decodes to.
@@ -59,6 +63,8 @@ pub fn percent_encode(data: &[u8], keep: Keep) -> Vec<u8> {
             || (b == b'/' && keep == Keep::UnreservedAndSlash);
         if kept {
             out.push(b);
+        } else if b == b' ' && keep == Keep::Form {
+            out.push(b'+');
         } else {
             out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
         }
@@ -89,6 +95,7 @@ impl Primitive for Encode {
             match self.keep.get(sel) {
                 Keep::Unreserved => "",
                 Keep::UnreservedAndSlash => "; `/` kept",
+                Keep::Form => "; form style, space as +",
             }
         )
     }

@@ -439,6 +439,19 @@ fn every_public_scheme_verifies_its_own_request_and_refuses_a_tampered_one() {
             let o = verify(&tampered, true);
             assert_eq!(o.status.code(), Some(1), "{id}: a changed body verified");
         }
+        // Where the body is not what is signed, a signed value changed: refused.
+        let signed_value = match *id {
+            "alibaba-rpc" => Some(("Action=DescribeRegions", "Action=DescribeRegionX")),
+            "adyen" => Some(("\"TestMerchant\"", "\"TestMerchanX\"")),
+            "jwt" => Some((".eyJpc3Mi", ".eyJpc3Ni")),
+            _ => None,
+        };
+        if let Some((from, to)) = signed_value {
+            assert!(text.contains(from), "{id}: {text}");
+            let tampered = dir.file(&format!("{id}-value.http"), text.replacen(from, to, 1));
+            let o = verify(&tampered, true);
+            assert_eq!(o.status.code(), Some(1), "{id}: a changed value verified");
+        }
     }
 }
 

@@ -534,3 +534,29 @@ fn the_headers_editor_feeds_schemes_that_sign_headers() {
     // A scheme that signs no headers shows no headers editor.
     assert!(!self::app("tpns").focus_order().contains(&Focus::Headers));
 }
+
+#[test]
+fn derived_signing_keys_are_masked_in_the_stage_panel_until_revealed() {
+    use sigscope::tui::stages::Content;
+    let shown = |app: &App, name: &str| -> String {
+        let view = app.computed.views.iter().find(|v| v.name == name).unwrap();
+        match &view.content {
+            Content::Text(segs) => segs.iter().map(|s| s.shown.as_str()).collect(),
+            Content::Dump(bytes) => hex::encode(bytes),
+            Content::Streamed => String::new(),
+        }
+    };
+    // AWS's signing key for the suite's credentials and date, from Python's hmac.
+    let k_signing = "938127b5336810ddb6a5d6af445fcac9e371f9ed418ed386b022aed82901be75";
+    let mut app = app("aws-sigv4");
+    for stage in ["k_date", "k_region", "k_service", "k_signing"] {
+        assert_eq!(shown(&app, stage), "‹key›", "{stage}");
+    }
+    // The MAC that signs is no secret: it is the signature's bytes.
+    assert_eq!(
+        shown(&app, "mac"),
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+    );
+    app.handle(key(KeyCode::F(2)));
+    assert!(shown(&app, "k_signing").contains(k_signing));
+}

@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod compare;
 pub mod engine;
 pub mod json;
+pub mod lower;
 pub mod primitives;
 pub mod recipe;
 pub mod template;

@@ -75,6 +75,19 @@ impl Template {
         Ok(Template { pieces })
     }
 
+    /// A template of pieces; adjacent literals are merged and empty ones dropped.
+    pub fn from_pieces(list: Vec<Piece>) -> Template {
+        let mut pieces: Vec<Piece> = Vec::with_capacity(list.len());
+        for piece in list {
+            match (pieces.last_mut(), piece) {
+                (_, Piece::Literal(l)) if l.is_empty() => {}
+                (Some(Piece::Literal(last)), Piece::Literal(l)) => last.push_str(&l),
+                (_, piece) => pieces.push(piece),
+            }
+        }
+        Template { pieces }
+    }
+
     /// The pieces in order.
     pub fn pieces(&self) -> &[Piece] {
         &self.pieces

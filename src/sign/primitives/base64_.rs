@@ -1,5 +1,6 @@
 //! `base64 = T`, `alphabet = "standard" | "url-safe"`, `padding = true | false`: base64 text.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -54,6 +55,17 @@ impl Primitive for Base64 {
             } else {
                 "unpadded"
             }
+        )
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::Base64,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Bool(*self.alphabet.get(sel) == Alphabet::UrlSafe),
+                Arg::Bool(*self.padding.get(sel)),
+            ],
         )
     }
 

@@ -1,5 +1,6 @@
 //! `concat = [T, …]`, `separator = T`: the parts joined.
 
+use crate::sign::lower::{Arg, Call, Func, joined};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -64,6 +65,14 @@ impl Primitive for Concat {
         };
         let parts: Vec<String> = self.parts.iter().map(|p| name_of(p.get(sel))).collect();
         parts.join(&joiner)
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        let parts = self.parts.iter().map(|p| p.get(sel));
+        Call::new(
+            Func::Concat,
+            vec![Arg::Bytes(joined(parts, self.separator.get(sel)))],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -1,5 +1,6 @@
 //! `utc_date = T` (unix seconds), `format = "yyyy-mm-dd" | "yyyymmdd"`: the UTC calendar date.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -66,6 +67,16 @@ impl Primitive for UtcDate {
             } else {
                 "yyyymmdd"
             }
+        )
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::UtcDate,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Bool(*self.dashes.get(sel)),
+            ],
         )
     }
 

@@ -1,6 +1,7 @@
 //! Decoding: `from_base64 = T` (`alphabet = "standard" | "url-safe"`, padding optional) and
 //! `from_hex = T`, each with `strip = "prefix"` (removed first when present, as `whsec_`).
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -125,6 +126,18 @@ impl Primitive for Decode {
                 }
             ),
             From::Hex => format!("bytes of {input}, hex-decoded"),
+        }
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        let input = Arg::Bytes(self.input.get(sel).clone());
+        let strip = Arg::Text(self.strip.get(sel).clone());
+        match &self.from {
+            From::Base64(a) => Call::new(
+                Func::FromBase64,
+                vec![input, strip, Arg::Bool(*a.get(sel) == Alphabet::UrlSafe)],
+            ),
+            From::Hex => Call::new(Func::FromHex, vec![input, strip]),
         }
     }
 

@@ -1,5 +1,6 @@
 //! `hash = "sha1" | "sha256" | "sha512"`, `message = T`: the raw digest.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -47,6 +48,16 @@ impl Primitive for Hash {
 
     fn raw(&self) -> bool {
         true
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::Hash,
+            vec![
+                Arg::Text(self.alg.get(sel).word().to_string()),
+                Arg::Bytes(self.message.get(sel).clone()),
+            ],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -7,6 +7,7 @@
 //! Names are lower-cased; values trimmed, runs of spaces made one, repeats joined with `,` in
 //! their order; lines sorted by name.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -213,6 +214,24 @@ impl Primitive for Headers {
                 "{which} of {from}: lower-case name:value lines, values trimmed and spaces squeezed, sorted"
             )
         }
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::Headers,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Pairs(
+                    self.set
+                        .iter()
+                        .map(|(n, t)| (n.clone(), t.get(sel).clone()))
+                        .collect(),
+                ),
+                Arg::Bytes(self.names.get(sel).clone()),
+                Arg::Texts(self.exclude.clone()),
+                Arg::Bool(self.names_only),
+            ],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -1,5 +1,6 @@
 //! `hex = T`, `case = "lower" | "upper"`: hex text.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -42,6 +43,16 @@ impl Primitive for Hex {
                 Case::Lower => "lower",
                 Case::Upper => "upper",
             }
+        )
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::Hex,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Bool(*self.case.get(sel) == Case::Upper),
+            ],
         )
     }
 

@@ -1,5 +1,6 @@
 //! `hmac = "sha1" | "sha256" | "sha512"`, `key = T`, `message = T`: the raw MAC.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -53,6 +54,17 @@ impl Primitive for HmacStage {
 
     fn raw(&self) -> bool {
         true
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::Hmac,
+            vec![
+                Arg::Text(self.alg.get(sel).word().to_string()),
+                Arg::Bytes(self.key.get(sel).clone()),
+                Arg::Bytes(self.message.get(sel).clone()),
+            ],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

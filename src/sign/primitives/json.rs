@@ -1,5 +1,6 @@
 //! `json = T` with `sort`, `separators`, `unicode`, `skip`, `omit`: the JSON re-serialized.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -101,6 +102,30 @@ impl Primitive for Json {
 
     fn costly(&self) -> bool {
         true
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        let sort = match self.sort.get(sel) {
+            JsonSort::Deep => "deep",
+            JsonSort::Top => "top",
+            JsonSort::None => "none",
+        };
+        let skip = match self.skip.get(sel) {
+            JsonSkip::None => "none",
+            JsonSkip::Null => "null",
+            JsonSkip::NullOrEmpty => "null-or-empty",
+        };
+        Call::new(
+            Func::Json,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Text(sort.to_string()),
+                Arg::Bool(*self.spaced.get(sel)),
+                Arg::Bool(*self.escape_unicode.get(sel)),
+                Arg::Text(skip.to_string()),
+                Arg::Texts(self.omit.clone()),
+            ],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -37,6 +37,7 @@ pub use self::percent::{Keep, percent_encode};
 
 use super::SignError;
 use super::args::Args;
+use super::lower::Call;
 use super::recipe::Selection;
 use super::template::{Piece, Template};
 
@@ -87,6 +88,8 @@ pub trait Primitive: fmt::Debug + Send + Sync {
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError>;
     /// How the stage is made, in words (`HMAC-SHA256(key: key, message: canonical)`).
     fn describe(&self, sel: &Selection) -> String;
+    /// The stage as a call of the export contract (see [`crate::sign::lower`]).
+    fn lower(&self, sel: &Selection) -> Call;
     /// Whether the output is raw MAC or hash bytes (shown as a hex dump; ends a secret).
     fn raw(&self) -> bool {
         false

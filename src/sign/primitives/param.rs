@@ -1,5 +1,6 @@
 //! `param = "name"`, `from = T` (default `{body}`), `decode`: one parameter's value.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -59,6 +60,17 @@ impl Primitive for OneParam {
 
     fn costly(&self) -> bool {
         true
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::Param,
+            vec![
+                Arg::Text(self.name.clone()),
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Bool(*self.decode.get(sel)),
+            ],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -2,6 +2,7 @@
 //! canonical form: some names omitted or set, repeats kept or not, names and values encoded or
 //! not, sorted, each pair written by a template and the pairs joined.
 
+use crate::sign::lower::{Arg, Call, Func, source};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -186,6 +187,38 @@ impl Primitive for Params {
 
     fn costly(&self) -> bool {
         true
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        let encode = match self.encode.get(sel) {
+            Encode::None => "none",
+            Encode::Rfc3986 => "rfc3986",
+            Encode::Form => "form",
+        };
+        let sort = match self.sort.get(sel) {
+            ParamSort::None => "none",
+            ParamSort::Name => "name",
+            ParamSort::NameValue => "name-value",
+        };
+        Call::new(
+            Func::Params,
+            vec![
+                Arg::List(self.inputs.iter().map(|t| t.get(sel).clone()).collect()),
+                Arg::Bool(*self.decode.get(sel)),
+                Arg::Texts(self.omit.clone()),
+                Arg::Pairs(
+                    self.set
+                        .iter()
+                        .map(|(n, t)| (n.clone(), t.get(sel).clone()))
+                        .collect(),
+                ),
+                Arg::Bool(*self.repeats.get(sel) == Repeats::All),
+                Arg::Text(encode.to_string()),
+                Arg::Text(sort.to_string()),
+                Arg::Text(source(self.pair.get(sel))),
+                Arg::Bytes(self.join.get(sel).clone()),
+            ],
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

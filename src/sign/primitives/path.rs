@@ -1,6 +1,7 @@
 //! `normalize_path = T`: a URL path with dot segments resolved and empty segments removed, as
 //! AWS normalizes paths for every service but S3 (an empty path is `/`).
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -54,6 +55,13 @@ impl Primitive for Normalize {
         format!(
             "{} with `.`, `..` and empty segments resolved",
             name_of(self.input.get(sel))
+        )
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::NormalizePath,
+            vec![Arg::Bytes(self.input.get(sel).clone())],
         )
     }
 

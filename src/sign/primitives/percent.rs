@@ -1,6 +1,7 @@
 //! `percent_encode = T` (`keep = "unreserved" | "unreserved-and-slash"`) and
 //! `percent_decode = T` (`plus = "plus" | "space"`): RFC 3986 percent-encoding, upper-case hex.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -100,6 +101,21 @@ impl Primitive for Encode {
         )
     }
 
+    fn lower(&self, sel: &Selection) -> Call {
+        let keep = match self.keep.get(sel) {
+            Keep::Unreserved => "unreserved",
+            Keep::UnreservedAndSlash => "unreserved-and-slash",
+            Keep::Form => "form",
+        };
+        Call::new(
+            Func::PercentEncode,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Text(keep.to_string()),
+            ],
+        )
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -130,6 +146,16 @@ impl Primitive for Decode {
                 Plus::Plus => "",
                 Plus::Space => ", `+` as a space",
             }
+        )
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        Call::new(
+            Func::PercentDecode,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Bool(*self.plus.get(sel) == Plus::Space),
+            ],
         )
     }
 

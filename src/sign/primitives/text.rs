@@ -1,6 +1,7 @@
 //! Text transforms: `lower = T`, `upper = T`, `trim = T` (ASCII whitespace at both ends), and
 //! `slice = T` with `start` and `end` (byte offsets; `end` may be left out).
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -99,6 +100,23 @@ impl Primitive for Text {
                 Some(e) => format!("bytes {}..{e} of {input}", start.get(sel)),
                 None => format!("{input} from byte {}", start.get(sel)),
             },
+        }
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        let input = Arg::Bytes(self.input.get(sel).clone());
+        match &self.transform {
+            Transform::Lower => Call::new(Func::Lower, vec![input]),
+            Transform::Upper => Call::new(Func::Upper, vec![input]),
+            Transform::Trim => Call::new(Func::Trim, vec![input]),
+            Transform::Slice(start, end) => Call::new(
+                Func::Slice,
+                vec![
+                    input,
+                    Arg::Int(*start.get(sel)),
+                    Arg::OptInt(end.get(sel).0),
+                ],
+            ),
         }
     }
 

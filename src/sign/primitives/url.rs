@@ -1,5 +1,6 @@
 //! `url = T`, `part = …`: a part of a URL, verbatim.
 
+use crate::sign::lower::{Arg, Call, Func};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -48,6 +49,26 @@ impl Primitive for Url {
                 UrlPart::WithoutQuery => "URL without query",
             },
             name_of(self.input.get(sel))
+        )
+    }
+
+    fn lower(&self, sel: &Selection) -> Call {
+        let part = match self.part.get(sel) {
+            UrlPart::Full => "full",
+            UrlPart::Path => "path",
+            UrlPart::Query => "query",
+            UrlPart::Search => "search",
+            UrlPart::PathAndQuery => "path-and-query",
+            UrlPart::Origin => "origin",
+            UrlPart::Host => "host",
+            UrlPart::WithoutQuery => "without-query",
+        };
+        Call::new(
+            Func::Url,
+            vec![
+                Arg::Bytes(self.input.get(sel).clone()),
+                Arg::Text(part.to_string()),
+            ],
         )
     }
 

@@ -4,6 +4,7 @@
 //! [`tui`] the terminal UI over both.
 
 pub mod cli;
+pub mod code;
 pub mod diagnose;
 pub mod request;
 pub mod sign;

@@ -111,6 +111,19 @@ pub struct SignArgs {
     /// What to print.
     #[arg(long, value_enum, default_value_t = Format::Signature)]
     pub format: Format,
+    /// The language of `--format code`: python, javascript, go, java, php, ruby or bash.
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::code::Lang>,
+}
+
+fn parse_lang(name: &str) -> Result<crate::code::Lang, String> {
+    crate::code::Lang::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = crate::code::Lang::ALL.iter().map(|l| l.name()).collect();
+        format!(
+            "unknown language `{name}`; choose one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// Output formats of `sign`.
@@ -131,6 +144,9 @@ pub enum Format {
     Http,
     /// A redacted repro bundle (JSON): everything but the key, and a fingerprint of each stage.
     Bundle,
+    /// A program in `--lang` that computes this signature, stage by stage (the key from
+    /// SIGSCOPE_KEY, the body from a file or standard input).
+    Code,
 }
 
 #[derive(Args, Debug)]
@@ -189,6 +205,11 @@ fn is_broken_pipe(message: &str) -> bool {
 fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_for(&args.inputs, true)?;
+    if args.format == Format::Code && args.lang.is_none() {
+        return Err(CliError(
+            "--format code needs --lang: python, javascript, go, java, php, ruby or bash".into(),
+        ));
+    }
     let streamable = matches!(args.format, Format::Signature | Format::Headers);
     let resolved =
         Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), streamable)?;
@@ -204,6 +225,17 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
             resolved.received.as_deref(),
         );
         out.write_all(bundle.to_json().as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let (Format::Code, Some(lang)) = (args.format, args.lang) {
+        let request = crate::code::Request {
+            recipe,
+            trace: &trace,
+            headers: &resolved.headers,
+            command: &crate::code::command(recipe, &trace.selection, lang),
+        };
+        let text = crate::code::generate(&request, lang).map_err(|e| CliError(e.to_string()))?;
+        out.write_all(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     output::write(out, args.format, recipe, &resolved, &trace)?;

@@ -38,7 +38,7 @@ pub fn write(
             let request = export::build(&trace.placement, body(resolved))?;
             out.write_all(&request.to_http()?)?;
         }
-        Format::Bundle => unreachable!("sign writes bundles itself"),
+        Format::Bundle | Format::Code => unreachable!("sign writes bundles and code itself"),
     }
     if matches!(format, Format::Headers | Format::Curl | Format::Http) {
         warn_unplaced(recipe, trace);

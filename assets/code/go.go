@@ -1,0 +1,659 @@
+// Helpers for sigscope's Go export: one section per recipe primitive, cut at the marker lines.
+// Only the sections a recipe uses (and what they need) go into a snippet.
+
+// @helper main - imports=fmt,io,os
+// show prints a stage's bytes as they are.
+func show(name string, value []byte) {
+	os.Stdout.Write(cat([]byte(name+": "), value, []byte("\n")))
+}
+
+// showHex prints raw MAC or hash bytes as hex.
+func showHex(name string, value []byte) {
+	fmt.Printf("%s (hex): %x\n", name, value)
+}
+
+// showSecret names a stage made from a secret without printing it.
+func showSecret(name string) {
+	fmt.Printf("%s: (secret, not shown)\n", name)
+}
+
+// fail reports why the signature cannot be made and exits.
+func fail(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	os.Exit(1)
+}
+
+// secret reads a secret's bytes from the environment.
+func secret(variable string) []byte {
+	value, ok := os.LookupEnv(variable)
+	if !ok {
+		fail("set the environment variable %s to the secret", variable)
+	}
+	return []byte(value)
+}
+
+// readBody reads the body: the file named by the first argument, or standard input.
+func readBody() []byte {
+	var body []byte
+	var err error
+	if len(os.Args) > 1 {
+		body, err = os.ReadFile(os.Args[1])
+	} else {
+		body, err = io.ReadAll(os.Stdin)
+	}
+	if err != nil {
+		fail("reading the body: %v", err)
+	}
+	return body
+}
+
+// cat joins byte slices.
+func cat(parts ...[]byte) []byte {
+	var out []byte
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// @helper pair -
+// pair is a name with a value (a parameter or header set by the scheme).
+type pair struct {
+	name  string
+	value []byte
+}
+
+// @helper hash_for - imports=crypto/sha1,crypto/sha256,crypto/sha512,hash
+func hashFor(alg string) func() hash.Hash {
+	switch alg {
+	case "sha1":
+		return sha1.New
+	case "sha384":
+		return sha512.New384
+	case "sha512":
+		return sha512.New
+	}
+	return sha256.New
+}
+
+// @helper hmac hmacDigest needs=hash_for imports=crypto/hmac
+func hmacDigest(alg string, key, message []byte) []byte {
+	mac := hmac.New(hashFor(alg), key)
+	mac.Write(message)
+	return mac.Sum(nil)
+}
+
+// @helper hash hashDigest needs=hash_for
+func hashDigest(alg string, message []byte) []byte {
+	h := hashFor(alg)()
+	h.Write(message)
+	return h.Sum(nil)
+}
+
+// @helper hex hexText imports=encoding/hex,strings
+func hexText(data []byte, upper bool) []byte {
+	text := hex.EncodeToString(data)
+	if upper {
+		text = strings.ToUpper(text)
+	}
+	return []byte(text)
+}
+
+// @helper base64 base64Text imports=encoding/base64
+func base64Text(data []byte, urlSafe, padding bool) []byte {
+	enc := base64.StdEncoding
+	if urlSafe {
+		enc = base64.URLEncoding
+	}
+	if !padding {
+		enc = enc.WithPadding(base64.NoPadding)
+	}
+	return []byte(enc.EncodeToString(data))
+}
+
+// @helper from_base64 fromBase64 imports=encoding/base64,strings
+// fromBase64 decodes base64 after an optional prefix; padding may be left out.
+func fromBase64(text []byte, strip string, urlSafe bool) []byte {
+	s := strings.TrimPrefix(string(text), strip)
+	enc := base64.RawStdEncoding
+	if urlSafe {
+		enc = base64.RawURLEncoding
+	}
+	out, err := enc.DecodeString(strings.TrimRight(s, "="))
+	if err != nil {
+		fail("not base64: %v", err)
+	}
+	return out
+}
+
+// @helper from_hex fromHex imports=encoding/hex,strings
+func fromHex(text []byte, strip string) []byte {
+	out, err := hex.DecodeString(strings.TrimPrefix(string(text), strip))
+	if err != nil {
+		fail("not hex: %v", err)
+	}
+	return out
+}
+
+// @helper json_parse - imports=bytes,encoding/json,fmt,sort,strings,unicode/utf16
+// jsonMember is one member of a JSON object; objects keep their members in order.
+type jsonMember struct {
+	name  string
+	value interface{}
+}
+
+type jsonObject []jsonMember
+
+// jsonParse reads JSON keeping members in order (a repeated name keeps its place and takes the
+// last value) and numbers exactly as written.
+func jsonParse(text []byte) interface{} {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	var read func() interface{}
+	read = func() interface{} {
+		tok, err := dec.Token()
+		if err != nil {
+			fail("invalid JSON: %v", err)
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			if t == '[' {
+				items := []interface{}{}
+				for dec.More() {
+					items = append(items, read())
+				}
+				dec.Token()
+				return items
+			}
+			object := jsonObject{}
+			at := map[string]int{}
+			for dec.More() {
+				nameTok, err := dec.Token()
+				if err != nil {
+					fail("invalid JSON: %v", err)
+				}
+				name := nameTok.(string)
+				value := read()
+				if i, seen := at[name]; seen {
+					object[i].value = value
+				} else {
+					at[name] = len(object)
+					object = append(object, jsonMember{name, value})
+				}
+			}
+			dec.Token()
+			return object
+		}
+		return tok
+	}
+	value := read()
+	if _, err := dec.Token(); err == nil {
+		fail("invalid JSON: text after the value")
+	}
+	return value
+}
+
+// jsonString writes a string as JSON does: quotes, backslashes and control characters escaped,
+// and with asciiOnly every character outside printable ASCII as \uXXXX.
+func jsonString(s string, asciiOnly bool) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20 || (asciiOnly && r > 0x7e):
+			for _, unit := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, `\u%04x`, unit)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// jsonWrite writes a parsed value back: keys sorted as asked, numbers as written.
+func jsonWrite(v interface{}, order string, top bool, comma, colon string, asciiOnly bool) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		if t {
+			return "true"
+		}
+		return "false"
+	case json.Number:
+		return string(t)
+	case string:
+		return jsonString(t, asciiOnly)
+	case []interface{}:
+		items := make([]string, len(t))
+		for i, item := range t {
+			items[i] = jsonWrite(item, order, false, comma, colon, asciiOnly)
+		}
+		return "[" + strings.Join(items, comma) + "]"
+	}
+	members := append(jsonObject{}, v.(jsonObject)...)
+	if order == "deep" || (order == "top" && top) {
+		sort.SliceStable(members, func(i, j int) bool { return members[i].name < members[j].name })
+	}
+	items := make([]string, len(members))
+	for i, m := range members {
+		items[i] = jsonString(m.name, asciiOnly) + colon + jsonWrite(m.value, order, false, comma, colon, asciiOnly)
+	}
+	return "{" + strings.Join(items, comma) + "}"
+}
+
+// @helper json jsonCanonical needs=json_parse
+// jsonCanonical re-serializes JSON: keys sorted as asked, numbers as written.
+func jsonCanonical(text []byte, order string, spaced, escapeUnicode bool, skip string, omit []string) []byte {
+	v := jsonParse(text)
+	if object, ok := v.(jsonObject); ok {
+		kept := jsonObject{}
+		for _, m := range object {
+			omitted := false
+			for _, o := range omit {
+				omitted = omitted || o == m.name
+			}
+			s, isString := m.value.(string)
+			if omitted || (skip != "none" && m.value == nil) || (skip == "null-or-empty" && isString && s == "") {
+				continue
+			}
+			kept = append(kept, m)
+		}
+		v = kept
+	}
+	comma, colon := ",", ":"
+	if spaced {
+		comma, colon = ", ", ": "
+	}
+	return []byte(jsonWrite(v, order, true, comma, colon, escapeUnicode))
+}
+
+// @helper percent_decode percentDecode imports=strconv
+func percentDecode(data []byte, plusSpace bool) []byte {
+	var out []byte
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '+' && plusSpace {
+			out = append(out, ' ')
+			continue
+		}
+		if c == '%' && i+2 < len(data) {
+			if n, err := strconv.ParseUint(string(data[i+1:i+3]), 16, 8); err == nil {
+				out = append(out, byte(n))
+				i += 2
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// @helper percent_encode percentEncode imports=fmt
+// percentEncode is RFC 3986 percent-encoding with upper-case hex; "form" writes a space as +.
+func percentEncode(data []byte, keep string) []byte {
+	var out []byte
+	for _, c := range data {
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/' && keep == "unreserved-and-slash":
+			out = append(out, c)
+		case c == ' ' && keep == "form":
+			out = append(out, '+')
+		default:
+			out = append(out, []byte(fmt.Sprintf("%%%02X", c))...)
+		}
+	}
+	return out
+}
+
+// @helper params_parse - needs=json_parse,percent_decode,pair imports=bytes
+// paramsParse reads the name-value pairs of a=1&b=2 text or of a JSON object.
+func paramsParse(text []byte, decode bool) []pair {
+	var out []pair
+	if bytes.HasPrefix(bytes.TrimLeft(text, " \t\n\r\f"), []byte("{")) {
+		object, ok := jsonParse(text).(jsonObject)
+		if !ok {
+			fail("expected a JSON object of parameters")
+		}
+		for _, m := range object {
+			var value []byte
+			switch t := m.value.(type) {
+			case string:
+				value = []byte(t)
+			case nil:
+				value = []byte{}
+			default:
+				value = []byte(jsonWrite(t, "none", false, ",", ":", false))
+			}
+			if decode {
+				value = percentDecode(value, true)
+			}
+			out = append(out, pair{m.name, value})
+		}
+		return out
+	}
+	for _, part := range bytes.Split(text, []byte("&")) {
+		if len(part) == 0 {
+			continue
+		}
+		name, value := part, []byte{}
+		if i := bytes.IndexByte(part, '='); i >= 0 {
+			name, value = part[:i], part[i+1:]
+		}
+		if decode {
+			name, value = percentDecode(name, true), percentDecode(value, true)
+		}
+		out = append(out, pair{string(name), value})
+	}
+	return out
+}
+
+// @helper params paramsCanonical needs=params_parse,percent_encode imports=bytes,sort,strings
+// paramsCanonical joins parameters as pair items: filtered, set, encoded and sorted as the trace did.
+func paramsCanonical(inputs [][]byte, decode bool, omit []string, set []pair, keepRepeats bool, encode, order, pattern string, join []byte) []byte {
+	var params []pair
+	for _, text := range inputs {
+		for _, p := range paramsParse(text, decode) {
+			omitted := false
+			for _, o := range omit {
+				omitted = omitted || o == p.name
+			}
+			if !omitted {
+				params = append(params, p)
+			}
+		}
+	}
+	for _, s := range set {
+		if len(s.value) > 0 {
+			kept := []pair{}
+			for _, p := range params {
+				if p.name != s.name {
+					kept = append(kept, p)
+				}
+			}
+			params = append(kept, s)
+		}
+	}
+	if !keepRepeats {
+		seen := map[string]bool{}
+		kept := []pair{}
+		for _, p := range params {
+			if !seen[p.name] {
+				seen[p.name] = true
+				kept = append(kept, p)
+			}
+		}
+		params = kept
+	}
+	if encode != "none" {
+		keep := "unreserved"
+		if encode == "form" {
+			keep = "form"
+		}
+		for i, p := range params {
+			params[i] = pair{string(percentEncode([]byte(p.name), keep)), percentEncode(p.value, keep)}
+		}
+	}
+	switch order {
+	case "name":
+		sort.SliceStable(params, func(i, j int) bool { return params[i].name < params[j].name })
+	case "name-value":
+		sort.SliceStable(params, func(i, j int) bool {
+			if params[i].name != params[j].name {
+				return params[i].name < params[j].name
+			}
+			return bytes.Compare(params[i].value, params[j].value) < 0
+		})
+	}
+	items := make([][]byte, len(params))
+	for i, p := range params {
+		var item []byte
+		rest := pattern
+		for rest != "" {
+			n, v := strings.Index(rest, "{name}"), strings.Index(rest, "{value}")
+			switch {
+			case n >= 0 && (v < 0 || n < v):
+				item = append(append(item, rest[:n]...), p.name...)
+				rest = rest[n+len("{name}"):]
+			case v >= 0:
+				item = append(append(item, rest[:v]...), p.value...)
+				rest = rest[v+len("{value}"):]
+			default:
+				item = append(item, rest...)
+				rest = ""
+			}
+		}
+		items[i] = item
+	}
+	return bytes.Join(items, join)
+}
+
+// @helper param paramValue needs=params_parse
+func paramValue(name string, text []byte, decode bool) []byte {
+	for _, p := range paramsParse(text, decode) {
+		if p.name == name {
+			return p.value
+		}
+	}
+	fail("no parameter %s", name)
+	return nil
+}
+
+// @helper url urlPart imports=strings
+// urlPart returns a part of a URL, verbatim (no normalization).
+func urlPart(url []byte, part string) []byte {
+	u := string(url)
+	origin, rest := "", u
+	at := strings.Index(u, "://")
+	if at >= 0 {
+		end := at + 3
+		for end < len(u) && !strings.ContainsRune("/?#", rune(u[end])) {
+			end++
+		}
+		origin, rest = u[:end], u[end:]
+	}
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	path, query := rest, ""
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		path, query = rest[:i], rest[i+1:]
+	}
+	switch part {
+	case "full":
+		return url
+	case "path":
+		return []byte(path)
+	case "query":
+		return []byte(query)
+	case "search":
+		if query == "" {
+			return []byte{}
+		}
+		return []byte("?" + query)
+	case "path-and-query":
+		return []byte(rest)
+	case "without-query":
+		return []byte(origin + path)
+	case "origin":
+		return []byte(origin)
+	}
+	if at >= 0 {
+		return []byte(origin[at+3:])
+	}
+	return []byte(origin)
+}
+
+// @helper lower lower
+// lower maps ASCII letters to lower case.
+func lower(data []byte) []byte {
+	out := make([]byte, len(data))
+	for i, c := range data {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// @helper upper upper
+// upper maps ASCII letters to upper case.
+func upper(data []byte) []byte {
+	out := make([]byte, len(data))
+	for i, c := range data {
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// @helper trim trim imports=bytes
+func trim(data []byte) []byte {
+	return bytes.Trim(data, " \t\n\r\f")
+}
+
+// @helper slice sliceBytes
+// sliceBytes returns bytes start..end (end -1: to the end), clamped to the data.
+func sliceBytes(data []byte, start, end int) []byte {
+	if end < 0 || end > len(data) {
+		end = len(data)
+	}
+	if start > end {
+		start = end
+	}
+	return data[start:end]
+}
+
+// @helper normalize_path normalizePath imports=strings
+// normalizePath resolves ".", ".." and empty segments.
+func normalizePath(path []byte) []byte {
+	p := string(path)
+	kept := []string{}
+	for _, segment := range strings.Split(p, "/") {
+		switch segment {
+		case "", ".":
+		case "..":
+			if len(kept) > 0 {
+				kept = kept[:len(kept)-1]
+			}
+		default:
+			kept = append(kept, segment)
+		}
+	}
+	out := "/" + strings.Join(kept, "/")
+	if len(kept) > 0 && (strings.HasSuffix(p, "/") || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..")) {
+		out += "/"
+	}
+	return []byte(out)
+}
+
+// @helper headers headerLines needs=pair imports=regexp,sort,strings
+// headerLines returns canonical header lines (name:value, sorted) or their names joined by ";".
+func headerLines(lines []byte, set []pair, names []byte, exclude []string, namesOnly bool) []byte {
+	type header struct{ name, value string }
+	var headers []header
+	for _, line := range strings.Split(string(lines), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			continue
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			headers[len(headers)-1].value += " " + strings.Trim(line, " \t\n\r\f")
+			continue
+		}
+		colon := strings.IndexByte(line, ':')
+		if colon < 0 {
+			fail("not a header line: %q", line)
+		}
+		headers = append(headers, header{line[:colon], strings.Trim(line[colon+1:], " \t\n\r\f")})
+	}
+	for _, s := range set {
+		if len(s.value) > 0 {
+			kept := []header{}
+			for _, h := range headers {
+				if !strings.EqualFold(h.name, s.name) {
+					kept = append(kept, h)
+				}
+			}
+			headers = append(kept, header{s.name, string(s.value)})
+		}
+	}
+	var wanted []string
+	for _, n := range strings.Split(string(names), ";") {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
+			wanted = append(wanted, n)
+		}
+	}
+	contains := func(list []string, name string) bool {
+		for _, l := range list {
+			if strings.EqualFold(l, name) {
+				return true
+			}
+		}
+		return false
+	}
+	spaces := regexp.MustCompile(`[ \t]+`)
+	merged := map[string]string{}
+	var order []string
+	for _, h := range headers {
+		name := strings.ToLower(h.name)
+		if (len(wanted) > 0 && !contains(wanted, name)) || (len(wanted) == 0 && contains(exclude, name)) {
+			continue
+		}
+		value := spaces.ReplaceAllString(strings.Trim(h.value, " \t\n\r\f"), " ")
+		if old, seen := merged[name]; seen {
+			merged[name] = old + "," + value
+		} else {
+			merged[name] = value
+			order = append(order, name)
+		}
+	}
+	for _, w := range wanted {
+		if _, ok := merged[w]; !ok {
+			fail("the signed header %s is not among the request's headers", w)
+		}
+	}
+	sort.Strings(order)
+	if namesOnly {
+		return []byte(strings.Join(order, ";"))
+	}
+	var out strings.Builder
+	for _, name := range order {
+		out.WriteString(name + ":" + merged[name] + "\n")
+	}
+	return []byte(out.String())
+}
+
+// @helper utc_date utcDate imports=strconv,strings,time
+// utcDate returns the UTC calendar date of a time in unix seconds.
+func utcDate(seconds []byte, dashes bool) []byte {
+	n, err := strconv.ParseInt(strings.TrimSpace(string(seconds)), 10, 64)
+	if err != nil {
+		fail("not a time in unix seconds: %q", seconds)
+	}
+	layout := "20060102"
+	if dashes {
+		layout = "2006-01-02"
+	}
+	return []byte(time.Unix(n, 0).UTC().Format(layout))
+}

@@ -1,0 +1,618 @@
+// Helpers for sigscope's Java export: one section per recipe primitive, cut at the marker lines.
+// Only the sections a recipe uses (and what they need) go into a snippet; all are static methods
+// of the snippet's class.
+
+// @helper main - imports=java.io.IOException,java.io.InputStream,java.nio.charset.StandardCharsets,java.nio.file.Files,java.nio.file.Path,java.util.HexFormat,java.util.List,java.util.Map
+    /** Prints a stage's bytes as they are. */
+    static void show(String name, byte[] value) {
+        emit(utf8(name + ": "), value, utf8("\n"));
+    }
+
+    /** Prints raw MAC or hash bytes as hex. */
+    static void showHex(String name, byte[] value) {
+        StringBuilder hex = new StringBuilder();
+        for (byte b : value) {
+            hex.append(String.format("%02x", b & 0xff));
+        }
+        emit(utf8(name + " (hex): " + hex + "\n"));
+    }
+
+    /** Names a stage made from a secret without printing it. */
+    static void showSecret(String name) {
+        emit(utf8(name + ": (secret, not shown)\n"));
+    }
+
+    /** Writes bytes to standard output as they are. */
+    static void emit(byte[]... parts) {
+        byte[] all = cat(parts);
+        System.out.write(all, 0, all.length);
+        System.out.flush();
+    }
+
+    /** A secret's bytes from the environment. */
+    static byte[] secret(String variable) {
+        String value = System.getenv(variable);
+        if (value == null) {
+            System.err.println("set the environment variable " + variable + " to the secret");
+            System.exit(1);
+        }
+        return utf8(value);
+    }
+
+    /** The body: the file named by the first argument, or standard input. */
+    static byte[] readBody(String[] args) throws IOException {
+        if (args.length > 0) {
+            return Files.readAllBytes(Path.of(args[0]));
+        }
+        try (InputStream in = System.in) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Bytes as a string of one character per byte, and back, for byte-wise text work. */
+    static String bin(byte[] data) {
+        return new String(data, StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] unbin(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] unhex(String hex) {
+        return HexFormat.of().parseHex(hex);
+    }
+
+    static byte[] cat(byte[]... parts) {
+        int length = 0;
+        for (byte[] p : parts) {
+            length += p.length;
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+
+// @helper hmac hmacDigest imports=javax.crypto.Mac,javax.crypto.spec.SecretKeySpec
+    static byte[] hmacDigest(String alg, byte[] key, byte[] message) throws Exception {
+        String name = "Hmac" + alg.toUpperCase();
+        Mac mac = Mac.getInstance(name);
+        // SecretKeySpec refuses an empty key; HMAC pads keys with zero bytes, so one zero byte is
+        // the same key.
+        mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, name));
+        return mac.doFinal(message);
+    }
+
+// @helper hash hashDigest imports=java.security.MessageDigest
+    static byte[] hashDigest(String alg, byte[] message) throws Exception {
+        return MessageDigest.getInstance("SHA-" + alg.substring(3)).digest(message);
+    }
+
+// @helper hex hexText imports=java.util.HexFormat
+    static byte[] hexText(byte[] data, boolean upper) {
+        HexFormat format = upper ? HexFormat.of().withUpperCase() : HexFormat.of();
+        return utf8(format.formatHex(data));
+    }
+
+// @helper base64 base64Text imports=java.util.Base64
+    static byte[] base64Text(byte[] data, boolean urlSafe, boolean padding) {
+        Base64.Encoder encoder = urlSafe ? Base64.getUrlEncoder() : Base64.getEncoder();
+        return (padding ? encoder : encoder.withoutPadding()).encode(data);
+    }
+
+// @helper from_base64 fromBase64 imports=java.util.Base64
+    /** Decodes base64 after an optional prefix; padding may be left out. */
+    static byte[] fromBase64(byte[] text, String strip, boolean urlSafe) {
+        String s = bin(text);
+        if (!strip.isEmpty() && s.startsWith(strip)) {
+            s = s.substring(strip.length());
+        }
+        return (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(s);
+    }
+
+// @helper from_hex fromHex imports=java.util.HexFormat
+    static byte[] fromHex(byte[] text, String strip) {
+        String s = bin(text);
+        if (!strip.isEmpty() && s.startsWith(strip)) {
+            s = s.substring(strip.length());
+        }
+        return HexFormat.of().parseHex(s);
+    }
+
+// @helper json_parse - imports=java.nio.ByteBuffer,java.nio.charset.CharacterCodingException,java.util.AbstractMap,java.util.ArrayList,java.util.Arrays,java.util.HashMap,java.util.List,java.util.Map
+    /** A JSON number, kept exactly as written. */
+    record JsonNumber(String text) {}
+
+    /** A JSON object's members in order; a repeated name keeps its place and takes the last value. */
+    static class JsonObject extends ArrayList<Map.Entry<String, Object>> {}
+
+    /** Reads JSON keeping members in order and numbers exactly as written. */
+    static Object jsonParse(byte[] text) throws CharacterCodingException {
+        String s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(text)).toString();
+        int[] at = {0};
+        Object value = jsonValue(s, at);
+        jsonSpace(s, at);
+        if (at[0] != s.length()) {
+            throw new IllegalArgumentException("invalid JSON at character " + (at[0] + 1));
+        }
+        return value;
+    }
+
+    static void jsonSpace(String s, int[] at) {
+        while (at[0] < s.length() && " \t\n\r".indexOf(s.charAt(at[0])) >= 0) {
+            at[0]++;
+        }
+    }
+
+    static void jsonExpect(String s, int[] at, char c) {
+        jsonSpace(s, at);
+        if (at[0] >= s.length() || s.charAt(at[0]) != c) {
+            throw new IllegalArgumentException("invalid JSON at character " + (at[0] + 1) + ": expected " + c);
+        }
+        at[0]++;
+    }
+
+    static Object jsonValue(String s, int[] at) {
+        jsonSpace(s, at);
+        if (at[0] >= s.length()) {
+            throw new IllegalArgumentException("invalid JSON: the text ends early");
+        }
+        char c = s.charAt(at[0]);
+        if (c == '{') {
+            at[0]++;
+            JsonObject object = new JsonObject();
+            Map<String, Integer> index = new HashMap<>();
+            jsonSpace(s, at);
+            if (at[0] < s.length() && s.charAt(at[0]) == '}') {
+                at[0]++;
+                return object;
+            }
+            do {
+                jsonSpace(s, at);
+                String name = jsonStringAt(s, at);
+                jsonExpect(s, at, ':');
+                Map.Entry<String, Object> member = new AbstractMap.SimpleEntry<>(name, jsonValue(s, at));
+                Integer seen = index.get(name);
+                if (seen != null) {
+                    object.set(seen, member);
+                } else {
+                    index.put(name, object.size());
+                    object.add(member);
+                }
+                jsonSpace(s, at);
+            } while (at[0] < s.length() && s.charAt(at[0]++) == ',');
+            if (s.charAt(at[0] - 1) != '}') {
+                throw new IllegalArgumentException("invalid JSON at character " + at[0]);
+            }
+            return object;
+        }
+        if (c == '[') {
+            at[0]++;
+            List<Object> items = new ArrayList<>();
+            jsonSpace(s, at);
+            if (at[0] < s.length() && s.charAt(at[0]) == ']') {
+                at[0]++;
+                return items;
+            }
+            do {
+                items.add(jsonValue(s, at));
+                jsonSpace(s, at);
+            } while (at[0] < s.length() && s.charAt(at[0]++) == ',');
+            if (s.charAt(at[0] - 1) != ']') {
+                throw new IllegalArgumentException("invalid JSON at character " + at[0]);
+            }
+            return items;
+        }
+        if (c == '"') {
+            return jsonStringAt(s, at);
+        }
+        for (String word : new String[] {"true", "false", "null"}) {
+            if (s.startsWith(word, at[0])) {
+                at[0] += word.length();
+                return word.equals("null") ? null : Boolean.valueOf(word);
+            }
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+            .matcher(s)
+            .region(at[0], s.length());
+        if (!m.lookingAt()) {
+            throw new IllegalArgumentException("invalid JSON at character " + (at[0] + 1));
+        }
+        at[0] = m.end();
+        return new JsonNumber(m.group());
+    }
+
+    static String jsonStringAt(String s, int[] at) {
+        if (at[0] >= s.length() || s.charAt(at[0]) != '"') {
+            throw new IllegalArgumentException("invalid JSON at character " + (at[0] + 1) + ": expected a string");
+        }
+        StringBuilder out = new StringBuilder();
+        int i = at[0] + 1;
+        while (true) {
+            if (i >= s.length()) {
+                throw new IllegalArgumentException("invalid JSON: a string is not closed");
+            }
+            char c = s.charAt(i++);
+            if (c == '"') {
+                break;
+            }
+            if (c < 0x20) {
+                throw new IllegalArgumentException("invalid JSON: a control character in a string");
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = s.charAt(i++);
+            switch (e) {
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    out.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    i += 4;
+                }
+                case '"', '\\', '/' -> out.append(e);
+                default -> throw new IllegalArgumentException("invalid JSON: bad escape \\" + e);
+            }
+        }
+        at[0] = i;
+        return out.toString();
+    }
+
+    /** A string as JSON writes it; with asciiOnly, every character beyond printable ASCII as \\uXXXX. */
+    static String jsonString(String s, boolean asciiOnly) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || (asciiOnly && c > 0x7e)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Writes a parsed value back: keys sorted as asked, numbers as written. */
+    @SuppressWarnings("unchecked")
+    static String jsonWrite(Object v, String sort, boolean top, String comma, String colon, boolean asciiOnly) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Boolean b) {
+            return b.toString();
+        }
+        if (v instanceof JsonNumber n) {
+            return n.text();
+        }
+        if (v instanceof String s) {
+            return jsonString(s, asciiOnly);
+        }
+        if (v instanceof JsonObject object) {
+            List<Map.Entry<String, Object>> members = new ArrayList<>(object);
+            if (sort.equals("deep") || (sort.equals("top") && top)) {
+                members.sort((a, b) -> Arrays.compareUnsigned(utf8(a.getKey()), utf8(b.getKey())));
+            }
+            List<String> items = new ArrayList<>();
+            for (Map.Entry<String, Object> m : members) {
+                items.add(jsonString(m.getKey(), asciiOnly) + colon + jsonWrite(m.getValue(), sort, false, comma, colon, asciiOnly));
+            }
+            return "{" + String.join(comma, items) + "}";
+        }
+        List<String> items = new ArrayList<>();
+        for (Object item : (List<Object>) v) {
+            items.add(jsonWrite(item, sort, false, comma, colon, asciiOnly));
+        }
+        return "[" + String.join(comma, items) + "]";
+    }
+
+// @helper json jsonCanonical needs=json_parse
+    /** Re-serializes JSON: keys sorted as asked, numbers as written. */
+    static byte[] jsonCanonical(byte[] text, String sort, boolean spaced, boolean escapeUnicode, String skip, List<String> omit) throws Exception {
+        Object v = jsonParse(text);
+        if (v instanceof JsonObject object) {
+            object.removeIf(m -> omit.contains(m.getKey())
+                || (!skip.equals("none") && m.getValue() == null)
+                || (skip.equals("null-or-empty") && "".equals(m.getValue())));
+        }
+        return utf8(jsonWrite(v, sort, true, spaced ? ", " : ",", spaced ? ": " : ":", escapeUnicode));
+    }
+
+// @helper percent_decode percentDecode imports=java.io.ByteArrayOutputStream
+    static byte[] percentDecode(byte[] data, boolean plusSpace) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < data.length; i++) {
+            int c = data[i] & 0xff;
+            if (c == '+' && plusSpace) {
+                out.write(' ');
+            } else if (c == '%' && i + 2 < data.length
+                    && Character.digit(data[i + 1], 16) >= 0 && Character.digit(data[i + 2], 16) >= 0) {
+                out.write(Character.digit(data[i + 1], 16) * 16 + Character.digit(data[i + 2], 16));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
+    }
+
+// @helper percent_encode percentEncode
+    /** RFC 3986 percent-encoding, upper-case hex; "form" writes a space as +. */
+    static byte[] percentEncode(byte[] data, String keep) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : data) {
+            int c = b & 0xff;
+            boolean unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
+            if (unreserved || (c == '/' && keep.equals("unreserved-and-slash"))) {
+                out.append((char) c);
+            } else if (c == ' ' && keep.equals("form")) {
+                out.append('+');
+            } else {
+                out.append(String.format("%%%02X", c));
+            }
+        }
+        return unbin(out.toString());
+    }
+
+// @helper params_parse - needs=json_parse,percent_decode imports=java.util.AbstractMap,java.util.ArrayList,java.util.List,java.util.Map
+    /** Name-value pairs of a=1&b=2 text or of a JSON object, as byte strings. */
+    static List<String[]> paramsParse(byte[] text, boolean decode) throws Exception {
+        List<String[]> out = new ArrayList<>();
+        if (bin(text).stripLeading().startsWith("{")) {
+            if (!(jsonParse(text) instanceof JsonObject object)) {
+                throw new IllegalArgumentException("expected a JSON object of parameters");
+            }
+            for (Map.Entry<String, Object> m : object) {
+                Object x = m.getValue();
+                byte[] value = x instanceof String s ? utf8(s)
+                    : x == null ? new byte[0]
+                    : utf8(jsonWrite(x, "none", false, ",", ":", false));
+                out.add(new String[] {bin(utf8(m.getKey())), bin(decode ? percentDecode(value, true) : value)});
+            }
+            return out;
+        }
+        for (String part : bin(text).split("&")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String name = eq < 0 ? part : part.substring(0, eq);
+            String value = eq < 0 ? "" : part.substring(eq + 1);
+            if (decode) {
+                name = bin(percentDecode(unbin(name), true));
+                value = bin(percentDecode(unbin(value), true));
+            }
+            out.add(new String[] {name, value});
+        }
+        return out;
+    }
+
+// @helper params paramsCanonical needs=params_parse,percent_encode imports=java.util.ArrayList,java.util.HashSet,java.util.List,java.util.Map,java.util.Set
+    /** Parameters joined as pair items: filtered, set, encoded and sorted as the trace did. */
+    static byte[] paramsCanonical(List<byte[]> inputs, boolean decode, List<String> omit, List<Map.Entry<String, byte[]>> set, boolean keepRepeats, String encode, String sort, String pair, byte[] join) throws Exception {
+        List<String[]> params = new ArrayList<>();
+        for (byte[] text : inputs) {
+            params.addAll(paramsParse(text, decode));
+        }
+        params.removeIf(p -> omit.contains(p[0]));
+        for (Map.Entry<String, byte[]> s : set) {
+            if (s.getValue().length > 0) {
+                params.removeIf(p -> p[0].equals(s.getKey()));
+                params.add(new String[] {s.getKey(), bin(s.getValue())});
+            }
+        }
+        if (!keepRepeats) {
+            Set<String> seen = new HashSet<>();
+            params.removeIf(p -> !seen.add(p[0]));
+        }
+        if (!encode.equals("none")) {
+            String keep = encode.equals("form") ? "form" : "unreserved";
+            params.replaceAll(p -> new String[] {bin(percentEncode(unbin(p[0]), keep)), bin(percentEncode(unbin(p[1]), keep))});
+        }
+        if (sort.equals("name")) {
+            params.sort((a, b) -> a[0].compareTo(b[0]));
+        } else if (sort.equals("name-value")) {
+            params.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
+        }
+        String[] pieces = pair.split("(?=\\{name\\}|\\{value\\})|(?<=\\{name\\}|\\{value\\})");
+        List<String> items = new ArrayList<>();
+        for (String[] p : params) {
+            StringBuilder item = new StringBuilder();
+            for (String piece : pieces) {
+                item.append(piece.equals("{name}") ? p[0] : piece.equals("{value}") ? p[1] : bin(utf8(piece)));
+            }
+            items.add(item.toString());
+        }
+        return unbin(String.join(bin(join), items));
+    }
+
+// @helper param paramValue needs=params_parse
+    static byte[] paramValue(String name, byte[] text, boolean decode) throws Exception {
+        for (String[] p : paramsParse(text, decode)) {
+            if (p[0].equals(bin(utf8(name)))) {
+                return unbin(p[1]);
+            }
+        }
+        throw new IllegalArgumentException("no parameter " + name);
+    }
+
+// @helper url urlPart
+    /** A part of a URL, verbatim (no normalization). */
+    static byte[] urlPart(byte[] url, String part) {
+        String u = bin(url);
+        String origin = "";
+        String rest = u;
+        int at = u.indexOf("://");
+        if (at >= 0) {
+            int end = at + 3;
+            while (end < u.length() && "/?#".indexOf(u.charAt(end)) < 0) {
+                end++;
+            }
+            origin = u.substring(0, end);
+            rest = u.substring(end);
+        }
+        int hash = rest.indexOf('#');
+        if (hash >= 0) {
+            rest = rest.substring(0, hash);
+        }
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        String query = q < 0 ? "" : rest.substring(q + 1);
+        String result = switch (part) {
+            case "full" -> u;
+            case "path" -> path;
+            case "query" -> query;
+            case "search" -> query.isEmpty() ? "" : "?" + query;
+            case "path-and-query" -> rest;
+            case "without-query" -> origin + path;
+            case "origin" -> origin;
+            default -> at >= 0 ? origin.substring(at + 3) : origin;
+        };
+        return unbin(result);
+    }
+
+// @helper lower lower
+    /** ASCII letters to lower case. */
+    static byte[] lower(byte[] data) {
+        byte[] out = data.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] >= 'A' && out[i] <= 'Z') {
+                out[i] += 'a' - 'A';
+            }
+        }
+        return out;
+    }
+
+// @helper upper upper
+    /** ASCII letters to upper case. */
+    static byte[] upper(byte[] data) {
+        byte[] out = data.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] >= 'a' && out[i] <= 'z') {
+                out[i] -= 'a' - 'A';
+            }
+        }
+        return out;
+    }
+
+// @helper trim trim
+    static byte[] trim(byte[] data) {
+        return unbin(bin(data).replaceAll("^[ \\t\\n\\r\\f]+|[ \\t\\n\\r\\f]+$", ""));
+    }
+
+// @helper slice sliceBytes imports=java.util.Arrays
+    /** Bytes start..end (end -1: to the end), clamped to the data. */
+    static byte[] sliceBytes(byte[] data, int start, int end) {
+        int stop = end < 0 ? data.length : Math.min(end, data.length);
+        return Arrays.copyOfRange(data, Math.min(start, stop), stop);
+    }
+
+// @helper normalize_path normalizePath imports=java.util.ArrayList,java.util.List
+    /** Resolves ".", ".." and empty segments. */
+    static byte[] normalizePath(byte[] path) {
+        String p = bin(path);
+        List<String> kept = new ArrayList<>();
+        for (String segment : p.split("/", -1)) {
+            if (segment.equals("..")) {
+                if (!kept.isEmpty()) {
+                    kept.remove(kept.size() - 1);
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                kept.add(segment);
+            }
+        }
+        String out = "/" + String.join("/", kept);
+        if (!kept.isEmpty() && (p.endsWith("/") || p.endsWith("/.") || p.endsWith("/.."))) {
+            out += "/";
+        }
+        return unbin(out);
+    }
+
+// @helper headers headerLines imports=java.util.ArrayList,java.util.LinkedHashMap,java.util.List,java.util.Locale,java.util.Map,java.util.TreeMap
+    /** Canonical header lines (name:value, sorted) or their names joined by ";". */
+    static byte[] headerLines(byte[] lines, List<Map.Entry<String, byte[]>> set, byte[] names, List<String> exclude, boolean namesOnly) {
+        String ws = "^[ \\t\\n\\r\\f]+|[ \\t\\n\\r\\f]+$";
+        List<String[]> headers = new ArrayList<>();
+        for (String line : bin(lines).split("\n")) {
+            line = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                String[] last = headers.get(headers.size() - 1);
+                last[1] += " " + line.replaceAll(ws, "");
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("not a header line: " + line);
+            }
+            headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).replaceAll(ws, "")});
+        }
+        for (Map.Entry<String, byte[]> s : set) {
+            if (s.getValue().length > 0) {
+                headers.removeIf(h -> h[0].equalsIgnoreCase(s.getKey()));
+                headers.add(new String[] {s.getKey(), bin(s.getValue())});
+            }
+        }
+        List<String> wanted = new ArrayList<>();
+        for (String n : bin(names).split(";")) {
+            if (!n.trim().isEmpty()) {
+                wanted.add(n.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (String[] h : headers) {
+            String name = h[0].toLowerCase(Locale.ROOT);
+            boolean keep = wanted.isEmpty()
+                ? exclude.stream().noneMatch(e -> e.equalsIgnoreCase(name))
+                : wanted.contains(name);
+            if (keep) {
+                String value = h[1].replaceAll(ws, "").replaceAll("[ \\t]+", " ");
+                merged.merge(name, value, (a, b) -> a + "," + b);
+            }
+        }
+        for (String w : wanted) {
+            if (!merged.containsKey(w)) {
+                throw new IllegalArgumentException("the signed header " + w + " is not among the request's headers");
+            }
+        }
+        Map<String, String> sorted = new TreeMap<>(merged);
+        if (namesOnly) {
+            return unbin(String.join(";", sorted.keySet()));
+        }
+        StringBuilder out = new StringBuilder();
+        sorted.forEach((n, v) -> out.append(n).append(':').append(v).append('\n'));
+        return unbin(out.toString());
+    }
+
+// @helper utc_date utcDate imports=java.time.Instant,java.time.ZoneOffset,java.time.format.DateTimeFormatter
+    /** The UTC calendar date of a time in unix seconds. */
+    static byte[] utcDate(byte[] seconds, boolean dashes) {
+        long n = Long.parseLong(bin(seconds).trim());
+        String pattern = dashes ? "yyyy-MM-dd" : "yyyyMMdd";
+        return utf8(Instant.ofEpochSecond(n).atZone(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(pattern)));
+    }

@@ -1,0 +1,458 @@
+// Helpers for sigscope's JavaScript (Node.js) export: one section per recipe primitive, cut at the
+// marker lines. Only the sections a recipe uses (and what they need) go into a snippet.
+
+// @helper main - imports=fs
+/** Prints a stage's bytes as they are. */
+function show(name, value) {
+  process.stdout.write(Buffer.concat([Buffer.from(`${name}: `), value, Buffer.from("\n")]));
+}
+
+/** Prints raw MAC or hash bytes as hex. */
+function showHex(name, value) {
+  process.stdout.write(`${name} (hex): ${value.toString("hex")}\n`);
+}
+
+/** Names a stage made from a secret without printing it. */
+function showSecret(name) {
+  process.stdout.write(`${name}: (secret, not shown)\n`);
+}
+
+/** A secret's bytes from the environment. */
+function secret(variable) {
+  const value = process.env[variable];
+  if (value === undefined) {
+    console.error(`set the environment variable ${variable} to the secret`);
+    process.exit(1);
+  }
+  return Buffer.from(value);
+}
+
+/** The body: the file named by the first argument, or standard input. */
+function readBody() {
+  return fs.readFileSync(process.argv.length > 2 ? process.argv[2] : 0);
+}
+
+/** Bytes as a "binary" string (one character per byte) and back, for byte-wise text work. */
+function bin(buf) {
+  return buf.toString("latin1");
+}
+
+function unbin(text) {
+  return Buffer.from(text, "latin1");
+}
+
+// @helper hmac hmacDigest imports=crypto
+function hmacDigest(alg, key, message) {
+  return crypto.createHmac(alg, key).update(message).digest();
+}
+
+// @helper hash hashDigest imports=crypto
+function hashDigest(alg, message) {
+  return crypto.createHash(alg).update(message).digest();
+}
+
+// @helper hex hexText
+function hexText(data, upper) {
+  const text = data.toString("hex");
+  return Buffer.from(upper ? text.toUpperCase() : text);
+}
+
+// @helper base64 base64Text
+function base64Text(data, urlSafe, padding) {
+  let text = data.toString("base64");
+  if (urlSafe) {
+    text = text.replace(/\+/g, "-").replace(/\//g, "_");
+  }
+  return Buffer.from(padding ? text : text.replace(/=+$/, ""));
+}
+
+// @helper from_base64 fromBase64
+/** Decodes base64 after an optional prefix; padding may be left out. */
+function fromBase64(text, strip, urlSafe) {
+  let s = bin(text);
+  if (strip && s.startsWith(strip)) {
+    s = s.slice(strip.length);
+  }
+  const alphabet = urlSafe ? /^[A-Za-z0-9\-_]*={0,2}$/ : /^[A-Za-z0-9+/]*={0,2}$/;
+  if (!alphabet.test(s) || s.replace(/=+$/, "").length % 4 === 1) {
+    throw new Error("not base64");
+  }
+  return Buffer.from(s, urlSafe ? "base64url" : "base64");
+}
+
+// @helper from_hex fromHex
+function fromHex(text, strip) {
+  let s = bin(text);
+  if (strip && s.startsWith(strip)) {
+    s = s.slice(strip.length);
+  }
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(s)) {
+    throw new Error("not hex");
+  }
+  return Buffer.from(s, "hex");
+}
+
+// @helper json_parse -
+/**
+ * Parses JSON keeping what JSON.parse loses: members in order (a repeated name keeps its place
+ * and takes the last value) and numbers exactly as written.
+ */
+function jsonParse(buf) {
+  const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf);
+  let at = 0;
+  const token = (re) => {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (!m) {
+      throw new SyntaxError(`invalid JSON at character ${at + 1}`);
+    }
+    at = re.lastIndex;
+    return m[0];
+  };
+  const space = () => token(/[ \t\n\r]*/y);
+  const value = () => {
+    space();
+    const c = text[at];
+    if (c === "{") {
+      at++;
+      const members = [];
+      const index = new Map();
+      space();
+      if (text[at] === "}") {
+        at++;
+        return { members };
+      }
+      for (;;) {
+        space();
+        const name = JSON.parse(token(/"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y));
+        space();
+        token(/:/y);
+        const v = value();
+        if (index.has(name)) {
+          members[index.get(name)] = [name, v];
+        } else {
+          index.set(name, members.length);
+          members.push([name, v]);
+        }
+        space();
+        if (token(/[,}]/y) === "}") {
+          return { members };
+        }
+      }
+    }
+    if (c === "[") {
+      at++;
+      const items = [];
+      space();
+      if (text[at] === "]") {
+        at++;
+        return items;
+      }
+      for (;;) {
+        items.push(value());
+        space();
+        if (token(/[,\]]/y) === "]") {
+          return items;
+        }
+      }
+    }
+    if (c === '"') {
+      return JSON.parse(token(/"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y));
+    }
+    const word = token(/true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y);
+    if (word === "true" || word === "false") {
+      return word === "true";
+    }
+    return word === "null" ? null : { number: word };
+  };
+  const v = value();
+  space();
+  if (at !== text.length) {
+    throw new SyntaxError(`trailing characters at ${at + 1}`);
+  }
+  return v;
+}
+
+/** Writes a parsed value back: keys sorted as asked, numbers as written. */
+function jsonWrite(v, sort, top, comma, colon, asciiOnly) {
+  const str = (s) => {
+    const text = JSON.stringify(s);
+    return asciiOnly
+      ? text.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"))
+      : text;
+  };
+  if (v === null) {
+    return "null";
+  }
+  if (typeof v === "boolean") {
+    return String(v);
+  }
+  if (typeof v === "string") {
+    return str(v);
+  }
+  if (Array.isArray(v)) {
+    return "[" + v.map((x) => jsonWrite(x, sort, false, comma, colon, asciiOnly)).join(comma) + "]";
+  }
+  if ("number" in v) {
+    return v.number;
+  }
+  let members = v.members;
+  if (sort === "deep" || (sort === "top" && top)) {
+    members = [...members].sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+  }
+  const inner = members.map(([k, x]) => str(k) + colon + jsonWrite(x, sort, false, comma, colon, asciiOnly));
+  return "{" + inner.join(comma) + "}";
+}
+
+// @helper json jsonCanonical needs=json_parse
+/** Re-serializes JSON: keys sorted as asked, numbers as written. */
+function jsonCanonical(text, sort, spaced, escapeUnicode, skip, omit) {
+  let v = jsonParse(text);
+  if (v !== null && typeof v === "object" && "members" in v) {
+    v = {
+      members: v.members.filter(
+        ([k, x]) =>
+          !omit.includes(k) &&
+          !(skip !== "none" && x === null) &&
+          !(skip === "null-or-empty" && x === ""),
+      ),
+    };
+  }
+  const [comma, colon] = spaced ? [", ", ": "] : [",", ":"];
+  return Buffer.from(jsonWrite(v, sort, true, comma, colon, escapeUnicode));
+}
+
+// @helper percent_decode percentDecode
+function percentDecode(data, plusSpace) {
+  const out = [];
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i];
+    const hex = i + 2 < data.length ? bin(data.subarray(i + 1, i + 3)) : "";
+    if (c === 0x2b && plusSpace) {
+      out.push(0x20);
+    } else if (c === 0x25 && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      out.push(c);
+    }
+  }
+  return Buffer.from(out);
+}
+
+// @helper percent_encode percentEncode
+/** RFC 3986 percent-encoding, upper-case hex; "form" writes a space as +. */
+function percentEncode(data, keep) {
+  let out = "";
+  for (const c of data) {
+    const ch = String.fromCharCode(c);
+    if (/[A-Za-z0-9\-._~]/.test(ch) || (ch === "/" && keep === "unreserved-and-slash")) {
+      out += ch;
+    } else if (ch === " " && keep === "form") {
+      out += "+";
+    } else {
+      out += "%" + c.toString(16).toUpperCase().padStart(2, "0");
+    }
+  }
+  return Buffer.from(out);
+}
+
+// @helper params_parse - needs=json_parse,percent_decode
+/** Name-value pairs of `a=1&b=2` text or of a JSON object. */
+function paramsParse(text, decode) {
+  if (/^[ \t\n\r\f]*\{/.test(bin(text))) {
+    const v = jsonParse(text);
+    if (v === null || typeof v !== "object" || !("members" in v)) {
+      throw new Error("expected a JSON object of parameters");
+    }
+    return v.members.map(([k, x]) => {
+      let value;
+      if (typeof x === "string") {
+        value = Buffer.from(x);
+      } else if (x === null) {
+        value = Buffer.alloc(0);
+      } else {
+        value = Buffer.from(jsonWrite(x, "none", false, ",", ":", false));
+      }
+      return [Buffer.from(k), decode ? percentDecode(value, true) : value];
+    });
+  }
+  const pairs = [];
+  for (const part of bin(text).split("&")) {
+    if (part) {
+      const eq = part.indexOf("=");
+      const name = unbin(eq < 0 ? part : part.slice(0, eq));
+      const value = unbin(eq < 0 ? "" : part.slice(eq + 1));
+      pairs.push(decode ? [percentDecode(name, true), percentDecode(value, true)] : [name, value]);
+    }
+  }
+  return pairs;
+}
+
+// @helper params paramsCanonical needs=params_parse,percent_encode
+/** Parameters joined as `pair` items: filtered, set, encoded and sorted as the trace did. */
+function paramsCanonical(inputs, decode, omit, set, keepRepeats, encode, sort, pair, join) {
+  let params = inputs.flatMap((text) => paramsParse(text, decode)).map(([k, v]) => [bin(k), bin(v)]);
+  params = params.filter(([k]) => !omit.includes(k));
+  for (const [name, value] of set) {
+    if (value.length > 0) {
+      params = params.filter(([k]) => k !== name);
+      params.push([name, bin(value)]);
+    }
+  }
+  if (!keepRepeats) {
+    const seen = new Set();
+    params = params.filter(([k]) => !seen.has(k) && seen.add(k));
+  }
+  if (encode !== "none") {
+    const keep = encode === "form" ? "form" : "unreserved";
+    params = params.map(([k, v]) => [bin(percentEncode(unbin(k), keep)), bin(percentEncode(unbin(v), keep))]);
+  }
+  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  if (sort === "name") {
+    params.sort((a, b) => cmp(a[0], b[0]));
+  } else if (sort === "name-value") {
+    params.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
+  }
+  const pieces = pair.split(/(\{name\}|\{value\})/);
+  const items = params.map(([k, v]) =>
+    pieces.map((p) => (p === "{name}" ? k : p === "{value}" ? v : bin(Buffer.from(p)))).join(""),
+  );
+  return unbin(items.join(bin(join)));
+}
+
+// @helper param paramValue needs=params_parse
+function paramValue(name, text, decode) {
+  const found = paramsParse(text, decode).find(([k]) => k.equals(Buffer.from(name)));
+  if (!found) {
+    throw new Error(`no parameter ${name}`);
+  }
+  return found[1];
+}
+
+// @helper url urlPart
+/** A part of a URL, verbatim (no normalization). */
+function urlPart(url, part) {
+  const u = bin(url);
+  let origin = "";
+  let rest = u;
+  const at = u.indexOf("://");
+  if (at >= 0) {
+    let end = at + 3;
+    while (end < u.length && !"/?#".includes(u[end])) {
+      end++;
+    }
+    origin = u.slice(0, end);
+    rest = u.slice(end);
+  }
+  rest = rest.split("#")[0];
+  const q = rest.indexOf("?");
+  const path = q < 0 ? rest : rest.slice(0, q);
+  const query = q < 0 ? "" : rest.slice(q + 1);
+  const parts = {
+    full: u,
+    path,
+    query,
+    search: query ? "?" + query : "",
+    "path-and-query": rest,
+    "without-query": origin + path,
+    origin,
+    host: at >= 0 ? origin.slice(at + 3) : origin,
+  };
+  return unbin(parts[part]);
+}
+
+// @helper lower lower
+function lower(data) {
+  return unbin(bin(data).replace(/[A-Z]+/g, (s) => s.toLowerCase()));
+}
+
+// @helper upper upper
+function upper(data) {
+  return unbin(bin(data).replace(/[a-z]+/g, (s) => s.toUpperCase()));
+}
+
+// @helper trim trim
+function trim(data) {
+  return unbin(bin(data).replace(/^[ \t\n\r\f]+|[ \t\n\r\f]+$/g, ""));
+}
+
+// @helper slice sliceBytes
+function sliceBytes(data, start, end) {
+  const stop = end === null ? data.length : Math.min(end, data.length);
+  return data.subarray(Math.min(start, stop), stop);
+}
+
+// @helper normalize_path normalizePath
+/** Resolves ".", ".." and empty segments. */
+function normalizePath(path) {
+  const p = bin(path);
+  const kept = [];
+  for (const segment of p.split("/")) {
+    if (segment === "..") {
+      kept.pop();
+    } else if (segment !== "" && segment !== ".") {
+      kept.push(segment);
+    }
+  }
+  let out = "/" + kept.join("/");
+  if (kept.length > 0 && (p.endsWith("/") || p.endsWith("/.") || p.endsWith("/.."))) {
+    out += "/";
+  }
+  return unbin(out);
+}
+
+// @helper headers headerLines
+/** Canonical header lines (`name:value`, sorted) or their names joined by ";". */
+function headerLines(lines, set, names, exclude, namesOnly) {
+  const ws = /^[ \t\n\r\f]+|[ \t\n\r\f]+$/g;
+  let headers = [];
+  for (let line of bin(lines).split("\n")) {
+    line = line.replace(/\r$/, "");
+    if (!line) {
+      continue;
+    }
+    if (line[0] === " " || line[0] === "\t") {
+      headers[headers.length - 1][1] += " " + line.replace(ws, "");
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon < 0) {
+      throw new Error(`not a header line: ${line}`);
+    }
+    headers.push([line.slice(0, colon), line.slice(colon + 1).replace(ws, "")]);
+  }
+  for (const [name, value] of set) {
+    if (value.length > 0) {
+      headers = headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+      headers.push([name, bin(value)]);
+    }
+  }
+  const wanted = bin(names).split(";").map((n) => n.trim().toLowerCase()).filter((n) => n);
+  const excluded = exclude.map((e) => e.toLowerCase());
+  const merged = new Map();
+  for (const [n, v] of headers) {
+    const name = n.toLowerCase();
+    if (wanted.length > 0 ? wanted.includes(name) : !excluded.includes(name)) {
+      const value = v.replace(ws, "").replace(/[ \t]+/g, " ");
+      merged.set(name, merged.has(name) ? merged.get(name) + "," + value : value);
+    }
+  }
+  for (const name of wanted) {
+    if (!merged.has(name)) {
+      throw new Error(`the signed header ${name} is not among the request's headers`);
+    }
+  }
+  const ordered = [...merged.keys()].sort();
+  if (namesOnly) {
+    return unbin(ordered.join(";"));
+  }
+  return unbin(ordered.map((n) => `${n}:${merged.get(n)}\n`).join(""));
+}
+
+// @helper utc_date utcDate
+/** The UTC calendar date of a time in unix seconds. */
+function utcDate(seconds, dashes) {
+  const day = new Date(Number(bin(seconds).trim()) * 1000).toISOString().slice(0, 10);
+  return Buffer.from(dashes ? day : day.replace(/-/g, ""));
+}

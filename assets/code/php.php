@@ -1,0 +1,482 @@
+// Helpers for sigscope's PHP export: one section per recipe primitive, cut at the marker lines.
+// Only the sections a recipe uses (and what they need) go into a snippet. PHP strings are bytes.
+
+// @helper main -
+/** Prints a stage's bytes as they are. */
+function show(string $name, string $value): void
+{
+    echo $name, ": ", $value, "\n";
+}
+
+/** Prints raw MAC or hash bytes as hex. */
+function show_hex(string $name, string $value): void
+{
+    echo $name, " (hex): ", bin2hex($value), "\n";
+}
+
+/** Names a stage made from a secret without printing it. */
+function show_secret(string $name): void
+{
+    echo $name, ": (secret, not shown)\n";
+}
+
+/** A secret's bytes from the environment. */
+function secret(string $variable): string
+{
+    $value = getenv($variable);
+    if ($value === false) {
+        fwrite(STDERR, "set the environment variable $variable to the secret\n");
+        exit(1);
+    }
+    return $value;
+}
+
+/** The body: the file named by the first argument, or standard input. */
+function read_body(array $argv): string
+{
+    $body = file_get_contents($argv[1] ?? 'php://stdin');
+    if ($body === false) {
+        fwrite(STDERR, "cannot read the body\n");
+        exit(1);
+    }
+    return $body;
+}
+
+// @helper hmac hmac_digest
+function hmac_digest(string $alg, string $key, string $message): string
+{
+    return hash_hmac($alg, $message, $key, true);
+}
+
+// @helper hash hash_digest
+function hash_digest(string $alg, string $message): string
+{
+    return hash($alg, $message, true);
+}
+
+// @helper hex hex_text
+function hex_text(string $data, bool $upper): string
+{
+    $text = bin2hex($data);
+    return $upper ? strtoupper($text) : $text;
+}
+
+// @helper base64 base64_text
+function base64_text(string $data, bool $url_safe, bool $padding): string
+{
+    $text = base64_encode($data);
+    if ($url_safe) {
+        $text = strtr($text, '+/', '-_');
+    }
+    return $padding ? $text : rtrim($text, '=');
+}
+
+// @helper from_base64 from_base64
+/** Decodes base64 after an optional prefix; padding may be left out. */
+function from_base64(string $text, string $strip, bool $url_safe): string
+{
+    if ($strip !== '' && str_starts_with($text, $strip)) {
+        $text = substr($text, strlen($strip));
+    }
+    if ($url_safe) {
+        $text = strtr($text, '-_', '+/');
+    }
+    $out = base64_decode($text, true);
+    if ($out === false) {
+        throw new InvalidArgumentException('not base64');
+    }
+    return $out;
+}
+
+// @helper from_hex from_hex
+function from_hex(string $text, string $strip): string
+{
+    if ($strip !== '' && str_starts_with($text, $strip)) {
+        $text = substr($text, strlen($strip));
+    }
+    $out = preg_match('/\A(?:[0-9a-fA-F]{2})*\z/', $text) ? hex2bin($text) : false;
+    if ($out === false) {
+        throw new InvalidArgumentException('not hex');
+    }
+    return $out;
+}
+
+// @helper json_parse -
+/** A JSON number, kept exactly as written. */
+final class JsonNumber
+{
+    public function __construct(public string $text)
+    {
+    }
+}
+
+/** A JSON object's members in order; a repeated name keeps its place and takes the last value. */
+final class JsonObject
+{
+    /** @var array<int, array{0: string, 1: mixed}> */
+    public array $members = [];
+}
+
+/** Reads JSON keeping members in order and numbers exactly as written. */
+function json_parse(string $text): mixed
+{
+    if (!preg_match('//u', $text) || str_starts_with($text, "\xEF\xBB\xBF")) {
+        throw new InvalidArgumentException('JSON must be UTF-8 without a byte order mark');
+    }
+    $at = 0;
+    $value = json_value($text, $at);
+    json_token($text, $at, '/\G[ \t\n\r]*/');
+    if ($at !== strlen($text)) {
+        throw new InvalidArgumentException('invalid JSON at byte ' . ($at + 1));
+    }
+    return $value;
+}
+
+function json_token(string $text, int &$at, string $pattern): string
+{
+    if (!preg_match($pattern, $text, $m, 0, $at)) {
+        throw new InvalidArgumentException('invalid JSON at byte ' . ($at + 1));
+    }
+    $at += strlen($m[0]);
+    return $m[0];
+}
+
+function json_value(string $text, int &$at): mixed
+{
+    $string = '/\G"(?:[^"\\\\\x00-\x1f]|\\\\["\\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})*"/';
+    json_token($text, $at, '/\G[ \t\n\r]*/');
+    $c = $text[$at] ?? '';
+    if ($c === '{') {
+        $at++;
+        $object = new JsonObject();
+        $index = [];
+        if (json_token($text, $at, '/\G[ \t\n\r]*\}?/') !== '' && $text[$at - 1] === '}') {
+            return $object;
+        }
+        do {
+            json_token($text, $at, '/\G[ \t\n\r]*/');
+            $name = json_decode(json_token($text, $at, $string));
+            json_token($text, $at, '/\G[ \t\n\r]*:/');
+            $value = json_value($text, $at);
+            if (array_key_exists($name, $index)) {
+                $object->members[$index[$name]] = [$name, $value];
+            } else {
+                $index[$name] = count($object->members);
+                $object->members[] = [$name, $value];
+            }
+        } while (trim(json_token($text, $at, '/\G[ \t\n\r]*[,}]/')) === ',');
+        return $object;
+    }
+    if ($c === '[') {
+        $at++;
+        $items = [];
+        if (json_token($text, $at, '/\G[ \t\n\r]*\]?/') !== '' && $text[$at - 1] === ']') {
+            return $items;
+        }
+        do {
+            $items[] = json_value($text, $at);
+        } while (trim(json_token($text, $at, '/\G[ \t\n\r]*[,\]]/')) === ',');
+        return $items;
+    }
+    if ($c === '"') {
+        return json_decode(json_token($text, $at, $string));
+    }
+    $word = json_token($text, $at, '/\G(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/');
+    return match ($word) {
+        'true' => true,
+        'false' => false,
+        'null' => null,
+        default => new JsonNumber($word),
+    };
+}
+
+/** A string as JSON writes it; with $ascii_only, every character beyond printable ASCII as \uXXXX. */
+function json_string(string $s, bool $ascii_only): string
+{
+    $flags = JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
+    if ($ascii_only) {
+        return str_replace("\x7f", '\u007f', json_encode($s, $flags));
+    }
+    return json_encode($s, $flags | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_LINE_TERMINATORS);
+}
+
+/** Writes a parsed value back: keys sorted as asked, numbers as written. */
+function json_write(mixed $v, string $sort, bool $top, string $comma, string $colon, bool $ascii_only): string
+{
+    if ($v === null) {
+        return 'null';
+    }
+    if (is_bool($v)) {
+        return $v ? 'true' : 'false';
+    }
+    if ($v instanceof JsonNumber) {
+        return $v->text;
+    }
+    if (is_string($v)) {
+        return json_string($v, $ascii_only);
+    }
+    if ($v instanceof JsonObject) {
+        $members = $v->members;
+        if ($sort === 'deep' || ($sort === 'top' && $top)) {
+            usort($members, fn ($a, $b) => strcmp($a[0], $b[0]));
+        }
+        $items = array_map(
+            fn ($m) => json_string($m[0], $ascii_only) . $colon . json_write($m[1], $sort, false, $comma, $colon, $ascii_only),
+            $members
+        );
+        return '{' . implode($comma, $items) . '}';
+    }
+    $items = array_map(fn ($x) => json_write($x, $sort, false, $comma, $colon, $ascii_only), $v);
+    return '[' . implode($comma, $items) . ']';
+}
+
+// @helper json json_canonical needs=json_parse
+/** Re-serializes JSON: keys sorted as asked, numbers as written. */
+function json_canonical(string $text, string $sort, bool $spaced, bool $escape_unicode, string $skip, array $omit): string
+{
+    $v = json_parse($text);
+    if ($v instanceof JsonObject) {
+        $v->members = array_values(array_filter(
+            $v->members,
+            fn ($m) => !in_array($m[0], $omit, true)
+                && !($skip !== 'none' && $m[1] === null)
+                && !($skip === 'null-or-empty' && $m[1] === '')
+        ));
+    }
+    return json_write($v, $sort, true, $spaced ? ', ' : ',', $spaced ? ': ' : ':', $escape_unicode);
+}
+
+// @helper percent_decode percent_decode
+function percent_decode(string $data, bool $plus_space): string
+{
+    return $plus_space ? urldecode($data) : rawurldecode($data);
+}
+
+// @helper percent_encode percent_encode
+/** RFC 3986 percent-encoding, upper-case hex; "form" writes a space as +. */
+function percent_encode(string $data, string $keep): string
+{
+    $text = rawurlencode($data);
+    return match ($keep) {
+        'form' => str_replace('%20', '+', $text),
+        'unreserved-and-slash' => str_replace('%2F', '/', $text),
+        default => $text,
+    };
+}
+
+// @helper params_parse - needs=json_parse
+/** Name-value pairs of a=1&b=2 text or of a JSON object. */
+function params_parse(string $text, bool $decode): array
+{
+    $pairs = [];
+    if (str_starts_with(ltrim($text, " \t\n\r\f"), '{')) {
+        $object = json_parse($text);
+        if (!$object instanceof JsonObject) {
+            throw new InvalidArgumentException('expected a JSON object of parameters');
+        }
+        foreach ($object->members as [$name, $value]) {
+            $value = is_string($value) ? $value : ($value === null ? '' : json_write($value, 'none', false, ',', ':', false));
+            $pairs[] = [$name, $decode ? urldecode($value) : $value];
+        }
+        return $pairs;
+    }
+    foreach (explode('&', $text) as $part) {
+        if ($part === '') {
+            continue;
+        }
+        [$name, $value] = array_pad(explode('=', $part, 2), 2, '');
+        $pairs[] = $decode ? [urldecode($name), urldecode($value)] : [$name, $value];
+    }
+    return $pairs;
+}
+
+// @helper params params_canonical needs=params_parse,percent_encode
+/** Parameters joined as $pair items: filtered, set, encoded and sorted as the trace did. */
+function params_canonical(array $inputs, bool $decode, array $omit, array $set, bool $keep_repeats, string $encode, string $sort, string $pair, string $join): string
+{
+    $params = [];
+    foreach ($inputs as $text) {
+        array_push($params, ...params_parse($text, $decode));
+    }
+    $params = array_filter($params, fn ($p) => !in_array($p[0], $omit, true));
+    foreach ($set as [$name, $value]) {
+        if ($value !== '') {
+            $params = array_filter($params, fn ($p) => $p[0] !== $name);
+            $params[] = [$name, $value];
+        }
+    }
+    $params = array_values($params);
+    if (!$keep_repeats) {
+        $seen = [];
+        $params = array_values(array_filter($params, function ($p) use (&$seen) {
+            if (isset($seen[$p[0]])) {
+                return false;
+            }
+            return $seen[$p[0]] = true;
+        }));
+    }
+    if ($encode !== 'none') {
+        $keep = $encode === 'form' ? 'form' : 'unreserved';
+        $params = array_map(fn ($p) => [percent_encode($p[0], $keep), percent_encode($p[1], $keep)], $params);
+    }
+    if ($sort === 'name') {
+        usort($params, fn ($a, $b) => strcmp($a[0], $b[0]));
+    } elseif ($sort === 'name-value') {
+        usort($params, fn ($a, $b) => strcmp($a[0], $b[0]) ?: strcmp($a[1], $b[1]));
+    }
+    $pieces = preg_split('/(\{name\}|\{value\})/', $pair, -1, PREG_SPLIT_DELIM_CAPTURE);
+    $items = array_map(
+        fn ($p) => implode('', array_map(fn ($piece) => match ($piece) {
+            '{name}' => $p[0],
+            '{value}' => $p[1],
+            default => $piece,
+        }, $pieces)),
+        $params
+    );
+    return implode($join, $items);
+}
+
+// @helper param param_value needs=params_parse
+function param_value(string $name, string $text, bool $decode): string
+{
+    foreach (params_parse($text, $decode) as [$k, $v]) {
+        if ($k === $name) {
+            return $v;
+        }
+    }
+    throw new InvalidArgumentException("no parameter $name");
+}
+
+// @helper url url_part
+/** A part of a URL, verbatim (no normalization). */
+function url_part(string $url, string $part): string
+{
+    $origin = '';
+    $rest = $url;
+    $at = strpos($url, '://');
+    if ($at !== false) {
+        $end = $at + 3 + strcspn($url, '/?#', $at + 3);
+        $origin = substr($url, 0, $end);
+        $rest = substr($url, $end);
+    }
+    $rest = explode('#', $rest, 2)[0];
+    [$path, $query] = array_pad(explode('?', $rest, 2), 2, '');
+    return match ($part) {
+        'full' => $url,
+        'path' => $path,
+        'query' => $query,
+        'search' => $query === '' ? '' : '?' . $query,
+        'path-and-query' => $rest,
+        'without-query' => $origin . $path,
+        'origin' => $origin,
+        default => $at === false ? $origin : substr($origin, $at + 3),
+    };
+}
+
+// @helper lower lower
+function lower(string $data): string
+{
+    return strtr($data, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
+}
+
+// @helper upper upper
+function upper(string $data): string
+{
+    return strtr($data, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+}
+
+// @helper trim trim_ascii
+function trim_ascii(string $data): string
+{
+    return trim($data, " \t\n\r\f");
+}
+
+// @helper slice slice_bytes
+/** Bytes $start..$end (null: to the end), clamped to the data. */
+function slice_bytes(string $data, int $start, ?int $end): string
+{
+    $stop = $end === null ? strlen($data) : min($end, strlen($data));
+    $from = min($start, $stop);
+    return substr($data, $from, $stop - $from);
+}
+
+// @helper normalize_path normalize_path
+/** Resolves ".", ".." and empty segments. */
+function normalize_path(string $path): string
+{
+    $kept = [];
+    foreach (explode('/', $path) as $segment) {
+        if ($segment === '..') {
+            array_pop($kept);
+        } elseif ($segment !== '' && $segment !== '.') {
+            $kept[] = $segment;
+        }
+    }
+    $out = '/' . implode('/', $kept);
+    if ($kept && (str_ends_with($path, '/') || str_ends_with($path, '/.') || str_ends_with($path, '/..'))) {
+        $out .= '/';
+    }
+    return $out;
+}
+
+// @helper headers header_lines
+/** Canonical header lines (name:value, sorted) or their names joined by ";". */
+function header_lines(string $lines, array $set, string $names, array $exclude, bool $names_only): string
+{
+    $ws = " \t\n\r\f";
+    $headers = [];
+    foreach (explode("\n", $lines) as $line) {
+        if (str_ends_with($line, "\r")) {
+            $line = substr($line, 0, -1);
+        }
+        if ($line === '') {
+            continue;
+        }
+        if ($line[0] === ' ' || $line[0] === "\t") {
+            $headers[count($headers) - 1][1] .= ' ' . trim($line, $ws);
+            continue;
+        }
+        $colon = strpos($line, ':');
+        if ($colon === false) {
+            throw new InvalidArgumentException("not a header line: $line");
+        }
+        $headers[] = [substr($line, 0, $colon), trim(substr($line, $colon + 1), $ws)];
+    }
+    foreach ($set as [$name, $value]) {
+        if ($value !== '') {
+            $headers = array_filter($headers, fn ($h) => strcasecmp($h[0], $name) !== 0);
+            $headers[] = [$name, $value];
+        }
+    }
+    $wanted = array_values(array_filter(array_map(fn ($n) => strtolower(trim($n)), explode(';', $names)), fn ($n) => $n !== ''));
+    $excluded = array_map('strtolower', $exclude);
+    $merged = [];
+    foreach ($headers as [$name, $value]) {
+        $name = strtolower($name);
+        if ($wanted ? in_array($name, $wanted, true) : !in_array($name, $excluded, true)) {
+            $value = preg_replace('/[ \t]+/', ' ', trim($value, $ws));
+            $merged[$name] = isset($merged[$name]) ? $merged[$name] . ',' . $value : $value;
+        }
+    }
+    foreach ($wanted as $name) {
+        if (!isset($merged[$name])) {
+            throw new InvalidArgumentException("the signed header $name is not among the request's headers");
+        }
+    }
+    ksort($merged, SORT_STRING);
+    if ($names_only) {
+        return implode(';', array_map('strval', array_keys($merged)));
+    }
+    $out = '';
+    foreach ($merged as $name => $value) {
+        $out .= $name . ':' . $value . "\n";
+    }
+    return $out;
+}
+
+// @helper utc_date utc_date
+/** The UTC calendar date of a time in unix seconds. */
+function utc_date(string $seconds, bool $dashes): string
+{
+    return gmdate($dashes ? 'Y-m-d' : 'Ymd', (int) trim($seconds));
+}

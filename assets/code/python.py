@@ -1,0 +1,308 @@
+# Helpers for sigscope's Python export: one section per recipe primitive, cut at the marker lines.
+# Only the sections a recipe uses (and what they need) go into a snippet.
+
+# @helper main - imports=os,sys
+def show(name, value):
+    """Prints a stage's bytes as they are."""
+    sys.stdout.buffer.write(name.encode() + b": " + value + b"\n")
+
+
+def show_hex(name, value):
+    """Prints raw MAC or hash bytes as hex."""
+    sys.stdout.buffer.write(f"{name} (hex): {value.hex()}\n".encode())
+
+
+def show_secret(name):
+    """Names a stage made from a secret without printing it."""
+    sys.stdout.buffer.write(f"{name}: (secret, not shown)\n".encode())
+
+
+def secret(variable):
+    """A secret's bytes from the environment."""
+    value = os.environb.get(variable.encode())
+    if value is None:
+        sys.exit(f"set the environment variable {variable} to the secret")
+    return value
+
+
+def read_body():
+    """The body: the file named by the first argument, or standard input."""
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "rb") as f:
+            return f.read()
+    return sys.stdin.buffer.read()
+
+# @helper hmac hmac_digest imports=hmac
+def hmac_digest(alg, key, message):
+    return hmac.new(key, message, alg).digest()
+
+# @helper hash hash_digest imports=hashlib
+def hash_digest(alg, message):
+    return hashlib.new(alg, message).digest()
+
+# @helper hex hex_text
+def hex_text(data, upper):
+    text = data.hex()
+    return (text.upper() if upper else text).encode()
+
+# @helper base64 base64_text imports=base64
+def base64_text(data, url_safe, padding):
+    text = base64.urlsafe_b64encode(data) if url_safe else base64.b64encode(data)
+    return text if padding else text.rstrip(b"=")
+
+# @helper from_base64 from_base64 imports=base64
+def from_base64(text, strip, url_safe):
+    """Decodes base64 after an optional prefix; padding may be left out."""
+    if strip and text.startswith(strip.encode()):
+        text = text[len(strip):]
+    text += b"=" * (-len(text) % 4)
+    return base64.b64decode(text, altchars=b"-_" if url_safe else None, validate=True)
+
+# @helper from_hex from_hex
+def from_hex(text, strip):
+    if strip and text.startswith(strip.encode()):
+        text = text[len(strip):]
+    return bytes.fromhex(text.decode("ascii"))
+
+# @helper json_parse - imports=json
+class JsonNumber(str):
+    """A JSON number, kept exactly as written."""
+
+
+class JsonObject(list):
+    """A JSON object's members in order; a repeated name keeps its place and takes the last value."""
+
+
+def json_members(pairs):
+    members = JsonObject()
+    at = {}
+    for name, value in pairs:
+        if name in at:
+            members[at[name]] = (name, value)
+        else:
+            at[name] = len(members)
+            members.append((name, value))
+    return members
+
+
+def json_reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_parse(text):
+    return json.loads(
+        text.decode("utf-8"),
+        object_pairs_hook=json_members,
+        parse_int=JsonNumber,
+        parse_float=JsonNumber,
+        parse_constant=json_reject_constant,
+    )
+
+
+def json_write(value, sort, top, comma, colon, ascii_only):
+    if isinstance(value, JsonObject):
+        members = value
+        if sort == "deep" or (sort == "top" and top):
+            members = sorted(value, key=lambda m: m[0].encode())
+        inner = comma.join(
+            json.dumps(k, ensure_ascii=ascii_only)
+            + colon
+            + json_write(v, sort, False, comma, colon, ascii_only)
+            for k, v in members
+        )
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        items = (json_write(v, sort, False, comma, colon, ascii_only) for v in value)
+        return "[" + comma.join(items) + "]"
+    if isinstance(value, JsonNumber):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=ascii_only)
+    return {True: "true", False: "false", None: "null"}[value]
+
+# @helper json json_canonical needs=json_parse
+def json_canonical(text, sort, spaced, escape_unicode, skip, omit):
+    """Re-serializes JSON: keys sorted as asked, numbers as written."""
+    value = json_parse(text)
+    if isinstance(value, JsonObject):
+        value = JsonObject(
+            (k, v)
+            for k, v in value
+            if k not in omit
+            and not (skip != "none" and v is None)
+            and not (skip == "null-or-empty" and isinstance(v, str) and v == "")
+        )
+    comma, colon = (", ", ": ") if spaced else (",", ":")
+    return json_write(value, sort, True, comma, colon, escape_unicode).encode()
+
+# @helper percent_decode percent_decode imports=urllib.parse
+def percent_decode(data, plus_space):
+    if plus_space:
+        data = data.replace(b"+", b" ")
+    return urllib.parse.unquote_to_bytes(data)
+
+# @helper percent_encode percent_encode imports=urllib.parse
+def percent_encode(data, keep):
+    """RFC 3986 percent-encoding, upper-case hex; `form` writes a space as +."""
+    if keep == "form":
+        return urllib.parse.quote_plus(data, safe="-._~").encode()
+    safe = "-._~/" if keep == "unreserved-and-slash" else "-._~"
+    return urllib.parse.quote_from_bytes(data, safe=safe).encode()
+
+# @helper params_parse - needs=json_parse,percent_decode
+def params_parse(text, decode):
+    """Name-value pairs of `a=1&b=2` text or of a JSON object."""
+    if text.lstrip(b" \t\n\r\x0c").startswith(b"{"):
+        members = json_parse(text)
+        if not isinstance(members, JsonObject):
+            raise ValueError("expected a JSON object of parameters")
+        pairs = []
+        for name, value in members:
+            if isinstance(value, str) and not isinstance(value, JsonNumber):
+                value = value.encode()
+            elif value is None:
+                value = b""
+            else:
+                value = json_write(value, "none", False, ",", ":", False).encode()
+            pairs.append((name.encode(), percent_decode(value, True) if decode else value))
+        return pairs
+    pairs = []
+    for part in text.split(b"&"):
+        if part:
+            name, _, value = part.partition(b"=")
+            if decode:
+                name, value = percent_decode(name, True), percent_decode(value, True)
+            pairs.append((name, value))
+    return pairs
+
+# @helper params params_canonical needs=params_parse,percent_encode imports=re
+def params_canonical(inputs, decode, omit, set_, keep_repeats, encode, sort, pair, join):
+    """Parameters joined as `pair` items: filtered, set, encoded and sorted as the trace did."""
+    params = [p for text in inputs for p in params_parse(text, decode)]
+    params = [(k, v) for k, v in params if k.decode("latin-1") not in omit]
+    for name, value in set_:
+        if value:
+            params = [(k, v) for k, v in params if k != name.encode()]
+            params.append((name.encode(), value))
+    if not keep_repeats:
+        seen = set()
+        params = [(k, v) for k, v in params if not (k in seen or seen.add(k))]
+    if encode != "none":
+        keep = "form" if encode == "form" else "unreserved"
+        params = [(percent_encode(k, keep), percent_encode(v, keep)) for k, v in params]
+    if sort == "name":
+        params.sort(key=lambda p: p[0])
+    elif sort == "name-value":
+        params.sort()
+    pieces = re.split(r"(\{name\}|\{value\})", pair)
+    items = []
+    for k, v in params:
+        item = b""
+        for piece in pieces:
+            item += k if piece == "{name}" else v if piece == "{value}" else piece.encode()
+        items.append(item)
+    return join.join(items)
+
+# @helper param param_value needs=params_parse
+def param_value(name, text, decode):
+    for k, v in params_parse(text, decode):
+        if k == name.encode():
+            return v
+    raise ValueError(f"no parameter {name}")
+
+# @helper url url_part
+def url_part(url, part):
+    """A part of a URL, verbatim (no normalization)."""
+    origin, rest = b"", url
+    at = url.find(b"://")
+    if at >= 0:
+        end = at + 3
+        while end < len(url) and url[end:end + 1] not in (b"/", b"?", b"#"):
+            end += 1
+        origin, rest = url[:end], url[end:]
+    rest = rest.split(b"#", 1)[0]
+    path, has_query, query = rest.partition(b"?")
+    return {
+        "full": url,
+        "path": path,
+        "query": query,
+        "search": b"?" + query if query else b"",
+        "path-and-query": rest,
+        "without-query": origin + path,
+        "origin": origin,
+        "host": origin[origin.find(b"://") + 3:] if at >= 0 else origin,
+    }[part]
+
+# @helper lower lower
+def lower(data):
+    return data.lower()
+
+# @helper upper upper
+def upper(data):
+    return data.upper()
+
+# @helper trim trim
+def trim(data):
+    return data.strip(b" \t\n\r\x0c")
+
+# @helper slice slice_bytes
+def slice_bytes(data, start, end):
+    end = len(data) if end is None else min(end, len(data))
+    return data[min(start, end):end]
+
+# @helper normalize_path normalize_path
+def normalize_path(path):
+    """Resolves `.`, `..` and empty segments."""
+    kept = []
+    for segment in path.split(b"/"):
+        if segment == b"..":
+            if kept:
+                kept.pop()
+        elif segment not in (b"", b"."):
+            kept.append(segment)
+    out = b"/" + b"/".join(kept)
+    if kept and path.endswith((b"/", b"/.", b"/..")):
+        out += b"/"
+    return out
+
+# @helper headers header_lines imports=re
+def header_lines(lines, set_, names, exclude, names_only):
+    """Canonical header lines (`name:value`, sorted) or their names joined by `;`."""
+    headers = []
+    for line in lines.split(b"\n"):
+        line = line.removesuffix(b"\r")
+        if not line:
+            continue
+        if line[:1] in (b" ", b"\t"):
+            name, value = headers[-1]
+            headers[-1] = (name, value + b" " + line.strip(b" \t\n\r\x0c"))
+            continue
+        name, colon, value = line.partition(b":")
+        if not colon:
+            raise ValueError(f"not a header line: {line!r}")
+        headers.append((name.decode("latin-1"), value.strip(b" \t\n\r\x0c")))
+    for name, value in set_:
+        if value:
+            headers = [(n, v) for n, v in headers if n.lower() != name.lower()]
+            headers.append((name, value))
+    wanted = [n.strip().lower() for n in names.decode().split(";") if n.strip()]
+    excluded = [e.lower() for e in exclude]
+    merged = {}
+    for name, value in headers:
+        name = name.lower()
+        if (name in wanted) if wanted else (name not in excluded):
+            value = re.sub(rb"[ \t]+", b" ", value.strip(b" \t\n\r\x0c"))
+            merged[name] = merged[name] + b"," + value if name in merged else value
+    for name in wanted:
+        if name not in merged:
+            raise ValueError(f"the signed header {name} is not among the request's headers")
+    ordered = sorted(merged.items())
+    if names_only:
+        return ";".join(n for n, _ in ordered).encode()
+    return b"".join(n.encode() + b":" + v + b"\n" for n, v in ordered)
+
+# @helper utc_date utc_date imports=datetime
+def utc_date(seconds, dashes):
+    """The UTC calendar date of a time in unix seconds."""
+    day = datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc)
+    return day.strftime("%Y-%m-%d" if dashes else "%Y%m%d").encode()

@@ -1,0 +1,372 @@
+# Helpers for sigscope's Ruby export: one section per recipe primitive, cut at the marker lines.
+# Only the sections a recipe uses (and what they need) go into a snippet. Every value is a binary
+# (ASCII-8BIT) string: bytes, whatever they hold.
+
+# @helper main -
+# Prints a stage's bytes as they are.
+def show(name, value)
+  $stdout.write("#{name}: ".b, value, "\n")
+end
+
+# Prints raw MAC or hash bytes as hex.
+def show_hex(name, value)
+  $stdout.write("#{name} (hex): #{value.unpack1('H*')}\n")
+end
+
+# Names a stage made from a secret without printing it.
+def show_secret(name)
+  $stdout.write("#{name}: (secret, not shown)\n")
+end
+
+# A secret's bytes from the environment.
+def secret(variable)
+  value = ENV.fetch(variable) { abort("set the environment variable #{variable} to the secret") }
+  value.b
+end
+
+# The body: the file named by the first argument, or standard input.
+def read_body
+  ARGV.empty? ? $stdin.binmode.read : File.binread(ARGV[0])
+end
+
+# @helper hmac hmac_digest imports=openssl
+def hmac_digest(alg, key, message)
+  OpenSSL::HMAC.digest(alg, key, message)
+end
+
+# @helper hash hash_digest imports=openssl
+def hash_digest(alg, message)
+  OpenSSL::Digest.new(alg).digest(message)
+end
+
+# @helper hex hex_text
+def hex_text(data, upper)
+  text = data.unpack1("H*")
+  (upper ? text.upcase : text).b
+end
+
+# @helper base64 base64_text
+def base64_text(data, url_safe, padding)
+  text = [data].pack("m0")
+  text = text.tr("+/", "-_") if url_safe
+  (padding ? text : text.sub(/=+\z/, "")).b
+end
+
+# @helper from_base64 from_base64
+# Decodes base64 after an optional prefix; padding may be left out.
+def from_base64(text, strip, url_safe)
+  text = text.delete_prefix(strip.b)
+  text = text.tr("-_", "+/") if url_safe
+  text += "=" * (-text.length % 4)
+  text.unpack1("m0")
+end
+
+# @helper from_hex from_hex
+def from_hex(text, strip)
+  text = text.delete_prefix(strip.b)
+  raise ArgumentError, "not hex" unless text.match?(/\A(?:\h\h)*\z/)
+
+  [text].pack("H*")
+end
+
+# @helper json_parse - imports=json,strscan
+# A JSON number, kept exactly as written.
+JsonNumber = Struct.new(:text)
+# A JSON object's members in order; a repeated name keeps its place and takes the last value.
+JsonObject = Struct.new(:members)
+
+JSON_STRING = /"(?:[^"\\\x00-\x1f]|\\["\\\/bfnrt]|\\u\h{4})*"/.freeze
+JSON_SPACE = /[ \t\n\r]*/.freeze
+
+# Reads JSON keeping members in order and numbers exactly as written.
+def json_parse(text)
+  text = text.dup.force_encoding(Encoding::UTF_8)
+  raise ArgumentError, "JSON must be UTF-8 without a byte order mark" if !text.valid_encoding? || text.start_with?("\uFEFF")
+
+  scanner = StringScanner.new(text)
+  value = json_value(scanner)
+  scanner.skip(JSON_SPACE)
+  raise ArgumentError, "invalid JSON at character #{scanner.charpos + 1}" unless scanner.eos?
+
+  value
+end
+
+def json_expect(scanner, pattern)
+  scanner.skip(JSON_SPACE)
+  scanner.scan(pattern) or raise ArgumentError, "invalid JSON at character #{scanner.charpos + 1}"
+end
+
+def json_value(scanner)
+  scanner.skip(JSON_SPACE)
+  if scanner.scan(/\{/)
+    object = JsonObject.new([])
+    index = {}
+    scanner.skip(JSON_SPACE)
+    return object if scanner.scan(/\}/)
+
+    loop do
+      name = JSON.parse(json_expect(scanner, JSON_STRING))
+      json_expect(scanner, /:/)
+      value = json_value(scanner)
+      if index.key?(name)
+        object.members[index[name]] = [name, value]
+      else
+        index[name] = object.members.length
+        object.members << [name, value]
+      end
+      return object if json_expect(scanner, /[,}]/) == "}"
+    end
+  elsif scanner.scan(/\[/)
+    items = []
+    scanner.skip(JSON_SPACE)
+    return items if scanner.scan(/\]/)
+
+    loop do
+      items << json_value(scanner)
+      return items if json_expect(scanner, /[,\]]/) == "]"
+    end
+  elsif scanner.check(/"/)
+    JSON.parse(json_expect(scanner, JSON_STRING))
+  else
+    word = json_expect(scanner, /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/)
+    { "true" => true, "false" => false, "null" => nil }.fetch(word) { JsonNumber.new(word) }
+  end
+end
+
+JSON_ESCAPES = { '"' => '\\"', "\\" => "\\\\", "\n" => "\\n", "\r" => "\\r", "\t" => "\\t", "\b" => "\\b", "\f" => "\\f" }.freeze
+
+# A string as JSON writes it; with ascii_only, every character beyond printable ASCII as \uXXXX.
+def json_string(text, ascii_only)
+  inner = text.each_char.map do |c|
+    if JSON_ESCAPES.key?(c)
+      JSON_ESCAPES[c]
+    elsif c.ord < 0x20 || (ascii_only && c.ord > 0x7e)
+      c.encode(Encoding::UTF_16BE).unpack("n*").map { |unit| format("\\u%04x", unit) }.join
+    else
+      c
+    end
+  end
+  "\"#{inner.join}\""
+end
+
+# Writes a parsed value back: keys sorted as asked, numbers as written.
+def json_write(value, sort, top, comma, colon, ascii_only)
+  case value
+  when nil then "null"
+  when true then "true"
+  when false then "false"
+  when JsonNumber then value.text
+  when String then json_string(value, ascii_only)
+  when Array then "[#{value.map { |v| json_write(v, sort, false, comma, colon, ascii_only) }.join(comma)}]"
+  else
+    members = value.members
+    members = members.sort_by { |name, _| name.b } if sort == "deep" || (sort == "top" && top)
+    items = members.map { |k, v| json_string(k, ascii_only) + colon + json_write(v, sort, false, comma, colon, ascii_only) }
+    "{#{items.join(comma)}}"
+  end
+end
+
+# @helper json json_canonical needs=json_parse
+# Re-serializes JSON: keys sorted as asked, numbers as written.
+def json_canonical(text, sort, spaced, escape_unicode, skip, omit)
+  value = json_parse(text)
+  if value.is_a?(JsonObject)
+    value = JsonObject.new(value.members.reject do |k, v|
+      omit.include?(k) || (skip != "none" && v.nil?) || (skip == "null-or-empty" && v == "")
+    end)
+  end
+  comma, colon = spaced ? [", ", ": "] : [",", ":"]
+  json_write(value, sort, true, comma, colon, escape_unicode).b
+end
+
+# @helper percent_decode percent_decode
+def percent_decode(data, plus_space)
+  data = data.tr("+", " ") if plus_space
+  data.b.gsub(/%(\h\h)/) { Regexp.last_match(1).hex.chr }
+end
+
+# @helper percent_encode percent_encode
+# RFC 3986 percent-encoding, upper-case hex; "form" writes a space as +.
+def percent_encode(data, keep)
+  data.b.gsub(%r{[^A-Za-z0-9\-._~/ ]|/| }) do |c|
+    if c == "/" && keep == "unreserved-and-slash"
+      c
+    elsif c == " " && keep == "form"
+      "+"
+    else
+      format("%%%02X", c.ord)
+    end
+  end
+end
+
+# @helper params_parse - needs=json_parse,percent_decode
+# Name-value pairs of a=1&b=2 text or of a JSON object.
+def params_parse(text, decode)
+  if text.lstrip.start_with?("{")
+    object = json_parse(text)
+    raise ArgumentError, "expected a JSON object of parameters" unless object.is_a?(JsonObject)
+
+    return object.members.map do |name, value|
+      value = case value
+              when String then value.b
+              when nil then "".b
+              else json_write(value, "none", false, ",", ":", false).b
+              end
+      [name.b, decode ? percent_decode(value, true) : value]
+    end
+  end
+  text.split("&").reject(&:empty?).map do |part|
+    name, value = part.split("=", 2)
+    value ||= "".b
+    decode ? [percent_decode(name, true), percent_decode(value, true)] : [name, value]
+  end
+end
+
+# @helper params params_canonical needs=params_parse,percent_encode
+# Parameters joined as pair items: filtered, set, encoded and sorted as the trace did.
+def params_canonical(inputs, decode, omit, set, keep_repeats, encode, sort, pair, join)
+  params = inputs.flat_map { |text| params_parse(text, decode) }
+  params.reject! { |k, _| omit.include?(k) }
+  set.each do |name, value|
+    next if value.empty?
+
+    params.reject! { |k, _| k == name.b }
+    params << [name.b, value]
+  end
+  params = params.uniq(&:first) unless keep_repeats
+  unless encode == "none"
+    keep = encode == "form" ? "form" : "unreserved"
+    params = params.map { |k, v| [percent_encode(k, keep), percent_encode(v, keep)] }
+  end
+  case sort
+  when "name" then params = params.each_with_index.sort_by { |(k, _), i| [k, i] }.map(&:first)
+  when "name-value" then params = params.sort
+  end
+  pieces = pair.split(/(\{name\}|\{value\})/)
+  items = params.map do |k, v|
+    pieces.map { |piece| { "{name}" => k, "{value}" => v }.fetch(piece) { piece.b } }.join.b
+  end
+  items.join(join).b
+end
+
+# @helper param param_value needs=params_parse
+def param_value(name, text, decode)
+  found = params_parse(text, decode).find { |k, _| k == name.b }
+  raise ArgumentError, "no parameter #{name}" unless found
+
+  found[1]
+end
+
+# @helper url url_part
+# A part of a URL, verbatim (no normalization).
+def url_part(url, part)
+  origin = "".b
+  rest = url
+  at = url.index("://")
+  if at
+    stop = url.index(%r{[/?#]}, at + 3) || url.length
+    origin = url[0...stop]
+    rest = url[stop..]
+  end
+  rest = rest.split("#", 2).first || "".b
+  path, query = rest.split("?", 2)
+  path ||= "".b
+  query ||= "".b
+  case part
+  when "full" then url
+  when "path" then path
+  when "query" then query
+  when "search" then query.empty? ? "".b : "?".b + query
+  when "path-and-query" then rest
+  when "without-query" then origin + path
+  when "origin" then origin
+  else at ? origin[(at + 3)..] : origin
+  end
+end
+
+# @helper lower lower
+def lower(data)
+  data.b.tr("A-Z", "a-z")
+end
+
+# @helper upper upper
+def upper(data)
+  data.b.tr("a-z", "A-Z")
+end
+
+# @helper trim trim
+def trim(data)
+  data.b.sub(/\A[ \t\n\r\f]+/, "").sub(/[ \t\n\r\f]+\z/, "")
+end
+
+# @helper slice slice_bytes
+# Bytes start...stop (nil: to the end), clamped to the data.
+def slice_bytes(data, start, stop)
+  stop = stop.nil? ? data.bytesize : [stop, data.bytesize].min
+  data.byteslice([start, stop].min...stop)
+end
+
+# @helper normalize_path normalize_path
+# Resolves ".", ".." and empty segments.
+def normalize_path(path)
+  kept = []
+  path.split("/", -1).each do |segment|
+    if segment == ".."
+      kept.pop
+    elsif !["", "."].include?(segment)
+      kept << segment
+    end
+  end
+  out = "/".b + kept.join("/")
+  out += "/" if !kept.empty? && (path.end_with?("/") || path.end_with?("/.") || path.end_with?("/.."))
+  out.b
+end
+
+# @helper headers header_lines
+# Canonical header lines (name:value, sorted) or their names joined by ";".
+def header_lines(lines, set, names, exclude, names_only)
+  ws = /\A[ \t\n\r\f]+|[ \t\n\r\f]+\z/
+  headers = []
+  lines.b.split("\n").each do |line|
+    line = line.delete_suffix("\r")
+    next if line.empty?
+
+    if line.start_with?(" ", "\t")
+      headers.last[1] += " ".b + line.gsub(ws, "")
+      next
+    end
+    name, value = line.split(":", 2)
+    raise ArgumentError, "not a header line: #{line}" if value.nil?
+
+    headers << [name, value.gsub(ws, "")]
+  end
+  set.each do |name, value|
+    next if value.empty?
+
+    headers.reject! { |n, _| n.casecmp?(name) }
+    headers << [name.b, value]
+  end
+  wanted = names.split(";").map { |n| n.strip.downcase }.reject(&:empty?)
+  excluded = exclude.map(&:downcase)
+  merged = {}
+  headers.each do |name, value|
+    name = name.downcase
+    next unless wanted.empty? ? !excluded.include?(name) : wanted.include?(name)
+
+    value = value.gsub(ws, "").gsub(/[ \t]+/, " ")
+    merged[name] = merged.key?(name) ? "#{merged[name]},#{value}".b : value
+  end
+  wanted.each do |name|
+    raise ArgumentError, "the signed header #{name} is not among the request's headers" unless merged.key?(name)
+  end
+  ordered = merged.sort
+  return ordered.map(&:first).join(";").b if names_only
+
+  ordered.map { |n, v| "#{n}:".b + v + "\n".b }.join.b
+end
+
+# @helper utc_date utc_date
+# The UTC calendar date of a time in unix seconds.
+def utc_date(seconds, dashes)
+  Time.at(Integer(seconds.strip, 10)).utc.strftime(dashes ? "%Y-%m-%d" : "%Y%m%d").b
+end

@@ -1,0 +1,194 @@
+//! Java 17 (the JDK only), one class `Sign`.
+
+use super::super::{Program, Show, camel};
+use super::{Syntax, comment_lines, quoted_utf16};
+
+pub struct Java;
+
+impl Syntax for Java {
+    fn comment(&self) -> &'static str {
+        "//"
+    }
+
+    fn helper_source(&self) -> &'static str {
+        include_str!("../../../assets/code/java.java")
+    }
+
+    fn usage(&self) -> &'static str {
+        "Run: SIGSCOPE_KEY='…' java Sign.java BODY_FILE   (the body from standard input when no file is named)"
+    }
+
+    fn reserved(&self) -> &'static [&'static str] {
+        &[
+            "abstract",
+            "assert",
+            "boolean",
+            "break",
+            "byte",
+            "case",
+            "catch",
+            "char",
+            "class",
+            "const",
+            "continue",
+            "default",
+            "do",
+            "double",
+            "else",
+            "enum",
+            "extends",
+            "final",
+            "finally",
+            "float",
+            "for",
+            "goto",
+            "if",
+            "implements",
+            "import",
+            "instanceof",
+            "int",
+            "interface",
+            "long",
+            "native",
+            "new",
+            "package",
+            "private",
+            "protected",
+            "public",
+            "return",
+            "short",
+            "static",
+            "strictfp",
+            "super",
+            "switch",
+            "synchronized",
+            "this",
+            "throw",
+            "throws",
+            "transient",
+            "try",
+            "void",
+            "volatile",
+            "while",
+            "true",
+            "false",
+            "null",
+            "var",
+            "record",
+            "yield",
+            "args",
+            "main",
+            "show",
+            "showHex",
+            "showSecret",
+            "emit",
+            "secret",
+            "readBody",
+            "utf8",
+            "bin",
+            "unbin",
+            "unhex",
+            "cat",
+            "jsonParse",
+            "jsonWrite",
+            "jsonString",
+            "paramsParse",
+            "Sign",
+        ]
+    }
+
+    fn local(&self, snake: &str) -> String {
+        camel(snake)
+    }
+
+    fn constant(&self, snake: &str) -> String {
+        snake.to_ascii_uppercase()
+    }
+
+    fn bytes(&self, b: &[u8]) -> String {
+        match std::str::from_utf8(b) {
+            Ok(s) => format!("utf8({})", quoted_utf16(s)),
+            Err(_) => format!("unhex(\"{}\")", hex::encode(b)),
+        }
+    }
+
+    fn text(&self, s: &str) -> String {
+        quoted_utf16(s)
+    }
+
+    fn boolean(&self, b: bool) -> String {
+        b.to_string()
+    }
+
+    fn none(&self) -> String {
+        "-1".to_string()
+    }
+
+    fn texts(&self, items: &[String]) -> String {
+        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
+        format!("List.of({})", items.join(", "))
+    }
+
+    fn list(&self, exprs: &[String]) -> String {
+        format!("List.of({})", exprs.join(", "))
+    }
+
+    fn pairs(&self, items: &[(String, String)]) -> String {
+        let items: Vec<String> = items
+            .iter()
+            .map(|(n, v)| format!("Map.entry({n}, {v})"))
+            .collect();
+        format!("List.of({})", items.join(", "))
+    }
+
+    fn concat(&self, exprs: &[String]) -> String {
+        format!("cat({})", exprs.join(", "))
+    }
+
+    fn assemble(&self, p: &Program) -> String {
+        let mut out = comment_lines("//", &p.doc);
+        out.push('\n');
+        for import in &p.imports {
+            out.push_str(&format!("import {import};\n"));
+        }
+        out.push_str("\npublic class Sign {\n");
+        for (ident, expr, comment) in &p.constants {
+            out.push_str(&format!(
+                "    static final byte[] {ident} = {expr}; // {comment}\n"
+            ));
+        }
+        if !p.constants.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("    public static void main(String[] args) throws Exception {\n");
+        if p.reads_key {
+            out.push_str("        byte[] key = secret(\"SIGSCOPE_KEY\");\n");
+        }
+        for (ident, env) in &p.secrets {
+            out.push_str(&format!("        byte[] {ident} = secret(\"{env}\");\n"));
+        }
+        if p.reads_body {
+            out.push_str("        byte[] body = readBody(args);\n");
+        }
+        for step in &p.steps {
+            out.push('\n');
+            out.push_str(&format!("        // {}\n", step.comment));
+            out.push_str(&format!("        byte[] {} = {};\n", step.ident, step.expr));
+            out.push_str(&match step.show {
+                Show::Text => format!("        show(\"{}\", {});\n", step.name, step.ident),
+                Show::Hex => format!("        showHex(\"{}\", {});\n", step.name, step.ident),
+                Show::Secret => format!("        showSecret(\"{}\");\n", step.name),
+            });
+        }
+        out.push_str("\n        // The request's header lines, then the signature alone.\n");
+        out.push_str("        emit(utf8(\"\\n\"));\n");
+        for line in &p.header_lines {
+            out.push_str(&format!("        emit({line});\n"));
+        }
+        out.push_str(&format!("        emit({});\n", p.signature));
+        out.push_str("    }\n\n");
+        out.push_str(&p.helpers);
+        out.push_str("}\n");
+        out
+    }
+}

@@ -1,0 +1,186 @@
+//! JavaScript for Node.js (built-in modules only).
+
+use super::super::{Program, Show, camel};
+use super::{Syntax, comment_lines, quoted_utf16};
+
+pub struct JavaScript;
+
+impl Syntax for JavaScript {
+    fn comment(&self) -> &'static str {
+        "//"
+    }
+
+    fn helper_source(&self) -> &'static str {
+        include_str!("../../../assets/code/javascript.js")
+    }
+
+    fn usage(&self) -> &'static str {
+        "Run: SIGSCOPE_KEY='…' node sign.js BODY_FILE   (the body from standard input when no file is named)"
+    }
+
+    fn reserved(&self) -> &'static [&'static str] {
+        &[
+            "await",
+            "break",
+            "case",
+            "catch",
+            "class",
+            "const",
+            "continue",
+            "debugger",
+            "default",
+            "delete",
+            "do",
+            "else",
+            "enum",
+            "export",
+            "extends",
+            "false",
+            "finally",
+            "for",
+            "function",
+            "if",
+            "implements",
+            "import",
+            "in",
+            "instanceof",
+            "interface",
+            "let",
+            "new",
+            "null",
+            "package",
+            "private",
+            "protected",
+            "public",
+            "return",
+            "static",
+            "super",
+            "switch",
+            "this",
+            "throw",
+            "true",
+            "try",
+            "typeof",
+            "var",
+            "void",
+            "while",
+            "with",
+            "yield",
+            "arguments",
+            "eval",
+            "undefined",
+            "Buffer",
+            "JSON",
+            "Map",
+            "Set",
+            "Math",
+            "Number",
+            "String",
+            "process",
+            "require",
+            "crypto",
+            "fs",
+            "main",
+            "show",
+            "showHex",
+            "showSecret",
+            "secret",
+            "readBody",
+            "bin",
+            "unbin",
+            "jsonParse",
+            "jsonWrite",
+            "paramsParse",
+        ]
+    }
+
+    fn local(&self, snake: &str) -> String {
+        camel(snake)
+    }
+
+    fn constant(&self, snake: &str) -> String {
+        snake.to_ascii_uppercase()
+    }
+
+    fn bytes(&self, b: &[u8]) -> String {
+        match std::str::from_utf8(b) {
+            Ok(s) => format!("Buffer.from({})", quoted_utf16(s)),
+            Err(_) => format!("Buffer.from(\"{}\", \"hex\")", hex::encode(b)),
+        }
+    }
+
+    fn text(&self, s: &str) -> String {
+        quoted_utf16(s)
+    }
+
+    fn boolean(&self, b: bool) -> String {
+        b.to_string()
+    }
+
+    fn none(&self) -> String {
+        "null".to_string()
+    }
+
+    fn texts(&self, items: &[String]) -> String {
+        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
+        format!("[{}]", items.join(", "))
+    }
+
+    fn list(&self, exprs: &[String]) -> String {
+        format!("[{}]", exprs.join(", "))
+    }
+
+    fn pairs(&self, items: &[(String, String)]) -> String {
+        let items: Vec<String> = items.iter().map(|(n, v)| format!("[{n}, {v}]")).collect();
+        format!("[{}]", items.join(", "))
+    }
+
+    fn concat(&self, exprs: &[String]) -> String {
+        format!("Buffer.concat([{}])", exprs.join(", "))
+    }
+
+    fn assemble(&self, p: &Program) -> String {
+        let mut out = String::from("#!/usr/bin/env node\n");
+        out.push_str(&comment_lines("//", &p.doc));
+        out.push_str("\n\"use strict\";\n\n");
+        for import in &p.imports {
+            out.push_str(&format!("const {import} = require(\"{import}\");\n"));
+        }
+        out.push('\n');
+        for (ident, expr, comment) in &p.constants {
+            out.push_str(&format!("const {ident} = {expr}; // {comment}\n"));
+        }
+        if !p.constants.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&p.helpers);
+        out.push_str("\nfunction main() {\n");
+        if p.reads_key {
+            out.push_str("  const key = secret(\"SIGSCOPE_KEY\");\n");
+        }
+        for (ident, env) in &p.secrets {
+            out.push_str(&format!("  const {ident} = secret(\"{env}\");\n"));
+        }
+        if p.reads_body {
+            out.push_str("  const body = readBody();\n");
+        }
+        for step in &p.steps {
+            out.push('\n');
+            out.push_str(&format!("  // {}\n", step.comment));
+            out.push_str(&format!("  const {} = {};\n", step.ident, step.expr));
+            out.push_str(&match step.show {
+                Show::Text => format!("  show(\"{}\", {});\n", step.name, step.ident),
+                Show::Hex => format!("  showHex(\"{}\", {});\n", step.name, step.ident),
+                Show::Secret => format!("  showSecret(\"{}\");\n", step.name),
+            });
+        }
+        out.push_str("\n  // The request's header lines, then the signature alone.\n");
+        out.push_str("  process.stdout.write(\"\\n\");\n");
+        for line in &p.header_lines {
+            out.push_str(&format!("  process.stdout.write({line});\n"));
+        }
+        out.push_str(&format!("  process.stdout.write({});\n", p.signature));
+        out.push_str("}\n\nmain();\n");
+        out
+    }
+}

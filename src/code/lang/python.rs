@@ -1,0 +1,182 @@
+//! Python 3 (standard library only).
+
+use super::super::{Program, Show};
+use super::{Syntax, comment_lines, quoted};
+
+pub struct Python;
+
+impl Syntax for Python {
+    fn comment(&self) -> &'static str {
+        "#"
+    }
+
+    fn helper_source(&self) -> &'static str {
+        include_str!("../../../assets/code/python.py")
+    }
+
+    fn usage(&self) -> &'static str {
+        "Run: SIGSCOPE_KEY='…' python3 sign.py BODY_FILE   (the body from standard input when no file is named)"
+    }
+
+    fn reserved(&self) -> &'static [&'static str] {
+        &[
+            "False",
+            "None",
+            "True",
+            "and",
+            "as",
+            "assert",
+            "async",
+            "await",
+            "break",
+            "class",
+            "continue",
+            "def",
+            "del",
+            "elif",
+            "else",
+            "except",
+            "finally",
+            "for",
+            "from",
+            "global",
+            "if",
+            "import",
+            "in",
+            "is",
+            "lambda",
+            "nonlocal",
+            "not",
+            "or",
+            "pass",
+            "raise",
+            "return",
+            "try",
+            "while",
+            "with",
+            "yield",
+            "main",
+            "base64",
+            "datetime",
+            "hashlib",
+            "hmac",
+            "json",
+            "os",
+            "re",
+            "sys",
+            "urllib",
+            "bytes",
+            "str",
+            "len",
+            "list",
+            "set",
+            "hex",
+            "hash",
+            "format",
+            "input",
+            "type",
+            "id",
+            "max",
+            "min",
+            "show",
+            "show_hex",
+            "show_secret",
+            "secret",
+            "read_body",
+            "out",
+        ]
+    }
+
+    fn local(&self, snake: &str) -> String {
+        snake.to_string()
+    }
+
+    fn constant(&self, snake: &str) -> String {
+        snake.to_ascii_uppercase()
+    }
+
+    fn bytes(&self, b: &[u8]) -> String {
+        format!("b{}", quoted(b, b"", |c| format!("\\x{c:02x}")))
+    }
+
+    fn text(&self, s: &str) -> String {
+        if s.is_ascii() {
+            quoted(s.as_bytes(), b"", |c| format!("\\x{c:02x}"))
+        } else {
+            format!("{s:?}")
+        }
+    }
+
+    fn boolean(&self, b: bool) -> String {
+        if b { "True" } else { "False" }.to_string()
+    }
+
+    fn none(&self) -> String {
+        "None".to_string()
+    }
+
+    fn texts(&self, items: &[String]) -> String {
+        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
+        format!("[{}]", items.join(", "))
+    }
+
+    fn list(&self, exprs: &[String]) -> String {
+        format!("[{}]", exprs.join(", "))
+    }
+
+    fn pairs(&self, items: &[(String, String)]) -> String {
+        let items: Vec<String> = items.iter().map(|(n, v)| format!("({n}, {v})")).collect();
+        format!("[{}]", items.join(", "))
+    }
+
+    fn concat(&self, exprs: &[String]) -> String {
+        exprs.join(" + ")
+    }
+
+    fn assemble(&self, p: &Program) -> String {
+        let mut out = String::from("#!/usr/bin/env python3\n");
+        out.push_str(&comment_lines("#", &p.doc));
+        out.push('\n');
+        for import in &p.imports {
+            out.push_str(&format!("import {import}\n"));
+        }
+        out.push('\n');
+        for (ident, expr, comment) in &p.constants {
+            out.push_str(&format!("{ident} = {expr}  # {comment}\n"));
+        }
+        if !p.constants.is_empty() {
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&p.helpers);
+        out.push_str("\n\ndef main():\n");
+        if p.reads_key {
+            out.push_str("    key = secret(\"SIGSCOPE_KEY\")\n");
+        }
+        for (ident, env) in &p.secrets {
+            out.push_str(&format!("    {ident} = secret({env:?})\n"));
+        }
+        if p.reads_body {
+            out.push_str("    body = read_body()\n");
+        }
+        for step in &p.steps {
+            out.push('\n');
+            out.push_str(&format!("    # {}\n", step.comment));
+            out.push_str(&format!("    {} = {}\n", step.ident, step.expr));
+            out.push_str(&match step.show {
+                Show::Text => format!("    show({:?}, {})\n", step.name, step.ident),
+                Show::Hex => format!("    show_hex({:?}, {})\n", step.name, step.ident),
+                Show::Secret => format!("    show_secret({:?})\n", step.name),
+            });
+        }
+        out.push_str("\n    # The request's header lines, then the signature alone.\n");
+        out.push_str("    out = sys.stdout.buffer\n");
+        out.push_str("    out.write(b\"\\n\")\n");
+        for line in &p.header_lines {
+            out.push_str(&format!("    out.write({line})\n"));
+        }
+        out.push_str(&format!("    out.write({})\n", p.signature));
+        out.push_str("\n\nif __name__ == \"__main__\":\n    main()\n");
+        out
+    }
+}

@@ -1,0 +1,192 @@
+//! Ruby 3 (standard library only).
+
+use super::super::{Program, Show};
+use super::{Syntax, comment_lines, quoted};
+
+pub struct Ruby;
+
+impl Syntax for Ruby {
+    fn comment(&self) -> &'static str {
+        "#"
+    }
+
+    fn helper_source(&self) -> &'static str {
+        include_str!("../../../assets/code/ruby.rb")
+    }
+
+    fn usage(&self) -> &'static str {
+        "Run: SIGSCOPE_KEY='…' ruby sign.rb BODY_FILE   (the body from standard input when no file is named)"
+    }
+
+    fn reserved(&self) -> &'static [&'static str] {
+        &[
+            "BEGIN",
+            "END",
+            "alias",
+            "and",
+            "begin",
+            "break",
+            "case",
+            "class",
+            "def",
+            "defined?",
+            "do",
+            "else",
+            "elsif",
+            "end",
+            "ensure",
+            "false",
+            "for",
+            "if",
+            "in",
+            "module",
+            "next",
+            "nil",
+            "not",
+            "or",
+            "redo",
+            "rescue",
+            "retry",
+            "return",
+            "self",
+            "super",
+            "then",
+            "true",
+            "undef",
+            "unless",
+            "until",
+            "when",
+            "while",
+            "yield",
+            "main",
+            "show",
+            "show_hex",
+            "show_secret",
+            "secret",
+            "read_body",
+            "format",
+            "loop",
+            "puts",
+            "print",
+            "p",
+            "raise",
+            "require",
+            "json_parse",
+            "json_value",
+            "json_expect",
+            "json_string",
+            "json_write",
+            "params_parse",
+        ]
+    }
+
+    fn local(&self, snake: &str) -> String {
+        snake.to_string()
+    }
+
+    fn constant(&self, snake: &str) -> String {
+        let upper = snake.to_ascii_uppercase();
+        if upper.starts_with('_') {
+            format!("F{upper}")
+        } else {
+            upper
+        }
+    }
+
+    fn bytes(&self, b: &[u8]) -> String {
+        format!("{}.b", quoted(b, b"#", |c| format!("\\x{c:02x}")))
+    }
+
+    fn text(&self, s: &str) -> String {
+        if s.is_ascii() {
+            quoted(s.as_bytes(), b"#", |c| format!("\\x{c:02x}"))
+        } else {
+            let escaped: String = s
+                .chars()
+                .map(|c| match c {
+                    '"' | '\\' | '#' => format!("\\{c}"),
+                    c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+                    c => c.to_string(),
+                })
+                .collect();
+            format!("\"{escaped}\"")
+        }
+    }
+
+    fn boolean(&self, b: bool) -> String {
+        b.to_string()
+    }
+
+    fn none(&self) -> String {
+        "nil".to_string()
+    }
+
+    fn texts(&self, items: &[String]) -> String {
+        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
+        format!("[{}]", items.join(", "))
+    }
+
+    fn list(&self, exprs: &[String]) -> String {
+        format!("[{}]", exprs.join(", "))
+    }
+
+    fn pairs(&self, items: &[(String, String)]) -> String {
+        let items: Vec<String> = items.iter().map(|(n, v)| format!("[{n}, {v}]")).collect();
+        format!("[{}]", items.join(", "))
+    }
+
+    fn concat(&self, exprs: &[String]) -> String {
+        exprs.join(" + ")
+    }
+
+    fn call(&self, function: &str, args: &[String]) -> String {
+        format!("{function}({})", args.join(", "))
+    }
+
+    fn assemble(&self, p: &Program) -> String {
+        let mut out = String::from("#!/usr/bin/env ruby\n# frozen_string_literal: true\n\n");
+        out.push_str(&comment_lines("#", &p.doc));
+        out.push('\n');
+        for import in &p.imports {
+            out.push_str(&format!("require \"{import}\"\n"));
+        }
+        if !p.imports.is_empty() {
+            out.push('\n');
+        }
+        for (ident, expr, comment) in &p.constants {
+            out.push_str(&format!("{ident} = {expr} # {comment}\n"));
+        }
+        if !p.constants.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&p.helpers);
+        out.push_str("\ndef main\n");
+        if p.reads_key {
+            out.push_str("  key = secret(\"SIGSCOPE_KEY\")\n");
+        }
+        for (ident, env) in &p.secrets {
+            out.push_str(&format!("  {ident} = secret(\"{env}\")\n"));
+        }
+        if p.reads_body {
+            out.push_str("  body = read_body\n");
+        }
+        for step in &p.steps {
+            out.push('\n');
+            out.push_str(&format!("  # {}\n", step.comment));
+            out.push_str(&format!("  {} = {}\n", step.ident, step.expr));
+            out.push_str(&match step.show {
+                Show::Text => format!("  show(\"{}\", {})\n", step.name, step.ident),
+                Show::Hex => format!("  show_hex(\"{}\", {})\n", step.name, step.ident),
+                Show::Secret => format!("  show_secret(\"{}\")\n", step.name),
+            });
+        }
+        out.push_str("\n  # The request's header lines, then the signature alone.\n");
+        out.push_str("  $stdout.write(\"\\n\")\n");
+        for line in &p.header_lines {
+            out.push_str(&format!("  $stdout.write({line})\n"));
+        }
+        out.push_str(&format!("  $stdout.write({})\n", p.signature));
+        out.push_str("end\n\nmain\n");
+        out
+    }
+}

@@ -14,7 +14,7 @@ use sigscope::code::{self, CodeError, Lang};
 use sigscope::sign::recipe::FieldKind;
 use sigscope::sign::{self, Inputs, Recipe, Selection, Trace, builtin};
 
-/// One snippet to run: a scheme's example under a selection.
+/// One snippet to run: a scheme's example under a selection, or with harder inputs.
 struct Case {
     label: String,
     recipe: Recipe,
@@ -25,6 +25,18 @@ struct Case {
     /// Secret fields, as the environment variables the snippet reads.
     env: Vec<(String, String)>,
 }
+
+/// A body that tests a JSON canonical form: keys out of order, a repeated key, escapes,
+/// non-ASCII (outside the BMP too), nulls, empty strings, numbers as written.
+const HARD_JSON: &str = r#"{"z":[1,2.50,-0.0,1E+2,{"y":null,"b":""}],"a":"first","café":"\"q\" \\ \n\t\u001f/ 日本 \ud83d\ude00 \u00e9\u007f","a":"dup","n":null,"e":"","big":12345678901234567890123,"t":true}"#;
+
+/// A body that tests parameter forms: names out of order, repeats, encoded bytes, `+`, empty and
+/// bare names, a broken escape.
+const HARD_FORM: &str = "z=3&a=%2Fb+c&a=1&m=caf%C3%A9&empty=&flag&x=%zz&A=~*";
+
+/// A URL that tests URL parts and path normalization: dot segments, doubled slashes, a port, a
+/// query out of order, a fragment.
+const HARD_URL: &str = "https://api.example.com:8443/a/./b/../c//d%20e?z=1&a=%20x&a=0&b=#frag";
 
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
@@ -44,56 +56,127 @@ fn cases() -> Vec<Case> {
                 others.push(s);
             }
         }
+        let example = Inputs_::of(&recipe);
         for s in others {
             if selections.len() == 3 {
                 break;
             }
-            let sel = recipe.select(s.iter().map(|(k, c)| (k.as_str(), c.as_str())));
-            if let Ok(sel) = sel {
-                if run(&recipe, &sel).is_some() {
-                    selections.push(s);
-                }
+            if example.case(&recipe, &s, "").is_some() {
+                selections.push(s);
             }
         }
-        for s in selections {
-            let sel = recipe
-                .select(s.iter().map(|(k, c)| (k.as_str(), c.as_str())))
-                .expect("selection");
-            let trace = run(&recipe, &sel)
+        for s in &selections {
+            let case = example
+                .case(&recipe, s, "")
                 .unwrap_or_else(|| panic!("{}: the documented example signs", recipe.id));
-            let choices: Vec<String> = s.iter().map(|(k, c)| format!("{k}={c}")).collect();
-            let env = recipe
-                .fields
-                .iter()
-                .filter(|f| f.kind == FieldKind::Secret)
-                .map(|f| {
-                    (
-                        format!("SIGSCOPE_{}", f.name.to_ascii_uppercase()),
-                        trace.fields.get(&f.name).cloned().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            out.push(Case {
-                label: format!("{} [{}]", recipe.id, choices.join(" ")),
-                key: ex.key.as_bytes().to_vec(),
-                body: ex.body.as_bytes().to_vec(),
-                headers: ex.headers.as_bytes().to_vec(),
-                recipe: recipe.clone(),
-                trace,
-                env,
-            });
+            out.push(case);
+        }
+        // The example's choices with harder inputs, where the scheme takes them.
+        let mut hard = Vec::new();
+        for body in [HARD_JSON, HARD_FORM] {
+            hard.push((
+                format!("body {}", &body[..12]),
+                Inputs_ {
+                    body: body.as_bytes().to_vec(),
+                    ..example.clone()
+                },
+            ));
+        }
+        hard.push((
+            "binary body".to_string(),
+            Inputs_ {
+                body: (0..=255u8).rev().chain(*b"\r\n\r\n").collect(),
+                ..example.clone()
+            },
+        ));
+        if recipe.field("url").is_some() {
+            let mut fields = example.fields.clone();
+            fields.insert("url".to_string(), HARD_URL.to_string());
+            hard.push((
+                "hard url".to_string(),
+                Inputs_ {
+                    fields,
+                    ..example.clone()
+                },
+            ));
+        }
+        for (what, inputs) in hard {
+            if let Some(case) = inputs.case(&recipe, &base, &what) {
+                if case.trace.stages != out.last().expect("the example").trace.stages
+                    || what == "hard url"
+                {
+                    out.push(case);
+                }
+            }
         }
     }
     out
 }
 
-fn run(recipe: &Recipe, sel: &Selection) -> Option<Trace> {
-    let ex = &recipe.example;
+/// The inputs of a case.
+#[derive(Clone)]
+struct Inputs_ {
+    fields: BTreeMap<String, String>,
+    key: Vec<u8>,
+    body: Vec<u8>,
+    headers: Vec<u8>,
+}
+
+impl Inputs_ {
+    fn of(recipe: &Recipe) -> Inputs_ {
+        let ex = &recipe.example;
+        Inputs_ {
+            fields: ex.fields.clone(),
+            key: ex.key.as_bytes().to_vec(),
+            body: ex.body.as_bytes().to_vec(),
+            headers: ex.headers.as_bytes().to_vec(),
+        }
+    }
+
+    /// The case of these inputs under a selection, when the scheme signs them.
+    fn case(
+        &self,
+        recipe: &Recipe,
+        choices: &BTreeMap<String, String>,
+        what: &str,
+    ) -> Option<Case> {
+        let sel = recipe
+            .select(choices.iter().map(|(k, c)| (k.as_str(), c.as_str())))
+            .ok()?;
+        let trace = run(recipe, &sel, self)?;
+        let mut label: Vec<String> = choices.iter().map(|(k, c)| format!("{k}={c}")).collect();
+        if !what.is_empty() {
+            label.push(what.to_string());
+        }
+        let env = recipe
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Secret)
+            .map(|f| {
+                (
+                    format!("SIGSCOPE_{}", f.name.to_ascii_uppercase()),
+                    trace.fields.get(&f.name).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        Some(Case {
+            label: format!("{} [{}]", recipe.id, label.join(" ")),
+            recipe: recipe.clone(),
+            trace,
+            key: self.key.clone(),
+            body: self.body.clone(),
+            headers: self.headers.clone(),
+            env,
+        })
+    }
+}
+
+fn run(recipe: &Recipe, sel: &Selection, inputs: &Inputs_) -> Option<Trace> {
     let inputs = Inputs {
-        fields: &ex.fields,
-        key: ex.key.as_bytes(),
-        body: ex.body.as_bytes(),
-        headers: ex.headers.as_bytes(),
+        fields: &inputs.fields,
+        key: &inputs.key,
+        body: &inputs.body,
+        headers: &inputs.headers,
         selection: sel,
     };
     sign::run(recipe, &inputs).ok()

@@ -27,12 +27,17 @@ enum Node<'a> {
     Object(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
-/// Parses JSON text and writes it in a canonical form.
-pub fn canonical(text: &[u8], form: &JsonForm) -> Result<Vec<u8>, JsonError> {
+/// A parsed text: the tree, and the numbers as written where serde_json's text differs.
+struct Parsed<'a> {
+    node: Node<'a>,
+    tokens: Option<Vec<&'a str>>,
+}
+
+fn parse(text: &[u8]) -> Result<Parsed<'_>, JsonError> {
     let text = json_text(text)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let numbers = Numbers::default();
-    let mut node = NodeSeed(&numbers)
+    let node = NodeSeed(&numbers)
         .deserialize(&mut de)
         .map_err(json_error)?;
     de.end().map_err(json_error)?;
@@ -42,6 +47,12 @@ pub fn canonical(text: &[u8], form: &JsonForm) -> Result<Vec<u8>, JsonError> {
     } else {
         None
     };
+    Ok(Parsed { node, tokens })
+}
+
+/// Parses JSON text and writes it in a canonical form.
+pub fn canonical(text: &[u8], form: &JsonForm) -> Result<Vec<u8>, JsonError> {
+    let Parsed { mut node, tokens } = parse(text)?;
     if let Node::Object(members) = &mut node {
         members.retain(|(k, v)| {
             !form.omit.iter().any(|o| o == k)
@@ -57,6 +68,41 @@ pub fn canonical(text: &[u8], form: &JsonForm) -> Result<Vec<u8>, JsonError> {
     let mut out = Vec::with_capacity(text.len());
     write(&mut node, true, form, tokens.as_deref(), &mut out);
     Ok(out)
+}
+
+/// An object's members as name-value pairs.
+pub type Members = Vec<(String, Vec<u8>)>;
+
+/// The members of a JSON object as name-value pairs: a string value is its text, null is empty,
+/// anything else is compact JSON with numbers as written. None when the text is not an object.
+pub fn object_members(text: &[u8]) -> Result<Option<Members>, JsonError> {
+    let Parsed { node, tokens } = parse(text)?;
+    let Node::Object(members) = node else {
+        return Ok(None);
+    };
+    let form = JsonForm {
+        sort: JsonSort::None,
+        spaced: false,
+        escape_unicode: false,
+        skip: JsonSkip::None,
+        omit: &[],
+    };
+    let pairs = members
+        .into_iter()
+        .map(|(k, mut v)| {
+            let value = match &v {
+                Node::String(s) => s.as_bytes().to_vec(),
+                Node::Null => Vec::new(),
+                _ => {
+                    let mut out = Vec::new();
+                    write(&mut v, false, &form, tokens.as_deref(), &mut out);
+                    out
+                }
+            };
+            (k.into_owned(), value)
+        })
+        .collect();
+    Ok(Some(pairs))
 }
 
 /// The numbers of a JSON text as written, in order; strings are skipped. Run only on text that

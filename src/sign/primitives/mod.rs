@@ -545,22 +545,16 @@ pub struct ParamsForm<'a> {
 pub fn parse_params(text: &[u8], decode: bool) -> Result<ParamList, JsonError> {
     let trimmed = text.trim_ascii_start();
     if trimmed.first() == Some(&b'{') {
-        let value = parse_json(text)?;
-        let Value::Object(map) = value else {
+        let Some(members) = crate::sign::json::object_members(text)? else {
             return Err(JsonError {
                 line: 1,
                 column: 1,
                 message: "expected a JSON object of parameters".to_string(),
             });
         };
-        return Ok(map
+        return Ok(members
             .into_iter()
             .map(|(k, v)| {
-                let v = match v {
-                    Value::String(s) => s.into_bytes(),
-                    Value::Null => Vec::new(),
-                    other => other.to_string().into_bytes(),
-                };
                 let v = if decode { url_decode(&v) } else { v };
                 (k.into_bytes(), v)
             })
@@ -686,6 +680,22 @@ fn split_origin(url: &[u8]) -> (&[u8], &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_parameters_keep_numbers_as_written() {
+        // A member that is not a string is its compact JSON, numbers exactly as written (serde_json
+        // alone would write 1E+2 as 1e+2); a repeated name keeps its place and takes the last value.
+        let params = parse_params(br#"{"b":[1E+2,2.50],"a":null,"b":{"x":-0.0}}"#, false).unwrap();
+        assert_eq!(
+            params,
+            vec![
+                (b"b".to_vec(), br#"{"x":-0.0}"#.to_vec()),
+                (b"a".to_vec(), b"".to_vec())
+            ]
+        );
+        let params = parse_params(br#"{"n":[1E+2]}"#, false).unwrap();
+        assert_eq!(params, vec![(b"n".to_vec(), b"[1E+2]".to_vec())]);
+    }
 
     #[test]
     fn hmac_sha256_rfc4231_case_2() {

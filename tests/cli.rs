@@ -1098,3 +1098,91 @@ fn a_bundle_reproduces_the_case_with_the_key_given_separately() {
         )
     );
 }
+
+#[test]
+fn code_export_asks_for_a_language_and_refuses_in_one_line() {
+    let o = run(&["sign", "-p", "tpns", "--example", "--format", "code"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "sigscope: error: --format code needs --lang: python, javascript, go, java, php, ruby or bash\n"
+    );
+    let o = run(&["sign", "-p", "tpns", "--example", "--lang", "go"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--lang applies to --format code only"));
+    let o = run(&[
+        "sign",
+        "-p",
+        "linksfield",
+        "--example",
+        "--format",
+        "code",
+        "--lang",
+        "bash",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "sigscope: error: bash cannot express `json` (stage `canonical`); choose another language\n"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn code_export_of_a_user_recipe_runs_and_keeps_the_key_out() {
+    // A recipe of the user's own (the README's worked example), not a built-in: the snippet is
+    // made from its stages. Its last line must be the signature `sign` prints.
+    let readme = include_str!("../README.md");
+    let marker = "<!-- recipe-example -->";
+    let rest = &readme[readme.find(marker).unwrap() + marker.len()..];
+    let rest = &rest[rest.find("```").unwrap()..];
+    let rest = &rest[rest.find('\n').unwrap() + 1..];
+    let recipe = tmp(
+        "acme-code.toml",
+        &rest.as_bytes()[..rest.find("```").unwrap()],
+    );
+    let recipe = recipe.to_str().unwrap();
+    let key = "k3y-that-must-not-leak";
+    let body = tmp("acme-code-body.json", br#"{"b":2,"a":1}"#);
+    let body = body.to_str().unwrap();
+    let common = [
+        "--recipe",
+        recipe,
+        "--example",
+        "--key",
+        key,
+        "--body-file",
+        body,
+    ];
+    let sig = run(&[&["sign"][..], &common].concat());
+    assert!(sig.status.success(), "{}", stderr(&sig));
+    let o = run(&[
+        &["sign"][..],
+        &common,
+        &["--format", "code", "--lang", "python"],
+    ]
+    .concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let code = stdout(&o);
+    assert!(!code.contains(key), "the key is in the snippet");
+    assert!(code.contains("SIGSCOPE_KEY"));
+    if Command::new("python3").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI has python3");
+        eprintln!("skipped running the snippet: python3 not found");
+        return;
+    }
+    let script = tmp("acme-code.py", code.as_bytes());
+    let ran = Command::new("python3")
+        .arg(&script)
+        .arg(body)
+        .env("SIGSCOPE_KEY", key)
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let printed = String::from_utf8(ran.stdout).unwrap();
+    assert_eq!(printed.lines().last(), stdout(&sig).lines().last());
+}

@@ -290,6 +290,7 @@ fn check_language(
     for (i, case) in cases.iter().enumerate() {
         match snippet(case, lang) {
             Ok(text) => {
+                assert_no_secret(case, &text);
                 let dir = root.join(format!("c{i}"));
                 std::fs::create_dir_all(&dir).expect("case folder");
                 let (program, args) = prepare(i, &text, &dir);
@@ -349,6 +350,24 @@ fn check_language(
         "most schemes run in {}",
         lang.label()
     );
+}
+
+/// The key, secret fields and stages made from them never appear in a snippet.
+fn assert_no_secret(case: &Case, text: &str) {
+    let mut secrets: Vec<Vec<u8>> = vec![case.key.clone()];
+    secrets.extend(case.env.iter().map(|(_, v)| v.as_bytes().to_vec()));
+    for stage in case.trace.stages.iter().filter(|s| !s.secret.is_empty()) {
+        secrets.extend(stage.secret.iter().map(|r| stage.bytes[r.clone()].to_vec()));
+        secrets.push(hex::encode(&stage.bytes).into_bytes());
+    }
+    for secret in secrets.iter().filter(|s| s.len() >= 6) {
+        let shown = String::from_utf8_lossy(secret);
+        assert!(
+            !text.contains(shown.as_ref()) && !text.contains(&hex::encode(secret)),
+            "{}: a secret appears in the snippet",
+            case.label
+        );
+    }
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

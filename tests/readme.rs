@@ -49,3 +49,38 @@ fn the_worked_recipe_example_prints_what_the_readme_shows() {
     assert!(readme.contains(&format!("`v1={readme_base64}`")));
     assert_eq!(String::from_utf8(o.stdout).unwrap().trim(), readme_base64);
 }
+
+#[test]
+fn the_code_export_example_is_what_the_binary_writes() {
+    let readme = include_str!("../README.md");
+    let command = block_after(readme, "<!-- code-example -->");
+    let first = command.lines().next().expect("a command");
+    let args: Vec<&str> = first
+        .split_whitespace()
+        .skip(1)
+        .take_while(|w| *w != ">")
+        .collect();
+    assert_eq!(
+        args,
+        [
+            "sign",
+            "-p",
+            "tpns",
+            "--example",
+            "--format",
+            "code",
+            "--lang",
+            "python"
+        ]
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        block_after(readme, "<!-- code-example-output -->"),
+        "regenerate the README's snippet"
+    );
+}

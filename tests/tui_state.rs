@@ -560,3 +560,43 @@ fn derived_signing_keys_are_masked_in_the_stage_panel_until_revealed() {
     app.handle(key(KeyCode::F(2)));
     assert!(shown(&app, "k_signing").contains(k_signing));
 }
+
+#[test]
+fn the_copy_menu_copies_the_trace_as_code_in_the_chosen_language() {
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(9)));
+    assert!(app.copy_menu);
+    // Tab twice: Python, JavaScript, Go.
+    app.handle(key(KeyCode::Tab));
+    app.handle(key(KeyCode::Tab));
+    let effects = app.handle(key(KeyCode::Char('p')));
+    assert!(!app.copy_menu);
+    let [Effect::Copy { text, what }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        text.contains("package main") && text.contains("secret(\"SIGSCOPE_KEY\")"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("1452fcebae9f3115ba794fb0fff2fd73"),
+        "the key is in the snippet"
+    );
+    assert_eq!(what, "the trace as Go code");
+    app.copied(what, Ok("the clipboard"));
+    let status = app.status.clone().unwrap();
+    assert!(
+        !status.error && status.text.starts_with("copied the trace as Go code"),
+        "{status:?}"
+    );
+    // A language that cannot say the scheme's JSON form says so in the status line.
+    let mut app = self::app("linksfield");
+    app.handle(key(KeyCode::F(9)));
+    app.handle(key(KeyCode::BackTab));
+    assert!(app.handle(key(KeyCode::Char('p'))).is_empty());
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.error && status.text.starts_with("bash cannot express `json`"),
+        "{status:?}"
+    );
+}

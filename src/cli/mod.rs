@@ -210,6 +210,11 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
             "--format code needs --lang: python, javascript, go, java, php, ruby or bash".into(),
         ));
     }
+    if args.format != Format::Code && args.lang.is_some() {
+        return Err(CliError(
+            "--lang applies to --format code only (sign --format code --lang LANG)".into(),
+        ));
+    }
     let streamable = matches!(args.format, Format::Signature | Format::Headers);
     let resolved =
         Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), streamable)?;

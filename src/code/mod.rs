@@ -44,7 +44,7 @@ impl fmt::Display for CodeError {
         match self {
             CodeError::Unsupported { lang, func, stage } => write!(
                 f,
-                "{} cannot express `{func}` (stage `{stage}`) with its standard tools; choose another language",
+                "{} cannot express `{func}` (stage `{stage}`); choose another language",
                 lang.label()
             ),
             CodeError::Mismatch(m) => f.write_str(m),
@@ -353,23 +353,33 @@ fn write_call(
         return Some(template(s, names, t));
     }
     let function = helpers.function(call.func.name())?;
-    let args: Vec<String> = call
+    let args: Vec<lang::Arg> = call
         .args
         .iter()
-        .map(|a| match a {
-            Arg::Bytes(t) => template(s, names, t),
-            Arg::List(ts) => s.list(&ts.iter().map(|t| template(s, names, t)).collect::<Vec<_>>()),
-            Arg::Text(t) => s.text(t),
-            Arg::Int(n) => n.to_string(),
-            Arg::OptInt(Some(n)) => n.to_string(),
-            Arg::OptInt(None) => s.none(),
-            Arg::Bool(b) => s.boolean(*b),
-            Arg::Texts(ts) => s.texts(ts),
-            Arg::Pairs(ps) => s.pairs(
-                &ps.iter()
-                    .map(|(n, t)| (s.text(n), template(s, names, t)))
-                    .collect::<Vec<_>>(),
-            ),
+        .zip(call.func.arg_names())
+        .map(|(a, &name)| {
+            let (expr, option) = match a {
+                Arg::Bytes(t) => (template(s, names, t), false),
+                Arg::List(ts) => (
+                    s.list(&ts.iter().map(|t| template(s, names, t)).collect::<Vec<_>>()),
+                    false,
+                ),
+                Arg::Text(t) => (s.text(t), true),
+                Arg::Int(n) => (n.to_string(), true),
+                Arg::OptInt(Some(n)) => (n.to_string(), true),
+                Arg::OptInt(None) => (s.none(), true),
+                Arg::Bool(b) => (s.boolean(*b), true),
+                Arg::Texts(ts) => (s.texts(ts), true),
+                Arg::Pairs(ps) => (
+                    s.pairs(
+                        &ps.iter()
+                            .map(|(n, t)| (s.text(n), template(s, names, t)))
+                            .collect::<Vec<_>>(),
+                    ),
+                    true,
+                ),
+            };
+            lang::Arg { name, expr, option }
         })
         .collect();
     Some(s.call(function, &args))

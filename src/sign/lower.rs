@@ -81,6 +81,42 @@ impl Func {
     }
 }
 
+impl Func {
+    /// The names of the function's arguments, in order.
+    pub fn arg_names(self) -> &'static [&'static str] {
+        match self {
+            Func::Concat => &["parts"],
+            Func::Hmac => &["alg", "key", "message"],
+            Func::Hash => &["alg", "message"],
+            Func::Hex => &["data", "upper"],
+            Func::Base64 => &["data", "url_safe", "padding"],
+            Func::FromBase64 => &["text", "strip", "url_safe"],
+            Func::FromHex => &["text", "strip"],
+            Func::Json => &["text", "sort", "spaced", "escape_unicode", "skip", "omit"],
+            Func::Params => &[
+                "inputs",
+                "decode",
+                "omit",
+                "set",
+                "keep_repeats",
+                "encode",
+                "sort",
+                "pair",
+                "join",
+            ],
+            Func::Param => &["name", "text", "decode"],
+            Func::Url => &["url", "part"],
+            Func::PercentEncode => &["data", "keep"],
+            Func::PercentDecode => &["data", "plus_space"],
+            Func::Lower | Func::Upper | Func::Trim => &["data"],
+            Func::NormalizePath => &["path"],
+            Func::Slice => &["data", "start", "end"],
+            Func::Headers => &["lines", "set", "names", "exclude", "names_only"],
+            Func::UtcDate => &["seconds", "dashes"],
+        }
+    }
+}
+
 /// One argument of a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {

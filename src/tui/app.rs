@@ -272,6 +272,8 @@ pub struct App {
     pub request_box: Option<TextArea<'static>>,
     /// The "copy as" menu (F9), while open.
     pub copy_menu: bool,
+    /// The language the copy menu writes code in.
+    pub code_lang: crate::code::Lang,
     /// The last diagnosis (F8), as lines; cleared when an input changes.
     pub diagnosis: Option<Vec<String>>,
     /// The TOML text of schemes that are not built in (for bundles).
@@ -315,6 +317,7 @@ impl App {
             help: false,
             request_box: None,
             copy_menu: false,
+            code_lang: crate::code::Lang::Python,
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
@@ -487,6 +490,12 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // The copy menu's own keys (Tab picks a language there) come before the global ones.
+        if self.copy_menu {
+            if let Some(action) = keys::lookup(Scope::CopyMenu, &key) {
+                return self.act(action);
+            }
+        }
         if let Some(action) = keys::lookup(Scope::Global, &key) {
             return self.act(action);
         }
@@ -745,6 +754,20 @@ impl App {
             Action::CopyCurl | Action::CopyHttp | Action::CopyBundle => {
                 self.copy_menu = false;
                 return self.copy_as(action);
+            }
+            Action::CopyCode => {
+                self.copy_menu = false;
+                return self.copy_code();
+            }
+            Action::CodeLangNext | Action::CodeLangPrev => {
+                let all = crate::code::Lang::ALL;
+                let at = all.iter().position(|l| *l == self.code_lang).unwrap_or(0);
+                let step = if action == Action::CodeLangNext {
+                    1
+                } else {
+                    all.len() - 1
+                };
+                self.code_lang = all[(at + step) % all.len()];
             }
             Action::FocusNext => {
                 if self.picker.is_none() && !self.help && self.request_box.is_none() {
@@ -1140,6 +1163,33 @@ impl App {
             Ok((text, what)) => vec![Effect::Copy {
                 text,
                 what: what.to_string(),
+            }],
+            Err(e) => {
+                self.say(&e.to_string(), true);
+                vec![]
+            }
+        }
+    }
+
+    /// The trace as a program in the chosen language, for the clipboard (F9, p).
+    fn copy_code(&mut self) -> Vec<Effect> {
+        let Ok(trace) = &self.computed.result else {
+            self.say("nothing to copy: the trace has an error", true);
+            return vec![];
+        };
+        let lang = self.code_lang;
+        let recipe = self.recipe();
+        let headers = self.inputs.headers.bytes();
+        let request = crate::code::Request {
+            recipe,
+            trace,
+            headers: &headers,
+            command: &crate::code::command(recipe, &trace.selection, lang),
+        };
+        match crate::code::generate(&request, lang) {
+            Ok(text) => vec![Effect::Copy {
+                text,
+                what: format!("the trace as {} code", lang.label()),
             }],
             Err(e) => {
                 self.say(&e.to_string(), true);

@@ -40,6 +40,10 @@ pub enum Action {
     CopyCurl,
     CopyHttp,
     CopyBundle,
+    /// Copy the trace as code in the language the menu shows.
+    CopyCode,
+    CodeLangNext,
+    CodeLangPrev,
 }
 
 /// Where a binding applies.
@@ -195,7 +199,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::F(9), NONE)],
         keys_label: "F9",
         action: Action::CopyAs,
-        help: "copy as curl, raw HTTP or a bundle (no key)",
+        help: "copy as curl, raw HTTP, a bundle (no key) or code",
         footer: Some("copy as"),
     },
     Binding {
@@ -220,6 +224,34 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "b",
         action: Action::CopyBundle,
         help: "copy a redacted repro bundle (no key)",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[Key(KeyCode::Char('p'), NONE)],
+        keys_label: "p",
+        action: Action::CopyCode,
+        help: "copy the trace as code (key from SIGSCOPE_KEY)",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[Key(KeyCode::Tab, NONE), Key(KeyCode::Right, NONE)],
+        keys_label: "Tab",
+        action: Action::CodeLangNext,
+        help: "next language for p",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[
+            Key(KeyCode::BackTab, SHIFT),
+            Key(KeyCode::BackTab, NONE),
+            Key(KeyCode::Left, NONE),
+        ],
+        keys_label: "Shift-Tab",
+        action: Action::CodeLangPrev,
+        help: "previous language for p",
         footer: None,
     },
     Binding {

@@ -70,21 +70,26 @@ pub fn draw(app: &App, frame: &mut Frame) {
         frame.render_widget(b, inner);
     }
     if app.copy_menu {
-        let rect = centered(area, 64, 5);
-        frame.render_widget(Clear, rect);
         let lines: Vec<Line> = keys::BINDINGS
             .iter()
             .filter(|b| b.scope == Scope::CopyMenu)
             .map(|b| {
+                let help = if b.action == keys::Action::CopyCode {
+                    format!("copy the trace as {} code", app.code_lang.label())
+                } else {
+                    b.help.to_string()
+                };
                 Line::from(vec![
                     Span::styled(
                         format!(" {} ", b.keys_label),
                         Style::default().fg(Color::Black).bg(ACCENT),
                     ),
-                    Span::raw(format!(" {}", b.help)),
+                    Span::raw(format!(" {help}")),
                 ])
             })
             .collect();
+        let rect = centered(area, 72, lines.len() as u16 + 2);
+        frame.render_widget(Clear, rect);
         frame.render_widget(
             Paragraph::new(lines).block(pane("Copy as · Esc cancels".to_string(), true)),
             rect,

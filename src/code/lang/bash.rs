@@ -3,7 +3,7 @@
 //! use them are refused in one line.
 
 use super::super::{Program, Show};
-use super::{Syntax, comment_lines};
+use super::{Arg, Syntax, comment_lines};
 
 pub struct Bash;
 
@@ -119,7 +119,8 @@ impl Syntax for Bash {
         format!("\"{}\"", inner.concat())
     }
 
-    fn call(&self, function: &str, args: &[String]) -> String {
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        let args: Vec<&str> = args.iter().map(|a| a.expr.as_str()).collect();
         format!("\"$({function} {})\"", args.join(" "))
     }
 

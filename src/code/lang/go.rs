@@ -1,7 +1,7 @@
 //! Go (standard library only).
 
 use super::super::{Program, Show, camel};
-use super::{Syntax, comment_lines, quoted};
+use super::{Arg, Syntax, call_labelled, comment_lines, quoted};
 
 pub struct Go;
 
@@ -145,6 +145,10 @@ impl Syntax for Go {
 
     fn concat(&self, exprs: &[String]) -> String {
         format!("cat({})", exprs.join(", "))
+    }
+
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        call_labelled(function, args)
     }
 
     fn assemble(&self, p: &Program) -> String {

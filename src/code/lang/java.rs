@@ -1,7 +1,7 @@
 //! Java 17 (the JDK only), one class `Sign`.
 
 use super::super::{Program, Show, camel};
-use super::{Syntax, comment_lines, quoted_utf16};
+use super::{Arg, Syntax, call_labelled, comment_lines, quoted_utf16};
 
 pub struct Java;
 
@@ -143,6 +143,10 @@ impl Syntax for Java {
 
     fn concat(&self, exprs: &[String]) -> String {
         format!("cat({})", exprs.join(", "))
+    }
+
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        call_labelled(function, args)
     }
 
     fn assemble(&self, p: &Program) -> String {

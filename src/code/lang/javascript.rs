@@ -1,7 +1,7 @@
 //! JavaScript for Node.js (built-in modules only).
 
 use super::super::{Program, Show, camel};
-use super::{Syntax, comment_lines, quoted_utf16};
+use super::{Arg, Syntax, call_labelled, comment_lines, quoted_utf16};
 
 pub struct JavaScript;
 
@@ -137,6 +137,10 @@ impl Syntax for JavaScript {
 
     fn concat(&self, exprs: &[String]) -> String {
         format!("Buffer.concat([{}])", exprs.join(", "))
+    }
+
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        call_labelled(function, args)
     }
 
     fn assemble(&self, p: &Program) -> String {

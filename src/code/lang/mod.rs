@@ -12,6 +12,56 @@ use std::collections::BTreeSet;
 
 use super::Program;
 
+/// An argument of a helper call, written.
+pub struct Arg {
+    /// The contract's name for it (`url_safe`).
+    pub name: &'static str,
+    pub expr: String,
+    /// An option (a flag, word, number or list of words) rather than data.
+    pub option: bool,
+}
+
+/// A call with its options named from the first one on (`name=value` in Python, `name: value`
+/// in PHP), so that `hex_text(mac, upper=False)` says what `False` means.
+pub(crate) fn call_named(
+    function: &str,
+    args: &[Arg],
+    bind: &str,
+    rename: fn(&str) -> &str,
+) -> String {
+    let mut named = false;
+    let args: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            named |= a.option && i > 0;
+            if named {
+                format!("{}{bind}{}", rename(a.name), a.expr)
+            } else {
+                a.expr.clone()
+            }
+        })
+        .collect();
+    format!("{function}({})", args.join(", "))
+}
+
+/// A call with its flags labelled by a comment (`hexText(mac, /* upper */ false)`).
+pub(crate) fn call_labelled(function: &str, args: &[Arg]) -> String {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.option
+                && (a.expr == "true" || a.expr == "false" || a.expr == "-1" || a.expr == "null")
+            {
+                format!("/* {} */ {}", a.name, a.expr)
+            } else {
+                a.expr.clone()
+            }
+        })
+        .collect();
+    format!("{function}({})", args.join(", "))
+}
+
 /// A language code export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Lang {
@@ -140,8 +190,9 @@ pub trait Syntax {
     fn pairs(&self, items: &[(String, String)]) -> String;
     /// Byte expressions joined.
     fn concat(&self, exprs: &[String]) -> String;
-    /// A helper called.
-    fn call(&self, function: &str, args: &[String]) -> String {
+    /// A helper called; options (flags, words, numbers) may be named.
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        let args: Vec<&str> = args.iter().map(|a| a.expr.as_str()).collect();
         format!("{function}({})", args.join(", "))
     }
     /// The whole program.

@@ -1,7 +1,7 @@
 //! PHP 8 (core extensions only: hash, json, pcre).
 
 use super::super::{Program, Show};
-use super::{Syntax, comment_lines, quoted};
+use super::{Arg, Syntax, call_named, comment_lines, quoted};
 
 pub struct Php;
 
@@ -64,6 +64,10 @@ impl Syntax for Php {
 
     fn concat(&self, exprs: &[String]) -> String {
         exprs.join(" . ")
+    }
+
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        call_named(function, args, ": ", |n| n)
     }
 
     fn assemble(&self, p: &Program) -> String {

@@ -1,7 +1,7 @@
 //! Python 3 (standard library only).
 
 use super::super::{Program, Show};
-use super::{Syntax, comment_lines, quoted};
+use super::{Arg, Syntax, call_named, comment_lines, quoted};
 
 pub struct Python;
 
@@ -131,6 +131,10 @@ impl Syntax for Python {
 
     fn concat(&self, exprs: &[String]) -> String {
         exprs.join(" + ")
+    }
+
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        call_named(function, args, "=", |n| if n == "set" { "set_" } else { n })
     }
 
     fn assemble(&self, p: &Program) -> String {

@@ -1,7 +1,7 @@
 //! Ruby 3 (standard library only).
 
 use super::super::{Program, Show};
-use super::{Syntax, comment_lines, quoted};
+use super::{Arg, Syntax, comment_lines, quoted};
 
 pub struct Ruby;
 
@@ -139,7 +139,8 @@ impl Syntax for Ruby {
         exprs.join(" + ")
     }
 
-    fn call(&self, function: &str, args: &[String]) -> String {
+    fn call(&self, function: &str, args: &[Arg]) -> String {
+        let args: Vec<&str> = args.iter().map(|a| a.expr.as_str()).collect();
         format!("{function}({})", args.join(", "))
     }
 

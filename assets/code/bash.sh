@@ -197,3 +197,237 @@ utc_date() {
   [[ $2 == 1 ]] && format=%Y-%m-%d
   hex_of "$(date -u -d "@$(bytes_of "$1")" "+$format")"
 }
+
+# @helper trim_text -
+# Text without surrounding ASCII whitespace.
+trim_text() {
+  local s=$1
+  s=${s#"${s%%[!$' \t\n\r\f']*}"}
+  s=${s%"${s##*[!$' \t\n\r\f']}"}
+  printf '%s' "$s"
+}
+
+# @helper normalize_path normalize_path
+# Resolves ".", ".." and empty segments.
+normalize_path() {
+  local path segment out
+  local -a parts=() kept=()
+  path=$(bytes_of "$1")
+  IFS=/ read -r -a parts <<<"$path"
+  for segment in "${parts[@]}"; do
+    case $segment in
+      '' | .) ;;
+      ..) ((${#kept[@]} == 0)) || unset 'kept[-1]' ;;
+      *) kept+=("$segment") ;;
+    esac
+  done
+  out=/$(IFS=/ && printf '%s' "${kept[*]}")
+  if ((${#kept[@]})) && [[ $path == */ || $path == */. || $path == */.. ]]; then
+    out+=/
+  fi
+  hex_of "$out"
+}
+
+# @helper params_parse - needs=percent_decode
+# The pairs of a=1&b=2 text, one "namehex valuehex" line each (URL-decoded when $2 is 1).
+params_parse() {
+  local hex=$1 part="" i
+  if [[ $(bytes_of "$hex") =~ ^[[:space:]]*\{ ]]; then
+    echo "a JSON object of parameters needs another language than bash" >&2
+    exit 1
+  fi
+  for ((i = 0; i <= ${#hex}; i += 2)); do
+    if ((i == ${#hex})) || [[ ${hex:i:2} == 26 ]]; then
+      if [[ -n $part ]]; then
+        local name=$part value=""
+        local j
+        for ((j = 0; j < ${#part}; j += 2)); do
+          if [[ ${part:j:2} == 3d ]]; then
+            name=${part:0:j}
+            value=${part:j+2}
+            break
+          fi
+        done
+        if [[ $2 == 1 ]]; then
+          name=$(percent_decode "$name" 1)
+          value=$(percent_decode "$value" 1)
+        fi
+        printf '%s %s\n' "$name" "$value"
+      fi
+      part=""
+    else
+      part+=${hex:i:2}
+    fi
+  done
+}
+
+# @helper params params_canonical needs=params_parse,percent_encode
+# Parameters joined as pair items: filtered, set, encoded and sorted as the trace did.
+# Inputs are hex joined by ":", omitted names a space-separated list, set pairs "Name:hex …".
+params_canonical() {
+  local inputs=$1 decode=$2 omit=$3 set=$4 keep_repeats=$5 encode=$6 sort=$7 pair=$8 join=$9
+  local -a lines=() kept=()
+  local input line name value word entry
+  local -A seen=()
+  local parsed
+  IFS=: read -r -a parts <<<"$inputs"
+  for input in "${parts[@]}"; do
+    parsed=$(params_parse "$input" "$decode")
+    while IFS= read -r line; do
+      [[ -n $line ]] && lines+=("$line")
+    done <<<"$parsed"
+  done
+  for word in $omit; do
+    kept=()
+    for line in "${lines[@]}"; do
+      [[ ${line%% *} == "$(hex_of "$word")" ]] || kept+=("$line")
+    done
+    lines=("${kept[@]}")
+  done
+  for entry in $set; do
+    name=$(hex_of "${entry%%:*}")
+    value=${entry#*:}
+    [[ -n $value ]] || continue
+    kept=()
+    for line in "${lines[@]}"; do
+      [[ ${line%% *} == "$name" ]] || kept+=("$line")
+    done
+    lines=("${kept[@]}" "$name $value")
+  done
+  if [[ $keep_repeats != 1 ]]; then
+    kept=()
+    for line in "${lines[@]}"; do
+      [[ -n ${seen[${line%% *}]:-} ]] && continue
+      seen[${line%% *}]=1
+      kept+=("$line")
+    done
+    lines=("${kept[@]}")
+  fi
+  if [[ $encode != none ]]; then
+    local keep=unreserved
+    [[ $encode == form ]] && keep=form
+    kept=()
+    for line in "${lines[@]}"; do
+      kept+=("$(percent_encode "${line%% *}" "$keep") $(percent_encode "${line#* }" "$keep")")
+    done
+    lines=("${kept[@]}")
+  fi
+  # Hex text sorts as the bytes it holds.
+  if ((${#lines[@]})) && [[ $sort == name ]]; then
+    mapfile -t lines < <(printf '%s\n' "${lines[@]}" | sort -s -t' ' -k1,1)
+  elif ((${#lines[@]})) && [[ $sort == name-value ]]; then
+    mapfile -t lines < <(printf '%s\n' "${lines[@]}" | sort -s -t' ' -k1,1 -k2,2)
+  fi
+  local out="" first=1 rest item
+  for line in "${lines[@]}"; do
+    ((first)) || out+=$join
+    first=0
+    rest=$pair
+    item=""
+    while [[ -n $rest ]]; do
+      if [[ $rest == '{name}'* ]]; then
+        item+=${line%% *}
+        rest=${rest#'{name}'}
+      elif [[ $rest == '{value}'* ]]; then
+        item+=${line#* }
+        rest=${rest#'{value}'}
+      else
+        item+=$(hex_of "${rest:0:1}")
+        rest=${rest:1}
+      fi
+    done
+    out+=$item
+  done
+  printf '%s' "$out"
+}
+
+# @helper param param_value needs=params_parse
+param_value() {
+  local line wanted parsed
+  wanted=$(hex_of "$1")
+  parsed=$(params_parse "$2" "$3")
+  while IFS= read -r line; do
+    if [[ -n $line && ${line%% *} == "$wanted" ]]; then
+      printf '%s' "${line#* }"
+      return
+    fi
+  done <<<"$parsed"
+  echo "no parameter $1" >&2
+  exit 1
+}
+
+# @helper headers header_lines needs=trim_text
+# Canonical header lines (name:value, sorted) or their names joined by ";". Set pairs come as
+# "Name:hex …", excluded names as a space-separated list.
+header_lines() {
+  local text line name value entry word out=""
+  local -a names=() values=() kept_names=() kept_values=() wanted=() order=()
+  local -A merged=()
+  text=$(bytes_of "$1")
+  while IFS= read -r line || [[ -n $line ]]; do
+    line=${line%$'\r'}
+    [[ -z $line ]] && continue
+    if [[ $line == [$' \t']* ]]; then
+      values[-1]+=" $(trim_text "$line")"
+      continue
+    fi
+    if [[ $line != *:* ]]; then
+      echo "not a header line: $line" >&2
+      exit 1
+    fi
+    names+=("${line%%:*}")
+    values+=("$(trim_text "${line#*:}")")
+  done <<<"$text"
+  local i
+  for entry in $2; do
+    name=${entry%%:*}
+    value=$(bytes_of "${entry#*:}")
+    [[ -n $value ]] || continue
+    kept_names=()
+    kept_values=()
+    for i in "${!names[@]}"; do
+      if [[ ${names[i],,} != "${name,,}" ]]; then
+        kept_names+=("${names[i]}")
+        kept_values+=("${values[i]}")
+      fi
+    done
+    names=("${kept_names[@]}" "$name")
+    values=("${kept_values[@]}" "$value")
+  done
+  IFS=';' read -r -a parts <<<"$(bytes_of "$3")"
+  for word in "${parts[@]}"; do
+    word=$(trim_text "$word")
+    [[ -n $word ]] && wanted+=("${word,,}")
+  done
+  for i in "${!names[@]}"; do
+    name=${names[i],,}
+    if ((${#wanted[@]})); then
+      [[ " ${wanted[*]} " == *" $name "* ]] || continue
+    else
+      [[ " ${4,,} " == *" $name "* ]] && continue
+    fi
+    value=$(trim_text "${values[i]}")
+    value=${value//+([$' \t'])/ }
+    if [[ -n ${merged[$name]+set} ]]; then
+      merged[$name]+=",$value"
+    else
+      merged[$name]=$value
+      order+=("$name")
+    fi
+  done
+  for word in "${wanted[@]}"; do
+    if [[ -z ${merged[$word]+set} ]]; then
+      echo "the signed header $word is not among the request's headers" >&2
+      exit 1
+    fi
+  done
+  ((${#order[@]})) && mapfile -t order < <(printf '%s\n' "${order[@]}" | sort)
+  if [[ $5 == 1 ]]; then
+    hex_of "$(IFS=';' && printf '%s' "${order[*]}")"
+    return
+  fi
+  for name in "${order[@]}"; do
+    out+=$(hex_of "$name:${merged[$name]}")0a
+  done
+  printf '%s' "$out"
+}

@@ -1,6 +1,6 @@
-//! bash with openssl and coreutils: values held as hex, so any byte survives. JSON, parameter
-//! lists, header lists and path normalization are beyond what it can say plainly; recipes that
-//! use them are refused in one line.
+//! bash with openssl and coreutils: values held as hex, so any byte survives. A JSON canonical
+//! form is beyond what it can say plainly: recipes that re-serialize JSON are refused in one line
+//! (and a JSON object of parameters is refused when the snippet runs).
 
 use super::super::{Program, Show};
 use super::{Arg, Syntax, comment_lines};
@@ -93,18 +93,24 @@ impl Syntax for Bash {
         "''".to_string()
     }
 
+    /// Words as one argument, separated by spaces (names have none).
     fn texts(&self, items: &[String]) -> String {
-        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
-        items.join(" ")
+        self.text(&items.join(" "))
     }
 
+    /// Hex values as one argument, separated by `:` (hex has none).
     fn list(&self, exprs: &[String]) -> String {
-        exprs.join(" ")
+        let inner: Vec<&str> = exprs.iter().map(|e| unquoted(e)).collect();
+        format!("\"{}\"", inner.join(":"))
     }
 
+    /// `Name:hex` items as one argument, separated by spaces.
     fn pairs(&self, items: &[(String, String)]) -> String {
-        let items: Vec<String> = items.iter().map(|(n, v)| format!("{n} {v}")).collect();
-        items.join(" ")
+        let items: Vec<String> = items
+            .iter()
+            .map(|(n, v)| format!("{}:{}", n.trim_matches('\''), unquoted(v)))
+            .collect();
+        format!("\"{}\"", items.join(" "))
     }
 
     fn concat(&self, exprs: &[String]) -> String {
@@ -127,7 +133,7 @@ impl Syntax for Bash {
     fn assemble(&self, p: &Program) -> String {
         let mut out = String::from("#!/usr/bin/env bash\n");
         out.push_str(&comment_lines("#", &p.doc));
-        out.push_str("\nset -euo pipefail\nexport LC_ALL=C\n\n");
+        out.push_str("\nset -euo pipefail\nshopt -s extglob inherit_errexit\nexport LC_ALL=C\n\n");
         out.push_str(&p.helpers);
         out.push('\n');
         for (ident, expr, comment) in &p.constants {
@@ -175,4 +181,11 @@ impl Syntax for Bash {
         out.push_str("}\n\nmain \"$@\"\n");
         out
     }
+}
+
+/// An expression without its surrounding double quotes, to be joined inside others.
+fn unquoted(expr: &str) -> &str {
+    expr.strip_prefix('"')
+        .and_then(|e| e.strip_suffix('"'))
+        .unwrap_or(expr)
 }

@@ -1186,3 +1186,80 @@ fn code_export_of_a_user_recipe_runs_and_keeps_the_key_out() {
     let printed = String::from_utf8(ran.stdout).unwrap();
     assert_eq!(printed.lines().last(), stdout(&sig).lines().last());
 }
+
+/// Every subcommand's long flags, from `--help` (the source both generators read).
+fn commands_and_flags() -> Vec<(String, Vec<String>)> {
+    let help = stdout(&run(&["--help"]));
+    let commands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 6, "{commands:?}");
+    commands
+        .into_iter()
+        .map(|c| {
+            let help = stdout(&run(&[&c, "--help"]));
+            let flags: Vec<String> = help
+                .split(|ch: char| ch.is_whitespace() || ch == ',')
+                .filter(|w| w.starts_with("--") && w.len() > 2)
+                .map(|w| {
+                    w.trim_end_matches(|ch: char| !ch.is_ascii_alphanumeric())
+                        .to_string()
+                })
+                .filter(|w| w.len() > 2)
+                .collect();
+            (c, flags)
+        })
+        .collect()
+}
+
+#[test]
+fn completions_cover_every_command_and_flag() {
+    let all = commands_and_flags();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for (command, flags) in &all {
+            assert!(script.contains(command.as_str()), "{shell}: no {command}");
+            for flag in flags {
+                let bare = flag.trim_start_matches('-');
+                assert!(script.contains(bare), "{shell}: no {flag} of {command}");
+            }
+        }
+    }
+    let o = run(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages_cover_every_command_and_flag() {
+    let main = stdout(&run(&["man"]));
+    assert!(
+        main.starts_with(".ie") && main.contains(".TH sigscope 1"),
+        "{main}"
+    );
+    for (command, flags) in commands_and_flags() {
+        assert!(main.contains(&command), "the main page lists {command}");
+        let o = run(&["man", &command]);
+        assert!(o.status.success(), "{command}: {}", stderr(&o));
+        let page = stdout(&o);
+        assert!(
+            page.contains(&format!(".TH sigscope-{command} 1")),
+            "{page}"
+        );
+        // clap_mangen leaves out visible aliases (--provider, for --scheme).
+        for flag in flags.iter().filter(|f| *f != "--provider") {
+            let roff = flag.replace('-', "\\-");
+            assert!(page.contains(&roff), "man {command}: no {flag}");
+        }
+    }
+    let o = run(&["man", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no command `nope`"));
+}

@@ -18,8 +18,15 @@ pub use inputs::{Catalog, Resolved};
     version,
     about = "Debug HMAC request signatures: every stage of the signature, visible",
     long_about = "Debug HMAC request signatures: every stage of the signature, visible.\n\n\
-        With no command, sigscope shows the trace of a scheme's documented example \
-        (or of the inputs given).",
+        With no command, sigscope opens the terminal UI on a scheme's documented example (or on \
+        the inputs given); when standard input or output is not a terminal, it prints the trace \
+        instead.",
+    after_help = "Examples:\n  \
+        sigscope                                  the TUI on the tpns example\n  \
+        sigscope -p aws-sigv4 --example           the TUI on another scheme's example\n  \
+        sigscope -p tpns --request cust.curl      the TUI on a customer's request\n  \
+        sigscope sign -p tpns --example --format trace\n  \
+        sigscope providers",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -34,15 +41,50 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Sign a request and print the signature, headers, trace or a ready request.
+    /// Sign a request and print the signature, headers, trace, a ready request or code.
+    #[command(after_help = "Examples:\n  \
+        sigscope sign -p tpns --example --format headers\n  \
+        sigscope sign -p tpns --key-env TPNS_SECRET --set access_id=1500001048 --body-file push.json\n  \
+        sigscope sign -p aws-sigv4 --example --format trace\n  \
+        sigscope sign -p stripe --example --format code --lang python > sign.py\n  \
+        sigscope sign -p tpns --request cust.curl --format bundle > case.json")]
     Sign(SignArgs),
     /// Compare the computed signature with an expected one: exit 0 match, 1 mismatch.
+    #[command(after_help = "Examples:\n  \
+        sigscope verify -p tpns --key-env TPNS_SECRET --body-file push.json --expect 'NTk3…'\n  \
+        sigscope verify --request webhook.http --key-env STRIPE_SECRET\n  \
+        sigscope verify --bundle case.json --key-env TPNS_SECRET")]
     Verify(VerifyArgs),
     /// Find the smallest set of differences that reproduces an expected signature: exit 0
     /// explained, 1 not found.
+    #[command(after_help = "Examples:\n  \
+        sigscope diagnose -p moneyhoney --key-env MH_KEY --request cust.http\n  \
+        sigscope diagnose -p tpns --key-env TPNS_SECRET --body-file push.json --expect 'Zm9v…'")]
     Diagnose(VerifyArgs),
     /// List the schemes (built-in, and a --recipe file's).
+    #[command(after_help = "Examples:\n  \
+        sigscope providers\n  \
+        sigscope providers --format json\n  \
+        sigscope providers --recipe acme.toml")]
     Providers(ProvidersArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:\n  \
+        sigscope completions bash > ~/.local/share/bash-completion/completions/sigscope\n  \
+        sigscope completions zsh > ~/.zfunc/_sigscope\n  \
+        sigscope completions fish > ~/.config/fish/completions/sigscope.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of sigscope or of one of its commands.
+    #[command(after_help = "Examples:\n  \
+        sigscope man | man -l -\n  \
+        sigscope man sign > sigscope-sign.1")]
+    Man {
+        /// The command whose page to print (the main page when none).
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -184,6 +226,12 @@ pub fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify(&args, &mut out),
         Some(Command::Diagnose(args)) => diagnose(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "sigscope", &mut out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { command }) => man(command.as_deref(), &mut out),
         None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
     };
     let flushed = out.flush().map_err(CliError::from);
@@ -195,6 +243,30 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `sigscope man [COMMAND]`: the roff page of sigscope or of one command.
+fn man(command: Option<&str>, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let root = <Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let names: Vec<String> = root
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
+                CliError(format!(
+                    "no command `{name}`; the commands are {}",
+                    names.join(", ")
+                ))
+            })?;
+            sub.name(format!("sigscope-{name}"))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn is_broken_pipe(message: &str) -> bool {
@@ -364,13 +436,13 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
             )?;
         }
     }
-    if let Some(Ok(age)) = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis()) {
-        if !age.accepted() {
-            eprintln!(
-                "sigscope: warning: the request time is {age}; servers refuse a request more than {} s off (a warning, not a mismatch)",
-                age.window_seconds
-            );
-        }
+    if let Some(Ok(age)) = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis())
+        && !age.accepted()
+    {
+        eprintln!(
+            "sigscope: warning: the request time is {age}; servers refuse a request more than {} s off (a warning, not a mismatch)",
+            age.window_seconds
+        );
     }
     Ok(if accepted {
         ExitCode::SUCCESS

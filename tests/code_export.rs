@@ -101,12 +101,11 @@ fn cases() -> Vec<Case> {
             ));
         }
         for (what, inputs) in hard {
-            if let Some(case) = inputs.case(&recipe, &base, &what) {
-                if case.trace.stages != out.last().expect("the example").trace.stages
-                    || what == "hard url"
-                {
-                    out.push(case);
-                }
+            if let Some(case) = inputs.case(&recipe, &base, &what)
+                && (case.trace.stages != out.last().expect("the example").trace.stages
+                    || what == "hard url")
+            {
+                out.push(case);
             }
         }
     }

@@ -58,20 +58,20 @@ fn warn_unplaced(recipe: &Recipe, trace: &Trace) {
         .chain(&recipe.query)
         .chain(&recipe.body_members)
     {
-        if let Some(field) = p.name.single_ref().filter(|f| recipe.field(f).is_some()) {
-            if trace.fields.get(field).is_none_or(|v| v.is_empty()) {
-                let value = p
-                    .value
-                    .single_ref()
-                    .and_then(|r| trace.stage(r))
-                    .map_or_else(
-                        || p.value.to_string(),
-                        |s| String::from_utf8_lossy(&s.bytes).into_owned(),
-                    );
-                eprintln!(
-                    "sigscope: note: `{field}` is empty, so {value} is placed nowhere: name its place with --set {field}=NAME"
+        if let Some(field) = p.name.single_ref().filter(|f| recipe.field(f).is_some())
+            && trace.fields.get(field).is_none_or(|v| v.is_empty())
+        {
+            let value = p
+                .value
+                .single_ref()
+                .and_then(|r| trace.stage(r))
+                .map_or_else(
+                    || p.value.to_string(),
+                    |s| String::from_utf8_lossy(&s.bytes).into_owned(),
                 );
-            }
+            eprintln!(
+                "sigscope: note: `{field}` is empty, so {value} is placed nowhere: name its place with --set {field}=NAME"
+            );
         }
     }
 }

@@ -449,10 +449,10 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
         if sign::compare(case.recipe, t.signature(), expected).accepted() {
             return Ok(explained(vec![s.change.clone()], ours, t, expected));
         }
-        if with_output.is_none() {
-            if let Some(o) = output_match(&t, expected) {
-                with_output = Some((vec![s.change.clone(), Change::Output(o)], t));
-            }
+        if with_output.is_none()
+            && let Some(o) = output_match(&t, expected)
+        {
+            with_output = Some((vec![s.change.clone(), Change::Output(o)], t));
         }
     }
     if let Some(o) = output_match(&ours, expected) {
@@ -482,13 +482,14 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
                     expected,
                 ));
             }
-            if three.is_none() && with_output.is_none() {
-                if let Some(o) = output_match(&t, expected) {
-                    three = Some((
-                        vec![a.change.clone(), b.change.clone(), Change::Output(o)],
-                        t,
-                    ));
-                }
+            if three.is_none()
+                && with_output.is_none()
+                && let Some(o) = output_match(&t, expected)
+            {
+                three = Some((
+                    vec![a.change.clone(), b.change.clone(), Change::Output(o)],
+                    t,
+                ));
             }
         }
     }
@@ -744,10 +745,11 @@ fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
     if trimmed.len() != key_text.len() {
         push(Change::KeyTrimmed, Apply::Key(trimmed.as_bytes().to_vec()));
     }
-    if trimmed.len() % 2 == 0 && !trimmed.is_empty() {
-        if let Ok(k) = hex::decode(trimmed) {
-            push(Change::KeyHexDecoded, Apply::Key(k));
-        }
+    if trimmed.len().is_multiple_of(2)
+        && !trimmed.is_empty()
+        && let Ok(k) = hex::decode(trimmed)
+    {
+        push(Change::KeyHexDecoded, Apply::Key(k));
     }
     if trimmed.len() >= 4 {
         let decoded = [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]

@@ -64,15 +64,14 @@ pub fn segments(bytes: &[u8], secret: &[Range<usize>], reveal: bool) -> Vec<Segm
 }
 
 fn push(out: &mut Vec<Segment>, mark: Mark, shown: &str, bytes: Range<usize>) {
-    if let Some(last) = out.last_mut() {
-        if last.mark == mark
-            && last.bytes.end == bytes.start
-            && matches!(mark, Mark::Text | Mark::NonAscii | Mark::TrailingSpace)
-        {
-            last.shown.push_str(shown);
-            last.bytes.end = bytes.end;
-            return;
-        }
+    if let Some(last) = out.last_mut()
+        && last.mark == mark
+        && last.bytes.end == bytes.start
+        && matches!(mark, Mark::Text | Mark::NonAscii | Mark::TrailingSpace)
+    {
+        last.shown.push_str(shown);
+        last.bytes.end = bytes.end;
+        return;
     }
     out.push(Segment {
         mark,

@@ -491,10 +491,10 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         // The copy menu's own keys (Tab picks a language there) come before the global ones.
-        if self.copy_menu {
-            if let Some(action) = keys::lookup(Scope::CopyMenu, &key) {
-                return self.act(action);
-            }
+        if self.copy_menu
+            && let Some(action) = keys::lookup(Scope::CopyMenu, &key)
+        {
+            return self.act(action);
         }
         if let Some(action) = keys::lookup(Scope::Global, &key) {
             return self.act(action);

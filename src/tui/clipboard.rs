@@ -33,10 +33,11 @@ impl Env {
 impl Clipboard {
     /// The system clipboard when a local display is there and opens, else OSC 52.
     pub fn detect(env: Env) -> Clipboard {
-        if env.display && !env.ssh {
-            if let Ok(c) = arboard::Clipboard::new() {
-                return Clipboard::System(c);
-            }
+        if env.display
+            && !env.ssh
+            && let Ok(c) = arboard::Clipboard::new()
+        {
+            return Clipboard::System(c);
         }
         Clipboard::Osc52
     }

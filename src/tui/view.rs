@@ -387,13 +387,13 @@ fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
 
     let max_scroll = total.saturating_sub(height);
     let mut scroll = app.stage_scroll.get().min(max_scroll);
-    if app.follow_selection.get() {
-        if let Some(&top) = starts.get(app.stage_cursor) {
-            if top < scroll {
-                scroll = top;
-            } else if top >= scroll + height {
-                scroll = (top + 1).saturating_sub(height);
-            }
+    if app.follow_selection.get()
+        && let Some(&top) = starts.get(app.stage_cursor)
+    {
+        if top < scroll {
+            scroll = top;
+        } else if top >= scroll + height {
+            scroll = (top + 1).saturating_sub(height);
         }
     }
     app.stage_scroll.set(scroll);

@@ -267,10 +267,10 @@ impl Helpers {
         let mut keep: BTreeSet<&str> = BTreeSet::new();
         let mut todo: Vec<&str> = wanted.iter().copied().chain(["main"]).collect();
         while let Some(name) = todo.pop() {
-            if keep.insert(name) {
-                if let Some(s) = self.sections.iter().find(|s| s.name == name) {
-                    todo.extend(s.needs.iter().map(String::as_str));
-                }
+            if keep.insert(name)
+                && let Some(s) = self.sections.iter().find(|s| s.name == name)
+            {
+                todo.extend(s.needs.iter().map(String::as_str));
             }
         }
         let mut code = String::new();

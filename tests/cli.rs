@@ -1263,3 +1263,48 @@ fn man_pages_cover_every_command_and_flag() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no command `nope`"));
 }
+
+#[test]
+fn verify_as_json_and_quiet() {
+    let v = vector("TP-1");
+    let mut args = vec!["verify", "-p", "tpns", "--key", &v.key, "--body", &v.body];
+    let sets: Vec<String> = v
+        .fields
+        .iter()
+        .map(|(k, val)| format!("{k}={val}"))
+        .collect();
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    let with = |extra: &[&str]| run(&[&args[..], extra].concat());
+    let o = with(&["--expect", &v.signature, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["match"], true);
+    assert_eq!(j["verdict"], "match");
+    assert_eq!(j["computed"], v.signature.as_str());
+    assert_eq!(j["difference"], Value::Null);
+    // One character changed in the middle: a mismatch there, both lengths given.
+    let mut wrong = v.signature.clone().into_bytes();
+    wrong[10] = if wrong[10] == b'A' { b'B' } else { b'A' };
+    let wrong = String::from_utf8(wrong).unwrap();
+    let o = with(&["--expect", &wrong, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["verdict"], "mismatch");
+    assert_eq!(j["difference"]["stage"], "signature");
+    assert_eq!(j["difference"]["character"], 10);
+    assert_eq!(j["difference"]["expected_len"], v.signature.len());
+    // --quiet: the exit code only.
+    let o = with(&["--expect", &wrong, "--quiet"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty() && o.stderr.is_empty());
+    let o = with(&["--expect", &v.signature, "-q"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+    // The key never appears in the JSON.
+    assert!(
+        !String::from_utf8_lossy(&with(&["--expect", &wrong, "--format", "json"]).stdout)
+            .contains(&v.key)
+    );
+}

@@ -111,3 +111,90 @@ fn diagnose_names_each_kind_of_difference() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+fn diagnose_as_json_gives_the_changes_as_data_and_quiet_prints_nothing() {
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("fixtures/diagnose/cases.json")).unwrap();
+    let mut failures = Vec::new();
+    for c in &cases {
+        let mut args: Vec<String> = vec![
+            "diagnose".into(),
+            "-p".into(),
+            c.scheme.clone(),
+            "--key".into(),
+            c.key.clone(),
+            "--body".into(),
+            c.body.clone(),
+            "--expect".into(),
+            c.expected.clone(),
+        ];
+        if let Some(r) = &c.recipe {
+            args.extend([
+                "--recipe".into(),
+                format!("{}/tests/fixtures/diagnose/{r}", env!("CARGO_MANIFEST_DIR")),
+            ]);
+        }
+        for (k, v) in &c.fields {
+            args.extend(["--set".into(), format!("{k}={v}")]);
+        }
+        for h in &c.headers {
+            args.extend(["-H".into(), h.clone()]);
+        }
+        for (k, v) in &c.variants {
+            args.extend(["--variant".into(), format!("{k}={v}")]);
+        }
+        let run = |extra: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_sigscope"))
+                .args(&args)
+                .args(extra)
+                .output()
+                .unwrap()
+        };
+        let want_code = if c.explains.is_empty() { 1 } else { 0 };
+        let quiet = run(&["--quiet"]);
+        if quiet.status.code() != Some(want_code) || !quiet.stdout.is_empty() {
+            failures.push(format!("{}: --quiet printed or exited wrong", c.id));
+        }
+        let o = run(&["--format", "json"]);
+        let v: serde_json::Value = match serde_json::from_slice(&o.stdout) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{}: not JSON ({e})", c.id));
+                continue;
+            }
+        };
+        assert_eq!(v["scheme"], c.scheme.as_str());
+        assert_eq!(v["expected"], c.expected.as_str());
+        if c.explains.is_empty() {
+            if v["outcome"] != "not_found" || !v["tried"].as_u64().is_some_and(|n| n > 0) {
+                failures.push(format!("{}: want not_found: {v}", c.id));
+            }
+            continue;
+        }
+        if v["outcome"] != "explained" || v["signature"] != c.expected.as_str() {
+            failures.push(format!("{}: want explained: {v}", c.id));
+            continue;
+        }
+        let changes = v["changes"].as_array().unwrap();
+        for words in &c.explains {
+            // `The canonical requests (canonical_request) part at byte 8`: the difference as data.
+            if let Some((head, byte)) = words.split_once(" part at byte ") {
+                let stage = head.rsplit('(').next().unwrap().trim_end_matches(')');
+                if v["difference"]["stage"] != stage
+                    || v["difference"]["byte"] != byte.parse::<u64>().unwrap()
+                {
+                    failures.push(format!("{}: want the difference {words}: {v}", c.id));
+                }
+                continue;
+            }
+            let named = changes.iter().any(|ch| {
+                ch["kind"].is_string() && ch["sentence"].as_str().unwrap().contains(words.as_str())
+            });
+            if !named {
+                failures.push(format!("{}: no change says `{words}`: {v}", c.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::sign::Comparison;
+
 pub use inputs::{Catalog, Resolved};
 
 #[derive(Parser, Debug)]
@@ -94,6 +96,19 @@ pub struct VerifyArgs {
     /// The signature to compare with.
     #[arg(long, value_name = "SIGNATURE")]
     pub expect: Option<String>,
+    /// What to print: the readable verdict, or one JSON object (fields in the README).
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
+    /// Print nothing; the exit code is the verdict (errors still get their line on stderr).
+    #[arg(long, short = 'q', conflicts_with = "format")]
+    pub quiet: bool,
+}
+
+/// Output formats of `verify` and `diagnose`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerdictFormat {
+    Text,
+    Json,
 }
 
 /// The inputs of a signature, shared by every command.
@@ -418,11 +433,63 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = expected_signature(args, &resolved, "verify")?;
     let trace = resolved.sign(recipe)?;
-    resolved.report_generated();
+    if !args.quiet {
+        resolved.report_generated();
+    }
+    let set = crate::sign::compare::compare_set(recipe, trace.signature(), expected);
+    let accepted = set.comparison.accepted();
+    let differ = catalog.bundle.as_ref().map(|b| b.differing_stages(&trace));
+    let age = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis())
+        .and_then(Result::ok)
+        .filter(|age| !age.accepted());
+    let code = if accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    if args.quiet {
+        return Ok(code);
+    }
+    if args.format == VerdictFormat::Json {
+        let (verdict, reason, difference) = match &set.comparison {
+            Comparison::Match => ("match", None, None),
+            Comparison::Equivalent(why) => ("equivalent", Some(*why), None),
+            Comparison::Mismatch {
+                at,
+                computed_len,
+                expected_len,
+            } => (
+                "mismatch",
+                None,
+                Some(serde_json::json!({
+                    "stage": trace.signature_stage,
+                    "character": at,
+                    "computed_len": computed_len,
+                    "expected_len": expected_len,
+                })),
+            ),
+        };
+        let value = serde_json::json!({
+            "scheme": recipe.id,
+            "match": accepted,
+            "verdict": verdict,
+            "reason": reason,
+            "computed": trace.signature_text(),
+            "expected": set.candidate,
+            "received": expected.trim(),
+            "signature_index": set.index + 1,
+            "signature_count": set.count,
+            "difference": difference,
+            "bundle_differing_stages": differ,
+            "time_warning": age.as_ref().map(|a| format!("the request time is {a}")),
+        });
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+        return Ok(code);
+    }
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
-    let accepted = output::write_expectation(out, recipe, &trace, expected)?;
-    if let Some(bundle) = &catalog.bundle {
-        let differ = bundle.differing_stages(&trace);
+    output::write_expectation(out, recipe, &trace, expected)?;
+    if let Some(differ) = &differ {
         if differ.is_empty() {
             writeln!(
                 out,
@@ -436,23 +503,15 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
             )?;
         }
     }
-    if let Some(Ok(age)) = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis())
-        && !age.accepted()
-    {
+    if let Some(age) = age {
         eprintln!(
             "sigscope: warning: the request time is {age}; servers refuse a request more than {} s off (a warning, not a mismatch)",
             age.window_seconds
         );
     }
-    Ok(if accepted {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }
 
-/// `sigscope diagnose`: searches the differences a signer may have made and says which
-/// reproduce the expected signature, in sentences and with a byte diff of the strings to sign.
 fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     use crate::diagnose::{self, Case, Outcome};
     let catalog = Catalog::for_inputs(&args.inputs)?;
@@ -462,7 +521,9 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
     let body = resolved.body_bytes().unwrap_or_default();
     // The fields as signed (defaults and generated values included).
     let trace = resolved.sign(recipe)?;
-    resolved.report_generated();
+    if !args.quiet {
+        resolved.report_generated();
+    }
     let case = Case {
         recipe,
         fields: &trace.fields,
@@ -473,16 +534,29 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
         expected,
     };
     let outcome = diagnose::diagnose(&case).map_err(|e| CliError(e.to_string()))?;
+    let code = match outcome {
+        Outcome::NotFound { .. } => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    };
+    if args.quiet {
+        return Ok(code);
+    }
+    if args.format == VerdictFormat::Json {
+        let mut value = outcome.data();
+        value["scheme"] = serde_json::json!(recipe.id);
+        value["expected"] = serde_json::json!(expected.trim());
+        value["computed"] = serde_json::json!(trace.signature_text());
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+        return Ok(code);
+    }
     writeln!(out, "expected   {}", expected.trim())?;
     writeln!(out, "computed   {}", trace.signature_text())?;
     writeln!(out)?;
     for line in outcome.report() {
         writeln!(out, "{line}")?;
     }
-    Ok(match outcome {
-        Outcome::NotFound { .. } => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
-    })
+    Ok(code)
 }
 
 /// `sigscope providers`.

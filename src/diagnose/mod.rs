@@ -100,6 +100,75 @@ pub enum Output {
 }
 
 impl Change {
+    /// The change as data for scripts: a `kind`, its parameters, and the sentence.
+    pub fn data(&self) -> serde_json::Value {
+        use serde_json::json;
+        let case = |c: &HexCase| {
+            if *c == HexCase::Upper {
+                "upper"
+            } else {
+                "lower"
+            }
+        };
+        let mut v = match self {
+            Change::Variant { name, choice, ours } => {
+                json!({"kind": "variant", "name": name, "choice": choice, "ours": ours})
+            }
+            Change::KeyHexDecoded => json!({"kind": "key_hex_decoded"}),
+            Change::KeyBase64Decoded => json!({"kind": "key_base64_decoded"}),
+            Change::KeyTrimmed => json!({"kind": "key_trimmed"}),
+            Change::KeyNewline => json!({"kind": "key_newline"}),
+            Change::KeyPrefixDecoded(prefix) => {
+                json!({"kind": "key_prefix_decoded", "prefix": prefix})
+            }
+            Change::KeyNotDecoded => json!({"kind": "key_not_decoded"}),
+            Change::FormEncoding => json!({"kind": "form_encoding"}),
+            Change::HeaderLeftOut(name) => json!({"kind": "header_left_out", "header": name}),
+            Change::UrlPort { written, port } => {
+                json!({"kind": "url_port", "written": written, "port": port})
+            }
+            Change::BodyNewlineAdded => json!({"kind": "body_newline_added"}),
+            Change::BodyNewlineRemoved => json!({"kind": "body_newline_removed"}),
+            Change::BodyCrlf => json!({"kind": "body_crlf"}),
+            Change::BodyLf => json!({"kind": "body_lf"}),
+            Change::BodyJson {
+                sorted,
+                style,
+                ascii,
+            } => json!({
+                "kind": "body_json",
+                "sorted": sorted,
+                "style": match style {
+                    JsonStyle::Compact => "compact".to_string(),
+                    JsonStyle::Spaced => "spaced".to_string(),
+                    JsonStyle::Pretty(n) => format!("pretty-{n}"),
+                },
+                "ascii": ascii,
+            }),
+            Change::Alg(a) => json!({"kind": "alg", "alg": a.word()}),
+            Change::Separators { crlf } => json!({"kind": "separators", "crlf": crlf}),
+            Change::UrlPathOnly => json!({"kind": "url_path_only"}),
+            Change::UrlWithoutQuery => json!({"kind": "url_without_query"}),
+            Change::UrlWithoutQuestionMark => json!({"kind": "url_without_question_mark"}),
+            Change::UrlScheme(s) => json!({"kind": "url_scheme", "scheme": s}),
+            Change::Swapped => json!({"kind": "swapped"}),
+            Change::Output(o) => match o {
+                Output::Hex(c) => json!({"kind": "output", "encoding": "hex", "case": case(c)}),
+                Output::Base64 { alphabet, padded } => json!({
+                    "kind": "output",
+                    "encoding": "base64",
+                    "alphabet": if *alphabet == Alphabet::UrlSafe { "url-safe" } else { "standard" },
+                    "padded": padded,
+                }),
+                Output::Base64OfHex(c) => {
+                    json!({"kind": "output", "encoding": "base64-of-hex", "case": case(c)})
+                }
+            },
+        };
+        v["sentence"] = json!(self.sentence());
+        v
+    }
+
     /// The change in a plain sentence about the other signer.
     pub fn sentence(&self) -> String {
         match self {
@@ -341,6 +410,57 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Where the explained strings part: the stage (`canonical_request` where the scheme has one,
+    /// else `canonical`) and the first differing byte. None when they are the same or there is
+    /// no explanation.
+    pub fn difference(&self) -> Option<(&'static str, usize)> {
+        let Outcome::Explained(e) = self else {
+            return None;
+        };
+        ["canonical_request", "canonical"]
+            .into_iter()
+            .find_map(|name| {
+                let (a, b) = (e.ours.stage(name)?, e.theirs.stage(name)?);
+                (a.bytes != b.bytes).then(|| {
+                    let at = a
+                        .bytes
+                        .iter()
+                        .zip(&b.bytes)
+                        .take_while(|(x, y)| x == y)
+                        .count();
+                    (name, at)
+                })
+            })
+    }
+
+    /// The outcome as data for scripts (`diagnose --format json`).
+    pub fn data(&self) -> serde_json::Value {
+        use serde_json::json;
+        let difference = self
+            .difference()
+            .map(|(stage, byte)| json!({"stage": stage, "byte": byte}));
+        match self {
+            Outcome::Matches(c) => json!({
+                "outcome": "matches",
+                "equivalent": match c {
+                    Comparison::Equivalent(why) => Some(why.to_string()),
+                    _ => None,
+                },
+            }),
+            Outcome::Explained(e) => json!({
+                "outcome": "explained",
+                "changes": e.changes.iter().map(Change::data).collect::<Vec<_>>(),
+                "difference": difference,
+                "signature": e.signature,
+            }),
+            Outcome::NotFound { tried, dimensions } => json!({
+                "outcome": "not_found",
+                "tried": tried,
+                "dimensions": dimensions,
+            }),
+        }
+    }
+
     /// The outcome in plain lines, as the command line prints it and the TUI shows it:
     /// sentences, then where the strings to sign part.
     pub fn report(&self) -> Vec<String> {

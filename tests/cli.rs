@@ -454,7 +454,7 @@ fn bad_input_gets_one_clear_line() {
         ),
         (
             vec!["sign", "-p", "tpns", "--set", "access_id=1"],
-            "sigscope: error: no key: give --key, --key-env or --key-file (or --example for the documented example)",
+            "sigscope: error: no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (or --example for the documented example)",
         ),
         (
             vec!["sign", "-p", "nope", "--example"],
@@ -1307,4 +1307,43 @@ fn verify_as_json_and_quiet() {
         !String::from_utf8_lossy(&with(&["--expect", &wrong, "--format", "json"]).stdout)
             .contains(&v.key)
     );
+}
+
+#[test]
+fn the_key_as_hex_or_base64_and_an_empty_key_warned() {
+    let v = vector("TP-1");
+    let sets: Vec<String> = v
+        .fields
+        .iter()
+        .map(|(k, val)| format!("{k}={val}"))
+        .collect();
+    let with = |key: &[&str]| {
+        let mut args = vec!["sign", "-p", "tpns", "--body", &v.body];
+        for s in &sets {
+            args.extend(["--set", s]);
+        }
+        run(&[&args[..], key].concat())
+    };
+    let hex = hex::encode(&v.key);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&v.key);
+    for key in [["--key-hex", hex.as_str()], ["--key-base64", b64.as_str()]] {
+        let o = with(&key);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o).trim(), v.signature);
+    }
+    let o = with(&["--key-hex", "6b6g"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "sigscope: error: --key-hex: the key is not hex: character 4 is not a hex digit\n"
+    );
+    let o = with(&["--key", ""]);
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "sigscope: warning: signing with an empty key (--key is empty)\n"
+    );
+    let o = with(&["--key", "secret "]);
+    assert!(stderr(&o).contains("the key (--key): it has spaces at its ends"));
+    assert!(!stderr(&o).contains("secret"));
 }

@@ -600,3 +600,41 @@ fn the_copy_menu_copies_the_trace_as_code_in_the_chosen_language() {
         "{status:?}"
     );
 }
+
+#[test]
+fn the_key_reads_as_hex_or_base64_and_its_title_counts_its_bytes() {
+    let mut app = app("tpns");
+    let want = signature(&app);
+    let secret = b"1452fcebae9f3115ba794fb0fff2fd73";
+    // Write the same key as hex, then read it as hex (F10): the same signature.
+    while app.focus != Focus::Key {
+        app.handle(key(KeyCode::Tab));
+    }
+    app.handle(key(KeyCode::End));
+    for _ in 0..secret.len() {
+        app.handle(key(KeyCode::Backspace));
+    }
+    assert!(app.inputs.key.bytes().is_empty());
+    type_text(&mut app, &hex::encode(secret));
+    assert_ne!(signature(&app), want);
+    app.handle(key(KeyCode::F(10)));
+    assert_eq!(signature(&app), want);
+    // Not hex: the error in place, the text kept.
+    type_text(&mut app, "z");
+    let Err(e) = &app.computed.result else {
+        panic!("a key that is not hex signs")
+    };
+    assert!(
+        e.starts_with("the key, read as hex (F10 changes it): is not hex"),
+        "{e}"
+    );
+    assert!(app.inputs.key.bytes().ends_with(b"z"));
+    // base64, then text again.
+    app.handle(key(KeyCode::Backspace));
+    app.handle(key(KeyCode::F(10)));
+    // 64 hex digits are also base64 (of 48 other bytes): another key, another signature.
+    assert_eq!(app.key_encoding, sigscope::sign::key::KeyEncoding::Base64);
+    assert_ne!(signature(&app), want);
+    app.handle(key(KeyCode::F(10)));
+    assert_eq!(app.key_encoding, sigscope::sign::key::KeyEncoding::Text);
+}

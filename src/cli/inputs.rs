@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{CliError, InputArgs};
 use crate::request::bundle::Bundle;
+use crate::sign::key::KeyEncoding;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
 
 /// The schemes on offer: the built-ins, and a user's recipe file (which wins on a shared id).
@@ -281,32 +282,46 @@ impl Resolved {
         fields.extend(explicit);
         let generated = generate_missing(recipe, &mut fields)?;
 
-        let key = if let Some(k) = &args.key {
-            k.clone().into_encoded_bytes()
+        let (key, key_source) = if let Some(k) = &args.key {
+            (k.clone().into_encoded_bytes(), "--key".to_string())
         } else if let Some(var) = &args.key_env {
-            std::env::var_os(var)
+            let key = std::env::var_os(var)
                 .ok_or_else(|| {
                     CliError(format!(
                         "--key-env {var}: the environment variable is not set"
                     ))
                 })?
-                .into_encoded_bytes()
+                .into_encoded_bytes();
+            (key, format!("--key-env {var}"))
         } else if let Some(path) = &args.key_file {
-            let bytes = read_file(path, "--key-file")?;
-            if bytes.ends_with(b"\n") {
-                eprintln!(
-                    "sigscope: note: --key-file {} ends with a newline, which is part of the key",
-                    path.display()
-                );
-            }
-            bytes
+            let source = format!("--key-file {}", path.display());
+            (read_file(path, "--key-file")?, source)
+        } else if let Some(hex) = &args.key_hex {
+            let key = KeyEncoding::Hex
+                .decode(hex.as_bytes())
+                .map_err(|e| CliError(format!("--key-hex: {e}")))?;
+            (key, "--key-hex".to_string())
+        } else if let Some(b64) = &args.key_base64 {
+            let key = KeyEncoding::Base64
+                .decode(b64.as_bytes())
+                .map_err(|e| CliError(format!("--key-base64: {e}")))?;
+            (key, "--key-base64".to_string())
         } else if args.example {
-            example.key.clone().into_bytes()
+            (example.key.clone().into_bytes(), "the example".to_string())
         } else {
             return Err(CliError(
-                "no key: give --key, --key-env or --key-file (or --example for the documented example)".to_string(),
+                "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (or --example for the documented example)".to_string(),
             ));
         };
+        let notes = crate::sign::key::notes(&key);
+        if key.is_empty() {
+            eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
+        } else if !notes.is_empty() {
+            eprintln!(
+                "sigscope: note: the key ({key_source}): {}, which is part of the key",
+                notes.join("; ")
+            );
+        }
 
         let streamable = may_stream && recipe.body_members.is_empty();
         let (body, body_source) = if let Some(b) = &args.body {

@@ -134,6 +134,12 @@ pub struct InputArgs {
     /// The key, from a file (its exact bytes).
     #[arg(long, value_name = "PATH", group = "key_source")]
     pub key_file: Option<PathBuf>,
+    /// The key, as hex digits (its bytes are what the digits say).
+    #[arg(long, value_name = "HEX", group = "key_source")]
+    pub key_hex: Option<String>,
+    /// The key, as base64 (standard or URL-safe, padded or not).
+    #[arg(long, value_name = "BASE64", group = "key_source")]
+    pub key_base64: Option<String>,
     /// The body, as text.
     #[arg(long, value_name = "TEXT", group = "body_source")]
     pub body: Option<OsString>,

@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod compare;
 pub mod engine;
 pub mod json;
+pub mod key;
 pub mod lower;
 pub mod primitives;
 pub mod recipe;

@@ -274,6 +274,8 @@ pub struct App {
     pub copy_menu: bool,
     /// The language the copy menu writes code in.
     pub code_lang: crate::code::Lang,
+    /// How the key editor's text is read (F10): text, hex or base64.
+    pub key_encoding: crate::sign::key::KeyEncoding,
     /// The last diagnosis (F8), as lines; cleared when an input changes.
     pub diagnosis: Option<Vec<String>>,
     /// The TOML text of schemes that are not built in (for bundles).
@@ -318,6 +320,7 @@ impl App {
             request_box: None,
             copy_menu: false,
             code_lang: crate::code::Lang::Python,
+            key_encoding: crate::sign::key::KeyEncoding::Text,
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
@@ -420,17 +423,26 @@ impl App {
                 (!value.is_empty()).then(|| (f.name.clone(), value))
             })
             .collect();
-        let key = self.inputs.key.bytes();
+        let key = self.key_encoding.decode(&self.inputs.key.bytes());
         let body = self.inputs.body.bytes();
         let headers = self.inputs.headers.bytes();
-        let result = recipe
-            .select(
-                self.inputs
-                    .choices
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str())),
-            )
-            .and_then(|selection| {
+        let encoding = self.key_encoding;
+        let result = key
+            .map_err(|message| sign::SignError::Input {
+                input: format!("the key, read as {} (F10 changes it)", encoding.name()),
+                message: message.trim_start_matches("the key ").to_string(),
+            })
+            .and_then(|key| {
+                recipe
+                    .select(
+                        self.inputs
+                            .choices
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str())),
+                    )
+                    .map(|selection| (key, selection))
+            })
+            .and_then(|(key, selection)| {
                 sign::run_memo(
                     recipe,
                     &sign::Inputs {
@@ -442,19 +454,19 @@ impl App {
                     },
                     &mut self.memo,
                 )
-            })
-            .map_err(|e| match e {
-                sign::SignError::MissingField { name, label } => {
-                    let kind = recipe.field(&name).map(|f| f.kind);
-                    let hint = if kind.is_some_and(FieldKind::is_generated) {
-                        " (F3 fills it)"
-                    } else {
-                        ""
-                    };
-                    format!("missing field `{name}` ({label}){hint}")
-                }
-                e => e.to_string(),
             });
+        let result = result.map_err(|e| match e {
+            sign::SignError::MissingField { name, label } => {
+                let kind = recipe.field(&name).map(|f| f.kind);
+                let hint = if kind.is_some_and(FieldKind::is_generated) {
+                    " (F3 fills it)"
+                } else {
+                    ""
+                };
+                format!("missing field `{name}` ({label}){hint}")
+            }
+            e => e.to_string(),
+        });
         self.computed = Computed {
             views: result
                 .as_ref()
@@ -779,6 +791,14 @@ impl App {
                     self.step_focus(-1);
                 }
             }
+            Action::KeyEncoding => {
+                self.key_encoding = self.key_encoding.next();
+                self.recompute();
+                self.say(
+                    &format!("the key is read as {}", self.key_encoding.name()),
+                    false,
+                );
+            }
             Action::RevealKey => {
                 self.reveal = !self.reveal;
                 self.apply_masks();
@@ -1091,7 +1111,10 @@ impl App {
             self.say("the inputs do not sign yet: fix the error first", true);
             return;
         };
-        let key = self.inputs.key.bytes();
+        let Ok(key) = self.key_encoding.decode(&self.inputs.key.bytes()) else {
+            self.say("the key does not read: fix the error first", true);
+            return;
+        };
         let body = self.inputs.body.bytes();
         let Ok(selection) = self.recipe().select(
             self.inputs

@@ -42,6 +42,8 @@ pub enum Action {
     CopyBundle,
     /// Copy the trace as code in the language the menu shows.
     CopyCode,
+    /// Read the key as text, hex or base64 (the next of the three).
+    KeyEncoding,
     CodeLangNext,
     CodeLangPrev,
 }
@@ -128,6 +130,14 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "Shift-Tab",
         action: Action::FocusPrev,
         help: "focus the previous pane or field",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(10), NONE)],
+        keys_label: "F10",
+        action: Action::KeyEncoding,
+        help: "read the key as text, hex or base64",
         footer: None,
     },
     Binding {

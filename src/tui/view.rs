@@ -234,11 +234,7 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     }
 
     let key_area = next.next().expect("a chunk per pane");
-    let key_title = format!(
-        "Key · {} · {}",
-        if app.reveal { "shown" } else { "masked" },
-        r.key.label
-    );
+    let key_title = key_title(app, &r.key.label);
     draw_editor(
         frame,
         &app.inputs.key,
@@ -822,4 +818,28 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
             .scroll((scroll as u16, 0)),
         rect,
     );
+}
+
+/// The key pane's title: how many bytes the key is (masked characters count), how it is read,
+/// what a reader cannot see in it, masked or shown, and its label.
+fn key_title(app: &App, label: &str) -> String {
+    let written = app.inputs.key.bytes();
+    let encoding = app.key_encoding;
+    let mut parts = vec!["Key".to_string()];
+    match encoding.decode(&written) {
+        Ok(key) => {
+            parts.push(format!("{} bytes", key.len()));
+            if encoding != crate::sign::key::KeyEncoding::Text {
+                parts.push(encoding.name().to_string());
+            }
+            parts.extend(crate::sign::key::notes(&key).iter().map(|n| {
+                n.trim_start_matches("it ")
+                    .replace("signing with an empty key", "EMPTY")
+            }));
+        }
+        Err(_) => parts.push(format!("not {}", encoding.name())),
+    }
+    parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
+    parts.push(label.to_string());
+    parts.join(" · ")
 }

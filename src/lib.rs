@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod code;
+pub mod config;
 pub mod diagnose;
 pub mod request;
 pub mod sign;

@@ -16,6 +16,8 @@ pub struct Catalog {
     pub recipes: Vec<Recipe>,
     /// The id and TOML text of the user's recipe (from --recipe or a bundle).
     user: Option<(String, String)>,
+    /// The id and TOML text of each recipe from the user's recipes folder.
+    library: BTreeMap<String, String>,
     /// The bundle given with --bundle.
     pub bundle: Option<Bundle>,
 }
@@ -28,6 +30,7 @@ impl Catalog {
         let mut catalog = Catalog {
             recipes,
             user: None,
+            library: BTreeMap::new(),
             bundle: None,
         };
         if let Some(path) = recipe_file {
@@ -48,9 +51,58 @@ impl Catalog {
         Ok(())
     }
 
-    /// The catalog for a command's inputs: --recipe, and --bundle with the recipe it carries.
+    /// The user's recipes folder (beside the config file): schemes of their own, added after the
+    /// built-ins. One that does not load, or that takes a built-in's id, is skipped with a
+    /// warning.
+    fn add_folder(&mut self, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| {
+                    Recipe::from_toml(&text)
+                        .map(|r| (r, text))
+                        .map_err(|e| e.to_string())
+                });
+            match loaded {
+                Ok((recipe, _)) if self.recipes.iter().any(|r| r.id == recipe.id) => eprintln!(
+                    "sigscope: warning: recipe {}: the id `{}` is taken; skipped (rename it)",
+                    path.display(),
+                    recipe.id
+                ),
+                Ok((recipe, text)) => {
+                    self.library.insert(recipe.id.clone(), text);
+                    self.recipes.push(recipe);
+                }
+                Err(e) => eprintln!(
+                    "sigscope: warning: recipe {}: {e} (skipped)",
+                    path.display()
+                ),
+            }
+        }
+    }
+
+    /// The catalog for a command's inputs: the recipes folder, --recipe, and --bundle with the
+    /// recipe it carries.
     pub fn for_inputs(args: &InputArgs) -> Result<Catalog, CliError> {
-        let mut catalog = Catalog::load(args.recipe.as_deref())?;
+        let mut catalog = Catalog::load(None)?;
+        let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
+        if let Some(dir) = config.recipes_dir() {
+            catalog.add_folder(&dir);
+        }
+        if let Some(path) = &args.recipe {
+            let bytes = read_file(path, "--recipe")?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| CliError(format!("recipe {}: not UTF-8 text", path.display())))?;
+            catalog.add_user(text, &format!("recipe {}", path.display()))?;
+        }
         if let Some(path) = &args.bundle {
             let bytes = read_file(path, "--bundle")?;
             let bundle = Bundle::parse(&bytes)
@@ -141,6 +193,16 @@ impl Catalog {
             .as_ref()
             .filter(|(u, _)| u == id)
             .map(|(_, t)| t.as_str())
+            .or_else(|| self.library.get(id).map(String::as_str))
+    }
+
+    /// The texts of every recipe that is not built in (for bundles made in the TUI).
+    pub fn user_texts(&self) -> BTreeMap<String, String> {
+        let mut all = self.library.clone();
+        if let Some((id, text)) = &self.user {
+            all.insert(id.clone(), text.clone());
+        }
+        all
     }
 
     /// The scheme named with -p, else the recipe file's, else (when not `required`) the default.
@@ -174,7 +236,8 @@ impl Catalog {
 }
 
 /// The key's bytes; never shown by Debug.
-pub struct Secret(Vec<u8>);
+#[derive(Clone, Default)]
+pub struct Secret(pub(crate) Vec<u8>);
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -306,6 +369,8 @@ impl Resolved {
                 .decode(b64.as_bytes())
                 .map_err(|e| CliError(format!("--key-base64: {e}")))?;
             (key, "--key-base64".to_string())
+        } else if let Some((key, source)) = &args.profile_key {
+            (key.bytes().to_vec(), source.clone())
         } else if args.example {
             (example.key.clone().into_bytes(), "the example".to_string())
         } else {
@@ -629,4 +694,64 @@ fn io_reason(e: &std::io::Error) -> String {
             s.split(" (os error").next().unwrap_or(&s).to_string()
         }
     }
+}
+
+/// The flags with a profile's values under them (`-P NAME`): its scheme or recipe when none is
+/// given, its fields, variants and headers before the flags' own (which win), and its key when no
+/// key flag is given. The key source is read here, only for commands that sign.
+pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
+    let mut args = args.clone();
+    let Some(name) = args.profile.clone() else {
+        return Ok(args);
+    };
+    let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
+    let profile = config.profile(&name).map_err(CliError)?;
+    if config.plaintext.contains(&name) {
+        eprintln!(
+            "sigscope: warning: profile `{name}` holds its key in {} (allow_plaintext_key = true)",
+            config
+                .path
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string())
+        );
+    }
+    if args.scheme.is_none() && args.recipe.is_none() && args.bundle.is_none() {
+        args.scheme = profile.scheme.clone();
+        args.recipe = profile.recipe_path();
+    }
+    let mut set: Vec<String> = profile
+        .fields
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    set.append(&mut args.set);
+    args.set = set;
+    let mut variants: Vec<String> = profile
+        .variants
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    variants.append(&mut args.variants);
+    args.variants = variants;
+    if args.headers.is_empty() {
+        args.headers = profile.headers.clone();
+    }
+    let keyed = args.key.is_some()
+        || args.key_env.is_some()
+        || args.key_file.is_some()
+        || args.key_hex.is_some()
+        || args.key_base64.is_some();
+    if let (false, Some(source)) = (keyed, profile.key_source()) {
+        let read = source
+            .read(profile)
+            .map_err(|e| CliError(format!("profile `{name}`: {e}")))?;
+        if let Some(note) = read.note {
+            eprintln!("sigscope: note: profile `{name}`: {note}");
+        }
+        args.profile_key = Some((
+            Secret(read.bytes),
+            format!("profile {name}, {}", source.describe()),
+        ));
+    }
+    Ok(args)
 }

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::sign::Comparison;
 
-pub use inputs::{Catalog, Resolved};
+pub use inputs::{Catalog, Resolved, with_profile};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -69,6 +69,13 @@ pub enum Command {
         sigscope providers --format json\n  \
         sigscope providers --recipe acme.toml")]
     Providers(ProvidersArgs),
+    /// List the profiles of the config file (their key sources named, never run).
+    #[command(after_help = "Examples:\n  \
+        sigscope profiles\n  \
+        sigscope profiles --config ./team.toml --format json\n  \
+        sigscope -P acme                          the TUI on a profile\n  \
+        sigscope sign -P acme --body-file push.json")]
+    Profiles(ProfilesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:\n  \
         sigscope completions bash > ~/.local/share/bash-completion/completions/sigscope\n  \
@@ -165,6 +172,16 @@ pub struct InputArgs {
     /// Load a redacted repro bundle (everything but the key; see `sign --format bundle`).
     #[arg(long, value_name = "PATH")]
     pub bundle: Option<PathBuf>,
+    /// Start from a profile of the config file: its scheme, fields, variants and key source
+    /// (explicit flags win).
+    #[arg(short = 'P', long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The config file (default: config.toml in the platform's config directory).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The key a profile's source gave (set by the profile, never by a flag).
+    #[arg(skip)]
+    pub profile_key: Option<(inputs::Secret, String)>,
 }
 
 #[derive(Args, Debug)]
@@ -221,6 +238,15 @@ pub struct ProvidersArgs {
     pub format: ListFormat,
 }
 
+#[derive(Args, Debug)]
+pub struct ProfilesArgs {
+    /// The config file (default: config.toml in the platform's config directory).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListFormat {
     Text,
@@ -247,6 +273,7 @@ pub fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify(&args, &mut out),
         Some(Command::Diagnose(args)) => diagnose(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
+        Some(Command::Profiles(args)) => profiles(&args, &mut out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "sigscope", &mut out);
@@ -264,6 +291,63 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `sigscope profiles`: the config's profiles, their key sources named but not run.
+fn profiles(args: &ProfilesArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
+    let file = config
+        .path
+        .as_ref()
+        .map_or("(no config directory)".to_string(), |p| {
+            p.display().to_string()
+        });
+    let rows: Vec<serde_json::Value> = config
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            serde_json::json!({
+                "name": name,
+                "scheme": p.scheme,
+                "recipe": p.recipe_path().map(|r| r.display().to_string()),
+                "fields": p.fields,
+                "variants": p.variants,
+                "headers": p.headers,
+                "key_source": p.key_source().map(|k| k.describe()),
+            })
+        })
+        .collect();
+    if args.format == ListFormat::Json {
+        let value = serde_json::json!({ "config": file, "profiles": rows });
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if config.profiles.is_empty() {
+        writeln!(out, "no profiles in {file}")?;
+        writeln!(
+            out,
+            "add one: [profiles.NAME] with scheme, fields, variants and key_env, key_file or key_command"
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "profiles in {file}:")?;
+    for (name, p) in &config.profiles {
+        let scheme = p
+            .scheme
+            .clone()
+            .or_else(|| p.recipe_path().map(|r| format!("recipe {}", r.display())))
+            .unwrap_or_else(|| "(the default scheme)".to_string());
+        let mut parts = vec![scheme];
+        parts.extend(p.fields.iter().map(|(k, v)| format!("{k}={v}")));
+        parts.extend(p.variants.iter().map(|(k, v)| format!("variant {k}={v}")));
+        parts.push(match p.key_source() {
+            Some(k) => format!("key from {}", k.describe()),
+            None => "no key source".to_string(),
+        });
+        writeln!(out, "  {name:<14} {}", parts.join(", "))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `sigscope man [COMMAND]`: the roff page of sigscope or of one command.
@@ -296,6 +380,12 @@ fn is_broken_pipe(message: &str) -> bool {
 
 /// `sigscope sign`.
 fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let profiled = SignArgs {
+        inputs: with_profile(&args.inputs)?,
+        format: args.format,
+        lang: args.lang,
+    };
+    let args = &profiled;
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_for(&args.inputs, true)?;
     if args.format == Format::Code && args.lang.is_none() {
@@ -347,6 +437,7 @@ fn show(
     expect: Option<&str>,
     out: &mut impl Write,
 ) -> Result<ExitCode, CliError> {
+    let args = &with_profile(args)?;
     let catalog = Catalog::for_inputs(args)?;
     let recipe = catalog.pick_for(args, false)?;
     let mut args = args.clone();
@@ -379,11 +470,7 @@ fn show(
                 buf.fill(0);
             }
         });
-        let texts: std::collections::BTreeMap<String, String> = catalog
-            .user_recipe()
-            .map(|(id, text)| (id.to_string(), text.to_string()))
-            .into_iter()
-            .collect();
+        let texts = catalog.user_texts();
         let mut app = crate::tui::app::App::new(
             catalog.recipes,
             current,
@@ -434,6 +521,13 @@ fn expected_signature<'a>(
 /// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
 /// A request time outside the scheme's window is a warning, not a mismatch.
 fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let profiled = VerifyArgs {
+        inputs: with_profile(&args.inputs)?,
+        expect: args.expect.clone(),
+        format: args.format,
+        quiet: args.quiet,
+    };
+    let args = &profiled;
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_or_recognize(&args.inputs)?;
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
@@ -519,6 +613,13 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
 }
 
 fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let profiled = VerifyArgs {
+        inputs: with_profile(&args.inputs)?,
+        expect: args.expect.clone(),
+        format: args.format,
+        quiet: args.quiet,
+    };
+    let args = &profiled;
     use crate::diagnose::{self, Case, Outcome};
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_or_recognize(&args.inputs)?;
@@ -585,6 +686,9 @@ impl InputArgs {
             || self.example
             || self.request.is_some()
             || self.bundle.is_some()
+            || self.profile_key.is_some()
+            || self.key_hex.is_some()
+            || self.key_base64.is_some()
     }
 }
 

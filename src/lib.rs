@@ -7,6 +7,7 @@ pub mod cli;
 pub mod code;
 pub mod config;
 pub mod diagnose;
+pub mod history;
 pub mod request;
 pub mod sign;
 pub mod tui;

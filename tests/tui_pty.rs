@@ -67,6 +67,7 @@ fn type_into_the_body_until_the_signature_matches_then_quit() {
         &expected,
     ]);
     cmd.env("TERM", "xterm-256color");
+    isolate(&mut cmd, "typing");
     cmd.env_remove("DISPLAY");
     cmd.env_remove("WAYLAND_DISPLAY");
     let mut child = pty.slave.spawn_command(cmd).unwrap();
@@ -117,4 +118,116 @@ fn type_into_the_body_until_the_signature_matches_then_quit() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit status {status:?}");
+}
+
+/// Config and history in folders of the test's own, not the user's.
+fn isolate(cmd: &mut CommandBuilder, name: &str) -> std::path::PathBuf {
+    let root = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pty-{name}"));
+    std::fs::create_dir_all(&root).unwrap();
+    cmd.cwd(&root);
+    cmd.env("XDG_STATE_HOME", root.join("state"));
+    cmd.env("XDG_CONFIG_HOME", root.join("config"));
+    cmd.env("HOME", &root);
+    root
+}
+
+/// The binary in a 120×40 pseudo-terminal, its screen followed.
+fn start(
+    args: &[&str],
+    name: &str,
+    fresh: bool,
+) -> (
+    Screen,
+    Box<dyn Write + Send>,
+    Box<dyn portable_pty::Child + Send + Sync>,
+) {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sigscope"));
+    cmd.args(args);
+    cmd.env("TERM", "xterm-256color");
+    let root = isolate(&mut cmd, name);
+    if fresh {
+        let _ = std::fs::remove_dir_all(root.join("state"));
+    }
+    cmd.env_remove("DISPLAY");
+    cmd.env_remove("WAYLAND_DISPLAY");
+    let child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        40.try_into().unwrap(),
+        120.try_into().unwrap(),
+        0,
+    )));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let sink = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let keys = pty.master.take_writer().unwrap();
+    // The master must live as long as the child reads from it.
+    std::mem::forget(pty.master);
+    (Screen(parser), keys, child)
+}
+
+fn quit(keys: &mut Box<dyn Write + Send>, child: &mut Box<dyn portable_pty::Child + Send + Sync>) {
+    keys.write_all(b"\x03").unwrap();
+    keys.flush().unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status:?}");
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "Ctrl-C did not quit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The screen without its last two lines (the status line and the key hints).
+fn without_status(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[..lines.len().saturating_sub(2)].join("\n")
+}
+
+#[test]
+fn a_session_comes_back_with_resume() {
+    let key = "1452fcebae9f3115ba794fb0fff2fd73";
+    let (screen, mut keys, mut child) =
+        start(&["-p", "tpns", "--example", "--body", ""], "resume", true);
+    screen.wait_for("Expected signature");
+    for c in r#"{"resumed":true}"#.chars() {
+        keys.write_all(c.to_string().as_bytes()).unwrap();
+        keys.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    screen.wait_for("Body · 16 bytes");
+    // Wait for the stages to settle on the new body, then remember the screen.
+    std::thread::sleep(Duration::from_millis(300));
+    let before = without_status(&screen.text());
+    assert!(before.contains("{\"resumed\":true}"), "{before}");
+    quit(&mut keys, &mut child);
+
+    // History keeps no key: give it again; everything else comes back.
+    let (screen, mut keys, mut child) = start(&["--resume", "--key", key], "resume", false);
+    screen.wait_for("Body · 16 bytes");
+    screen.wait_for("reopened");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(without_status(&screen.text()), before);
+    quit(&mut keys, &mut child);
 }

@@ -638,3 +638,24 @@ fn the_key_reads_as_hex_or_base64_and_its_title_counts_its_bytes() {
     app.handle(key(KeyCode::F(10)));
     assert_eq!(app.key_encoding, sigscope::sign::key::KeyEncoding::Text);
 }
+
+#[test]
+fn a_history_session_holds_everything_but_the_key() {
+    // A key that also appears in the body: the session holds it only where the body does.
+    let mut app = app("tpns");
+    while app.focus != Focus::Body {
+        app.handle(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "1452fcebae9f3115ba794fb0fff2fd73");
+    let session = app.session(1_700_000_000_000);
+    let json = serde_json::to_string(&session).unwrap();
+    let body = session.body.clone().unwrap();
+    assert_eq!(
+        json.matches("1452fcebae9f3115ba794fb0fff2fd73").count(),
+        body.matches("1452fcebae9f3115ba794fb0fff2fd73").count()
+    );
+    assert_eq!(session.scheme, "tpns");
+    assert_eq!(session.fields["access_id"], "1500001048");
+    assert_eq!(session.body_bytes(), app.inputs.body.bytes());
+    assert!(!json.contains("\"key\""));
+}

@@ -97,6 +97,9 @@ impl Catalog {
         if let Some(dir) = config.recipes_dir() {
             catalog.add_folder(&dir);
         }
+        if let Some(text) = &args.recipe_text {
+            catalog.add_user(text.clone(), "the session's recipe")?;
+        }
         if let Some(path) = &args.recipe {
             let bytes = read_file(path, "--recipe")?;
             let text = String::from_utf8(bytes)

@@ -39,6 +39,10 @@ pub struct Cli {
     /// The signature to compare with.
     #[arg(long, value_name = "SIGNATURE")]
     pub expect: Option<String>,
+    /// Reopen a session from history: the latest, or the Nth latest (never with its key: give
+    /// one, or it comes from the session's profile).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub resume: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +186,12 @@ pub struct InputArgs {
     /// The key a profile's source gave (set by the profile, never by a flag).
     #[arg(skip)]
     pub profile_key: Option<(inputs::Secret, String)>,
+    /// A recipe's text to use (a resumed session's scheme that is not built in).
+    #[arg(skip)]
+    pub recipe_text: Option<String>,
+    /// A line for the TUI's status bar at start.
+    #[arg(skip)]
+    pub start_note: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -280,7 +290,10 @@ pub fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Man { command }) => man(command.as_deref(), &mut out),
-        None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
+        None => match cli.resume {
+            Some(n) => resume(&cli.inputs, cli.expect.as_deref(), n, &mut out),
+            None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
+        },
     };
     let flushed = out.flush().map_err(CliError::from);
     match result.and_then(|code| flushed.map(|()| code)) {
@@ -291,6 +304,167 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `sigscope --resume [N]`: the Nth latest session of history, as if its values were given as
+/// flags (flags given now win). History keeps no key: without a key flag or the session's
+/// profile, the key starts empty and the TUI asks for it.
+fn resume(
+    args: &InputArgs,
+    expect: Option<&str>,
+    n: usize,
+    out: &mut impl Write,
+) -> Result<ExitCode, CliError> {
+    let dir = crate::history::default_dir()
+        .ok_or_else(|| CliError("--resume: no state directory (is HOME set?)".into()))?;
+    let sessions = crate::history::list(&dir);
+    if sessions.is_empty() {
+        return Err(CliError(format!(
+            "--resume: no sessions in {} yet (the TUI keeps one when you quit)",
+            dir.display()
+        )));
+    }
+    let Some((path, session)) = sessions.get(n.max(1) - 1) else {
+        return Err(CliError(format!(
+            "--resume {n}: {} holds {} session(s)",
+            dir.display(),
+            sessions.len()
+        )));
+    };
+    let mut args = args.clone();
+    if args.scheme.is_none() && args.recipe.is_none() {
+        args.scheme = Some(session.scheme.clone());
+        args.recipe_text = session.recipe.clone();
+    }
+    if args.profile.is_none() {
+        args.profile = session.profile.clone();
+    }
+    let mut set: Vec<String> = session
+        .fields
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    set.append(&mut args.set);
+    args.set = set;
+    let mut variants: Vec<String> = session
+        .variants
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    variants.append(&mut args.variants);
+    args.variants = variants;
+    if args.body.is_none() && args.body_file.is_none() {
+        args.body = Some(os_bytes(session.body_bytes()));
+    }
+    if args.headers.is_empty() {
+        args.headers = session
+            .headers
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    let keyed = args.key.is_some()
+        || args.key_env.is_some()
+        || args.key_file.is_some()
+        || args.key_hex.is_some()
+        || args.key_base64.is_some()
+        || args.profile.is_some();
+    let mut note = format!("reopened {}", path.display());
+    if !keyed {
+        args.key = Some(std::ffi::OsString::new());
+        note.push_str(" · history keeps no key: type it in the Key pane");
+    }
+    args.start_note = Some(note);
+    let expected = expect
+        .map(str::to_string)
+        .or_else(|| Some(session.expected.clone()).filter(|e| !e.is_empty()));
+    show(&args, expected.as_deref(), out)
+}
+
+/// Bytes as an argument value (exact on Unix).
+fn os_bytes(bytes: Vec<u8>) -> std::ffi::OsString {
+    #[cfg(unix)]
+    {
+        std::os::unix::ffi::OsStringExt::from_vec(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8_lossy(&bytes).into_owned().into()
+    }
+}
+
+/// The picker's profiles (their key sources read when chosen) and history sessions.
+fn picker_extras(
+    config: &crate::config::Config,
+    recipes: &[crate::sign::Recipe],
+    history: Option<&std::path::Path>,
+    args: &InputArgs,
+) -> Vec<crate::tui::app::Extra> {
+    use crate::tui::app::{Extra, Prefill};
+    let mut extras = Vec::new();
+    for (name, profile) in &config.profiles {
+        let Some(scheme) = profile.scheme.clone() else {
+            continue;
+        };
+        let Some(recipe) = recipes.iter().find(|r| r.id == scheme).cloned() else {
+            continue;
+        };
+        let flags = InputArgs {
+            profile: Some(name.clone()),
+            config: args.config.clone(),
+            ..InputArgs::default()
+        };
+        let detail = match profile.key_source() {
+            Some(k) => format!("key from {}", k.describe()),
+            None => "no key source".to_string(),
+        };
+        extras.push(Extra {
+            title: format!("profile {name}"),
+            detail,
+            scheme,
+            load: Box::new(move || {
+                let args = with_profile(&flags).map_err(|e| e.0)?;
+                let r = Resolved::from_args(&recipe, &args, false).map_err(|e| e.0)?;
+                Ok(Prefill {
+                    fields: r.fields.clone(),
+                    key: r.key.bytes().to_vec(),
+                    body: r.body_bytes().unwrap_or_default().to_vec(),
+                    headers: r.headers.clone(),
+                    choices: r
+                        .selection
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                    expected: None,
+                })
+            }),
+        });
+    }
+    let now = inputs::now_millis();
+    for (_, session) in history.map(crate::history::list).unwrap_or_default() {
+        if !recipes.iter().any(|r| r.id == session.scheme) {
+            continue;
+        }
+        let detail = session.summary(now);
+        let scheme = session.scheme.clone();
+        extras.push(Extra {
+            title: "session".to_string(),
+            detail,
+            scheme,
+            load: Box::new(move || {
+                Ok(Prefill {
+                    fields: session.fields.clone(),
+                    key: Vec::new(),
+                    body: session.body_bytes(),
+                    headers: session.headers.clone().into_bytes(),
+                    choices: session.variants.clone(),
+                    expected: Some(session.expected.clone()).filter(|e| !e.is_empty()),
+                })
+            }),
+        });
+    }
+    extras
 }
 
 /// `sigscope profiles`: the config's profiles, their key sources named but not run.
@@ -464,6 +638,7 @@ fn show(
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            expected: None,
         };
         let random: crate::tui::app::Random = Box::new(|buf: &mut [u8]| {
             if getrandom::fill(buf).is_err() {
@@ -471,6 +646,9 @@ fn show(
             }
         });
         let texts = catalog.user_texts();
+        let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
+        let history = crate::history::default_dir().filter(|_| config.history > 0);
+        let extras = picker_extras(&config, &catalog.recipes, history.as_deref(), &args);
         let mut app = crate::tui::app::App::new(
             catalog.recipes,
             current,
@@ -480,7 +658,31 @@ fn show(
             random,
         );
         app.recipe_texts = texts;
-        crate::tui::run(app, inputs::now_millis)?;
+        app.extras = extras;
+        app.profile = args.profile.clone();
+        if let Some(note) = &args.start_note {
+            app.note(note);
+        } else if let Some(dir) = &history {
+            app.note(&format!(
+                "this session is kept in {} when you quit (sigscope --resume reopens it)",
+                dir.display()
+            ));
+        }
+        let app = crate::tui::run(app, inputs::now_millis)?;
+        if let Some(dir) = &history {
+            let session = app.session(inputs::now_millis());
+            match crate::history::save(dir, &session, config.history) {
+                Ok(Some(path)) => eprintln!(
+                    "sigscope: the session is kept in {} (sigscope --resume reopens it)",
+                    path.display()
+                ),
+                Ok(None) => {}
+                Err(e) => eprintln!(
+                    "sigscope: warning: the session could not be kept in {}: {e}",
+                    dir.display()
+                ),
+            }
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let trace = resolved.sign(recipe)?;

@@ -141,6 +141,8 @@ pub struct Prefill {
     pub body: Vec<u8>,
     pub headers: Vec<u8>,
     pub choices: BTreeMap<String, String>,
+    /// The expected signature, when the prefill brings one (a session).
+    pub expected: Option<String>,
 }
 
 impl Prefill {
@@ -152,6 +154,7 @@ impl Prefill {
             body: recipe.example.body.clone().into_bytes(),
             headers: recipe.example.headers.clone().into_bytes(),
             choices: recipe.example.variants.clone(),
+            expected: None,
         }
     }
 }
@@ -195,6 +198,24 @@ impl SchemeInputs {
 pub struct Picker {
     pub query: String,
     pub cursor: usize,
+}
+
+/// A picker entry beside the schemes: a profile or a session from history, which loads the
+/// inputs of its scheme when chosen (a profile's key source is read then).
+pub struct Extra {
+    /// `profile acme`, `session 3 min ago`.
+    pub title: String,
+    pub detail: String,
+    /// The id of its scheme.
+    pub scheme: String,
+    pub load: Box<dyn Fn() -> Result<Prefill, String>>,
+}
+
+/// What a picker line opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    Scheme(usize),
+    Extra(usize),
 }
 
 /// The last run of the core, made ready to show.
@@ -274,6 +295,10 @@ pub struct App {
     pub copy_menu: bool,
     /// The language the copy menu writes code in.
     pub code_lang: crate::code::Lang,
+    /// Profiles and history sessions, offered in the picker after the schemes.
+    pub extras: Vec<Extra>,
+    /// The profile the session was started from, kept with it in history.
+    pub profile: Option<String>,
     /// How the key editor's text is read (F10): text, hex or base64.
     pub key_encoding: crate::sign::key::KeyEncoding,
     /// The last diagnosis (F8), as lines; cleared when an input changes.
@@ -320,6 +345,8 @@ impl App {
             request_box: None,
             copy_menu: false,
             code_lang: crate::code::Lang::Python,
+            extras: Vec::new(),
+            profile: None,
             key_encoding: crate::sign::key::KeyEncoding::Text,
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
@@ -869,30 +896,125 @@ impl App {
             Action::PickerChoose => {
                 let matches = self.picker_matches();
                 let cursor = self.picker.as_ref().map_or(0, |p| p.cursor);
-                if let Some(&index) = matches.get(cursor.min(matches.len().saturating_sub(1))) {
-                    self.picker = None;
-                    self.switch_scheme(index);
+                match matches.get(cursor.min(matches.len().saturating_sub(1))) {
+                    Some(&Pick::Scheme(index)) => {
+                        self.picker = None;
+                        self.switch_scheme(index);
+                    }
+                    Some(&Pick::Extra(index)) => {
+                        self.picker = None;
+                        self.open_extra(index);
+                    }
+                    None => {}
                 }
             }
         }
         vec![]
     }
 
-    /// Indices of the schemes whose id, name or description holds every word of the query.
-    pub fn picker_matches(&self) -> Vec<usize> {
+    /// The schemes whose id, name or description holds every word of the query, then the
+    /// profiles and sessions whose words do.
+    pub fn picker_matches(&self) -> Vec<Pick> {
         let query = self
             .picker
             .as_ref()
             .map_or(String::new(), |p| p.query.to_lowercase());
-        self.recipes
+        let hit = |hay: String| {
+            let hay = hay.to_lowercase();
+            query.split_whitespace().all(|w| hay.contains(w))
+        };
+        let schemes = self
+            .recipes
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
-                let hay = format!("{} {} {}", r.id, r.name, r.description).to_lowercase();
-                query.split_whitespace().all(|w| hay.contains(w))
+            .filter(|(_, r)| hit(format!("{} {} {}", r.id, r.name, r.description)))
+            .map(|(i, _)| Pick::Scheme(i));
+        let extras = self
+            .extras
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| hit(format!("{} {} {}", e.title, e.scheme, e.detail)))
+            .map(|(i, _)| Pick::Extra(i));
+        schemes.chain(extras).collect()
+    }
+
+    /// Opens a profile or a session: its scheme with its inputs. The key it brings (a
+    /// profile's) replaces the scheme's; a session brings none, so the scheme's key stays.
+    fn open_extra(&mut self, index: usize) {
+        let extra = &self.extras[index];
+        let title = extra.title.clone();
+        let Some(at) = self.recipes.iter().position(|r| r.id == extra.scheme) else {
+            let text = format!("{title}: no scheme `{}` here", extra.scheme);
+            self.say(&text, true);
+            return;
+        };
+        let mut prefill = match (extra.load)() {
+            Ok(p) => p,
+            Err(e) => {
+                self.say(&format!("{title}: {e}"), true);
+                return;
+            }
+        };
+        let had_key = !prefill.key.is_empty();
+        if !had_key {
+            let current = if at == self.current {
+                Some(&self.inputs)
+            } else {
+                self.saved.get(&self.recipes[at].id)
+            };
+            prefill.key = current.map(|i| i.key.bytes()).unwrap_or_default();
+        }
+        self.switch_scheme(at);
+        self.inputs = SchemeInputs::new(&self.recipes[at], &prefill);
+        if let Some(name) = title.strip_prefix("profile ") {
+            self.profile = Some(name.to_string());
+        }
+        if let Some(expected) = prefill.expected.as_deref() {
+            self.expected = text_area(expected);
+            self.expected
+                .set_placeholder_text("paste the signature the server expects");
+        }
+        self.apply_masks();
+        self.set_focus(self.first_focus());
+        self.recompute();
+        let key_note = if had_key || !prefill.key.is_empty() {
+            ""
+        } else {
+            " (history keeps no key: type it in the Key pane)"
+        };
+        self.say(&format!("{title} · {}{key_note}", self.recipe().id), false);
+    }
+
+    /// The current scheme's inputs as a history session (never the key).
+    pub fn session(&self, now_millis: i64) -> crate::history::Session {
+        let recipe = self.recipe();
+        let fields = recipe
+            .fields
+            .iter()
+            .zip(&self.inputs.fields)
+            .filter_map(|(f, t)| {
+                let value = t.lines().join("\n");
+                (!value.is_empty()).then(|| (f.name.clone(), value))
             })
-            .map(|(i, _)| i)
-            .collect()
+            .collect();
+        let mut session = crate::history::Session {
+            saved_at: now_millis,
+            scheme: recipe.id.clone(),
+            recipe: self.recipe_texts.get(&recipe.id).cloned(),
+            profile: self.profile.clone(),
+            fields,
+            variants: self.inputs.choices.clone(),
+            headers: String::from_utf8_lossy(&self.inputs.headers.bytes()).into_owned(),
+            expected: self.expected.lines().concat(),
+            ..Default::default()
+        };
+        session.set_body(&self.inputs.body.bytes());
+        session
+    }
+
+    /// Shows a line in the status bar (for the command line's notes at start).
+    pub fn note(&mut self, text: &str) {
+        self.say(text, false);
     }
 
     fn switch_scheme(&mut self, index: usize) {

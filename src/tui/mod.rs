@@ -22,7 +22,7 @@ use app::{App, Effect};
 use clipboard::Clipboard;
 
 /// Runs the app until the user quits; the terminal is restored on every way out, panics included.
-pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<()> {
+pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<App> {
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -79,5 +79,5 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<()> {
         DisableBracketedPaste
     );
     ratatui::restore();
-    result
+    result.map(|()| app)
 }

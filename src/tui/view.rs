@@ -9,7 +9,7 @@ use ratatui::widgets::{
     Block, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap,
 };
 
-use super::app::{App, Areas, Editor, Focus};
+use super::app::{App, Areas, Editor, Focus, Pick};
 use super::keys::{self, Scope};
 use crate::sign::{self, Comparison};
 
@@ -695,7 +695,7 @@ fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 76, (matches.len() as u16 * 2 + 4).max(7));
     frame.render_widget(Clear, rect);
     let block = pane(
-        "Scheme · type to search · Enter opens · Esc closes".to_string(),
+        "Scheme, profile or session · type to search · Enter opens · Esc closes".to_string(),
         true,
     );
     let inner = block.inner(rect);
@@ -715,24 +715,36 @@ fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
         )));
     }
     let cursor = picker.cursor.min(matches.len().saturating_sub(1));
-    for (i, &index) in matches.iter().enumerate() {
-        let r = &app.recipes[index];
+    for (i, &pick) in matches.iter().enumerate() {
         let style = if i == cursor {
             Style::default().fg(Color::Black).bg(ACCENT)
         } else {
             Style::default()
         };
-        let current = if index == app.current {
-            " (current)"
-        } else {
-            ""
+        let (head, detail) = match pick {
+            Pick::Scheme(index) => {
+                let r = &app.recipes[index];
+                let current = if index == app.current {
+                    " (current)"
+                } else {
+                    ""
+                };
+                (
+                    format!("{:18} {}{current}", r.id, r.name),
+                    r.description.clone(),
+                )
+            }
+            Pick::Extra(index) => {
+                let e = &app.extras[index];
+                (format!("{:18} {}", e.title, e.scheme), e.detail.clone())
+            }
         };
         lines.push(Line::from(Span::styled(
-            format!("{:18} {}{current}", r.id, r.name),
+            head,
             style.add_modifier(Modifier::BOLD),
         )));
         lines.push(Line::from(Span::styled(
-            format!("{:18} {}", "", r.description),
+            format!("{:18} {detail}", ""),
             Style::default().fg(Color::Gray),
         )));
     }

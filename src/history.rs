@@ -1,0 +1,177 @@
+//! The TUI's sessions, kept so that quitting never loses a request: the scheme, fields, body,
+//! header lines, variant choices and expected signature of each, never the key. One JSON file a
+//! session in the platform's state directory (`~/.local/state/sigscope/history` on Linux); the
+//! newest `keep` are kept.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// One session's inputs (never the key).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// When it was saved, in unix milliseconds.
+    pub saved_at: i64,
+    pub scheme: String,
+    /// The TOML text of a scheme that is not built in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<String>,
+    /// The profile it was started from, whose key source can give the key again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+    /// The body when it is UTF-8 text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body as base64 when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+    #[serde(default)]
+    pub headers: String,
+    #[serde(default)]
+    pub expected: String,
+}
+
+impl Session {
+    /// Sets the body, as text when it is UTF-8.
+    pub fn set_body(&mut self, body: &[u8]) {
+        match std::str::from_utf8(body) {
+            Ok(text) => {
+                self.body = Some(text.to_string());
+                self.body_base64 = None;
+            }
+            Err(_) => {
+                self.body = None;
+                self.body_base64 = Some(base64::engine::general_purpose::STANDARD.encode(body));
+            }
+        }
+    }
+
+    /// The body's exact bytes.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        match (&self.body, &self.body_base64) {
+            (Some(text), _) => text.as_bytes().to_vec(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap_or_default(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// One line for a list: when, the scheme and what the request holds.
+    pub fn summary(&self, now_millis: i64) -> String {
+        let ago = (now_millis - self.saved_at).max(0) / 1000;
+        let when = match ago {
+            0..60 => "just now".to_string(),
+            60..3600 => format!("{} min ago", ago / 60),
+            3600..86_400 => format!("{} h ago", ago / 3600),
+            _ => format!("{} days ago", ago / 86_400),
+        };
+        let body = self.body_bytes().len();
+        let mut words = vec![when, format!("{body}-byte body")];
+        if !self.expected.is_empty() {
+            words.push("an expected signature".to_string());
+        }
+        if let Some(p) = &self.profile {
+            words.push(format!("profile {p}"));
+        }
+        words.join(", ")
+    }
+}
+
+/// The history folder in the platform's state directory.
+pub fn default_dir() -> Option<PathBuf> {
+    crate::config::Dirs::platform().map(|d| d.state.join("history"))
+}
+
+/// Saves a session and keeps only the newest `keep` files; returns the file written. With
+/// `keep` 0 nothing is written.
+pub fn save(dir: &Path, session: &Session, keep: usize) -> std::io::Result<Option<PathBuf>> {
+    if keep == 0 {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(dir)?;
+    let name: String = session
+        .scheme
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("{:013}-{name}.json", session.saved_at.max(0)));
+    let text = serde_json::to_string_pretty(session).map_err(std::io::Error::other)?;
+    // Written beside and renamed, so a crash never leaves half a file.
+    let partial = path.with_extension("json.partial");
+    std::fs::write(&partial, text)?;
+    std::fs::rename(&partial, &path)?;
+    let mut files = files(dir);
+    while files.len() > keep {
+        let oldest = files.remove(files.len() - 1);
+        let _ = std::fs::remove_file(oldest);
+    }
+    Ok(Some(path))
+}
+
+/// The sessions in a folder, newest first; files that do not read are left out.
+pub fn list(dir: &Path) -> Vec<(PathBuf, Session)> {
+    files(dir)
+        .into_iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            let session: Session = serde_json::from_str(&text).ok()?;
+            Some((p, session))
+        })
+        .collect()
+}
+
+/// Session files, newest first (their names begin with the time).
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files.reverse();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_round_trip_exactly_and_only_the_newest_are_kept() {
+        let dir = std::env::temp_dir().join(format!("sigscope-history-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut s = Session {
+            scheme: "tpns".into(),
+            ..Session::default()
+        };
+        s.set_body(b"\xff\x00 binary\r\n");
+        s.fields.insert("access_id".into(), "1500001048".into());
+        for t in 0..5 {
+            s.saved_at = 1_700_000_000_000 + t;
+            save(&dir, &s, 3).unwrap();
+        }
+        let all = list(&dir);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].1.saved_at, 1_700_000_000_004);
+        assert_eq!(all[0].1.body_bytes(), b"\xff\x00 binary\r\n");
+        assert_eq!(all[0].1.fields, s.fields);
+        assert_eq!(save(&dir, &s, 0).unwrap(), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -178,6 +178,7 @@ fn json_format_follows_the_design_schema() {
         "--example",
         "--format",
         "json",
+        "--reveal",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let j: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -1346,4 +1347,85 @@ fn the_key_as_hex_or_base64_and_an_empty_key_warned() {
     let o = with(&["--key", "secret "]);
     assert!(stderr(&o).contains("the key (--key): it has spaces at its ends"));
     assert!(!stderr(&o).contains("secret"));
+}
+
+#[test]
+fn sign_json_masks_the_key_unless_revealed() {
+    // huawei-basic's string to sign begins with the key itself.
+    let key = "TestAccessKey-0123456789";
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-basic",
+        "--example",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(!text.contains(key), "the key is in the JSON");
+    assert!(
+        !text.contains(&hex::encode(key)),
+        "the key's hex is in the JSON"
+    );
+    let j: Value = serde_json::from_str(&text).unwrap();
+    let canonical = j["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "canonical")
+        .unwrap();
+    assert_eq!(canonical["masked"], true);
+    assert_eq!(
+        canonical["secret_ranges"],
+        serde_json::json!([[0, key.len()]])
+    );
+    assert!(canonical["text"].as_str().unwrap().starts_with("‹key›"));
+    assert!(canonical.get("hex").is_none());
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-basic",
+        "--example",
+        "--format",
+        "json",
+        "--reveal",
+    ]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let canonical = j["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "canonical")
+        .unwrap();
+    assert!(canonical["text"].as_str().unwrap().starts_with(key));
+    // A key that is also in the body: it shows where the body has it, and only there.
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--example",
+        "--key",
+        "k3y-in-body",
+        "--body",
+        "{\"k\":\"k3y-in-body\"}",
+        "--format",
+        "json",
+    ]);
+    let text = stdout(&o);
+    let j: Value = serde_json::from_str(&text).unwrap();
+    let canonical = &j["stages"][0];
+    assert_eq!(
+        canonical["text"]
+            .as_str()
+            .unwrap()
+            .matches("k3y-in-body")
+            .count(),
+        1
+    );
+    assert!(canonical.get("secret_ranges").is_none());
+    // Secret fields (OAuth's token secret) are masked too.
+    let o = run(&["sign", "-p", "oauth1", "--example", "--format", "json"]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["fields"]["token_secret"], "‹secret›");
 }

@@ -204,6 +204,10 @@ pub struct SignArgs {
     /// The language of `--format code`: python, javascript, go, java, php, ruby or bash.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<crate::code::Lang>,
+    /// In `--format json`, the exact bytes of stages that hold the key (or a key derived from
+    /// it) and of secret fields, which are masked otherwise.
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 fn parse_lang(name: &str) -> Result<crate::code::Lang, String> {
@@ -558,6 +562,7 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
         inputs: with_profile(&args.inputs)?,
         format: args.format,
         lang: args.lang,
+        reveal: args.reveal,
     };
     let args = &profiled;
     let catalog = Catalog::for_inputs(&args.inputs)?;
@@ -598,6 +603,10 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
         };
         let text = crate::code::generate(&request, lang).map_err(|e| CliError(e.to_string()))?;
         out.write_all(text.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.format == Format::Json {
+        output::write_json(out, recipe, &resolved, &trace, args.reveal)?;
         return Ok(ExitCode::SUCCESS);
     }
     output::write(out, args.format, recipe, &resolved, &trace)?;
@@ -852,6 +861,7 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
     }
     if args.format == VerdictFormat::Json {
         let mut value = outcome.data();
+        value["match"] = serde_json::json!(matches!(outcome, Outcome::Matches(_)));
         value["scheme"] = serde_json::json!(recipe.id);
         value["expected"] = serde_json::json!(expected.trim());
         value["computed"] = serde_json::json!(trace.signature_text());

@@ -26,7 +26,7 @@ pub fn write(
                 .as_bytes(),
         )?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &to_json(resolved, trace))?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(recipe, resolved, trace, false))?;
             writeln!(out)?;
         }
         Format::Trace => write_trace(out, recipe, resolved, trace)?,
@@ -77,18 +77,73 @@ fn warn_unplaced(recipe: &Recipe, trace: &Trace) {
 }
 
 /// The `--format json` object (the schema of DESIGN.md, extended with placement and fields).
-fn to_json(resolved: &Resolved, trace: &Trace) -> Value {
+/// `sign --format json`, the key and secret values exact only with `--reveal`.
+pub fn write_json(
+    out: &mut impl Write,
+    recipe: &Recipe,
+    resolved: &Resolved,
+    trace: &Trace,
+    reveal: bool,
+) -> Result<(), CliError> {
+    serde_json::to_writer_pretty(&mut *out, &to_json(recipe, resolved, trace, reveal))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The trace as JSON. A stage holding secret bytes (the key, a derived key, a secret field)
+/// lists their ranges in `secret_ranges`; unless `reveal`, its `hex` is left out and its `text`
+/// shows each range as `‹key›`, and secret fields are `‹secret›`.
+fn to_json(recipe: &Recipe, resolved: &Resolved, trace: &Trace, reveal: bool) -> Value {
     let stages: Vec<Value> = trace
         .stages
         .iter()
         .filter(|s| s.streamed.is_none())
         .map(|s| {
-            let mut o = json!({ "name": s.name, "hex": hex::encode(&s.bytes) });
-            if let Ok(text) = std::str::from_utf8(&s.bytes) {
-                o["text"] = json!(text);
+            let mut o = json!({ "name": s.name });
+            if s.secret.is_empty() || reveal {
+                o["hex"] = json!(hex::encode(&s.bytes));
+                if let Ok(text) = std::str::from_utf8(&s.bytes) {
+                    o["text"] = json!(text);
+                }
+            } else {
+                let mut masked = Vec::new();
+                let mut at = 0;
+                for r in &s.secret {
+                    masked.extend_from_slice(&s.bytes[at..r.start.max(at)]);
+                    masked.extend_from_slice("‹key›".as_bytes());
+                    at = r.end.max(at);
+                }
+                masked.extend_from_slice(&s.bytes[at.min(s.bytes.len())..]);
+                if let Ok(text) = String::from_utf8(masked) {
+                    o["text"] = json!(text);
+                }
+                o["masked"] = json!(true);
+            }
+            if !s.secret.is_empty() {
+                o["secret_ranges"] = json!(
+                    s.secret
+                        .iter()
+                        .map(|r| [r.start, r.end])
+                        .collect::<Vec<_>>()
+                );
             }
             o["how"] = json!(s.how);
             o
+        })
+        .collect();
+    let fields: serde_json::Map<String, Value> = trace
+        .fields
+        .iter()
+        .map(|(k, v)| {
+            let secret = recipe
+                .field(k)
+                .is_some_and(|f| f.kind == crate::sign::FieldKind::Secret);
+            let shown = if secret && !reveal {
+                "‹secret›"
+            } else {
+                v.as_str()
+            };
+            (k.clone(), json!(shown))
         })
         .collect();
     let pairs = |list: &[(String, String)]| -> Vec<Value> {
@@ -116,7 +171,7 @@ fn to_json(resolved: &Resolved, trace: &Trace) -> Value {
         "body_members": pairs(&p.body_members),
         "method": p.method,
         "url": p.url,
-        "fields": trace.fields,
+        "fields": fields,
         "generated": generated,
         "variants": variants,
     })

@@ -1429,3 +1429,28 @@ fn sign_json_masks_the_key_unless_revealed() {
     let j: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["fields"]["token_secret"], "‹secret›");
 }
+
+#[test]
+fn a_key_that_is_also_in_the_body_shows_only_as_body() {
+    let body = "{\"k\":\"k3y-in-body\"}";
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--example",
+        "--key",
+        "k3y-in-body",
+        "--body",
+        body,
+        "--format",
+        "bundle",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bundle: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = stdout(&o);
+    let in_body = bundle["body"]
+        .as_str()
+        .map_or(0, |b| b.matches("k3y-in-body").count());
+    assert_eq!(in_body, 1, "{text}");
+    assert_eq!(text.matches("k3y-in-body").count(), in_body, "{text}");
+}

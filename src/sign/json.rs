@@ -41,6 +41,12 @@ fn parse(text: &[u8]) -> Result<Parsed<'_>, JsonError> {
         .deserialize(&mut de)
         .map_err(json_error)?;
     de.end().map_err(json_error)?;
+    // serde_json (arbitrary_precision) hands a number over as an object whose one member has a
+    // reserved name; an object of the text with that name looks the same. Every such object was
+    // counted as a number: more of them than the text has numbers means one was an object.
+    if numbers.count.get() > 0 && numbers.count.get() != count_numbers(text) {
+        return Err(reserved_name(text));
+    }
     // serde_json writes an exponent as e+N; where a number has one, take it as written.
     let tokens = if numbers.exponent.get() {
         Some(number_tokens(text)).filter(|t| t.len() == numbers.count.get())
@@ -103,6 +109,55 @@ pub fn object_members(text: &[u8]) -> Result<Option<Members>, JsonError> {
         })
         .collect();
     Ok(Some(pairs))
+}
+
+/// The error for an object member named as serde_json names a number: where the name is written
+/// plainly, its place.
+pub(crate) fn reserved_name(text: &str) -> JsonError {
+    let (line, column) = match text.find(NUMBER_TOKEN) {
+        Some(at) => {
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            (line, before[start..].chars().count())
+        }
+        None => (1, 1),
+    };
+    JsonError {
+        line,
+        column,
+        message: format!(
+            "a member is named `{NUMBER_TOKEN}`, a name the JSON reader reserves for numbers; it cannot be signed here"
+        ),
+    }
+}
+
+/// How many numbers a JSON text holds (strings skipped). Run only on text that serde_json has
+/// already accepted.
+pub(crate) fn count_numbers(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                count += 1;
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    count
 }
 
 /// The numbers of a JSON text as written, in order; strings are skipped. Run only on text that
@@ -347,6 +402,39 @@ impl<'de> Visitor<'de> for KeyVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn deep() -> JsonForm<'static> {
+        JsonForm {
+            sort: JsonSort::Deep,
+            spaced: false,
+            escape_unicode: false,
+            skip: JsonSkip::None,
+            omit: &[],
+        }
+    }
+
+    #[test]
+    fn a_member_named_like_a_number_is_refused_not_read_as_one() {
+        // serde_json (arbitrary_precision) reads this object as the number "hello world".
+        for text in [
+            r#"{"$serde_json::private::Number":"hello world"}"#,
+            r#"{"a":[1,{"\u0024serde_json::private::Number":"1"}]}"#,
+            r#"{"$serde_json::private::Number":"1"}"#,
+        ] {
+            let e = canonical(text.as_bytes(), &deep()).unwrap_err();
+            assert!(e.message.contains("reserves for numbers"), "{text}: {e:?}");
+            // serde_json's own reading refuses it too (as an invalid number, or by our count).
+            assert!(
+                crate::sign::primitives::parse_json(text.as_bytes()).is_err(),
+                "{text}"
+            );
+            let e = crate::sign::primitives::parse_params(text.as_bytes(), true).unwrap_err();
+            assert!(e.message.contains("reserves for numbers"), "{text}: {e:?}");
+        }
+        // Numbers themselves still keep their text.
+        let out = canonical(br#"{"b":1E+2,"a":[2.50,-0]}"#, &deep()).unwrap();
+        assert_eq!(out, br#"{"a":[2.50,-0],"b":1E+2}"#);
+    }
 
     fn canon(text: &str, sort: JsonSort, spaced: bool, esc: bool, skip: JsonSkip) -> String {
         let form = JsonForm {

@@ -450,7 +450,22 @@ pub(crate) fn json_error(e: serde_json::Error) -> JsonError {
 
 /// Parses JSON text, keeping member order and numbers exactly as written.
 pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
-    serde_json::from_str(json_text(text)?).map_err(json_error)
+    let text = json_text(text)?;
+    let value: Value = serde_json::from_str(text).map_err(json_error)?;
+    // An object member named as serde_json names a number reads as a number: see sign::json.
+    fn numbers(v: &Value) -> usize {
+        match v {
+            Value::Number(_) => 1,
+            Value::Array(items) => items.iter().map(numbers).sum(),
+            Value::Object(members) => members.values().map(numbers).sum(),
+            _ => 0,
+        }
+    }
+    let found = numbers(&value);
+    if found > 0 && found != crate::sign::json::count_numbers(text) {
+        return Err(crate::sign::json::reserved_name(text));
+    }
+    Ok(value)
 }
 
 /// Writes JSON as Python's `json.dumps` does: `,`/`:` or `, `/`: ` separators, and non-ASCII

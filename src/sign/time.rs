@@ -158,7 +158,7 @@ pub struct Age {
 impl Age {
     /// Whether a server would still accept the request.
     pub fn accepted(&self) -> bool {
-        self.millis.unsigned_abs() <= self.window_seconds * 1000
+        self.millis.unsigned_abs() <= self.window_seconds.saturating_mul(1000)
     }
 }
 
@@ -190,9 +190,15 @@ pub fn age(
     let window = recipe.window.as_ref()?;
     let field = recipe.field(&window.field)?;
     let value = fields.get(&field.name).filter(|v| !v.is_empty())?;
+    // Years 0 to 9999: anything beyond is a mistake, and would overflow the arithmetic.
+    const RANGE: std::ops::RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
     Some(match request_millis(field.kind, value) {
+        Some(t) if !RANGE.contains(&t) => Err(format!(
+            "`{}` is out of range (years 0 to 9999): `{value}`",
+            field.name
+        )),
         Some(t) => Ok(Age {
-            millis: now_millis - t,
+            millis: now_millis.saturating_sub(t),
             window_seconds: window.seconds,
         }),
         None => Err(format!(
@@ -272,6 +278,36 @@ mod tests {
         assert!(
             n.chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
+    }
+
+    #[test]
+    fn extreme_times_and_windows_are_out_of_range_not_overflows() {
+        let mut recipe = crate::sign::builtin::all()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == "huawei-tenant")
+            .unwrap();
+        let field = recipe.window.as_ref().unwrap().field.clone();
+        let fields = |v: &str| [(field.clone(), v.to_string())].into_iter().collect();
+        let now = 1_700_000_000_000;
+        for v in [
+            "-9223372036854775808",
+            "9223372036854775807",
+            "253402300800000",
+        ] {
+            let e = age(&recipe, &fields(v), now).unwrap().unwrap_err();
+            assert!(e.contains("out of range (years 0 to 9999)"), "{v}: {e}");
+        }
+        recipe.window.as_mut().unwrap().seconds = 18_446_744_073_709_552;
+        let a = age(&recipe, &fields("1700000000000"), now)
+            .unwrap()
+            .unwrap();
+        assert!(a.accepted());
+        let a = age(&recipe, &fields("0"), i64::MAX).unwrap().unwrap();
+        assert!(
+            a.accepted(),
+            "a window of 584 million years accepts anything"
         );
     }
 

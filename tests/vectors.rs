@@ -221,3 +221,22 @@ fn documented_examples_reproduce_their_printed_signature() {
         );
     }
 }
+
+#[test]
+fn a_default_selection_never_panics() {
+    // `Selection::default()` was not made by `Recipe::select`: every scheme must still answer,
+    // with a trace or an error, and never panic.
+    let selection = sigscope::sign::Selection::default();
+    for recipe in builtin::all().unwrap() {
+        let ex = &recipe.example;
+        let inputs = Inputs {
+            fields: &ex.fields,
+            key: ex.key.as_bytes(),
+            body: ex.body.as_bytes(),
+            headers: ex.headers.as_bytes(),
+            selection: &selection,
+        };
+        let _ = sign::run(&recipe, &inputs);
+        let _ = sigscope::sign::compare::compare_set(&recipe, b"x", "y");
+    }
+}

@@ -140,6 +140,7 @@ fn run_inner(
     mut memo: Option<&mut Memo>,
 ) -> Result<Trace, SignError> {
     let sel = inputs.selection;
+    recipe.check_selection(sel)?;
     let mut run = Run::new(recipe, inputs)?;
     for spec in recipe.active_stages(sel) {
         let stage = match memo.as_deref_mut() {
@@ -401,6 +402,7 @@ pub fn stream<'a>(
     inputs: &Inputs<'a>,
 ) -> Result<Option<BodyStream<'a>>, SignError> {
     let sel = inputs.selection;
+    recipe.check_selection(sel)?;
     let active: Vec<&StageSpec> = recipe.active_stages(sel).collect();
     let Some((concat, mac, body_part)) = stream_plan(recipe, &active, sel) else {
         return Ok(None);

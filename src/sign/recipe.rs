@@ -289,7 +289,12 @@ impl<T> Param<T> {
     pub fn get(&self, selection: &Selection) -> &T {
         match self {
             Param::Fixed(v) => v,
-            Param::ByVariant { variant, values } => &values[selection.choice(variant)],
+            // A selection checked against the recipe has every variant; any other falls back
+            // to a value rather than panicking.
+            Param::ByVariant { variant, values } => values
+                .get(selection.choice(variant))
+                .or_else(|| values.values().next())
+                .expect("a variant has at least one choice"),
         }
     }
 }
@@ -516,6 +521,22 @@ impl Recipe {
             map.insert(name.to_string(), choice.to_string());
         }
         Ok(Selection(map))
+    }
+
+    /// Checks that a selection chooses, for each of the recipe's variants, one of its choices
+    /// (a selection made by [`Recipe::select`] always does).
+    pub fn check_selection(&self, selection: &Selection) -> Result<(), super::SignError> {
+        for v in &self.variants {
+            let choice = selection.choice(&v.name);
+            if !v.choices.iter().any(|c| c == choice) {
+                return Err(super::SignError::UnknownChoice {
+                    variant: v.name.clone(),
+                    choice: choice.to_string(),
+                    choices: v.choices.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The stages active under a selection, in order.

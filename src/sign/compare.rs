@@ -2,7 +2,7 @@
 //! differences a scheme's receivers accept (hex letter case, base64 alphabet), and saying where
 //! two signatures first part when they do not match.
 
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 
 use super::recipe::{Equivalence, Recipe};
 
@@ -89,16 +89,22 @@ pub fn compare(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
     compare_set(recipe, computed, expected).comparison
 }
 
-/// Compares in constant time (for equal lengths); surrounding whitespace of `expected` is ignored.
-/// Where they differ, the place is found after the accepted differences are set aside, so that a
-/// case difference does not hide the real one.
+/// Compares a computed signature with an expected one; surrounding whitespace of `expected` is
+/// ignored.
+///
+/// The decision is made in constant time for inputs of a given length: the exact comparison and
+/// every accepted difference (normalized copies of both, compared with `subtle`) are all computed,
+/// over every byte and without early exits, before the verdict is read. What is not constant time,
+/// on purpose: the lengths (never secret), and on a mismatch the position of the first differing
+/// byte, computed after the verdict for display. Where they differ, the place is found after the
+/// accepted differences are set aside, so that a case difference does not hide the real one.
 fn compare_one(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
     let expected = expected.trim().as_bytes();
-    if bool::from(computed.ct_eq(expected)) {
-        return Comparison::Match;
-    }
+    let exact = computed.ct_eq(expected);
     let mut a = computed.to_vec();
     let mut b = expected.to_vec();
+    let mut accepted: Option<&'static str> = None;
+    let mut accepted_choice = Choice::from(0);
     for eq in &recipe.equivalent {
         let (normalize, reason): (fn(u8) -> u8, &'static str) = match eq {
             Equivalence::HexCase => (
@@ -114,17 +120,33 @@ fn compare_one(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
                 "base64 alphabet differs (URL-safe and standard); the server accepts both",
             ),
         };
+        // Over every byte, no early exit.
         let applies = match eq {
-            Equivalence::HexCase => a.iter().chain(&b).all(u8::is_ascii_hexdigit),
-            Equivalence::Base64Alphabet => true,
+            Equivalence::HexCase => a.iter().chain(&b).fold(Choice::from(1), |all, x| {
+                all & Choice::from(u8::from(x.is_ascii_hexdigit()))
+            }),
+            Equivalence::Base64Alphabet => Choice::from(1),
         };
-        if applies {
-            a.iter_mut().for_each(|x| *x = normalize(*x));
-            b.iter_mut().for_each(|x| *x = normalize(*x));
-            if bool::from(a.ct_eq(&b)) {
-                return Comparison::Equivalent(reason);
-            }
+        let na: Vec<u8> = a.iter().map(|x| normalize(*x)).collect();
+        let nb: Vec<u8> = b.iter().map(|x| normalize(*x)).collect();
+        let same = applies & na.ct_eq(&nb);
+        // For the display of a mismatch (after the verdict), differences the receiver accepts
+        // are set aside.
+        if bool::from(applies) {
+            (a, b) = (na, nb);
         }
+        // The first accepted difference in the recipe's order names the reason.
+        let first = same & !accepted_choice;
+        if bool::from(first) {
+            accepted = Some(reason);
+        }
+        accepted_choice |= same;
+    }
+    if bool::from(exact) {
+        return Comparison::Match;
+    }
+    if let Some(reason) = accepted {
+        return Comparison::Equivalent(reason);
     }
     let at = a
         .iter()
@@ -149,6 +171,29 @@ mod tests {
             .into_iter()
             .find(|r| r.id == id)
             .unwrap()
+    }
+
+    #[test]
+    fn every_accepted_difference_is_weighed_and_the_display_keeps_real_differences() {
+        let r = recipe("huawei-tenant");
+        // Not hex: case is a real difference, shown where it is.
+        assert_eq!(
+            compare(&r, b"Zz1", "zz2"),
+            Comparison::Mismatch {
+                at: 0,
+                computed_len: 3,
+                expected_len: 3
+            }
+        );
+        // Hex: case is set aside, the real difference is at the end.
+        assert_eq!(
+            compare(&r, b"AB1", "ab2"),
+            Comparison::Mismatch {
+                at: 2,
+                computed_len: 3,
+                expected_len: 3
+            }
+        );
     }
 
     #[test]

@@ -1454,3 +1454,86 @@ fn a_key_that_is_also_in_the_body_shows_only_as_body() {
     assert_eq!(in_body, 1, "{text}");
     assert_eq!(text.matches("k3y-in-body").count(), in_body, "{text}");
 }
+
+#[test]
+fn files_named_in_a_request_are_read_only_with_consent() {
+    let data = tmp("named.txt", b"file-bytes-of-the-user");
+    let line = format!(
+        "curl -X POST 'https://api.tpns.tencent.com/v3/push/app' -H 'AccessId: 1' -H 'TimeStamp: 2' --data-binary @{}\n",
+        data.display()
+    );
+    let req = tmp("named.curl", line.as_bytes());
+    let req = req.to_str().unwrap();
+    // Without consent: not read, a note names it, and a bundle holds none of it.
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--request",
+        req,
+        "--format",
+        "bundle",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "the local file `{}`, which is not read without --allow-request-files",
+            data.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("file-bytes-of-the-user"));
+    // With consent: the file's bytes are the body.
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--request",
+        req,
+        "--allow-request-files",
+        "--format",
+        "json",
+    ]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        j["stages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("file-bytes-of-the-user")
+    );
+    // Standard input and devices: never, even with consent.
+    for dev in ["/dev/stdin", "/dev/zero"] {
+        let req = tmp(
+            "dev.curl",
+            format!("curl 'https://x/' --data-binary @{dev}\n").as_bytes(),
+        );
+        let o = run_stdin(
+            &[
+                "sign",
+                "-p",
+                "tpns",
+                "--key",
+                "k",
+                "--set",
+                "access_id=1",
+                "--set",
+                "timestamp=1",
+                "--request",
+                req.to_str().unwrap(),
+                "--allow-request-files",
+            ],
+            b"typed",
+        );
+        assert_eq!(o.status.code(), Some(2), "{dev}");
+        assert!(
+            stderr(&o).contains("not a regular file"),
+            "{dev}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -659,3 +659,23 @@ fn a_history_session_holds_everything_but_the_key() {
     assert_eq!(session.body_bytes(), app.inputs.body.bytes());
     assert!(!json.contains("\"key\""));
 }
+
+#[test]
+fn a_pasted_curl_line_never_reads_the_files_it_names() {
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(
+        "curl 'https://api.tpns.tencent.com/v3/push/app' -H 'Sign: abc' --data-binary @/dev/stdin"
+            .into(),
+    ));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_none(), "{:?}", app.status);
+    let status = app.status.clone().unwrap();
+    assert!(
+        status
+            .text
+            .contains("the file `/dev/stdin` it names is not read"),
+        "{status:?}"
+    );
+    assert!(app.inputs.body.bytes().is_empty());
+}

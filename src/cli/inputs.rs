@@ -147,7 +147,8 @@ impl Catalog {
             ));
         }
         let bytes = read_file(path, "--request")?;
-        let mut no_files = |_: &str| Err("not read while recognizing the scheme".to_string());
+        // Files a curl line names are not read to recognize the scheme.
+        let mut no_files = |_: &str| Ok(Vec::new());
         let imported = crate::request::import::parse(&bytes, &mut no_files)
             .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
         let found: Vec<&Recipe> = self
@@ -592,7 +593,21 @@ fn import_request(
         ));
     }
     let bytes = read_file(path, "--request")?;
+    // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
+    // only with the user's consent, and only when it is a regular file.
+    let mut skipped = Vec::new();
     let mut read = |p: &str| -> Result<Vec<u8>, String> {
+        if !args.allow_request_files {
+            skipped.push(p.to_string());
+            return Ok(Vec::new());
+        }
+        let meta = std::fs::metadata(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
+        if !meta.is_file() {
+            return Err(
+                "not a regular file (standard input and devices are never read from a request)"
+                    .to_string(),
+            );
+        }
         std::fs::read(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))
     };
     let imported = crate::request::import::parse(&bytes, &mut read)
@@ -602,6 +617,11 @@ fn import_request(
         return Err(CliError(format!("--request {}: {e}", path.display())));
     }
     let mut notes = imported.notes;
+    for file in skipped {
+        notes.push(format!(
+            "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"
+        ));
+    }
     notes.append(&mut mapped.notes);
     mapped.notes = notes;
     Ok(mapped)

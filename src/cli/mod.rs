@@ -176,6 +176,10 @@ pub struct InputArgs {
     /// Load a redacted repro bundle (everything but the key; see `sign --format bundle`).
     #[arg(long, value_name = "PATH")]
     pub bundle: Option<PathBuf>,
+    /// Read the local files a --request curl line names (`-d @file`); off by default, since a
+    /// customer's line can name any file. Standard input and devices are never read.
+    #[arg(long)]
+    pub allow_request_files: bool,
     /// Start from a profile of the config file: its scheme, fields, variants and key source
     /// (explicit flags win).
     #[arg(short = 'P', long, value_name = "NAME")]

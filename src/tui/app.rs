@@ -1160,9 +1160,16 @@ impl App {
     /// signature; a request that does not read keeps the box open with the message.
     fn read_request(&mut self, boxed: TextArea<'static>) {
         let text = boxed.lines().join("\n");
-        let mut read =
-            |p: &str| -> Result<Vec<u8>, String> { std::fs::read(p).map_err(|e| e.to_string()) };
-        let imported = match crate::request::import::parse(text.as_bytes(), &mut read) {
+        // A pasted curl line may name a local file (`-d @/etc/passwd`, `@/dev/stdin`): the TUI
+        // never reads one; the note says which and where the body goes instead.
+        let mut skipped: Vec<String> = Vec::new();
+        let mut read = |p: &str| -> Result<Vec<u8>, String> {
+            skipped.push(p.to_string());
+            Ok(Vec::new())
+        };
+        let parsed = crate::request::import::parse(text.as_bytes(), &mut read);
+        let skipped = skipped;
+        let imported = match parsed {
             Ok(r) => r,
             Err(e) => {
                 self.say(&format!("the request does not read: {e}"), true);
@@ -1209,10 +1216,20 @@ impl App {
                 took.join(", ")
             }
         );
-        if !mapped.notes.is_empty() || !mapped.errors.is_empty() || !imported.notes.is_empty() {
-            let notes: Vec<String> = imported
-                .notes
+        let files: Vec<String> = skipped
+            .iter()
+            .map(|f| {
+                format!("the file `{f}` it names is not read: paste the body into the Body pane")
+            })
+            .collect();
+        if !mapped.notes.is_empty()
+            || !mapped.errors.is_empty()
+            || !imported.notes.is_empty()
+            || !files.is_empty()
+        {
+            let notes: Vec<String> = files
                 .iter()
+                .chain(&imported.notes)
                 .chain(&mapped.errors)
                 .chain(&mapped.notes)
                 .cloned()

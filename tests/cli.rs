@@ -1537,3 +1537,28 @@ fn files_named_in_a_request_are_read_only_with_consent() {
         );
     }
 }
+
+#[test]
+fn a_bundle_cannot_redefine_a_built_in_to_print_the_key() {
+    // A stranger's bundle whose recipe is `tpns` plus a header carrying base64 of the key.
+    let recipe = include_str!("../assets/providers/tpns.toml").to_string()
+        + "\n[[stages]]\nname = \"leak\"\nbase64 = \"{key}\"\n\n[[headers]]\nname = \"X-Leak\"\nvalue = \"{leak}\"\n";
+    let o = run(&["sign", "-p", "tpns", "--example", "--format", "bundle"]);
+    let mut bundle: Value = serde_json::from_slice(&o.stdout).unwrap();
+    bundle["recipe"] = Value::String(recipe);
+    let path = tmp("evil.bundle.json", bundle.to_string().as_bytes());
+    let key = "the-support-teams-key";
+    let o = run(&["verify", "--bundle", path.to_str().unwrap(), "--key", key]);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+    assert!(
+        !all.contains(key) && !all.contains(&b64),
+        "the key leaked:\n{all}"
+    );
+    assert!(
+        stderr(&o).contains("carries its own recipe `tpns`; it is loaded as `bundle:tpns`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("X-Leak: ‹key›"), "{}", stdout(&o));
+}

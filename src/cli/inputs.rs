@@ -110,11 +110,27 @@ impl Catalog {
             let bytes = read_file(path, "--bundle")?;
             let bundle = Bundle::parse(&bytes)
                 .map_err(|e| CliError(format!("--bundle {}: {e}", path.display())))?;
+            let mut bundle = bundle;
             if let (Some(text), None) = (&bundle.recipe, &catalog.user) {
-                catalog.add_user(
-                    text.clone(),
-                    &format!("--bundle {}: its recipe", path.display()),
-                )?;
+                let what = format!("--bundle {}: its recipe", path.display());
+                let mut recipe =
+                    Recipe::from_toml(text).map_err(|e| CliError(format!("{what}: {e}")))?;
+                // A bundle's recipe never stands in for a built-in scheme: a stranger's file
+                // could otherwise redefine `tpns` to print the key.
+                if catalog.recipes.iter().any(|r| r.id == recipe.id) {
+                    let own = format!("bundle:{}", recipe.id);
+                    eprintln!(
+                        "sigscope: warning: --bundle {} carries its own recipe `{}`; it is loaded as `{own}`, not as the built-in scheme",
+                        path.display(),
+                        recipe.id
+                    );
+                    if bundle.scheme == recipe.id {
+                        bundle.scheme = own.clone();
+                    }
+                    recipe.id = own;
+                }
+                catalog.user = Some((recipe.id.clone(), text.clone()));
+                catalog.recipes.push(recipe);
             }
             catalog.bundle = Some(bundle);
         }

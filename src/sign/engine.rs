@@ -291,7 +291,22 @@ impl<'a> Run<'a> {
 
     fn text(&self, t: &Template, what: &str) -> Result<String, SignError> {
         let r = self.render(t)?;
-        String::from_utf8(r.bytes.into_owned()).map_err(|_| SignError::NotText {
+        // A placed value never carries the key or anything made from it reversibly: those
+        // bytes are written as ‹key› (only a MAC or hash of the key may leave).
+        let bytes = if r.secret.is_empty() {
+            r.bytes.into_owned()
+        } else {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for range in &r.secret {
+                out.extend_from_slice(&r.bytes[at..range.start.max(at)]);
+                out.extend_from_slice("‹key›".as_bytes());
+                at = range.end.max(at);
+            }
+            out.extend_from_slice(&r.bytes[at.min(r.bytes.len())..]);
+            out
+        };
+        String::from_utf8(bytes).map_err(|_| SignError::NotText {
             what: what.to_string(),
         })
     }

@@ -1562,3 +1562,73 @@ fn a_bundle_cannot_redefine_a_built_in_to_print_the_key() {
     );
     assert!(stdout(&o).contains("X-Leak: ‹key›"), "{}", stdout(&o));
 }
+
+#[test]
+fn control_bytes_never_reach_the_terminal_and_never_split_a_request() {
+    // A value with CR LF (or a NUL) would add a header to the exported request.
+    // (A NUL cannot be an argument: it comes in a bundle.)
+    let o = run(&["sign", "-p", "tpns", "--example", "--format", "bundle"]);
+    let mut bundle: Value = serde_json::from_slice(&o.stdout).unwrap();
+    bundle["fields"]["access_id"] = Value::String("1\0x".into());
+    let with_nul = tmp("nul.bundle.json", bundle.to_string().as_bytes());
+    for value in ["1\r\nX-Injected: yes", "NUL"] {
+        for format in ["http", "curl", "headers"] {
+            let set = format!("access_id={value}");
+            let o = if value == "NUL" {
+                run(&[
+                    "sign",
+                    "--bundle",
+                    with_nul.to_str().unwrap(),
+                    "--key",
+                    "k",
+                    "--format",
+                    format,
+                ])
+            } else {
+                run(&[
+                    "sign",
+                    "-p",
+                    "tpns",
+                    "--example",
+                    "--set",
+                    &set,
+                    "--format",
+                    format,
+                ])
+            };
+            assert_eq!(o.status.code(), Some(2), "{format}");
+            assert!(o.stdout.is_empty(), "{format}: {}", stdout(&o));
+            assert!(
+                stderr(&o).contains("which would break the request apart (header injection)"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+    // Escapes from a value, an expected signature or an error are written out, not acted on.
+    let evil = "\u{1b}]2;PWNED\u{7}\u{1b}[2J";
+    let o = run(&[
+        "verify",
+        "-p",
+        "tpns",
+        "--example",
+        "--set",
+        &format!("access_id={evil}"),
+        "--expect",
+        evil,
+    ]);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "{all:?}");
+    assert!(stdout(&o).contains("\\x1b]2;PWNED\\x07\\x1b[2J"));
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--example",
+        "--set",
+        &format!("{evil}=1"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains('\u{1b}'), "{:?}", stderr(&o));
+    assert!(stderr(&o).contains("\\x1b"));
+}

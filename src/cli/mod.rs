@@ -308,7 +308,13 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(CliError(message)) if is_broken_pipe(&message) => ExitCode::SUCCESS,
         Err(CliError(message)) => {
-            eprintln!("sigscope: error: {}", message.replace('\n', " "));
+            // One line, and nothing a terminal would act on (a stranger's file names and values
+            // can be in it).
+            let line = message.replace('\n', " ");
+            eprintln!(
+                "sigscope: error: {}",
+                crate::sign::visible::printable(&line)
+            );
             ExitCode::from(2)
         }
     }
@@ -873,7 +879,11 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
         writeln!(out)?;
         return Ok(code);
     }
-    writeln!(out, "expected   {}", expected.trim())?;
+    writeln!(
+        out,
+        "expected   {}",
+        crate::sign::visible::printable(expected.trim())
+    )?;
     writeln!(out, "computed   {}", trace.signature_text())?;
     writeln!(out)?;
     for line in outcome.report() {

@@ -178,13 +178,18 @@ fn to_json(recipe: &Recipe, resolved: &Resolved, trace: &Trace, reveal: bool) ->
 }
 
 /// Every stage, made readable: invisible bytes marked, the key masked, MACs as hex dumps.
+/// Text from the inputs, safe for a terminal (see [`crate::sign::visible::printable`]).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::sign::visible::printable(text)
+}
+
 fn write_trace(
     out: &mut impl Write,
     recipe: &Recipe,
     resolved: &Resolved,
     trace: &Trace,
 ) -> Result<(), CliError> {
-    writeln!(out, "{} · {}", recipe.id, recipe.name)?;
+    writeln!(out, "{} · {}", shown(&recipe.id), shown(&recipe.name))?;
     let width = recipe
         .fields
         .iter()
@@ -211,7 +216,7 @@ fn write_trace(
         } else {
             ""
         };
-        writeln!(out, "  {:width$}  {value}{tag}", f.name)?;
+        writeln!(out, "  {:width$}  {}{tag}", f.name, shown(value))?;
     }
     writeln!(
         out,
@@ -238,7 +243,7 @@ fn write_trace(
     }
     for s in &trace.stages {
         writeln!(out)?;
-        writeln!(out, "{} · {} bytes · {}", s.name, s.len(), s.how)?;
+        writeln!(out, "{} · {} bytes · {}", s.name, s.len(), shown(&s.how))?;
         if s.streamed.is_some() {
             continue;
         }
@@ -264,13 +269,13 @@ fn write_trace(
     if !(p.headers.is_empty() && p.query.is_empty() && p.body_members.is_empty()) {
         writeln!(out)?;
         for (n, v) in &p.query {
-            writeln!(out, "query  {n}={v}")?;
+            writeln!(out, "query  {}={}", shown(n), shown(v))?;
         }
         for (n, v) in &p.headers {
-            writeln!(out, "{n}: {v}")?;
+            writeln!(out, "{}: {}", shown(n), shown(v))?;
         }
         for (n, v) in &p.body_members {
-            writeln!(out, "body member  \"{n}\": \"{v}\"")?;
+            writeln!(out, "body member  \"{}\": \"{}\"", shown(n), shown(v))?;
         }
     }
     Ok(())
@@ -290,16 +295,16 @@ pub fn write_expectation(
     writeln!(out)?;
     writeln!(out, "computed   {computed}")?;
     if set.count > 1 || set.candidate != expected.trim() {
-        writeln!(out, "received   {}", expected.trim())?;
+        writeln!(out, "received   {}", shown(expected.trim()))?;
         writeln!(
             out,
             "expected   {}   (signature {} of {} in it)",
-            set.candidate,
+            shown(set.candidate),
             set.index + 1,
             set.count
         )?;
     } else {
-        writeln!(out, "expected   {}", set.candidate)?;
+        writeln!(out, "expected   {}", shown(set.candidate))?;
     }
     match &comparison {
         Comparison::Match => writeln!(out, "result     match")?,

@@ -35,11 +35,50 @@ pub enum ExportError {
     NoUrl,
     #[error("the body must be a JSON object to carry the `{member}` member: {reason}")]
     NotAnObject { member: String, reason: String },
+    /// A CR, LF or NUL (or, in a name, method or URL, any control byte or space) would end a
+    /// line early or smuggle another header into the request.
+    #[error(
+        "{what} holds {byte}, which would break the request apart (header injection); fix the value"
+    )]
+    Unsafe { what: String, byte: String },
+}
+
+/// Refuses values that would end a line of the request early or add one of their own.
+fn check(placement: &Placement) -> Result<(), ExportError> {
+    let byte_name = |c: char| match c {
+        '\r' => "a CR (\\r)".to_string(),
+        '\n' => "an LF (\\n)".to_string(),
+        '\0' => "a NUL byte".to_string(),
+        ' ' => "a space".to_string(),
+        c => format!("the control character U+{:04X}", c as u32),
+    };
+    let strict =
+        |what: String, text: &str| match text.chars().find(|c| c.is_control() || c.is_whitespace())
+        {
+            Some(c) => Err(ExportError::Unsafe {
+                what,
+                byte: byte_name(c),
+            }),
+            None => Ok(()),
+        };
+    strict("the request method".to_string(), &placement.method)?;
+    strict("the request URL".to_string(), &placement.url)?;
+    for (name, value) in &placement.headers {
+        strict(format!("the header name `{}`", name.escape_debug()), name)?;
+        if let Some(c) = value.chars().find(|c| matches!(c, '\r' | '\n' | '\0')) {
+            return Err(ExportError::Unsafe {
+                what: format!("the value of the header `{}`", name.escape_debug()),
+                byte: byte_name(c),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Places the signed values: query parameters appended to the URL, body members added to the
 /// JSON body (written in place when absent, so the rest of the bytes stay as they were).
 pub fn build(placement: &Placement, body: &[u8]) -> Result<Request, ExportError> {
+    check(placement)?;
     let mut url = placement.url.clone();
     if !placement.query.is_empty() {
         let (base, fragment) = match url.find('#') {

@@ -258,3 +258,45 @@ mod tests {
         assert_eq!(revealed, "KEYn");
     }
 }
+
+/// Text made safe for a terminal: control characters (C0, DEL, C1) and bidirectional overrides
+/// written as `\x1b` or `\u{202e}`, so that a value from a stranger's request or bundle cannot
+/// move the cursor, retitle the window or clear the screen. A backslash stays as it is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            if (c as u32) < 0x80 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn escapes_never_reach_the_terminal() {
+        assert_eq!(printable("1500001048"), "1500001048");
+        assert_eq!(
+            printable("a\u{1b}]2;PWNED\u{7}\u{1b}[2J"),
+            "a\\x1b]2;PWNED\\x07\\x1b[2J"
+        );
+        assert_eq!(
+            printable("x\r\ny\u{9b}z\u{202e}"),
+            "x\\x0d\\x0ay\\u{9b}z\\u{202e}"
+        );
+    }
+}

@@ -1632,3 +1632,58 @@ fn control_bytes_never_reach_the_terminal_and_never_split_a_request() {
     assert!(!stderr(&o).contains('\u{1b}'), "{:?}", stderr(&o));
     assert!(stderr(&o).contains("\\x1b"));
 }
+
+#[test]
+fn inputs_have_size_limits_with_clear_lines() {
+    for (args, want) in [
+        (
+            vec!["sign", "-p", "tpns", "--example", "--key-file", "/dev/zero"],
+            "--key-file /dev/zero: more than 64 KiB, the most a key may be",
+        ),
+        (
+            vec!["sign", "--recipe", "/dev/zero", "--example"],
+            "--recipe /dev/zero: more than 1 MiB, the most a recipe may be",
+        ),
+        (
+            vec![
+                "sign",
+                "-p",
+                "linksfield",
+                "--example",
+                "--body-file",
+                "/dev/zero",
+            ],
+            "--body-file /dev/zero: more than 256 MiB, the most a body that is not streamed may be",
+        ),
+        (
+            vec!["verify", "--bundle", "/dev/zero", "--key", "k"],
+            "--bundle /dev/zero: more than 256 MiB, the most a bundle may be",
+        ),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o), format!("sigscope: error: {want}\n"));
+    }
+}
+
+#[test]
+fn a_recipe_whose_stages_double_stops_at_the_stage_limit() {
+    let mut recipe = String::from(
+        "id = \"doubling\"\nname = \"Doubling\"\ndescription = \"d\"\n[key]\nlabel = \"key\"\n[body]\nkind = \"raw\"\n\n[[stages]]\nname = \"s0\"\nconcat = [\"{body}{body}\"]\n",
+    );
+    for i in 1..=40 {
+        recipe += &format!(
+            "\n[[stages]]\nname = \"s{i}\"\nconcat = [\"{{s{}}}\", \"{{s{}}}\"]\n",
+            i - 1,
+            i - 1
+        );
+    }
+    recipe += "\n[[stages]]\nname = \"mac\"\nhmac = \"sha256\"\nkey = \"{key}\"\nmessage = \"{s40}\"\n\n[[stages]]\nname = \"signature\"\nhex = \"{mac}\"\n\n[example]\nkey = \"k\"\nbody = \"ab\"\n";
+    let path = tmp("doubling.toml", recipe.as_bytes());
+    let o = run(&["sign", "--recipe", path.to_str().unwrap(), "--example"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "sigscope: error: stage `s27` would hold 512 MiB, over the 256 MiB a stage may hold\n"
+    );
+}

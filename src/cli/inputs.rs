@@ -398,6 +398,13 @@ impl Resolved {
                 "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (or --example for the documented example)".to_string(),
             ));
         };
+        if key.len() > MAX_KEY_BYTES {
+            return Err(CliError(format!(
+                "the key ({key_source}) is {} bytes, over the {} a key may be",
+                key.len(),
+                size_words(MAX_KEY_BYTES)
+            )));
+        }
         let notes = crate::sign::key::notes(&key);
         if key.is_empty() {
             eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
@@ -681,9 +688,52 @@ pub fn now_millis() -> i64 {
 
 /// Reads a whole file (`-` is standard input), with a one-line error naming the flag and path.
 pub fn read_file(path: &Path, flag: &str) -> Result<Vec<u8>, CliError> {
+    let limit = read_limit(flag);
     let mut bytes = Vec::new();
-    read_chunks_with(path, flag, |chunk| bytes.extend_from_slice(chunk))?;
+    let mut over = false;
+    read_chunks_limited(path, flag, limit, |chunk| {
+        if bytes.len() + chunk.len() > limit {
+            over = true;
+        } else {
+            bytes.extend_from_slice(chunk);
+        }
+    })?;
+    if over {
+        return Err(CliError(format!(
+            "{flag} {}: more than {}, the most {} may be",
+            path.display(),
+            size_words(limit),
+            match flag {
+                "--key-file" => "a key",
+                "--recipe" => "a recipe",
+                "--bundle" => "a bundle",
+                "--request" => "a request",
+                _ => "a body that is not streamed",
+            }
+        )));
+    }
     Ok(bytes)
+}
+
+/// The most a key may be, from any source.
+pub const MAX_KEY_BYTES: usize = 64 << 10;
+
+/// How much a file given with a flag may hold.
+fn read_limit(flag: &str) -> usize {
+    match flag {
+        "--key-file" => MAX_KEY_BYTES,
+        "--recipe" => 1 << 20,
+        _ => crate::sign::engine::MAX_STAGE_BYTES,
+    }
+}
+
+/// A size in words (`64 KiB`, `256 MiB`).
+fn size_words(n: usize) -> String {
+    if n >= 1 << 20 {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{} KiB", n >> 10)
+    }
 }
 
 /// Feeds a body file to `sink` in 1 MiB chunks.
@@ -691,7 +741,18 @@ fn read_chunks(path: &Path, sink: impl FnMut(&[u8])) -> Result<(), CliError> {
     read_chunks_with(path, "--body-file", sink)
 }
 
-fn read_chunks_with(path: &Path, flag: &str, mut sink: impl FnMut(&[u8])) -> Result<(), CliError> {
+fn read_chunks_with(path: &Path, flag: &str, sink: impl FnMut(&[u8])) -> Result<(), CliError> {
+    read_chunks_limited(path, flag, usize::MAX, sink)
+}
+
+/// Reads a file (or standard input, `-`) in 1 MiB chunks, stopping once more than `limit`
+/// bytes have come (the sink sees the chunk that goes over).
+fn read_chunks_limited(
+    path: &Path,
+    flag: &str,
+    limit: usize,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<(), CliError> {
     let fail = |e: std::io::Error| {
         CliError(format!(
             "{flag} {}: cannot read: {}",
@@ -711,10 +772,17 @@ fn read_chunks_with(path: &Path, flag: &str, mut sink: impl FnMut(&[u8])) -> Res
         Box::new(std::fs::File::open(path).map_err(fail)?)
     };
     let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0usize;
     loop {
         match reader.read(&mut buf) {
             Ok(0) => return Ok(()),
-            Ok(n) => sink(&buf[..n]),
+            Ok(n) => {
+                total += n;
+                sink(&buf[..n]);
+                if total > limit {
+                    return Ok(());
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(fail(e)),
         }

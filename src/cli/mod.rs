@@ -751,7 +751,10 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     let args = &profiled;
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_or_recognize(&args.inputs)?;
-    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
+    // A body file the scheme hashes unchanged is streamed, as sign does (a bundle's fingerprints
+    // need every stage's bytes).
+    let stream = catalog.bundle.is_none();
+    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), stream)?;
     let expected = expected_signature(args, &resolved, "verify")?;
     let trace = resolved.sign(recipe)?;
     if !args.quiet {

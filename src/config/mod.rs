@@ -292,9 +292,12 @@ fn run_key_command(command: &str, timeout: Duration) -> Result<KeyRead, String> 
         .map_err(|e| format!("{what}: cannot run it: {e}"))?;
     let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
+    // A key is never longer than 64 KiB: read a byte more to tell, and no further.
     let out = std::thread::spawn(move || {
         let mut b = Vec::new();
-        let _ = stdout.read_to_end(&mut b);
+        let _ = (&mut stdout).take((64 << 10) + 1).read_to_end(&mut b);
+        // Drain the rest so the command is not stopped by a full pipe before the timeout.
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
         b
     });
     let err = std::thread::spawn(move || {

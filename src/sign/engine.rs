@@ -10,6 +10,12 @@ use super::primitives::{Concat, Digester, Hash, HmacStage, Rendered, Scope};
 use super::recipe::{FieldKind, INPUTS, Recipe, Selection, StageSpec};
 use super::template::{Piece, Template};
 
+/// The most bytes one stage may hold: a recipe whose stages double their input stops here with
+/// a clear error instead of growing until memory runs out.
+pub const MAX_STAGE_BYTES: usize = 256 << 20;
+/// The most bytes all the stages of a trace may hold together.
+pub const MAX_TRACE_BYTES: usize = 768 << 20;
+
 /// What a run signs: field values, the key, the body and the chosen variants.
 #[derive(Clone, Copy)]
 pub struct Inputs<'a> {
@@ -170,7 +176,7 @@ fn run_inner(
             }
             _ => run.eval(spec)?,
         };
-        run.stages.push(stage);
+        run.push(stage)?;
     }
     run.finish()
 }
@@ -350,8 +356,46 @@ impl<'a> Run<'a> {
     }
 }
 
+impl Run<'_> {
+    /// Adds a stage, within the limits of a stage and of a trace.
+    fn push(&mut self, stage: Stage) -> Result<(), SignError> {
+        let len = stage.bytes.len();
+        if len > MAX_STAGE_BYTES {
+            return Err(SignError::StageTooLarge {
+                stage: stage.name,
+                len,
+            });
+        }
+        let total = self.stages.iter().map(|s| s.bytes.len()).sum::<usize>() + len;
+        if total > MAX_TRACE_BYTES {
+            return Err(SignError::TraceTooLarge {
+                stage: stage.name,
+                len: total,
+            });
+        }
+        self.stages.push(stage);
+        Ok(())
+    }
+}
+
 impl Scope for Run<'_> {
     fn render(&self, t: &Template) -> Result<Rendered<'_>, SignError> {
+        // What a template would make is measured before it is made.
+        if t.single_ref().is_none() {
+            let mut len = 0usize;
+            for piece in t.pieces() {
+                len = len.saturating_add(match piece {
+                    Piece::Literal(l) => l.len(),
+                    Piece::Ref(name) => self.lookup(name)?.0.len(),
+                });
+            }
+            if len > MAX_STAGE_BYTES {
+                return Err(SignError::StageTooLarge {
+                    stage: self.current.to_string(),
+                    len,
+                });
+            }
+        }
         let r = if let Some(name) = t.single_ref() {
             let (bytes, secret) = self.lookup(name)?;
             Rendered {
@@ -430,7 +474,7 @@ pub fn stream<'a>(
     for (i, spec) in active.iter().enumerate().take(mac) {
         if i != concat {
             let stage = run.eval(spec)?;
-            run.stages.push(stage);
+            run.push(stage)?;
         }
     }
     let Some(Concat { parts, separator }) = active[concat].prim.as_any().downcast_ref::<Concat>()
@@ -570,7 +614,7 @@ impl BodyStream<'_> {
         });
         for spec in &active[mac + 1..] {
             let stage = run.eval(spec)?;
-            run.stages.push(stage);
+            run.push(stage)?;
         }
         run.finish()
     }

@@ -46,6 +46,10 @@ pub enum SignError {
     },
     #[error("{input}: {} MiB is too large to parse (the limit is {} MiB)", .len >> 20, primitives::MAX_PARSED_BYTES >> 20)]
     TooLarge { input: String, len: usize },
+    #[error("stage `{stage}` would hold {} MiB, over the {} MiB a stage may hold", .len >> 20, engine::MAX_STAGE_BYTES >> 20)]
+    StageTooLarge { stage: String, len: usize },
+    #[error("the stages would hold {} MiB in all, over the {} MiB a trace may hold (at stage `{stage}`)", .len >> 20, engine::MAX_TRACE_BYTES >> 20)]
+    TraceTooLarge { stage: String, len: usize },
     #[error("{input}: missing parameter `{name}`")]
     MissingParam { input: String, name: String },
     #[error("{input}: {message}")]

@@ -46,6 +46,14 @@ impl Primitive for Concat {
                 out.extend_from_slice(&sep.bytes);
             }
             let r = scope.render(part.get(sel))?;
+            // Measured before it is made: parts that double each other stop at the limit.
+            let len = out.len() + r.bytes.len();
+            if len > crate::sign::engine::MAX_STAGE_BYTES {
+                return Err(SignError::StageTooLarge {
+                    stage: scope.stage().to_string(),
+                    len,
+                });
+            }
             let at = out.len();
             secret.extend(r.secret.into_iter().map(|r| r.start + at..r.end + at));
             out.extend_from_slice(&r.bytes);

@@ -141,6 +141,20 @@ fn start(
     Box<dyn Write + Send>,
     Box<dyn portable_pty::Child + Send + Sync>,
 ) {
+    let (screen, keys, child, master) = start_with_master(args, name, fresh);
+    // The master must live as long as the child reads from it.
+    std::mem::forget(master);
+    (screen, keys, child)
+}
+
+type Started = (
+    Screen,
+    Box<dyn Write + Send>,
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn portable_pty::MasterPty + Send>,
+);
+
+fn start_with_master(args: &[&str], name: &str, fresh: bool) -> Started {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 40,
@@ -177,9 +191,7 @@ fn start(
         }
     });
     let keys = pty.master.take_writer().unwrap();
-    // The master must live as long as the child reads from it.
-    std::mem::forget(pty.master);
-    (Screen(parser), keys, child)
+    (Screen(parser), keys, child, pty.master)
 }
 
 fn quit(keys: &mut Box<dyn Write + Send>, child: &mut Box<dyn portable_pty::Child + Send + Sync>) {
@@ -230,4 +242,79 @@ fn a_session_comes_back_with_resume() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(without_status(&screen.text()), before);
     quit(&mut keys, &mut child);
+}
+
+#[cfg(unix)]
+#[test]
+fn signals_restore_the_terminal_and_keep_the_session() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let name = format!("signal-{signal}");
+        let (screen, _keys, mut child, master) =
+            start_with_master(&["-p", "tpns", "--example"], &name, true);
+        screen.wait_for("Expected signature");
+        {
+            let p = screen.0.lock().unwrap();
+            assert!(
+                p.screen().alternate_screen(),
+                "the TUI uses the alternate screen"
+            );
+            assert!(p.screen().bracketed_paste());
+        }
+        let tty = master.tty_name().expect("the pty's name");
+        let stty = || {
+            let o = std::process::Command::new("stty")
+                .args(["-a", "-F"])
+                .arg(&tty)
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        };
+        assert!(stty().contains("-icanon"), "raw mode while running");
+        let pid = child.process_id().expect("a pid").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "SIG{signal} did not end it"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(status.exit_code(), code, "SIG{signal}");
+        std::thread::sleep(Duration::from_millis(200));
+        let p = screen.0.lock().unwrap();
+        let s = p.screen();
+        assert!(
+            !s.alternate_screen(),
+            "SIG{signal}: still on the alternate screen"
+        );
+        assert!(!s.bracketed_paste(), "SIG{signal}: bracketed paste left on");
+        assert_eq!(
+            s.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "SIG{signal}: mouse capture left on"
+        );
+        let modes = stty();
+        assert!(
+            modes.contains(" icanon") && modes.contains(" echo"),
+            "SIG{signal}: raw mode left on: {modes}"
+        );
+        // The work is kept: the session is in history.
+        let history = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("pty-{name}/state/sigscope/history"));
+        let kept = std::fs::read_dir(&history).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(
+            kept,
+            1,
+            "SIG{signal}: the session is kept in {}",
+            history.display()
+        );
+    }
 }

@@ -687,7 +687,7 @@ fn show(
                 dir.display()
             ));
         }
-        let app = crate::tui::run(app, inputs::now_millis)?;
+        let (app, ended) = crate::tui::run(app, inputs::now_millis)?;
         if let Some(dir) = &history {
             let session = app.session(inputs::now_millis());
             match crate::history::save(dir, &session, config.history) {
@@ -702,7 +702,13 @@ fn show(
                 ),
             }
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(match ended {
+            crate::tui::Ended::Quit => ExitCode::SUCCESS,
+            crate::tui::Ended::Signal(sig) => {
+                eprintln!("sigscope: ended by signal {sig}; the terminal is restored");
+                ExitCode::from(128u8.saturating_add(sig as u8))
+            }
+        });
     }
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();

@@ -21,8 +21,36 @@ use ratatui::crossterm::execute;
 use app::{App, Effect};
 use clipboard::Clipboard;
 
-/// Runs the app until the user quits; the terminal is restored on every way out, panics included.
-pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<App> {
+/// How a run ended.
+pub enum Ended {
+    /// The user quit.
+    Quit,
+    /// A signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) ended it; its number.
+    Signal(i32),
+}
+
+/// How long the loop waits for an event before looking at the signal flag.
+const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+
+/// Runs the app until the user quits or a signal ends it; the terminal is restored on every way
+/// out (a signal and a panic included), and the app comes back so that its work can be kept.
+pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)> {
+    // Signals set a flag that the loop reads between events: the terminal is then restored by
+    // the same path as a quit, and the session kept.
+    let signal = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    #[cfg(unix)]
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGQUIT,
+    ] {
+        signal_hook::flag::register_usize(sig, std::sync::Arc::clone(&signal), sig as usize)?;
+    }
+    let signalled = || {
+        let s = signal.load(std::sync::atomic::Ordering::Relaxed);
+        (s != 0).then_some(s as i32)
+    };
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -34,22 +62,37 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<App> {
         ratatui::restore();
         previous(info);
     }));
-    let result = (|| {
+    let result = (|| -> std::io::Result<Ended> {
         execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         let mut clipboard = Clipboard::detect(clipboard::Env::from_process());
         loop {
+            if let Some(sig) = signalled() {
+                return Ok(Ended::Signal(sig));
+            }
             app.now_millis = now();
             terminal.draw(|f| view::draw(&app, f))?;
-            // Block until an event; wake once a second only when the screen shows the clock.
-            let first = if app.ticking() {
-                let to_next_second = 1000 - app.now_millis.rem_euclid(1000) as u64;
-                if event::poll(Duration::from_millis(to_next_second))? {
-                    Some(event::read()?)
-                } else {
-                    None
+            // Wait for an event, waking to look at the signal flag, and once a second when the
+            // screen shows the clock.
+            let deadline = app.ticking().then(|| {
+                std::time::Instant::now()
+                    + Duration::from_millis(1000 - app.now_millis.rem_euclid(1000) as u64)
+            });
+            let first = loop {
+                if let Some(sig) = signalled() {
+                    return Ok(Ended::Signal(sig));
                 }
-            } else {
-                Some(event::read()?)
+                let wait = match deadline {
+                    Some(d) => d
+                        .saturating_duration_since(std::time::Instant::now())
+                        .min(SIGNAL_CHECK),
+                    None => SIGNAL_CHECK,
+                };
+                if event::poll(wait)? {
+                    break Some(event::read()?);
+                }
+                if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                    break None;
+                }
             };
             let mut effects = Vec::new();
             if let Some(ev) = first {
@@ -62,7 +105,7 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<App> {
             }
             for effect in effects {
                 match effect {
-                    Effect::Quit => return Ok(()),
+                    Effect::Quit => return Ok(Ended::Quit),
                     Effect::Copy { text, what } => {
                         let mut out = std::io::stdout();
                         let outcome = clipboard.copy(&text, &mut out);
@@ -79,5 +122,5 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<App> {
         DisableBracketedPaste
     );
     ratatui::restore();
-    result.map(|()| app)
+    result.map(|ended| (app, ended))
 }

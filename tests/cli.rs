@@ -1687,3 +1687,25 @@ fn a_recipe_whose_stages_double_stops_at_the_stage_limit() {
         "sigscope: error: stage `s27` would hold 512 MiB, over the 256 MiB a stage may hold\n"
     );
 }
+
+#[test]
+fn a_recipe_with_thousands_of_variant_combinations_is_still_checked() {
+    // 13 two-choice variants: 8192 combinations, more than are checked one by one.
+    let mut recipe = String::from(
+        "id = \"many\"\nname = \"Many\"\ndescription = \"d\"\n[key]\nlabel = \"key\"\n[body]\nkind = \"raw\"\n",
+    );
+    for i in 0..13 {
+        recipe += &format!("\n[[variants]]\nname = \"v{i}\"\nchoices = [\"a\", \"b\"]\n");
+    }
+    recipe += "\n[[stages]]\nname = \"canonical\"\nwhen = { v12 = \"a\" }\nconcat = [\"{body}\"]\n\n[[stages]]\nname = \"canonical\"\nwhen = { v12 = \"b\" }\nconcat = [\"{bodyy}\"]\n\n[[stages]]\nname = \"mac\"\nhmac = \"sha256\"\nkey = \"{key}\"\nmessage = \"{canonical}\"\n\n[[stages]]\nname = \"signature\"\nhex = \"{mac}\"\n\n[example]\nkey = \"k\"\nbody = \"x\"\n";
+    let path = tmp("many.toml", recipe.as_bytes());
+    let o = run(&["sign", "--recipe", path.to_str().unwrap(), "--example"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "stage `canonical` refers to `{bodyy}`, which is neither an input nor an earlier stage"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

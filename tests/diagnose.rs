@@ -198,3 +198,62 @@ fn diagnose_as_json_gives_the_changes_as_data_and_quiet_prints_nothing() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_search_over_a_huge_space_stops_at_its_budget_and_says_so() {
+    // 200 variants: 200 single changes and some 20 000 pairs, each pair a full signing.
+    let mut recipe = String::from(
+        "id = \"wide\"\nname = \"Wide\"\ndescription = \"d\"\n[key]\nlabel = \"key\"\n[body]\nkind = \"raw\"\n",
+    );
+    for i in 0..200 {
+        recipe += &format!("\n[[variants]]\nname = \"v{i}\"\nchoices = [\"a\", \"b\"]\n");
+    }
+    recipe += "\n[[stages]]\nname = \"canonical\"\nconcat = [\"{body}\"]\n\n[[stages]]\nname = \"mac\"\nhmac = \"sha256\"\nkey = \"{key}\"\nmessage = \"{canonical}\"\n\n[[stages]]\nname = \"signature\"\nhex = \"{mac}\"\n\n[example]\nkey = \"k\"\nbody = \"x\"\n";
+    let dir = std::env::temp_dir().join(format!("sigscope-wide-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wide.toml");
+    std::fs::write(&path, recipe).unwrap();
+    let started = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "diagnose",
+            "--recipe",
+            path.to_str().unwrap(),
+            "--example",
+            "--expect",
+            "00",
+            "--max-candidates",
+            "300",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("Stopped: searched 300 of "), "{out}");
+    assert!(out.contains("raise it with --max-candidates"), "{out}");
+    assert!(started.elapsed().as_secs() < 30);
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "diagnose",
+            "--recipe",
+            path.to_str().unwrap(),
+            "--example",
+            "--expect",
+            "00",
+            "--max-candidates",
+            "300",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["outcome"], "stopped");
+    assert_eq!(v["searched"], 300);
+    assert!(v["total"].as_u64().unwrap() > 20_000, "{v}");
+}

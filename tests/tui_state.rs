@@ -454,6 +454,7 @@ fn a_pasted_request_fills_the_inputs_and_diagnose_explains_it() {
     assert_eq!(body_text(&app), body);
     assert_eq!(app.expected.lines().concat(), sign);
     app.handle(key(KeyCode::F(8)));
+    wait_for_diagnosis(&mut app);
     let d = app.diagnosis.clone().unwrap().join("\n");
     assert!(d.contains("Explained by 1 difference"), "{d}");
     assert!(d.contains("the signer's body had LF line endings"), "{d}");
@@ -678,4 +679,42 @@ fn a_pasted_curl_line_never_reads_the_files_it_names() {
         "{status:?}"
     );
     assert!(app.inputs.body.bytes().is_empty());
+}
+
+/// Waits for the diagnose search (off the UI thread) to report.
+fn wait_for_diagnosis(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.diagnosing.is_some() {
+        app.poll_background();
+        assert!(start.elapsed().as_secs() < 20, "the search never reported");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn diagnose_runs_off_the_ui_thread_and_esc_cancels_it() {
+    let mut app = app("tpns");
+    // An expected signature nothing reproduces: the search walks the whole space.
+    while app.focus != Focus::Expected {
+        app.handle(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "AAAA");
+    app.handle(key(KeyCode::F(8)));
+    // The update returned at once: the screen says the search is under way.
+    assert!(app.diagnosing.is_some());
+    assert!(app.diagnosis.as_ref().unwrap()[0].starts_with("diagnosing…"));
+    app.handle(key(KeyCode::Esc));
+    wait_for_diagnosis(&mut app);
+    let d = app.diagnosis.clone().unwrap();
+    assert!(
+        d[0].starts_with("Cancelled: searched") || d[0].starts_with("Not explained"),
+        "{d:?}"
+    );
+    // An edit of an input drops a search under way.
+    app.handle(key(KeyCode::F(8)));
+    while app.focus != Focus::Body {
+        app.handle(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "B");
+    assert!(app.diagnosing.is_none() && app.diagnosis.is_none());
 }

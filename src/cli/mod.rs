@@ -66,7 +66,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         sigscope diagnose -p moneyhoney --key-env MH_KEY --request cust.http\n  \
         sigscope diagnose -p tpns --key-env TPNS_SECRET --body-file push.json --expect 'Zm9v…'")]
-    Diagnose(VerifyArgs),
+    Diagnose(DiagnoseArgs),
     /// List the schemes (built-in, and a --recipe file's).
     #[command(after_help = "Examples:\n  \
         sigscope providers\n  \
@@ -113,6 +113,15 @@ pub struct VerifyArgs {
     /// Print nothing; the exit code is the verdict (errors still get their line on stderr).
     #[arg(long, short = 'q', conflicts_with = "format")]
     pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DiagnoseArgs {
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+    /// Signings to try at most before stopping with "searched N of M candidates".
+    #[arg(long, value_name = "N", default_value_t = crate::diagnose::DEFAULT_MAX_CANDIDATES)]
+    pub max_candidates: usize,
 }
 
 /// Output formats of `verify` and `diagnose`.
@@ -842,7 +851,8 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     Ok(code)
 }
 
-fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let args = &all.verify;
     let profiled = VerifyArgs {
         inputs: with_profile(&args.inputs)?,
         expect: args.expect.clone(),
@@ -870,10 +880,14 @@ fn diagnose(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
         selection: &resolved.selection,
         expected,
     };
-    let outcome = diagnose::diagnose(&case).map_err(|e| CliError(e.to_string()))?;
+    let limits = diagnose::Limits {
+        max_candidates: all.max_candidates,
+        ..Default::default()
+    };
+    let outcome = diagnose::diagnose_with(&case, &limits).map_err(|e| CliError(e.to_string()))?;
     let code = match outcome {
-        Outcome::NotFound { .. } => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
+        Outcome::Matches(_) | Outcome::Explained(_) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
     };
     if args.quiet {
         return Ok(code);

@@ -13,6 +13,7 @@
 //! Every single change is tried, then every pair, each with every output encoding. Pure: no I/O.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -407,6 +408,12 @@ pub enum Outcome {
         tried: usize,
         dimensions: Vec<String>,
     },
+    /// The search stopped before the end of the space: its budget ran out, or it was cancelled.
+    Stopped {
+        searched: usize,
+        total: usize,
+        cancelled: bool,
+    },
 }
 
 impl Outcome {
@@ -457,6 +464,15 @@ impl Outcome {
                 "outcome": "not_found",
                 "tried": tried,
                 "dimensions": dimensions,
+            }),
+            Outcome::Stopped {
+                searched,
+                total,
+                cancelled,
+            } => json!({
+                "outcome": if *cancelled { "cancelled" } else { "stopped" },
+                "searched": searched,
+                "total": total,
             }),
         }
     }
@@ -514,6 +530,18 @@ impl Outcome {
                 ));
                 lines
             }
+            Outcome::Stopped {
+                searched,
+                total,
+                cancelled: true,
+            } => vec![format!(
+                "Cancelled: searched {searched} of {total} candidates; none of them gives the expected signature."
+            )],
+            Outcome::Stopped {
+                searched, total, ..
+            } => vec![format!(
+                "Stopped: searched {searched} of {total} candidates (the budget; raise it with --max-candidates); none of them gives the expected signature."
+            )],
             Outcome::NotFound { tried, dimensions } => {
                 let variants: Vec<&str> = dimensions
                     .iter()
@@ -538,8 +566,38 @@ impl Outcome {
     }
 }
 
-/// Searches the space for the smallest set of changes that reproduces `case.expected`.
+/// Signings a search tries at most unless told otherwise (`--max-candidates`).
+pub const DEFAULT_MAX_CANDIDATES: usize = 20_000;
+
+/// How far a search may go, and where it reports its progress.
+pub struct Limits<'a> {
+    /// Signings at most (the first, unchanged one included).
+    pub max_candidates: usize,
+    /// Set from elsewhere (the TUI's Esc) to stop the search.
+    pub cancel: Option<&'a AtomicBool>,
+    /// Signings tried so far, for a progress display.
+    pub progress: Option<&'a AtomicUsize>,
+}
+
+impl Default for Limits<'_> {
+    fn default() -> Self {
+        Limits {
+            max_candidates: DEFAULT_MAX_CANDIDATES,
+            cancel: None,
+            progress: None,
+        }
+    }
+}
+
+/// Searches the space for the smallest set of changes that reproduces `case.expected`, within
+/// the default limits.
 pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
+    diagnose_with(case, &Limits::default())
+}
+
+/// As [`diagnose`], within `limits`: past the budget, or when cancelled, the outcome says how
+/// many of how many candidates were searched.
+pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError> {
     let expected = case.expected.trim();
     let ours = sign::run(
         case.recipe,
@@ -558,10 +616,34 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
     let singles = singles(case, &ours);
     let rewritten = Rewritten::default();
     let mut tried = 1;
+    // The size of the space: the unchanged signing, every single change, every pair of changes
+    // to different parts.
+    let dims: Vec<String> = singles.iter().map(|s| s.change.dimension()).collect();
+    let mut per_dim: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for d in &dims {
+        *per_dim.entry(d.as_str()).or_default() += 1;
+    }
+    let n = singles.len();
+    let same: usize = per_dim.values().map(|k| k * k.saturating_sub(1) / 2).sum();
+    let total = 1 + n + (n * n.saturating_sub(1) / 2 - same);
+    let stop = |tried: usize| -> Option<Outcome> {
+        if let Some(p) = limits.progress {
+            p.store(tried, Ordering::Relaxed);
+        }
+        let cancelled = limits.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+        (cancelled || tried >= limits.max_candidates).then_some(Outcome::Stopped {
+            searched: tried,
+            total,
+            cancelled,
+        })
+    };
     // One change: the scheme's own variants and the other single changes first, then an output
     // encoding alone (a variant that names an encoding is the better answer).
     let mut with_output: Option<(Vec<Change>, Trace)> = None;
     for s in &singles {
+        if let Some(stopped) = stop(tried) {
+            return Ok(stopped);
+        }
         tried += 1;
         let Ok(t) = run_with(case, &rewritten, &[s]) else {
             continue;
@@ -586,9 +668,12 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
     // Two changes: a pair of different parts, or one change and an output encoding.
     let mut three: Option<(Vec<Change>, Trace)> = None;
     for (i, a) in singles.iter().enumerate() {
-        for b in &singles[i + 1..] {
-            if a.change.dimension() == b.change.dimension() {
+        for (j, b) in singles.iter().enumerate().skip(i + 1) {
+            if dims[i] == dims[j] {
                 continue;
+            }
+            if let Some(stopped) = stop(tried) {
+                return Ok(stopped);
             }
             tried += 1;
             let Ok(t) = run_with(case, &rewritten, &[a, b]) else {

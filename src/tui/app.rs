@@ -211,6 +211,14 @@ pub struct Extra {
     pub load: Box<dyn Fn() -> Result<Prefill, String>>,
 }
 
+/// A diagnose search running off the UI thread (F8): Esc cancels it, an edit drops it.
+pub struct DiagnoseJob {
+    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Signings tried so far.
+    pub progress: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub result: std::sync::mpsc::Receiver<Vec<String>>,
+}
+
 /// What a picker line opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pick {
@@ -297,6 +305,8 @@ pub struct App {
     pub code_lang: crate::code::Lang,
     /// Profiles and history sessions, offered in the picker after the schemes.
     pub extras: Vec<Extra>,
+    /// The diagnose search under way, if any.
+    pub diagnosing: Option<DiagnoseJob>,
     /// The profile the session was started from, kept with it in history.
     pub profile: Option<String>,
     /// How the key editor's text is read (F10): text, hex or base64.
@@ -347,6 +357,7 @@ impl App {
             code_lang: crate::code::Lang::Python,
             extras: Vec::new(),
             profile: None,
+            diagnosing: None,
             key_encoding: crate::sign::key::KeyEncoding::Text,
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
@@ -440,6 +451,9 @@ impl App {
     /// Runs the core on the current inputs and prepares the stage views.
     pub fn recompute(&mut self) {
         self.diagnosis = None;
+        if let Some(job) = self.diagnosing.take() {
+            job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let recipe = &self.recipes[self.current];
         let fields: BTreeMap<String, String> = recipe
             .fields
@@ -768,6 +782,9 @@ impl App {
                 .set(self.help_scroll.get().saturating_sub(1)),
             Action::HelpDown => self.help_scroll.set(self.help_scroll.get() + 1),
             Action::Close => {
+                if let Some(job) = &self.diagnosing {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 self.help = false;
                 self.picker = None;
                 self.request_box = None;
@@ -1265,24 +1282,72 @@ impl App {
         };
         let fields = trace.fields.clone();
         let headers = self.inputs.headers.bytes();
-        let case = crate::diagnose::Case {
-            recipe: self.recipe(),
-            fields: &fields,
-            key: &key,
-            body: &body,
-            headers: &headers,
-            selection: &selection,
-            expected: &expected,
+        let recipe = self.recipe().clone();
+        if let Some(job) = self.diagnosing.take() {
+            job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        // The search runs on its own thread: the screen stays live, Esc cancels it.
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (c, p) = (cancel.clone(), progress.clone());
+        std::thread::spawn(move || {
+            let case = crate::diagnose::Case {
+                recipe: &recipe,
+                fields: &fields,
+                key: &key,
+                body: &body,
+                headers: &headers,
+                selection: &selection,
+                expected: &expected,
+            };
+            let limits = crate::diagnose::Limits {
+                cancel: Some(&c),
+                progress: Some(&p),
+                ..Default::default()
+            };
+            let lines = match crate::diagnose::diagnose_with(&case, &limits) {
+                Ok(outcome) => outcome.report(),
+                Err(e) => vec![format!("diagnose failed: {e}")],
+            };
+            let _ = tx.send(lines);
+        });
+        self.diagnosing = Some(DiagnoseJob {
+            cancel,
+            progress,
+            result: rx,
+        });
+        self.diagnosis = Some(vec!["diagnosing… (Esc cancels)".to_string()]);
+        self.say("diagnosing… (Esc cancels)", false);
+    }
+
+    /// Takes the result of a search under way when it has come, or shows its progress. Returns
+    /// whether the screen changed.
+    pub fn poll_background(&mut self) -> bool {
+        let Some(job) = &self.diagnosing else {
+            return false;
         };
-        let lines = match crate::diagnose::diagnose(&case) {
-            Ok(outcome) => outcome.report(),
-            Err(e) => vec![format!("diagnose failed: {e}")],
-        };
-        self.diagnosis = Some(lines);
-        self.say(
-            "diagnosis above the stages (it clears when an input changes)",
-            false,
-        );
+        match job.result.try_recv() {
+            Ok(lines) => {
+                self.diagnosing = None;
+                self.diagnosis = Some(lines);
+                self.say(
+                    "diagnosis above the stages (it clears when an input changes)",
+                    false,
+                );
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                let n = job.progress.load(std::sync::atomic::Ordering::Relaxed);
+                self.diagnosis = Some(vec![format!(
+                    "diagnosing… {n} candidates searched (Esc cancels)"
+                )]);
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.diagnosing = None;
+                self.diagnosis = Some(vec!["diagnose stopped without a result".to_string()]);
+            }
+        }
+        true
     }
 
     /// The request as curl, raw HTTP or a bundle, for the clipboard (F9).

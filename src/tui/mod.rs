@@ -90,6 +90,10 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                 if event::poll(wait)? {
                     break Some(event::read()?);
                 }
+                // A search under way: its progress, or its result, on screen.
+                if app.poll_background() {
+                    break None;
+                }
                 if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                     break None;
                 }

@@ -318,3 +318,58 @@ fn signals_restore_the_terminal_and_keep_the_session() {
         );
     }
 }
+
+#[test]
+fn a_crash_restores_the_terminal_and_keeps_the_edits() {
+    let (screen, mut keys, mut child) = {
+        // SIGSCOPE_DEBUG_PANIC makes F12 panic inside the event loop.
+        // The child copies the environment when it is spawned; nothing else here reads it.
+        unsafe { std::env::set_var("SIGSCOPE_DEBUG_PANIC", "1") };
+        let started = start(&["-p", "tpns", "--example", "--body", ""], "panic", true);
+        unsafe { std::env::remove_var("SIGSCOPE_DEBUG_PANIC") };
+        started
+    };
+    screen.wait_for("Expected signature");
+    for c in "kept".chars() {
+        keys.write_all(c.to_string().as_bytes()).unwrap();
+        keys.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    screen.wait_for("Body · 4 bytes");
+    keys.write_all(b"\x1b[24~").unwrap(); // F12
+    keys.flush().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the panic did not end it"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.exit_code(), 101);
+    std::thread::sleep(Duration::from_millis(200));
+    {
+        let p = screen.0.lock().unwrap();
+        assert!(
+            !p.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        assert!(!p.screen().bracketed_paste());
+    }
+    let history = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("pty-panic/state/sigscope/history");
+    let files: Vec<_> = std::fs::read_dir(&history)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(text.contains("\"body\": \"kept\""), "{text}");
+    assert!(
+        !text.contains("1452fcebae9f3115ba794fb0fff2fd73"),
+        "the key is kept"
+    );
+}

@@ -318,10 +318,65 @@ fn pasting_keeps_crlf_and_a_field_stays_one_line() {
     app.handle(key(KeyCode::Tab)); // first field
     assert_eq!(app.focus, Focus::Field(0));
     app.handle(Event::Paste("12\n34".into()));
-    // Inserted at the cursor (the start of the field), newline dropped.
+    // A field cannot hold a line end: nothing is pasted, and the status line says why.
     assert_eq!(
         app.computed.result.as_ref().unwrap().fields["access_id"],
-        "12341500001048"
+        "1500001048"
+    );
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("a field holds one line")
+    );
+    app.handle(Event::Paste("12".into()));
+    assert_eq!(
+        app.computed.result.as_ref().unwrap().fields["access_id"],
+        "121500001048"
+    );
+}
+
+#[test]
+fn pasted_bytes_are_kept_as_they_came() {
+    let mut app = app("tpns");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::End,
+        KeyModifiers::CONTROL,
+    )));
+    let before = body_text(&app);
+    // A NUL stays a NUL (it used to become CRLF); a lone CR stays a CR (it used to become LF).
+    app.handle(Event::Paste("a\0b\rc".into()));
+    assert_eq!(body_text(&app), format!("{before}a\0b\rc"));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("kept as they came")
+    );
+}
+
+#[test]
+fn a_field_value_with_a_line_end_signs_as_given() {
+    // `--set access_id=$'15000\n01048'`: the TUI signs the same bytes as `sign`.
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == "tpns").unwrap();
+    let mut prefill = Prefill::example(&recipes[current]);
+    prefill
+        .fields
+        .insert("access_id".into(), "15000\n01048".into());
+    let app = App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        1_700_000_000_000,
+        Box::new(|b: &mut [u8]| b.fill(1)),
+    );
+    assert_eq!(
+        app.computed.result.as_ref().unwrap().fields["access_id"],
+        "15000\n01048"
     );
 }
 

@@ -697,9 +697,14 @@ fn show(
             ));
         }
         let (app, ended) = crate::tui::run(app, inputs::now_millis)?;
-        if let Some(dir) = &history {
+        let panicked = matches!(ended, crate::tui::Ended::Panic);
+        // After an internal error, the edits are kept even when history is off.
+        let keep = history
+            .clone()
+            .or_else(|| panicked.then(crate::history::default_dir).flatten());
+        if let Some(dir) = &keep {
             let session = app.session(inputs::now_millis());
-            match crate::history::save(dir, &session, config.history) {
+            match crate::history::save(dir, &session, config.history.max(1)) {
                 Ok(Some(path)) => eprintln!(
                     "sigscope: the session is kept in {} (sigscope --resume reopens it)",
                     path.display()
@@ -716,6 +721,12 @@ fn show(
             crate::tui::Ended::Signal(sig) => {
                 eprintln!("sigscope: ended by signal {sig}; the terminal is restored");
                 ExitCode::from(128u8.saturating_add(sig as u8))
+            }
+            crate::tui::Ended::Panic => {
+                eprintln!(
+                    "sigscope: stopped on an internal error (reported above); your edits are kept (never the key): sigscope --resume reopens them"
+                );
+                ExitCode::from(101)
             }
         });
     }

@@ -460,7 +460,9 @@ impl App {
             .iter()
             .zip(&self.inputs.fields)
             .filter_map(|(f, t)| {
-                let value = t.lines().concat();
+                // A value given with a line end (--set, a request) keeps it: the same bytes as
+                // `sign` signs.
+                let value = t.lines().join("\n");
                 (!value.is_empty()).then(|| (f.name.clone(), value))
             })
             .collect();
@@ -657,19 +659,28 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
-        // Terminals send pasted line ends as CR; CRLF is kept as it came.
-        let normalized = text
-            .replace("\r\n", "\u{0}")
-            .replace('\r', "\n")
-            .replace('\u{0}', "\r\n");
+        // The bytes as they came: CR, LF, CRLF and NUL alike (a terminal may send line ends as
+        // CR; then the body holds CR, which the stages show, rather than a guess).
+        let normalized = text.to_string();
         if let Some(p) = &mut self.picker {
             p.query.push_str(text.trim());
             return;
         }
         if let Some(b) = &mut self.request_box {
+            // A request's head may come with CR line ends (tmux's paste): the reader takes CR,
+            // LF and CRLF alike.
             b.insert_str(normalized.replace("\r\n", "\r\r\n"));
             return;
         }
+        let line_end = text.contains(['\r', '\n']);
+        if line_end && matches!(self.focus, Focus::Field(_)) {
+            self.say(
+                "a field holds one line and the paste has a line end: nothing was pasted (paste the value alone)",
+                true,
+            );
+            return;
+        }
+        let lone_cr = text.replace("\r\n", "").contains('\r');
         let one_line = |s: &str| s.replace(['\r', '\n'], "");
         // ratatui-textarea's insert_str drops one CR before each LF; double it so it stays.
         let keep_cr = normalized.replace("\r\n", "\r\r\n");
@@ -703,7 +714,17 @@ impl App {
             self.inputs.body.fit_size();
             let focus = self.focus;
             self.set_focus(focus);
-            self.say(&format!("pasted {} bytes", normalized.len()), false);
+            if lone_cr {
+                self.say(
+                    &format!(
+                        "pasted {} bytes; its lone CRs (terminals often send line ends so) are kept as they came, shown as \\r in the stages",
+                        normalized.len()
+                    ),
+                    false,
+                );
+            } else {
+                self.say(&format!("pasted {} bytes", normalized.len()), false);
+            }
             self.recompute();
         }
     }
@@ -1199,7 +1220,7 @@ impl App {
             .fields
             .iter()
             .zip(&self.inputs.fields)
-            .map(|(f, t)| (f.name.clone(), t.lines().concat()))
+            .map(|(f, t)| (f.name.clone(), t.lines().join("\n")))
             .collect();
         let mapped =
             crate::request::import::map_with(&recipe, &imported, &BTreeMap::new(), &current);

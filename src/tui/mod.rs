@@ -27,6 +27,8 @@ pub enum Ended {
     Quit,
     /// A signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) ended it; its number.
     Signal(i32),
+    /// An internal error (a panic) ended it: the app is as it was, so its edits can be kept.
+    Panic,
 }
 
 /// How long the loop waits for an event before looking at the signal flag.
@@ -62,64 +64,77 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
         ratatui::restore();
         previous(info);
     }));
-    let result = (|| -> std::io::Result<Ended> {
-        execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
-        let mut clipboard = Clipboard::detect(clipboard::Env::from_process());
-        loop {
-            if let Some(sig) = signalled() {
-                return Ok(Ended::Signal(sig));
-            }
-            app.now_millis = now();
-            terminal.draw(|f| view::draw(&app, f))?;
-            // Wait for an event, waking to look at the signal flag, and once a second when the
-            // screen shows the clock.
-            let deadline = app.ticking().then(|| {
-                std::time::Instant::now()
-                    + Duration::from_millis(1000 - app.now_millis.rem_euclid(1000) as u64)
-            });
-            let first = loop {
+    // A panic in the loop unwinds to here: the terminal is restored below and the app, still
+    // holding the user's edits, goes back to be kept.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+        || -> std::io::Result<Ended> {
+            execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+            let mut clipboard = Clipboard::detect(clipboard::Env::from_process());
+            loop {
                 if let Some(sig) = signalled() {
                     return Ok(Ended::Signal(sig));
                 }
-                let wait = match deadline {
-                    Some(d) => d
-                        .saturating_duration_since(std::time::Instant::now())
-                        .min(SIGNAL_CHECK),
-                    None => SIGNAL_CHECK,
-                };
-                if event::poll(wait)? {
-                    break Some(event::read()?);
-                }
-                // A search under way: its progress, or its result, on screen.
-                if app.poll_background() {
-                    break None;
-                }
-                if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                    break None;
-                }
-            };
-            let mut effects = Vec::new();
-            if let Some(ev) = first {
                 app.now_millis = now();
-                effects.extend(app.handle(ev));
-                // Take whatever else is already waiting (a burst of typing) before drawing again.
-                while effects.is_empty() && event::poll(Duration::ZERO)? {
-                    effects.extend(app.handle(event::read()?));
+                terminal.draw(|f| view::draw(&app, f))?;
+                // Wait for an event, waking to look at the signal flag, and once a second when the
+                // screen shows the clock.
+                let deadline = app.ticking().then(|| {
+                    std::time::Instant::now()
+                        + Duration::from_millis(1000 - app.now_millis.rem_euclid(1000) as u64)
+                });
+                let first = loop {
+                    if let Some(sig) = signalled() {
+                        return Ok(Ended::Signal(sig));
+                    }
+                    let wait = match deadline {
+                        Some(d) => d
+                            .saturating_duration_since(std::time::Instant::now())
+                            .min(SIGNAL_CHECK),
+                        None => SIGNAL_CHECK,
+                    };
+                    if event::poll(wait)? {
+                        break Some(event::read()?);
+                    }
+                    // A search under way: its progress, or its result, on screen.
+                    if app.poll_background() {
+                        break None;
+                    }
+                    if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                        break None;
+                    }
+                };
+                // SIGSCOPE_DEBUG_PANIC=1: F12 panics, to check that a crash restores the terminal
+                // and keeps the edits (the pty tests do).
+                if let Some(event::Event::Key(k)) = &first
+                    && k.code == event::KeyCode::F(12)
+                    && std::env::var_os("SIGSCOPE_DEBUG_PANIC").is_some()
+                {
+                    panic!("F12 with SIGSCOPE_DEBUG_PANIC set");
                 }
-            }
-            for effect in effects {
-                match effect {
-                    Effect::Quit => return Ok(Ended::Quit),
-                    Effect::Copy { text, what } => {
-                        let mut out = std::io::stdout();
-                        let outcome = clipboard.copy(&text, &mut out);
-                        let _ = out.flush();
-                        app.copied(&what, outcome);
+                let mut effects = Vec::new();
+                if let Some(ev) = first {
+                    app.now_millis = now();
+                    effects.extend(app.handle(ev));
+                    // Take whatever else is already waiting (a burst of typing) before drawing again.
+                    while effects.is_empty() && event::poll(Duration::ZERO)? {
+                        effects.extend(app.handle(event::read()?));
+                    }
+                }
+                for effect in effects {
+                    match effect {
+                        Effect::Quit => return Ok(Ended::Quit),
+                        Effect::Copy { text, what } => {
+                            let mut out = std::io::stdout();
+                            let outcome = clipboard.copy(&text, &mut out);
+                            let _ = out.flush();
+                            app.copied(&what, outcome);
+                        }
                     }
                 }
             }
-        }
-    })();
+        },
+    ))
+    .unwrap_or(Ok(Ended::Panic));
     let _ = execute!(
         std::io::stdout(),
         DisableMouseCapture,

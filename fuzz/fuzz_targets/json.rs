@@ -1,0 +1,29 @@
+//! JSON canonical forms and parameter lists: never a panic; a canonical form is JSON that reads
+//! back to itself.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sigscope::sign::json::canonical;
+use sigscope::sign::primitives::{JsonForm, JsonSkip, JsonSort, parse_params};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&options, text)) = data.split_first() else {
+        return;
+    };
+    let omit = ["sign".to_string()];
+    let form = JsonForm {
+        sort: [JsonSort::Deep, JsonSort::Top, JsonSort::None][usize::from(options % 3)],
+        spaced: options & 4 != 0,
+        escape_unicode: options & 8 != 0,
+        skip: [JsonSkip::None, JsonSkip::Null, JsonSkip::NullOrEmpty][usize::from((options >> 4) % 3)],
+        omit: if options & 64 != 0 { &omit } else { &[] },
+    };
+    if let Ok(out) = canonical(text, &form) {
+        // Sorted deep and compact, a canonical form is a fixed point.
+        if form.sort == JsonSort::Deep && !form.spaced && form.skip == JsonSkip::None {
+            let again = canonical(&out, &form).expect("a canonical form reads back");
+            assert_eq!(again, out, "canonical form is not a fixed point");
+        }
+    }
+    let _ = parse_params(text, options & 128 != 0);
+});

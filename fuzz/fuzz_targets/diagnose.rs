@@ -40,5 +40,8 @@ fuzz_target!(|data: &[u8]| {
         expected: &expected,
     };
     let _ = diagnose_with(&case, &limits);
-    assert!(progress.load(Ordering::Relaxed) <= 40, "the budget was exceeded");
+    assert!(
+        progress.load(Ordering::Relaxed) <= 40,
+        "the budget was exceeded"
+    );
 });

@@ -19,8 +19,14 @@ fuzz_target!(|data: &[u8]| {
     let recipe = &recipes()[usize::from(*scheme) % recipes().len()];
     // A variant choice from the input; the others stay at their defaults.
     let mut chosen = Vec::new();
-    if let Some(v) = recipe.variants.get(usize::from(*choice) % (recipe.variants.len() + 1)) {
-        chosen.push((v.name.as_str(), v.choices[usize::from(*choice) % v.choices.len()].as_str()));
+    if let Some(v) = recipe
+        .variants
+        .get(usize::from(*choice) % (recipe.variants.len() + 1))
+    {
+        chosen.push((
+            v.name.as_str(),
+            v.choices[usize::from(*choice) % v.choices.len()].as_str(),
+        ));
     }
     let Ok(selection) = recipe.select(chosen) else {
         return;
@@ -28,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
     let (key, body) = rest.split_at(usize::from(*key_len).min(rest.len()));
     let mut fields = recipe.example.fields.clone();
     // One field's value from the body's first line, as a stranger's request could set it.
-    if let Some(f) = recipe.fields.get(usize::from(*field) % recipe.fields.len().max(1)) {
+    if let Some(f) = recipe
+        .fields
+        .get(usize::from(*field) % recipe.fields.len().max(1))
+    {
         let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
         fields.insert(f.name.clone(), String::from_utf8_lossy(line).into_owned());
     }
@@ -40,10 +49,20 @@ fuzz_target!(|data: &[u8]| {
         selection: &selection,
     };
     let whole = sign::run(recipe, &inputs);
-    if let Ok(Some(mut stream)) = sign::stream(recipe, &Inputs { body: b"", ..inputs }) {
+    if let Ok(Some(mut stream)) = sign::stream(
+        recipe,
+        &Inputs {
+            body: b"",
+            ..inputs
+        },
+    ) {
         stream.update(body);
         if let (Ok(a), Ok(b)) = (&whole, &stream.finish()) {
-            assert_eq!(a.signature(), b.signature(), "streamed and whole signatures differ");
+            assert_eq!(
+                a.signature(),
+                b.signature(),
+                "streamed and whole signatures differ"
+            );
         }
     }
     if let Ok(trace) = whole {

@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
         sort: [JsonSort::Deep, JsonSort::Top, JsonSort::None][usize::from(options % 3)],
         spaced: options & 4 != 0,
         escape_unicode: options & 8 != 0,
-        skip: [JsonSkip::None, JsonSkip::Null, JsonSkip::NullOrEmpty][usize::from((options >> 4) % 3)],
+        skip: [JsonSkip::None, JsonSkip::Null, JsonSkip::NullOrEmpty]
+            [usize::from((options >> 4) % 3)],
         omit: if options & 64 != 0 { &omit } else { &[] },
     };
     if let Ok(out) = canonical(text, &form) {

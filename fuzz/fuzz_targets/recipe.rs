@@ -27,11 +27,21 @@ fuzz_target!(|data: &[u8]| {
         selection: &selection,
     };
     let whole = sign::run(&recipe, &inputs);
-    if let Ok(Some(mut stream)) = sign::stream(&recipe, &Inputs { body: b"", ..inputs }) {
+    if let Ok(Some(mut stream)) = sign::stream(
+        &recipe,
+        &Inputs {
+            body: b"",
+            ..inputs
+        },
+    ) {
         stream.update(body);
         let streamed = stream.finish();
         if let (Ok(a), Ok(b)) = (&whole, &streamed) {
-            assert_eq!(a.signature(), b.signature(), "streamed and whole signatures differ");
+            assert_eq!(
+                a.signature(),
+                b.signature(),
+                "streamed and whole signatures differ"
+            );
         }
     }
 });

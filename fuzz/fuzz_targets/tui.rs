@@ -44,7 +44,14 @@ fuzz_target!(|data: &[u8]| {
     let all = recipes().to_vec();
     let current = usize::from(*scheme) % all.len();
     let prefill = Prefill::example(&all[current]);
-    let mut app = App::new(all, current, &prefill, None, 1_700_000_000_000, Box::new(|b: &mut [u8]| b.fill(7)));
+    let mut app = App::new(
+        all,
+        current,
+        &prefill,
+        None,
+        1_700_000_000_000,
+        Box::new(|b: &mut [u8]| b.fill(7)),
+    );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
     for pair in rest.chunks(2).take(64) {
         let ev = event(pair[0], pair.get(1).copied().unwrap_or(0));
@@ -53,6 +60,8 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         let _ = app.handle(ev);
-        terminal.draw(|f| sigscope::tui::view::draw(&app, f)).expect("draws");
+        terminal
+            .draw(|f| sigscope::tui::view::draw(&app, f))
+            .expect("draws");
     }
 });

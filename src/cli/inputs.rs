@@ -509,7 +509,10 @@ impl Resolved {
     /// Tells on stderr which values were made, and how, and what an import did not find.
     pub fn report_generated(&self) {
         for n in &self.notes {
-            eprintln!("sigscope: note: request: {n}");
+            eprintln!(
+                "sigscope: note: request: {}",
+                crate::sign::visible::printable(n)
+            );
         }
         for g in &self.generated {
             eprintln!(

@@ -260,7 +260,11 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
 
     let body_area = next.next().expect("a chunk per pane");
     let body_len = app.inputs.body.len();
-    let body_title = format!("Body · {body_len} bytes · {}", r.body.label);
+    let body_title = format!(
+        "Body · {body_len} bytes{} · {}",
+        invisible_note(&app.inputs.body.bytes()),
+        r.body.label
+    );
     draw_editor(
         frame,
         &app.inputs.body,
@@ -854,4 +858,32 @@ fn key_title(app: &App, label: &str) -> String {
     parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
     parts.push(label.to_string());
     parts.join(" · ")
+}
+
+/// What an editor cannot show: control bytes other than line ends and tabs, which the terminal
+/// would act on (the editor leaves them out of its drawing; the stages mark each one).
+fn invisible_note(bytes: &[u8]) -> String {
+    let hidden = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+        .count();
+    match hidden {
+        0 => String::new(),
+        1 => " · 1 control byte, unseen here (the stages mark it)".to_string(),
+        n => format!(" · {n} control bytes, unseen here (the stages mark them)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::invisible_note;
+
+    #[test]
+    fn the_body_title_names_the_control_bytes_the_editor_cannot_show() {
+        assert_eq!(invisible_note(b"{\n\t\"a\": 1\n}"), "");
+        assert_eq!(
+            invisible_note(b"a\0b\rc\x1b"),
+            " · 3 control bytes, unseen here (the stages mark them)"
+        );
+    }
 }

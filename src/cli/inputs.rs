@@ -829,29 +829,11 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
         args.scheme = profile.scheme.clone();
         args.recipe = profile.recipe_path();
     }
-    let mut set: Vec<String> = profile
-        .fields
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    set.append(&mut args.set);
-    args.set = set;
-    let mut variants: Vec<String> = profile
-        .variants
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    variants.append(&mut args.variants);
-    args.variants = variants;
+    args.put_under(&profile.fields, &profile.variants);
     if args.headers.is_empty() {
         args.headers = profile.headers.clone();
     }
-    let keyed = args.key.is_some()
-        || args.key_env.is_some()
-        || args.key_file.is_some()
-        || args.key_hex.is_some()
-        || args.key_base64.is_some();
-    if let (false, Some(source)) = (keyed, profile.key_source()) {
+    if let (false, Some(source)) = (args.has_key_flag(), profile.key_source()) {
         let read = source
             .read(profile)
             .map_err(|e| CliError(format!("profile `{name}`: {e}")))?;

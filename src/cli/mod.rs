@@ -362,20 +362,7 @@ fn resume(
     if args.profile.is_none() {
         args.profile = session.profile.clone();
     }
-    let mut set: Vec<String> = session
-        .fields
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    set.append(&mut args.set);
-    args.set = set;
-    let mut variants: Vec<String> = session
-        .variants
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    variants.append(&mut args.variants);
-    args.variants = variants;
+    args.put_under(&session.fields, &session.variants);
     if args.body.is_none() && args.body_file.is_none() {
         args.body = Some(os_bytes(session.body_bytes()));
     }
@@ -387,12 +374,7 @@ fn resume(
             .map(str::to_string)
             .collect();
     }
-    let keyed = args.key.is_some()
-        || args.key_env.is_some()
-        || args.key_file.is_some()
-        || args.key_hex.is_some()
-        || args.key_base64.is_some()
-        || args.profile.is_some();
+    let keyed = args.has_key_flag() || args.profile.is_some();
     let mut note = format!("reopened {}", path.display());
     if !keyed {
         args.key = Some(std::ffi::OsString::new());
@@ -935,6 +917,32 @@ fn providers(args: &ProvidersArgs, out: &mut impl Write) -> Result<ExitCode, Cli
 
 impl InputArgs {
     /// Whether any input value was given (a scheme or recipe alone is not a value).
+    /// Whether a flag gives the key.
+    pub fn has_key_flag(&self) -> bool {
+        self.key.is_some()
+            || self.key_env.is_some()
+            || self.key_file.is_some()
+            || self.key_hex.is_some()
+            || self.key_base64.is_some()
+    }
+
+    /// Puts field values and variant choices under the flags' own (which come later, and win).
+    pub fn put_under(
+        &mut self,
+        fields: &std::collections::BTreeMap<String, String>,
+        variants: &std::collections::BTreeMap<String, String>,
+    ) {
+        let pairs = |m: &std::collections::BTreeMap<String, String>| -> Vec<String> {
+            m.iter().map(|(k, v)| format!("{k}={v}")).collect()
+        };
+        let mut set = pairs(fields);
+        set.append(&mut self.set);
+        self.set = set;
+        let mut chosen = pairs(variants);
+        chosen.append(&mut self.variants);
+        self.variants = chosen;
+    }
+
     pub fn has_values(&self) -> bool {
         !self.set.is_empty()
             || self.key.is_some()

@@ -135,58 +135,43 @@ pub(crate) fn reserved_name(text: &str) -> JsonError {
 /// How many numbers a JSON text holds (strings skipped). Run only on text that serde_json has
 /// already accepted.
 pub(crate) fn count_numbers(text: &str) -> usize {
-    let b = text.as_bytes();
-    let mut count = 0;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                count += 1;
-                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-                {
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    count
+    numbers_in(text).count()
 }
 
 /// The numbers of a JSON text as written, in order; strings are skipped. Run only on text that
 /// serde_json has already accepted.
 fn number_tokens(text: &str) -> Vec<&str> {
+    numbers_in(text).collect()
+}
+
+/// The numbers of a JSON text as written, in order, strings skipped.
+fn numbers_in(text: &str) -> impl Iterator<Item = &str> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-                {
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
                     i += 1;
                 }
-                out.push(&text[start..i]);
+                b'-' | b'0'..=b'9' => {
+                    let start = i;
+                    while i < b.len()
+                        && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    {
+                        i += 1;
+                    }
+                    return Some(&text[start..i]);
+                }
+                _ => i += 1,
             }
-            _ => i += 1,
         }
-    }
-    out
+        None
+    })
 }
 
 fn write(node: &mut Node, top: bool, form: &JsonForm, tokens: Option<&[&str]>, out: &mut Vec<u8>) {

@@ -123,6 +123,20 @@ fn field_editor(field: &Field, value: &str) -> TextArea<'static> {
     t
 }
 
+/// The fields that have a value, as given: a value with a line end (--set, a request) keeps it,
+/// so the TUI signs the same bytes as `sign`.
+fn field_values(recipe: &Recipe, inputs: &SchemeInputs) -> BTreeMap<String, String> {
+    recipe
+        .fields
+        .iter()
+        .zip(&inputs.fields)
+        .filter_map(|(f, t)| {
+            let value = t.lines().join("\n");
+            (!value.is_empty()).then(|| (f.name.clone(), value))
+        })
+        .collect()
+}
+
 /// The inputs of one scheme, kept while the user looks at another.
 pub struct SchemeInputs {
     pub fields: Vec<TextArea<'static>>,
@@ -455,17 +469,7 @@ impl App {
             job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         let recipe = &self.recipes[self.current];
-        let fields: BTreeMap<String, String> = recipe
-            .fields
-            .iter()
-            .zip(&self.inputs.fields)
-            .filter_map(|(f, t)| {
-                // A value given with a line end (--set, a request) keeps it: the same bytes as
-                // `sign` signs.
-                let value = t.lines().join("\n");
-                (!value.is_empty()).then(|| (f.name.clone(), value))
-            })
-            .collect();
+        let fields = field_values(recipe, &self.inputs);
         let key = self.key_encoding.decode(&self.inputs.key.bytes());
         let body = self.inputs.body.bytes();
         let headers = self.inputs.headers.bytes();
@@ -1026,15 +1030,7 @@ impl App {
     /// The current scheme's inputs as a history session (never the key).
     pub fn session(&self, now_millis: i64) -> crate::history::Session {
         let recipe = self.recipe();
-        let fields = recipe
-            .fields
-            .iter()
-            .zip(&self.inputs.fields)
-            .filter_map(|(f, t)| {
-                let value = t.lines().join("\n");
-                (!value.is_empty()).then(|| (f.name.clone(), value))
-            })
-            .collect();
+        let fields = field_values(recipe, &self.inputs);
         let mut session = crate::history::Session {
             saved_at: now_millis,
             scheme: recipe.id.clone(),

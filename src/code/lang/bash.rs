@@ -3,7 +3,7 @@
 //! (and a JSON object of parameters is refused when the snippet runs).
 
 use super::super::{Program, Show};
-use super::{Arg, Syntax, comment_lines};
+use super::{Arg, StepStyle, Syntax, comment_lines, write_steps};
 
 pub struct Bash;
 
@@ -162,22 +162,22 @@ impl Syntax for Bash {
         if p.reads_body {
             out.push_str("  body=$(read_body \"$@\")\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("  # {}\n", step.comment));
-            out.push_str(&format!("  {}={}\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("  show {} \"${}\"\n", step.name, step.ident),
-                Show::Hex => format!("  show_hex {} \"${}\"\n", step.name, step.ident),
-                Show::Secret => format!("  show_secret {}\n", step.name),
-            });
-        }
-        out.push_str("\n  # The request's header lines, then the signature alone.\n");
-        out.push_str("  printf '\\n'\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("  bytes_of {line}\n"));
-        }
-        out.push_str(&format!("  bytes_of {}\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "  ",
+                comment: "#",
+                assign: &|name, expr| format!("{name}={expr}"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show {name} \"${ident}\""),
+                    Show::Hex => format!("show_hex {name} \"${ident}\""),
+                    Show::Secret => format!("show_secret {name}"),
+                },
+                write: &|bytes| format!("bytes_of {bytes}"),
+                newline: "\"0a\"",
+            },
+        );
         out.push_str("}\n\nmain \"$@\"\n");
         out
     }

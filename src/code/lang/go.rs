@@ -1,7 +1,7 @@
 //! Go (standard library only).
 
 use super::super::{Program, Show, camel};
-use super::{Arg, Syntax, call_labelled, comment_lines, quoted};
+use super::{Arg, StepStyle, Syntax, call_labelled, comment_lines, quoted, write_steps};
 
 pub struct Go;
 
@@ -176,22 +176,22 @@ impl Syntax for Go {
         if p.reads_body {
             out.push_str("\tbody := readBody()\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("\t// {}\n", step.comment));
-            out.push_str(&format!("\t{} := {}\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("\tshow(\"{}\", {})\n", step.name, step.ident),
-                Show::Hex => format!("\tshowHex(\"{}\", {})\n", step.name, step.ident),
-                Show::Secret => format!("\tshowSecret(\"{}\")\n", step.name),
-            });
-        }
-        out.push_str("\n\t// The request's header lines, then the signature alone.\n");
-        out.push_str("\tos.Stdout.Write([]byte(\"\\n\"))\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("\tos.Stdout.Write({line})\n"));
-        }
-        out.push_str(&format!("\tos.Stdout.Write({})\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "\t",
+                comment: "//",
+                assign: &|name, expr| format!("{name} := {expr}"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show(\"{name}\", {ident})"),
+                    Show::Hex => format!("showHex(\"{name}\", {ident})"),
+                    Show::Secret => format!("showSecret(\"{name}\")"),
+                },
+                write: &|bytes| format!("os.Stdout.Write({bytes})"),
+                newline: "[]byte(\"\\n\")",
+            },
+        );
         out.push_str("}\n");
         out
     }

@@ -1,7 +1,7 @@
 //! Java 17 (the JDK only), one class `Sign`.
 
 use super::super::{Program, Show, camel};
-use super::{Arg, Syntax, call_labelled, comment_lines, quoted_utf16};
+use super::{Arg, StepStyle, Syntax, call_labelled, comment_lines, quoted_utf16, write_steps};
 
 pub struct Java;
 
@@ -174,22 +174,22 @@ impl Syntax for Java {
         if p.reads_body {
             out.push_str("        byte[] body = readBody(args);\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("        // {}\n", step.comment));
-            out.push_str(&format!("        byte[] {} = {};\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("        show(\"{}\", {});\n", step.name, step.ident),
-                Show::Hex => format!("        showHex(\"{}\", {});\n", step.name, step.ident),
-                Show::Secret => format!("        showSecret(\"{}\");\n", step.name),
-            });
-        }
-        out.push_str("\n        // The request's header lines, then the signature alone.\n");
-        out.push_str("        emit(utf8(\"\\n\"));\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("        emit({line});\n"));
-        }
-        out.push_str(&format!("        emit({});\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "        ",
+                comment: "//",
+                assign: &|name, expr| format!("byte[] {name} = {expr};"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show(\"{name}\", {ident});"),
+                    Show::Hex => format!("showHex(\"{name}\", {ident});"),
+                    Show::Secret => format!("showSecret(\"{name}\");"),
+                },
+                write: &|bytes| format!("emit({bytes});"),
+                newline: "utf8(\"\\n\")",
+            },
+        );
         out.push_str("    }\n\n");
         out.push_str(&p.helpers);
         out.push_str("}\n");

@@ -1,7 +1,7 @@
 //! JavaScript for Node.js (built-in modules only).
 
 use super::super::{Program, Show, camel};
-use super::{Arg, Syntax, call_labelled, comment_lines, quoted_utf16};
+use super::{Arg, StepStyle, Syntax, call_labelled, comment_lines, quoted_utf16, write_steps};
 
 pub struct JavaScript;
 
@@ -168,22 +168,22 @@ impl Syntax for JavaScript {
         if p.reads_body {
             out.push_str("  const body = readBody();\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("  // {}\n", step.comment));
-            out.push_str(&format!("  const {} = {};\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("  show(\"{}\", {});\n", step.name, step.ident),
-                Show::Hex => format!("  showHex(\"{}\", {});\n", step.name, step.ident),
-                Show::Secret => format!("  showSecret(\"{}\");\n", step.name),
-            });
-        }
-        out.push_str("\n  // The request's header lines, then the signature alone.\n");
-        out.push_str("  process.stdout.write(\"\\n\");\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("  process.stdout.write({line});\n"));
-        }
-        out.push_str(&format!("  process.stdout.write({});\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "  ",
+                comment: "//",
+                assign: &|name, expr| format!("const {name} = {expr};"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show(\"{name}\", {ident});"),
+                    Show::Hex => format!("showHex(\"{name}\", {ident});"),
+                    Show::Secret => format!("showSecret(\"{name}\");"),
+                },
+                write: &|bytes| format!("process.stdout.write({bytes});"),
+                newline: "\"\\n\"",
+            },
+        );
         out.push_str("}\n\nmain();\n");
         out
     }

@@ -10,7 +10,7 @@ mod ruby;
 
 use std::collections::BTreeSet;
 
-use super::Program;
+use super::{Program, Show};
 
 /// An argument of a helper call, written.
 pub struct Arg {
@@ -356,4 +356,47 @@ pub(crate) fn comment_lines(marker: &str, lines: &[String]) -> String {
             }
         })
         .collect()
+}
+
+/// How a language writes the body of its main function: the statements for each stage, then the
+/// header lines and the signature.
+pub(crate) struct StepStyle<'a> {
+    pub indent: &'a str,
+    pub comment: &'a str,
+    /// The statement that gives a name a value.
+    pub assign: &'a dyn Fn(&str, &str) -> String,
+    /// The statement that prints a stage: how, its name, its identifier.
+    pub show: &'a dyn Fn(Show, &str, &str) -> String,
+    /// The statement that writes bytes to standard output.
+    pub write: &'a dyn Fn(&str) -> String,
+    /// A line end, as a bytes expression.
+    pub newline: &'a str,
+}
+
+/// The stages, the header lines and the signature, in a language's style.
+pub(crate) fn write_steps(out: &mut String, p: &Program, st: &StepStyle) {
+    let line = |out: &mut String, text: String| {
+        out.push_str(st.indent);
+        out.push_str(&text);
+        out.push('\n');
+    };
+    for step in &p.steps {
+        out.push('\n');
+        line(out, format!("{} {}", st.comment, step.comment));
+        line(out, (st.assign)(&step.ident, &step.expr));
+        line(out, (st.show)(step.show, &step.name, &step.ident));
+    }
+    out.push('\n');
+    line(
+        out,
+        format!(
+            "{} The request's header lines, then the signature alone.",
+            st.comment
+        ),
+    );
+    line(out, (st.write)(st.newline));
+    for header in &p.header_lines {
+        line(out, (st.write)(header));
+    }
+    line(out, (st.write)(&p.signature));
 }

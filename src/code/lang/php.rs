@@ -1,7 +1,7 @@
 //! PHP 8 (core extensions only: hash, json, pcre).
 
 use super::super::{Program, Show};
-use super::{Arg, Syntax, call_named, comment_lines, quoted};
+use super::{Arg, StepStyle, Syntax, call_named, comment_lines, quoted, write_steps};
 
 pub struct Php;
 
@@ -91,22 +91,22 @@ impl Syntax for Php {
         if p.reads_body {
             out.push_str("    $body = read_body($argv);\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("    // {}\n", step.comment));
-            out.push_str(&format!("    {} = {};\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("    show('{}', {});\n", step.name, step.ident),
-                Show::Hex => format!("    show_hex('{}', {});\n", step.name, step.ident),
-                Show::Secret => format!("    show_secret('{}');\n", step.name),
-            });
-        }
-        out.push_str("\n    // The request's header lines, then the signature alone.\n");
-        out.push_str("    echo \"\\n\";\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("    echo {line};\n"));
-        }
-        out.push_str(&format!("    echo {};\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "    ",
+                comment: "//",
+                assign: &|name, expr| format!("{name} = {expr};"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show('{name}', {ident});"),
+                    Show::Hex => format!("show_hex('{name}', {ident});"),
+                    Show::Secret => format!("show_secret('{name}');"),
+                },
+                write: &|bytes| format!("echo {bytes};"),
+                newline: "\"\\n\"",
+            },
+        );
         out.push_str("}\n\nmain($argv);\n");
         out
     }

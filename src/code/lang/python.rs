@@ -1,7 +1,7 @@
 //! Python 3 (standard library only).
 
 use super::super::{Program, Show};
-use super::{Arg, Syntax, call_named, comment_lines, quoted};
+use super::{Arg, StepStyle, Syntax, call_named, comment_lines, quoted, write_steps};
 
 pub struct Python;
 
@@ -163,23 +163,22 @@ impl Syntax for Python {
         if p.reads_body {
             out.push_str("    body = read_body()\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("    # {}\n", step.comment));
-            out.push_str(&format!("    {} = {}\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("    show({:?}, {})\n", step.name, step.ident),
-                Show::Hex => format!("    show_hex({:?}, {})\n", step.name, step.ident),
-                Show::Secret => format!("    show_secret({:?})\n", step.name),
-            });
-        }
-        out.push_str("\n    # The request's header lines, then the signature alone.\n");
-        out.push_str("    out = sys.stdout.buffer\n");
-        out.push_str("    out.write(b\"\\n\")\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("    out.write({line})\n"));
-        }
-        out.push_str(&format!("    out.write({})\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "    ",
+                comment: "#",
+                assign: &|name, expr| format!("{name} = {expr}"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show({name:?}, {ident})"),
+                    Show::Hex => format!("show_hex({name:?}, {ident})"),
+                    Show::Secret => format!("show_secret({name:?})"),
+                },
+                write: &|bytes| format!("sys.stdout.buffer.write({bytes})"),
+                newline: "b\"\\n\"",
+            },
+        );
         out.push_str("\n\nif __name__ == \"__main__\":\n    main()\n");
         out
     }

@@ -1,7 +1,7 @@
 //! Ruby 3 (standard library only).
 
 use super::super::{Program, Show};
-use super::{Arg, Syntax, comment_lines, quoted};
+use super::{Arg, StepStyle, Syntax, comment_lines, quoted, write_steps};
 
 pub struct Ruby;
 
@@ -171,22 +171,22 @@ impl Syntax for Ruby {
         if p.reads_body {
             out.push_str("  body = read_body\n");
         }
-        for step in &p.steps {
-            out.push('\n');
-            out.push_str(&format!("  # {}\n", step.comment));
-            out.push_str(&format!("  {} = {}\n", step.ident, step.expr));
-            out.push_str(&match step.show {
-                Show::Text => format!("  show(\"{}\", {})\n", step.name, step.ident),
-                Show::Hex => format!("  show_hex(\"{}\", {})\n", step.name, step.ident),
-                Show::Secret => format!("  show_secret(\"{}\")\n", step.name),
-            });
-        }
-        out.push_str("\n  # The request's header lines, then the signature alone.\n");
-        out.push_str("  $stdout.write(\"\\n\")\n");
-        for line in &p.header_lines {
-            out.push_str(&format!("  $stdout.write({line})\n"));
-        }
-        out.push_str(&format!("  $stdout.write({})\n", p.signature));
+        write_steps(
+            &mut out,
+            p,
+            &StepStyle {
+                indent: "  ",
+                comment: "#",
+                assign: &|name, expr| format!("{name} = {expr}"),
+                show: &|show, name, ident| match show {
+                    Show::Text => format!("show(\"{name}\", {ident})"),
+                    Show::Hex => format!("show_hex(\"{name}\", {ident})"),
+                    Show::Secret => format!("show_secret(\"{name}\")"),
+                },
+                write: &|bytes| format!("$stdout.write({bytes})"),
+                newline: "\"\\n\"",
+            },
+        );
         out.push_str("end\n\nmain\n");
         out
     }

@@ -321,6 +321,9 @@ pub struct App {
     pub extras: Vec<Extra>,
     /// The diagnose search under way, if any.
     pub diagnosing: Option<DiagnoseJob>,
+    /// Control bytes in the body (other than line ends and tabs), which its editor cannot draw:
+    /// counted when the body is signed, not on every frame.
+    pub body_control_bytes: usize,
     /// The profile the session was started from, kept with it in history.
     pub profile: Option<String>,
     /// How the key editor's text is read (F10): text, hex or base64.
@@ -372,6 +375,7 @@ impl App {
             extras: Vec::new(),
             profile: None,
             diagnosing: None,
+            body_control_bytes: 0,
             key_encoding: crate::sign::key::KeyEncoding::Text,
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
@@ -472,6 +476,10 @@ impl App {
         let fields = field_values(recipe, &self.inputs);
         let key = self.key_encoding.decode(&self.inputs.key.bytes());
         let body = self.inputs.body.bytes();
+        self.body_control_bytes = body
+            .iter()
+            .filter(|&&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+            .count();
         let headers = self.inputs.headers.bytes();
         let encoding = self.key_encoding;
         let result = key

@@ -121,10 +121,6 @@ impl Syntax for Go {
         quoted(s.as_bytes(), b"", |c| format!("\\x{c:02x}"))
     }
 
-    fn boolean(&self, b: bool) -> String {
-        b.to_string()
-    }
-
     fn none(&self) -> String {
         "-1".to_string()
     }

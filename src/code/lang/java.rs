@@ -116,17 +116,8 @@ impl Syntax for Java {
         quoted_utf16(s)
     }
 
-    fn boolean(&self, b: bool) -> String {
-        b.to_string()
-    }
-
     fn none(&self) -> String {
         "-1".to_string()
-    }
-
-    fn texts(&self, items: &[String]) -> String {
-        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
-        format!("List.of({})", items.join(", "))
     }
 
     fn list(&self, exprs: &[String]) -> String {

@@ -113,28 +113,6 @@ impl Syntax for JavaScript {
         quoted_utf16(s)
     }
 
-    fn boolean(&self, b: bool) -> String {
-        b.to_string()
-    }
-
-    fn none(&self) -> String {
-        "null".to_string()
-    }
-
-    fn texts(&self, items: &[String]) -> String {
-        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
-        format!("[{}]", items.join(", "))
-    }
-
-    fn list(&self, exprs: &[String]) -> String {
-        format!("[{}]", exprs.join(", "))
-    }
-
-    fn pairs(&self, items: &[(String, String)]) -> String {
-        let items: Vec<String> = items.iter().map(|(n, v)| format!("[{n}, {v}]")).collect();
-        format!("[{}]", items.join(", "))
-    }
-
     fn concat(&self, exprs: &[String]) -> String {
         format!("Buffer.concat([{}])", exprs.join(", "))
     }

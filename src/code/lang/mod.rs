@@ -179,15 +179,27 @@ pub trait Syntax {
     fn bytes(&self, b: &[u8]) -> String;
     /// Text as a string literal.
     fn text(&self, s: &str) -> String;
-    fn boolean(&self, b: bool) -> String;
+    fn boolean(&self, b: bool) -> String {
+        b.to_string()
+    }
     /// No value (an open end).
-    fn none(&self) -> String;
+    fn none(&self) -> String {
+        "null".to_string()
+    }
     /// A list of string literals.
-    fn texts(&self, items: &[String]) -> String;
-    /// A list of byte expressions.
-    fn list(&self, exprs: &[String]) -> String;
-    /// Names (string literals) with byte expressions.
-    fn pairs(&self, items: &[(String, String)]) -> String;
+    fn texts(&self, items: &[String]) -> String {
+        let items: Vec<String> = items.iter().map(|s| self.text(s)).collect();
+        self.list(&items)
+    }
+    /// A list of byte expressions (`[a, b]` unless the language says otherwise).
+    fn list(&self, exprs: &[String]) -> String {
+        format!("[{}]", exprs.join(", "))
+    }
+    /// Names (string literals) with byte expressions: a list of two-item lists.
+    fn pairs(&self, items: &[(String, String)]) -> String {
+        let items: Vec<String> = items.iter().map(|(n, v)| format!("[{n}, {v}]")).collect();
+        self.list(&items)
+    }
     /// Byte expressions joined.
     fn concat(&self, exprs: &[String]) -> String;
     /// A helper called; options (flags, words, numbers) may be named.

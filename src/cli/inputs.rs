@@ -523,6 +523,22 @@ impl Resolved {
     }
 
     /// The body bytes, when in memory.
+    /// The values to open the TUI with.
+    pub fn prefill(&self) -> crate::tui::app::Prefill {
+        crate::tui::app::Prefill {
+            fields: self.fields.clone(),
+            key: self.key.bytes().to_vec(),
+            body: self.body_bytes().unwrap_or_default().to_vec(),
+            headers: self.headers.clone(),
+            choices: self
+                .selection
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            expected: None,
+        }
+    }
+
     pub fn body_bytes(&self) -> Option<&[u8]> {
         match &self.body {
             Body::Bytes(b) => Some(b),

@@ -431,18 +431,7 @@ fn picker_extras(
             load: Box::new(move || {
                 let args = with_profile(&flags).map_err(|e| e.0)?;
                 let r = Resolved::from_args(&recipe, &args, false).map_err(|e| e.0)?;
-                Ok(Prefill {
-                    fields: r.fields.clone(),
-                    key: r.key.bytes().to_vec(),
-                    body: r.body_bytes().unwrap_or_default().to_vec(),
-                    headers: r.headers.clone(),
-                    choices: r
-                        .selection
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                    expected: None,
-                })
+                Ok(r.prefill())
             }),
         });
     }
@@ -638,18 +627,7 @@ fn show(
             .iter()
             .position(|r| r.id == recipe.id)
             .unwrap_or(0);
-        let prefill = crate::tui::app::Prefill {
-            fields: resolved.fields.clone(),
-            key: resolved.key.bytes().to_vec(),
-            body: resolved.body_bytes().unwrap_or_default().to_vec(),
-            headers: resolved.headers.clone(),
-            choices: resolved
-                .selection
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            expected: None,
-        };
+        let prefill = resolved.prefill();
         let random: crate::tui::app::Random = Box::new(|buf: &mut [u8]| {
             if getrandom::fill(buf).is_err() {
                 buf.fill(0);

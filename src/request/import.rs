@@ -67,7 +67,11 @@ pub fn parse(
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(input.len());
-    if input[start..].starts_with(b"curl ") || input[start..].starts_with(b"curl\t") {
+    let rest = &input[start..];
+    if [&b"curl "[..], b"curl\t", b"curl\\", b"printf "]
+        .iter()
+        .any(|p| rest.starts_with(p))
+    {
         let text = std::str::from_utf8(input).map_err(|e| {
             let line = input[..e.valid_up_to()]
                 .iter()
@@ -76,7 +80,7 @@ pub fn parse(
                 + 1;
             err(line, "a curl command line must be UTF-8 text")
         })?;
-        parse_curl(text, read_file)
+        super::curl::parse(text, read_file)
     } else if input[start..].is_empty() {
         Err(err(0, "the request is empty"))
     } else {
@@ -331,154 +335,6 @@ fn clip(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// A curl command line: options as a shell reads them, line continuations joined.
-fn parse_curl(
-    text: &str,
-    read_file: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<Imported, ImportError> {
-    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
-    let words = shell_words::split(&joined).map_err(|e| {
-        err(
-            text.lines().count(),
-            format!(
-                "the curl command line does not read as a shell would: {e} (an unclosed quote?)"
-            ),
-        )
-    })?;
-    let line_of = |word: &str| -> usize {
-        text.find(word)
-            .map_or(1, |i| text[..i].matches('\n').count() + 1)
-    };
-    let mut method: Option<String> = None;
-    let mut url: Option<String> = None;
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut data: Vec<Vec<u8>> = Vec::new();
-    let mut get = false;
-    let mut notes = Vec::new();
-    let mut it = words.iter().skip(1).peekable();
-    while let Some(word) = it.next() {
-        let (flag, inline) = match word.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (word.as_str(), None),
-        };
-        let mut value = |name: &str| -> Result<String, ImportError> {
-            if let Some(v) = &inline {
-                return Ok(v.clone());
-            }
-            // Short options may carry their value attached: -XPOST, -H'A: b'.
-            if !flag.starts_with("--") && word.len() > 2 && word.starts_with(name) {
-                return Ok(word[name.len()..].to_string());
-            }
-            it.next()
-                .cloned()
-                .ok_or_else(|| err(line_of(word), format!("`{flag}` needs a value")))
-        };
-        let short = |s: &str| {
-            word == s || (word.starts_with(s) && word.len() > 2 && !word.starts_with("--"))
-        };
-        if short("-X") || flag == "--request" {
-            method = Some(value("-X")?);
-        } else if short("-H") || flag == "--header" {
-            let h = value("-H")?;
-            let (name, v) = h
-                .split_once(':')
-                .ok_or_else(|| err(line_of(&h), format!("the header `{h}` has no `:`")))?;
-            headers.push((name.trim().to_string(), v.trim_start().to_string()));
-        } else if short("-d") || matches!(flag, "--data" | "--data-ascii") {
-            // -d @file: the file's bytes with CR and LF taken out, as curl does.
-            let d = value("-d")?;
-            let bytes = match d.strip_prefix('@') {
-                Some(path) => read_file(path)
-                    .map_err(|e| err(line_of(&d), format!("{d}: {e}")))?
-                    .into_iter()
-                    .filter(|&b| b != b'\r' && b != b'\n')
-                    .collect(),
-                None => d.into_bytes(),
-            };
-            data.push(bytes);
-        } else if flag == "--data-binary" {
-            let d = value("--data-binary")?;
-            let bytes = match d.strip_prefix('@') {
-                Some(path) => read_file(path).map_err(|e| err(line_of(&d), format!("{d}: {e}")))?,
-                None => d.into_bytes(),
-            };
-            data.push(bytes);
-        } else if flag == "--data-raw" {
-            data.push(value("--data-raw")?.into_bytes());
-        } else if flag == "--json" {
-            data.push(value("--json")?.into_bytes());
-            headers.push(("Content-Type".into(), "application/json".into()));
-            headers.push(("Accept".into(), "application/json".into()));
-        } else if flag == "--url" {
-            url = Some(value("--url")?);
-        } else if short("-G") || flag == "--get" {
-            get = true;
-        } else if short("-A") || flag == "--user-agent" {
-            headers.push(("User-Agent".into(), value("-A")?));
-        } else if short("-e") || flag == "--referer" {
-            headers.push(("Referer".into(), value("-e")?));
-        } else if short("-b") || flag == "--cookie" {
-            headers.push(("Cookie".into(), value("-b")?));
-        } else if short("-u")
-            || short("-o")
-            || short("-m")
-            || matches!(
-                flag,
-                "--user"
-                    | "--output"
-                    | "--max-time"
-                    | "--connect-timeout"
-                    | "--retry"
-                    | "-w"
-                    | "--write-out"
-                    | "--cacert"
-                    | "--cert"
-                    | "--key"
-                    | "--proxy"
-                    | "-x"
-            )
-        {
-            let _ = value(flag)?;
-        } else if word.starts_with('-') && word.len() > 1 {
-            // A flag without a value (-s, -v, -k, -i, -L, --compressed …): it does not change
-            // what is signed.
-            if word.starts_with("--") && !KNOWN_FLAGS.contains(&word.as_str()) {
-                notes.push(format!(
-                    "`{word}` is not read; if it takes a value, that value was read as the URL"
-                ));
-            }
-        } else if url.is_none() {
-            url = Some(word.clone());
-        } else {
-            return Err(err(
-                line_of(word),
-                format!("a second URL `{word}`: one request at a time"),
-            ));
-        }
-    }
-    let mut url =
-        url.ok_or_else(|| err(text.lines().count(), "the curl command line has no URL"))?;
-    let mut body = data.join(&b'&');
-    if get && !body.is_empty() {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&String::from_utf8_lossy(&body));
-        body.clear();
-    }
-    let method = method.unwrap_or_else(|| if body.is_empty() { "GET" } else { "POST" }.to_string());
-    let head = headers
-        .iter()
-        .flat_map(|(n, v)| format!("{n}: {v}\n").into_bytes())
-        .collect();
-    Ok(Imported {
-        method,
-        url,
-        headers,
-        head,
-        body,
-        notes,
-    })
 }
 
 /// A request's values for a scheme: fields, body and the signature it carried.
@@ -797,22 +653,6 @@ fn match_pattern(pattern: &Template, value: &str) -> Option<Vec<(String, String)
     rest.is_empty().then_some(out)
 }
 
-/// curl flags that take no value.
-const KNOWN_FLAGS: &[&str] = &[
-    "--silent",
-    "--verbose",
-    "--insecure",
-    "--include",
-    "--location",
-    "--compressed",
-    "--fail",
-    "--show-error",
-    "--http1.1",
-    "--http2",
-    "--globoff",
-    "--no-buffer",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -998,7 +838,7 @@ mod tests {
         let e = parse(b"curl -X", &mut no_files).unwrap_err();
         assert_eq!(e.message, "`-X` needs a value");
         let e = parse(b"curl 'https://h/x", &mut no_files).unwrap_err();
-        assert!(e.message.contains("unclosed quote"), "{e}");
+        assert!(e.message.contains("never closed"), "{e}");
         let e = parse(b"curl -s", &mut no_files).unwrap_err();
         assert_eq!(e.message, "the curl command line has no URL");
     }

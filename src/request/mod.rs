@@ -2,5 +2,7 @@
 //! request as raw HTTP or a curl command; bodies byte-exact both ways.
 
 pub mod bundle;
+pub mod curl;
 pub mod export;
 pub mod import;
+pub mod shell;

@@ -519,6 +519,30 @@ fn a_pasted_request_fills_the_inputs_and_diagnose_explains_it() {
 }
 
 #[test]
+fn a_crlf_request_pasted_through_tmux_reads_its_headers() {
+    // tmux's paste-buffer turns each LF into CR: a CRLF request arrives with CR CR line ends.
+    let v = vector("TP-1");
+    let body = "{\"a\":1}";
+    let sign = tpns_sign(&v.key, "1565314789", "1500001048", body);
+    let crlf = format!(
+        "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: {sign}\r\n\r\n{body}"
+    );
+    for pasted in [crlf.replace('\n', "\r"), crlf.replace("\r\n", "\r")] {
+        let mut app = app("tpns");
+        app.handle(key(KeyCode::F(7)));
+        app.handle(Event::Paste(pasted.clone()));
+        // The box shows one header a line, no blank line between them.
+        let shown = app.request_box.as_ref().unwrap().lines().to_vec();
+        assert_eq!(shown[1], "Host: api.tpns.tencent.com", "{shown:?}");
+        app.handle(key(KeyCode::F(7)));
+        assert!(app.request_box.is_none(), "{:?}", app.status);
+        assert_eq!(body_text(&app), body, "{pasted:?}");
+        assert_eq!(app.expected.lines().concat(), sign);
+        assert_eq!(signature(&app), sign);
+    }
+}
+
+#[test]
 fn a_request_that_does_not_read_keeps_the_box_and_says_where() {
     let mut app = app("tpns");
     app.handle(key(KeyCode::F(7)));

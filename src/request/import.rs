@@ -84,10 +84,203 @@ pub fn parse(
     } else if input[start..].is_empty() {
         Err(err(0, "the request is empty"))
     } else {
-        parse_http(
-            &input[start..],
-            input[..start].iter().filter(|&&b| b == b'\n').count(),
-        )
+        let skipped = input[..start].iter().filter(|&&b| b == b'\n').count();
+        let mut notes = Vec::new();
+        let owned = normalize_head(&input[start..], &mut notes);
+        let mut r = parse_http(owned.as_deref().unwrap_or(&input[start..]), skipped)?;
+        notes.append(&mut r.notes);
+        r.notes = notes;
+        Ok(r)
+    }
+}
+
+/// A head's line end, its lines, and the body after the blank line.
+type SplitHead<'a> = (&'static [u8], Vec<&'a [u8]>, Option<&'a [u8]>);
+
+/// How the lines of a request's head end (`\n` for LF and CRLF alike, `\r`, or `\r\r` for CRLF
+/// pasted through tmux), the head's lines without their ends, and the body after the blank line.
+fn split_head(input: &[u8]) -> Option<SplitHead<'_>> {
+    // The line end of the first line decides how every line of the head ends.
+    let p = input.iter().position(|&b| b == b'\r' || b == b'\n')?;
+    let run = input[p..].iter().take_while(|&&b| b == b'\r').count();
+    let unit: &'static [u8] = match (input[p], input.get(p + run)) {
+        (b'\n', _) | (_, Some(b'\n')) => b"\n",
+        // CR CR before the first header, and four CRs for the blank line: CRLF pasted by tmux.
+        _ if run == 2 && input.windows(4).any(|w| w == b"\r\r\r\r") => b"\r\r",
+        _ => b"\r",
+    };
+    if unit == b"\n" {
+        let end = find_blank_line(input);
+        let head = &input[..end.unwrap_or(input.len())];
+        let lines = head
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .collect();
+        let body = end.map(|e| {
+            let rest = &input[e..];
+            let skip = if rest.starts_with(b"\r\n\r\n") { 4 } else { 2 };
+            &rest[skip..]
+        });
+        Some((unit, lines, body))
+    } else {
+        let blank = [unit, unit].concat();
+        let end = input.windows(blank.len()).position(|w| w == blank);
+        let head = &input[..end.unwrap_or(input.len())];
+        let mut lines = Vec::new();
+        let mut rest = head;
+        while let Some(i) = rest.windows(unit.len()).position(|w| w == unit) {
+            lines.push(&rest[..i]);
+            rest = &rest[i + unit.len()..];
+        }
+        lines.push(rest);
+        Some((unit, lines, end.map(|e| &input[e + blank.len()..])))
+    }
+}
+
+/// A pasted request whose head lines end in CR alone or CR CR (tmux's paste), with LF line ends
+/// in the head so that an editor shows one header a line; the body is kept as it is. None when
+/// the head's lines already end in LF or CRLF.
+pub fn head_with_lf(input: &str) -> Option<String> {
+    let (unit, head, body) = split_head(input.as_bytes())?;
+    if unit == b"\n" {
+        return None;
+    }
+    let mut out = head.join(&b'\n');
+    if let Some(body) = body {
+        out.extend_from_slice(b"\n\n");
+        out.extend_from_slice(body);
+    }
+    // Splitting at ASCII bytes keeps UTF-8 whole.
+    String::from_utf8(out).ok()
+}
+
+/// A request head as a terminal paste or a browser's devtools may give it, rewritten to what
+/// HTTP/1.1 reads: lines that end in CR alone or in CR CR (tmux's paste turns LF into CR) get
+/// CRLF; an HTTP/2 or HTTP/3 request line gets HTTP/1.1; HTTP/2 pseudo-headers (`:method`,
+/// `:path`, `:authority`, `:scheme`) become the request line and Host. The body after the blank
+/// line is never changed. None when nothing needs rewriting.
+fn normalize_head(input: &[u8], notes: &mut Vec<String>) -> Option<Vec<u8>> {
+    let (unit, head, body) = split_head(input)?;
+    let mut lines: Vec<Vec<u8>> = head.into_iter().map(<[u8]>::to_vec).collect();
+    let mut changed = unit != b"\n";
+    if changed {
+        notes.push(format!(
+            "the request's lines end in {} (a terminal's paste?): read as line ends; the body is kept as it is",
+            if unit == b"\r" { "CR alone" } else { "CR CR" }
+        ));
+    }
+    // HTTP/2 pseudo-headers, as devtools list them.
+    let pseudo = |lines: &[Vec<u8>], name: &[u8]| -> Option<String> {
+        lines.iter().find_map(|l| {
+            l.strip_prefix(name)
+                .and_then(|v| v.strip_prefix(b":"))
+                .map(|v| String::from_utf8_lossy(v.trim_ascii()).into_owned())
+        })
+    };
+    if lines.iter().any(|l| l.starts_with(b":")) {
+        let method = pseudo(&lines, b":method");
+        let path = pseudo(&lines, b":path");
+        let authority = pseudo(&lines, b":authority");
+        let scheme = pseudo(&lines, b":scheme");
+        let first_is_pseudo = lines[0].starts_with(b":");
+        lines.retain(|l| !l.starts_with(b":"));
+        if first_is_pseudo {
+            let (Some(m), Some(t)) = (method, path) else {
+                return None;
+            };
+            let target = match (&scheme, &authority) {
+                (Some(s), Some(a)) => format!("{s}://{a}{t}"),
+                _ => t,
+            };
+            lines.insert(0, format!("{m} {target} HTTP/1.1").into_bytes());
+        }
+        if let Some(a) = authority
+            && !lines[1..]
+                .iter()
+                .any(|l| l.len() > 5 && l[..5].eq_ignore_ascii_case(b"host:"))
+        {
+            lines.insert(1, format!("Host: {a}").into_bytes());
+        }
+        notes.push("HTTP/2 pseudo-headers (`:method`, `:path`, `:authority`, `:scheme`) were read as the request line and Host".into());
+        changed = true;
+    }
+    // `POST /x HTTP/2` (or HTTP/3, as devtools show them): the same request in HTTP/1.1 words.
+    let first = &mut lines[0];
+    for v in [&b" HTTP/2"[..], b" HTTP/2.0", b" HTTP/3", b" HTTP/3.0"] {
+        if first.ends_with(v) {
+            let version = String::from_utf8_lossy(&v[1..]).into_owned();
+            first.truncate(first.len() - v.len());
+            first.extend_from_slice(b" HTTP/1.1");
+            notes.push(format!(
+                "the request line says {version}: read as the same request in HTTP/1.1"
+            ));
+            changed = true;
+            break;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let mut out = lines.join(&b"\r\n"[..]);
+    if let Some(body) = body {
+        out.extend_from_slice(b"\r\n\r\n");
+        out.extend_from_slice(body);
+    }
+    Some(out)
+}
+
+/// A body sent with `Transfer-Encoding: chunked`, de-chunked: each chunk's size line (hex, with
+/// any extension), its bytes and its line end; the trailer after the last chunk is ignored.
+pub fn dechunk(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        let eol = body[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| format!("the chunk size line at byte {i} has no line end"))?;
+        let line = body[i..i + eol]
+            .strip_suffix(b"\r")
+            .unwrap_or(&body[i..i + eol]);
+        let size_text = line
+            .split(|&b| b == b';')
+            .next()
+            .unwrap_or(b"")
+            .trim_ascii();
+        let size = std::str::from_utf8(size_text)
+            .ok()
+            .filter(|t| !t.is_empty() && t.len() <= 15)
+            .and_then(|t| usize::from_str_radix(t, 16).ok())
+            .ok_or_else(|| {
+                format!(
+                    "the chunk size `{}` at byte {i} is not a hex number",
+                    crate::sign::visible::printable(&String::from_utf8_lossy(line))
+                )
+            })?;
+        i += eol + 1;
+        if size == 0 {
+            return Ok(out);
+        }
+        let end = i
+            .checked_add(size)
+            .filter(|&e| e <= body.len())
+            .ok_or_else(|| {
+                format!(
+                    "a chunk of {size} bytes at byte {i} runs past the end ({} bytes left)",
+                    body.len() - i
+                )
+            })?;
+        out.extend_from_slice(&body[i..end]);
+        i = end;
+        if body[i..].starts_with(b"\r\n") {
+            i += 2;
+        } else if body[i..].starts_with(b"\n") {
+            i += 1;
+        } else {
+            return Err(format!(
+                "the chunk ending at byte {i} is not followed by a line end"
+            ));
+        }
     }
 }
 
@@ -232,11 +425,23 @@ fn finish_http(
         headers.push((h.name.to_string(), value));
     }
     let mut body = body.to_vec();
+    let chunked = headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
+    });
+    if chunked {
+        let raw = body.len();
+        body =
+            dechunk(&body).map_err(|e| err(0, format!("the chunked body does not read: {e}")))?;
+        notes.push(format!(
+            "the body was sent chunked (Transfer-Encoding: chunked): read as its {} de-chunked bytes ({raw} on the wire)",
+            body.len()
+        ));
+    }
     let length = headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.trim().parse::<usize>().ok());
-    if let Some(n) = length {
+    if let Some(n) = length.filter(|_| !chunked) {
         if body.len() > n {
             notes.push(format!(
                 "{} bytes after the {n} of Content-Length are left out (a newline the file added?)",
@@ -681,6 +886,96 @@ mod tests {
         assert_eq!(r.url, "https://example.isv.com/produceAPI/v2/tenantSync");
         assert_eq!(r.header("x-sign"), Some("11C4"));
         assert_eq!(r.body, b"{\"a\": 1}\n");
+    }
+
+    #[test]
+    fn cr_and_cr_cr_line_ends_in_the_head_keep_the_body() {
+        let crlf = b"POST /x HTTP/1.1\r\nHost: h\r\nSign: abc\r\n\r\nline1\r\nline2";
+        let lf = crlf
+            .to_vec()
+            .iter()
+            .map(|&b| if b == b'\n' { b'\r' } else { b })
+            .collect::<Vec<_>>();
+        let r = parse(&lf, &mut no_files).unwrap();
+        assert_eq!(
+            (r.url.as_str(), r.header("sign")),
+            ("https://h/x", Some("abc"))
+        );
+        assert_eq!(r.body, b"line1\r\rline2");
+        let cr: Vec<u8> = String::from_utf8_lossy(crlf)
+            .replace("\r\n", "\r")
+            .into_bytes();
+        let r = parse(&cr, &mut no_files).unwrap();
+        assert_eq!(
+            (r.header("sign"), r.body.as_slice()),
+            (Some("abc"), &b"line1\rline2"[..])
+        );
+        assert!(
+            r.notes.iter().any(|n| n.contains("CR alone")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn http2_and_http3_request_lines_and_pseudo_headers() {
+        let r = parse(
+            b"POST /x?a=1 HTTP/2\nhost: h\nsign: s\n\nbody",
+            &mut no_files,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.url.as_str(), r.body.as_slice()),
+            ("POST", "https://h/x?a=1", &b"body"[..])
+        );
+        assert!(
+            r.notes.iter().any(|n| n.contains("HTTP/2")),
+            "{:?}",
+            r.notes
+        );
+        let r = parse(b"GET /y HTTP/3\r\nHost: h\r\n\r\n", &mut no_files).unwrap();
+        assert_eq!(r.url, "https://h/y");
+        let r = parse(
+            b":authority: api.example.com\n:method: PUT\n:path: /v1/a\n:scheme: http\ncontent-type: text/plain\n\nhi",
+            &mut no_files,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.url.as_str()),
+            ("PUT", "http://api.example.com/v1/a")
+        );
+        assert_eq!(
+            (r.header("host"), r.header("content-type")),
+            (Some("api.example.com"), Some("text/plain"))
+        );
+        assert_eq!(r.body, b"hi");
+    }
+
+    #[test]
+    fn a_chunked_body_is_de_chunked() {
+        let r = parse(
+            b"POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-Trailer: t\r\n\r\n",
+            &mut no_files,
+        )
+        .unwrap();
+        assert_eq!(r.body, b"Wikipedia in \r\n\r\nchunks.");
+        assert!(
+            r.notes.iter().any(|n| n.contains("chunked")),
+            "{:?}",
+            r.notes
+        );
+        let e = parse(
+            b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab",
+            &mut no_files,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("not a hex number"), "{e}");
+        let e = parse(
+            b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nab",
+            &mut no_files,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("runs past the end"), "{e}");
     }
 
     #[test]

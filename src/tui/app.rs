@@ -681,7 +681,8 @@ impl App {
         if let Some(b) = &mut self.request_box {
             // A request's head may come with CR line ends (tmux's paste): the reader takes CR,
             // LF and CRLF alike.
-            b.insert_str(normalized.replace("\r\n", "\r\r\n"));
+            let text = crate::request::import::head_with_lf(&normalized).unwrap_or(normalized);
+            b.insert_str(text.replace("\r\n", "\r\r\n"));
             return;
         }
         let line_end = text.contains(['\r', '\n']);

@@ -80,6 +80,31 @@ fn check(placement: &Placement) -> Result<(), ExportError> {
 pub fn build(placement: &Placement, body: &[u8]) -> Result<Request, ExportError> {
     check(placement)?;
     let mut url = placement.url.clone();
+    let mut body = body.to_vec();
+    if placement.body_in_query && !body.is_empty() {
+        // The parameters go in the query string, before the placed ones, as the recipe reads
+        // them back.
+        let params =
+            String::from_utf8(std::mem::take(&mut body)).map_err(|_| ExportError::Unsafe {
+                what: "the body, which goes in the query string for this method,".into(),
+                byte: "bytes that are not UTF-8 text".into(),
+            })?;
+        if let Some(c) = params
+            .chars()
+            .find(|c| c.is_control() || *c == ' ' || *c == '#')
+        {
+            return Err(ExportError::Unsafe {
+                what: "the body, which goes in the query string for this method,".into(),
+                byte: format!("{c:?} (encode it as %XX)"),
+            });
+        }
+        let (base, fragment) = match url.find('#') {
+            Some(i) => (url[..i].to_string(), url[i..].to_string()),
+            None => (url.clone(), String::new()),
+        };
+        let sep = if base.contains('?') { '&' } else { '?' };
+        url = format!("{base}{sep}{params}{fragment}");
+    }
     if !placement.query.is_empty() {
         let (base, fragment) = match url.find('#') {
             Some(i) => (url[..i].to_string(), url[i..].to_string()),
@@ -94,7 +119,6 @@ pub fn build(placement: &Placement, body: &[u8]) -> Result<Request, ExportError>
         }
         url = q + &fragment;
     }
-    let mut body = body.to_vec();
     for (name, value) in &placement.body_members {
         body = with_member(&body, name, value)?;
     }
@@ -233,6 +257,14 @@ impl Request {
     pub fn to_http(&self) -> Result<Vec<u8>, ExportError> {
         let (host, target) = split_url(&self.url)?;
         let has = |n: &str| self.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+        // Raw HTTP does not say https or http; a reader takes https. Any other scheme is kept by
+        // writing the absolute URL as the target (absolute-form, which servers accept).
+        let target = if self.url.starts_with("https://") {
+            target
+        } else {
+            let end = self.url.find('#').unwrap_or(self.url.len());
+            self.url[..end].to_string()
+        };
         let mut out = format!("{} {} HTTP/1.1\r\n", self.method, target);
         if !has("host") {
             out += &format!("Host: {host}\r\n");
@@ -265,11 +297,37 @@ impl Request {
                 shell_words::quote(&format!("{name}: {value}"))
             ));
         }
-        if !self.body.is_empty() {
+        // A NUL cannot travel in an argument (bash cuts it there): such a body is written by
+        // printf into curl's standard input.
+        let piped = self.body.contains(&0);
+        if piped {
+            words.push("--data-binary @-".to_string());
+        } else if !self.body.is_empty() {
             words.push(format!("--data-binary {}", quote_bytes(&self.body)));
         }
-        Ok(words.join(" \\\n  ") + "\n")
+        let line = words.join(" \\\n  ") + "\n";
+        Ok(if piped {
+            format!("{} |\n{line}", printf_quoted(&self.body))
+        } else {
+            line
+        })
     }
+}
+
+/// `printf '…'` that writes `bytes` exactly in any POSIX shell: printable ASCII as itself,
+/// `%` doubled, every other byte (and `\\` and `'`) as a three-digit octal escape.
+fn printf_quoted(bytes: &[u8]) -> String {
+    let mut out = String::from("printf '");
+    for &b in bytes {
+        match b {
+            b'%' => out.push_str("%%"),
+            b'\\' | b'\'' => out.push_str(&format!("\\{b:03o}")),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 /// Quotes bytes for a POSIX shell: single quotes for plain text, ANSI-C `$'…'` otherwise.
@@ -322,6 +380,7 @@ mod tests {
             headers: vec![("Sign".into(), "abc=".into())],
             query: vec![("signature".into(), "a+b/c=".into())],
             body_members: vec![],
+            body_in_query: false,
         }
     }
 

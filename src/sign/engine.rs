@@ -89,6 +89,9 @@ pub struct Placement {
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
     pub body_members: Vec<(String, String)>,
+    /// The body travels as the query string for this method (the recipe imports it from there:
+    /// huawei-authtoken's parameters on a GET).
+    pub body_in_query: bool,
 }
 
 /// The result of a run: every stage in order, the signature and its placement.
@@ -342,6 +345,16 @@ impl<'a> Run<'a> {
             headers: place(&self.recipe.headers)?,
             query: place(&self.recipe.query)?,
             body_members: place(&self.recipe.body_members)?,
+            body_in_query: self
+                .recipe
+                .import
+                .body
+                .iter()
+                .find(|s| {
+                    s.methods.is_empty()
+                        || s.methods.iter().any(|m| m.eq_ignore_ascii_case(&method))
+                })
+                .is_some_and(|s| s.from == "query"),
             method: method.clone(),
             url,
         };

@@ -141,7 +141,7 @@ fn start(
     Box<dyn Write + Send>,
     Box<dyn portable_pty::Child + Send + Sync>,
 ) {
-    let (screen, keys, child, master) = start_with_master(args, name, fresh);
+    let (screen, keys, child, master) = start_with_master(args, name, fresh, &[]);
     // The master must live as long as the child reads from it.
     std::mem::forget(master);
     (screen, keys, child)
@@ -154,7 +154,7 @@ type Started = (
     Box<dyn portable_pty::MasterPty + Send>,
 );
 
-fn start_with_master(args: &[&str], name: &str, fresh: bool) -> Started {
+fn start_with_master(args: &[&str], name: &str, fresh: bool, env: &[(&str, &str)]) -> Started {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 40,
@@ -172,6 +172,10 @@ fn start_with_master(args: &[&str], name: &str, fresh: bool) -> Started {
     }
     cmd.env_remove("DISPLAY");
     cmd.env_remove("WAYLAND_DISPLAY");
+    cmd.env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(
@@ -250,7 +254,7 @@ fn signals_restore_the_terminal_and_keep_the_session() {
     for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
         let name = format!("signal-{signal}");
         let (screen, _keys, mut child, master) =
-            start_with_master(&["-p", "tpns", "--example"], &name, true);
+            start_with_master(&["-p", "tpns", "--example"], &name, true, &[]);
         screen.wait_for("Expected signature");
         {
             let p = screen.0.lock().unwrap();
@@ -372,4 +376,38 @@ fn a_crash_restores_the_terminal_and_keeps_the_edits() {
         !text.contains("1452fcebae9f3115ba794fb0fff2fd73"),
         "the key is kept"
     );
+}
+
+#[test]
+fn no_color_keeps_bold_reverse_and_the_cursor() {
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &["-p", "tpns", "--example"],
+        "no-color",
+        true,
+        &[("NO_COLOR", "1")],
+    );
+    screen.wait_for("canonical");
+    // Focus the body editor, whose cursor is drawn in reverse video.
+    keys.write_all(b"\t\t").unwrap();
+    keys.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let parser = screen.0.lock().unwrap();
+    let s = parser.screen();
+    let (rows, cols) = s.size();
+    let (mut bold, mut inverse, mut coloured) = (0, 0, 0);
+    for r in 0..rows.get() {
+        for c in 0..cols.get() {
+            let cell = s.cell(r, c).unwrap();
+            bold += usize::from(cell.bold());
+            inverse += usize::from(cell.inverse());
+            coloured += usize::from(
+                cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default,
+            );
+        }
+    }
+    drop(parser);
+    assert_eq!(coloured, 0, "NO_COLOR: no cell has a colour");
+    assert!(bold > 20, "bold cells: {bold}");
+    assert!(inverse > 5, "reverse cells: {inverse}");
+    quit(&mut keys, &mut child);
 }

@@ -336,6 +336,8 @@ pub struct App {
     pub help_scroll: Cell<usize>,
     pub status: Option<Status>,
     pub now_millis: i64,
+    /// NO_COLOR is set: the screen is drawn without colours, emphasis kept (bold, reverse).
+    pub no_color: bool,
     pub computed: Computed,
     pub areas: RefCell<Areas>,
     random: Random,
@@ -382,6 +384,7 @@ impl App {
             help_scroll: Cell::new(0),
             status: None,
             now_millis,
+            no_color: false,
             computed: Computed {
                 result: Err(String::new()),
                 views: Vec::new(),

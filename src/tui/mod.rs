@@ -53,6 +53,10 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
         let s = signal.load(std::sync::atomic::Ordering::Relaxed);
         (s != 0).then_some(s as i32)
     };
+    // crossterm honours NO_COLOR by writing `ESC[m` for every colour, which also resets bold and
+    // reverse; the view removes the colours itself and keeps the emphasis.
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    ratatui::crossterm::style::force_color_output(true);
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -29,6 +29,34 @@ fn pane(title: String, focused: bool) -> Block<'static> {
 
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
+    draw_coloured(app, frame);
+    if app.no_color {
+        without_colours(frame.buffer_mut());
+    }
+}
+
+/// NO_COLOR means no colour, not no emphasis: a coloured background becomes reverse video, an
+/// accent or signal colour becomes bold, grey becomes dim; every colour is then removed.
+pub fn without_colours(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        let mut m = cell.modifier;
+        if cell.bg != Color::Reset {
+            m.toggle(Modifier::REVERSED);
+        } else {
+            match cell.fg {
+                Color::Reset | Color::White => {}
+                Color::Gray | Color::DarkGray => m.insert(Modifier::DIM),
+                _ => m.insert(Modifier::BOLD),
+            }
+        }
+        cell.modifier = m;
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+        cell.underline_color = Color::Reset;
+    }
+}
+
+fn draw_coloured(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let mut areas = Areas::default();
     let [title, main, status, footer] = Layout::vertical([

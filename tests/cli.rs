@@ -1709,3 +1709,21 @@ fn a_recipe_with_thousands_of_variant_combinations_is_still_checked() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_body_file_that_cannot_be_read_is_said_before_missing_fields() {
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--body-file",
+        "/nonexistent/push.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "sigscope: error: --body-file /nonexistent/push.json: cannot read: no such file\n"
+    );
+}

@@ -411,3 +411,31 @@ fn no_color_keeps_bold_reverse_and_the_cursor() {
     assert!(inverse > 5, "reverse cells: {inverse}");
     quit(&mut keys, &mut child);
 }
+
+#[test]
+fn the_tui_opens_without_a_key_and_asks_for_it() {
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &[
+            "-p",
+            "tpns",
+            "--body",
+            "hello",
+            "--set",
+            "access_id=1500001048",
+        ],
+        "no-key",
+        true,
+        &[],
+    );
+    screen.wait_for("no key given: type it in the Key pane");
+    assert!(
+        screen.text().contains("Key · 0 bytes · EMPTY"),
+        "{}",
+        screen.text()
+    );
+    // The Key pane has the focus: typing goes into the key.
+    keys.write_all(b"secret").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Key · 6 bytes");
+    quit(&mut keys, &mut child);
+}

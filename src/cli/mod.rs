@@ -617,10 +617,16 @@ fn show(
     if !args.has_values() {
         args.example = true;
     }
+    use std::io::IsTerminal;
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    // The TUI opens without a key and asks for it in the Key pane; printing needs one.
+    let ask_key = terminal && !args.has_key_flag() && args.profile_key.is_none() && !args.example;
+    if ask_key {
+        args.key = Some(std::ffi::OsString::new());
+    }
     let resolved = Resolved::from_args_with(recipe, &args, catalog.bundle.as_ref(), false)?;
     let expect = expect.or(resolved.received.as_deref());
-    use std::io::IsTerminal;
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    if terminal {
         resolved.report_generated();
         let current = catalog
             .recipes
@@ -648,7 +654,10 @@ fn show(
         app.recipe_texts = texts;
         app.extras = extras;
         app.profile = args.profile.clone();
-        if let Some(note) = &args.start_note {
+        if ask_key {
+            app.focus = crate::tui::app::Focus::Key;
+            app.note("no key given: type it in the Key pane (F10: hex, base64)");
+        } else if let Some(note) = &args.start_note {
             app.note(note);
         } else if let Some(dir) = &history {
             app.note(&format!(

@@ -342,6 +342,11 @@ pub struct App {
     pub areas: RefCell<Areas>,
     random: Random,
     memo: sign::Memo,
+    /// Counts recomputes; a trace from the signing thread is shown only if it is the latest.
+    generation: u64,
+    /// The generation the signing thread is computing, while the stages are behind.
+    pending: Option<u64>,
+    worker: Option<SignWorker>,
 }
 
 impl App {
@@ -393,6 +398,9 @@ impl App {
             areas: RefCell::new(Areas::default()),
             random,
             memo: sign::Memo::default(),
+            generation: 0,
+            pending: None,
+            worker: None,
         };
         app.apply_masks();
         app.set_focus(app.first_focus());
@@ -469,80 +477,232 @@ impl App {
         }
     }
 
-    /// Runs the core on the current inputs and prepares the stage views.
+    /// Runs the core on the current inputs and prepares the stage views: at once for small
+    /// inputs, on the signing thread for large ones (the editor echoes the key at once; the stages
+    /// follow when their trace comes, the latest input winning).
     pub fn recompute(&mut self) {
         self.diagnosis = None;
         if let Some(job) = self.diagnosing.take() {
             job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         let recipe = &self.recipes[self.current];
-        let fields = field_values(recipe, &self.inputs);
-        let key = self.key_encoding.decode(&self.inputs.key.bytes());
-        let body = self.inputs.body.bytes();
-        self.body_control_bytes = body
-            .iter()
-            .filter(|&&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
-            .count();
-        let headers = self.inputs.headers.bytes();
-        let encoding = self.key_encoding;
-        let result = key
-            .map_err(|message| sign::SignError::Input {
-                input: format!("the key, read as {} (F10 changes it)", encoding.name()),
-                message: message.trim_start_matches("the key ").to_string(),
-            })
-            .and_then(|key| {
-                recipe
-                    .select(
-                        self.inputs
-                            .choices
-                            .iter()
-                            .map(|(k, v)| (k.as_str(), v.as_str())),
-                    )
-                    .map(|selection| (key, selection))
-            })
-            .and_then(|(key, selection)| {
-                sign::run_memo(
-                    recipe,
-                    &sign::Inputs {
-                        fields: &fields,
-                        key: &key,
-                        body: &body,
-                        headers: &headers,
-                        selection: &selection,
-                    },
-                    &mut self.memo,
-                )
-            });
-        let result = result.map_err(|e| match e {
-            sign::SignError::MissingField { name, label } => {
-                let kind = recipe.field(&name).map(|f| f.kind);
-                let hint = if kind.is_some_and(FieldKind::is_generated) {
-                    " (F3 fills it)"
-                } else {
-                    ""
-                };
-                format!("missing field `{name}` ({label}){hint}")
+        self.generation += 1;
+        let job = SignJob {
+            generation: self.generation,
+            fields: field_values(recipe, &self.inputs),
+            key: self.key_encoding.decode(&self.inputs.key.bytes()),
+            encoding: self.key_encoding,
+            body: self.inputs.body.bytes(),
+            headers: self.inputs.headers.bytes(),
+            choices: self.inputs.choices.clone(),
+            reveal: self.reveal,
+        };
+        if job.body.len() + job.headers.len() < ASYNC_FROM_BYTES {
+            let done = sign_job(recipe, job, &mut self.memo);
+            self.pending = None;
+            self.apply(done);
+            return;
+        }
+        let worker = self.worker.get_or_insert_with(SignWorker::spawn);
+        if worker.jobs.send((recipe.clone(), job)).is_err() {
+            // The signing thread is gone (it panicked): sign here rather than never.
+            self.worker = None;
+            self.pending = None;
+            return self.recompute_here();
+        }
+        self.pending = Some(self.generation);
+    }
+
+    /// Signs on this thread (the fallback when the signing thread is gone).
+    fn recompute_here(&mut self) {
+        let recipe = &self.recipes[self.current];
+        let job = SignJob {
+            generation: self.generation,
+            fields: field_values(recipe, &self.inputs),
+            key: self.key_encoding.decode(&self.inputs.key.bytes()),
+            encoding: self.key_encoding,
+            body: self.inputs.body.bytes(),
+            headers: self.inputs.headers.bytes(),
+            choices: self.inputs.choices.clone(),
+            reveal: self.reveal,
+        };
+        let done = sign_job(recipe, job, &mut self.memo);
+        self.apply(done);
+    }
+
+    /// Whether the stages on screen are older than the inputs (a trace is being computed).
+    pub fn catching_up(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Takes the latest trace from the signing thread when it has come; drops older ones.
+    /// Returns whether the screen changed.
+    pub fn poll_trace(&mut self) -> bool {
+        let Some(worker) = &self.worker else {
+            return false;
+        };
+        let mut latest = None;
+        loop {
+            match worker.done.try_recv() {
+                Ok(done) => latest = Some(done),
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.worker = None;
+                    if self.pending.take().is_some() {
+                        self.recompute_here();
+                        return true;
+                    }
+                    return false;
+                }
             }
-            e => e.to_string(),
-        });
+        }
+        match latest {
+            Some(done) if Some(done.generation) == self.pending => {
+                self.pending = None;
+                self.apply(done);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Waits for the trace of the current inputs (before an action that reads it: copy,
+    /// diagnose), at most a few seconds.
+    pub fn settle(&mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.pending.is_some() && std::time::Instant::now() < deadline {
+            if !self.poll_trace() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
+    }
+
+    /// Shows a finished trace.
+    fn apply(&mut self, done: SignDone) {
+        self.body_control_bytes = done.control_bytes;
         self.computed = Computed {
-            views: result
-                .as_ref()
-                .map(|t| {
-                    t.stages
-                        .iter()
-                        .map(|s| StageView::new(s, self.reveal))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            result,
+            views: done.views,
+            result: done.result,
             rows: RefCell::new(None),
         };
         if self.stage_cursor >= self.computed.views.len() {
             self.stage_cursor = self.computed.views.len().saturating_sub(1);
         }
     }
+}
 
+/// Inputs this large are signed on the signing thread.
+pub const ASYNC_FROM_BYTES: usize = 64 << 10;
+
+/// What one signing needs, taken from the editors.
+pub struct SignJob {
+    generation: u64,
+    fields: BTreeMap<String, String>,
+    key: Result<Vec<u8>, String>,
+    encoding: crate::sign::key::KeyEncoding,
+    body: Vec<u8>,
+    headers: Vec<u8>,
+    choices: BTreeMap<String, String>,
+    reveal: bool,
+}
+
+/// A signing's result, made ready to show.
+pub struct SignDone {
+    generation: u64,
+    result: Result<Trace, String>,
+    views: Vec<StageView>,
+    control_bytes: usize,
+}
+
+/// The thread that signs large inputs; it drops every job but the latest waiting.
+pub struct SignWorker {
+    jobs: std::sync::mpsc::Sender<(Recipe, SignJob)>,
+    done: std::sync::mpsc::Receiver<SignDone>,
+}
+
+impl SignWorker {
+    fn spawn() -> SignWorker {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<(Recipe, SignJob)>();
+        let (done_tx, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut memo = sign::Memo::default();
+            while let Ok(mut job) = job_rx.recv() {
+                while let Ok(newer) = job_rx.try_recv() {
+                    job = newer;
+                }
+                let (recipe, job) = job;
+                if done_tx.send(sign_job(&recipe, job, &mut memo)).is_err() {
+                    return;
+                }
+            }
+        });
+        SignWorker { jobs, done }
+    }
+}
+
+/// Signs one job: the trace, or the error in the words the stages pane shows.
+fn sign_job(recipe: &Recipe, job: SignJob, memo: &mut sign::Memo) -> SignDone {
+    let SignJob {
+        generation,
+        fields,
+        key,
+        encoding,
+        body,
+        headers,
+        choices,
+        reveal,
+    } = job;
+    let control_bytes = body
+        .iter()
+        .filter(|&&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+        .count();
+    let result = key
+        .map_err(|message| sign::SignError::Input {
+            input: format!("the key, read as {} (F10 changes it)", encoding.name()),
+            message: message.trim_start_matches("the key ").to_string(),
+        })
+        .and_then(|key| {
+            recipe
+                .select(choices.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map(|selection| (key, selection))
+        })
+        .and_then(|(key, selection)| {
+            sign::run_memo(
+                recipe,
+                &sign::Inputs {
+                    fields: &fields,
+                    key: &key,
+                    body: &body,
+                    headers: &headers,
+                    selection: &selection,
+                },
+                memo,
+            )
+        });
+    let result = result.map_err(|e| match e {
+        sign::SignError::MissingField { name, label } => {
+            let kind = recipe.field(&name).map(|f| f.kind);
+            let hint = if kind.is_some_and(FieldKind::is_generated) {
+                " (F3 fills it)"
+            } else {
+                ""
+            };
+            format!("missing field `{name}` ({label}){hint}")
+        }
+        e => e.to_string(),
+    });
+    SignDone {
+        generation,
+        views: result
+            .as_ref()
+            .map(|t| t.stages.iter().map(|s| StageView::new(s, reveal)).collect())
+            .unwrap_or_default(),
+        result,
+        control_bytes,
+    }
+}
+
+impl App {
     /// Handles one terminal event.
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
         match event {
@@ -1141,6 +1301,7 @@ impl App {
     }
 
     fn copy_headers(&mut self) -> Vec<Effect> {
+        self.settle();
         let trace = match &self.computed.result {
             Ok(t) => t,
             Err(e) => {
@@ -1164,6 +1325,7 @@ impl App {
     }
 
     fn copy_stage(&mut self) -> Vec<Effect> {
+        self.settle();
         let Ok(trace) = &self.computed.result else {
             self.say("nothing to copy: the trace has an error", true);
             return vec![];
@@ -1287,6 +1449,7 @@ impl App {
 
     /// Searches for the differences that reproduce the expected signature (F8).
     fn diagnose(&mut self) {
+        self.settle();
         let expected = self.expected.lines().concat();
         if expected.trim().is_empty() {
             self.say("diagnose needs the expected signature: paste it into its field (or a request with F7)", true);
@@ -1381,6 +1544,7 @@ impl App {
 
     /// The request as curl, raw HTTP or a bundle, for the clipboard (F9).
     fn copy_as(&mut self, action: Action) -> Vec<Effect> {
+        self.settle();
         let Ok(trace) = &self.computed.result else {
             self.say("nothing to copy: the trace has an error", true);
             return vec![];
@@ -1429,6 +1593,7 @@ impl App {
 
     /// The trace as a program in the chosen language, for the clipboard (F9, p).
     fn copy_code(&mut self) -> Vec<Effect> {
+        self.settle();
         let Ok(trace) = &self.computed.result else {
             self.say("nothing to copy: the trace has an error", true);
             return vec![];

@@ -33,6 +33,8 @@ pub enum Ended {
 
 /// How long the loop waits for an event before looking at the signal flag.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+/// How often a trace under way on the signing thread is looked for.
+const TRACE_CHECK: Duration = Duration::from_millis(3);
 
 /// Runs the app until the user quits or a signal ends it; the terminal is restored on every way
 /// out (a signal and a panic included), and the app comes back so that its work can be kept.
@@ -90,14 +92,23 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                     if let Some(sig) = signalled() {
                         return Ok(Ended::Signal(sig));
                     }
+                    // While a trace is computed on the signing thread, look for it often.
+                    let check = if app.catching_up() {
+                        TRACE_CHECK
+                    } else {
+                        SIGNAL_CHECK
+                    };
                     let wait = match deadline {
                         Some(d) => d
                             .saturating_duration_since(std::time::Instant::now())
-                            .min(SIGNAL_CHECK),
-                        None => SIGNAL_CHECK,
+                            .min(check),
+                        None => check,
                     };
                     if event::poll(wait)? {
                         break Some(event::read()?);
+                    }
+                    if app.poll_trace() {
+                        break None;
                     }
                     // A search under way: its progress, or its result, on screen.
                     if app.poll_background() {

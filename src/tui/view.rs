@@ -374,8 +374,13 @@ fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     let trace = match &app.computed.result {
         Ok(t) => t,
         Err(e) => {
-            let block = pane("Stages · error".to_string(), focused)
-                .border_style(Style::default().fg(Color::Red));
+            let title = if app.catching_up() {
+                "Stages · error · catching up…"
+            } else {
+                "Stages · error"
+            };
+            let block =
+                pane(title.to_string(), focused).border_style(Style::default().fg(Color::Red));
             let text = vec![
                 Line::from(Span::styled(
                     e.clone(),
@@ -476,7 +481,7 @@ fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     }
     lines.truncate(height);
 
-    let title = if total > height {
+    let mut title = if total > height {
         format!(
             "Stages · rows {}–{} of {}",
             scroll + 1,
@@ -486,6 +491,9 @@ fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     } else {
         "Stages".to_string()
     };
+    if app.catching_up() {
+        title.push_str(" · catching up…");
+    }
     frame.render_widget(Paragraph::new(lines).block(pane(title, focused)), area);
     if total > height {
         let mut state = ScrollbarState::new(max_scroll + 1).position(scroll);

@@ -1727,3 +1727,30 @@ fn a_body_file_that_cannot_be_read_is_said_before_missing_fields() {
         "sigscope: error: --body-file /nonexistent/push.json: cannot read: no such file\n"
     );
 }
+
+#[test]
+fn the_trace_tells_literal_text_from_the_bytes_it_marks() {
+    // A literal backslash-t and a tab, a literal `·` and trailing spaces, a Cyrillic А in a
+    // Latin word and an NFD é (e + U+0301).
+    let body = "a\\tb\tc·  \nP\u{410}Y e\u{301}";
+    let o = run(&[
+        "sign",
+        "-p",
+        "tpns",
+        "--key",
+        "k",
+        "--set",
+        "access_id=1",
+        "--set",
+        "timestamp=2",
+        "--body",
+        body,
+        "--format",
+        "trace",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("  21a\\\\tb\\tc\\u{b7}··\\n\n  P\\u{410}Y e\\u{301}\n"),
+        "{out}"
+    );
+}

@@ -23,6 +23,11 @@ pub enum Mark {
     Control,
     /// Bytes that are not valid UTF-8.
     InvalidByte,
+    /// A combining mark (the accent of an NFD `é`), which a terminal may draw on the character
+    /// before it or not at all.
+    Combining,
+    /// A Cyrillic or Greek letter in a word of Latin letters (`А` for `A`).
+    MixedScript,
     /// The key, masked.
     Secret,
 }
@@ -31,7 +36,7 @@ pub enum Mark {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     pub mark: Mark,
-    /// What to show: the text itself, or an escape such as `\r`, `\x01`, `<BOM>`, `‹key›`.
+    /// What to show: the text itself, or an escape such as `\r`, `\x01`, `\u{feff}`, `‹key›`.
     pub shown: String,
     /// The bytes of the stage this segment stands for.
     pub bytes: Range<usize>,
@@ -127,12 +132,14 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
                 '\r' => push(out, Mark::Cr, "\\r", span),
                 '\n' => push(out, Mark::Lf, "\\n", span),
                 '\t' => push(out, Mark::Tab, "\\t", span),
-                '\u{feff}' => push(out, Mark::Bom, "<BOM>", span),
+                '\u{feff}' => push(out, Mark::Bom, "\\u{feff}", span),
                 c if (c as u32) < 0x20 || c == '\u{7f}' => {
                     push(out, Mark::Control, &format!("\\x{:02x}", c as u32), span)
                 }
-                c if is_invisible(c) => {
-                    push(out, Mark::Invisible, &format!("<U+{:04X}>", c as u32), span)
+                c if is_invisible(c) => push(out, Mark::Invisible, &escape(c), span),
+                c if is_combining(c) => push(out, Mark::Combining, &escape(c), span),
+                c if is_lookalike_script(c) && in_latin_word(valid, i, c) => {
+                    push(out, Mark::MixedScript, &escape(c), span)
                 }
                 c => push(out, Mark::NonAscii, &valid[i..i + c.len_utf8()], span),
             }
@@ -145,6 +152,47 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
             offset += 1;
         }
     }
+}
+
+/// `\u{…}`, the marker of one character.
+fn escape(c: char) -> String {
+    format!("\\u{{{:x}}}", c as u32)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{483}'..='\u{489}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// Cyrillic and Greek letters, among which are the look-alikes of Latin ones.
+fn is_lookalike_script(c: char) -> bool {
+    matches!(c, '\u{370}'..='\u{3ff}' | '\u{400}'..='\u{52f}')
+}
+
+/// Whether the word around the character at `i` (letters and digits) holds a Latin letter.
+fn in_latin_word(text: &str, i: usize, c: char) -> bool {
+    let word = |ch: &char| ch.is_alphanumeric() || is_combining(*ch);
+    let before = text[..i].chars().rev().take_while(word);
+    let after = text[i + c.len_utf8()..].chars().take_while(word);
+    before.chain(after).any(|ch| ch.is_ascii_alphabetic())
+}
+
+/// A segment as plain text that cannot be mistaken for another: markers as they are, and in text
+/// the characters that begin a marker escaped themselves (a backslash doubled, `·` and `‹`
+/// written as `\u{…}`), so that `\t` is always a tab and `\\t` a backslash and a `t`.
+pub fn unambiguous(seg: &Segment) -> std::borrow::Cow<'_, str> {
+    if !matches!(seg.mark, Mark::Text | Mark::NonAscii) || !seg.shown.contains(['\\', '·', '‹'])
+    {
+        return std::borrow::Cow::Borrowed(&seg.shown);
+    }
+    let mut out = String::with_capacity(seg.shown.len() + 4);
+    for c in seg.shown.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '·' | '‹' => out.push_str(&escape(c)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn is_invisible(c: char) -> bool {
@@ -187,14 +235,14 @@ mod tests {
         assert_eq!(
             s,
             vec![
-                (Mark::Bom, "<BOM>".into()),
+                (Mark::Bom, "\\u{feff}".into()),
                 (Mark::Text, "a b".into()),
                 (Mark::TrailingSpace, "··".into()),
                 (Mark::Cr, "\\r".into()),
                 (Mark::Lf, "\\n".into()),
                 (Mark::Tab, "\\t".into()),
                 (Mark::NonAscii, "é".into()),
-                (Mark::Invisible, "<U+00A0>".into()),
+                (Mark::Invisible, "\\u{a0}".into()),
                 (Mark::Control, "\\x01".into()),
                 (Mark::Control, "\\x7f".into()),
             ]
@@ -225,6 +273,39 @@ mod tests {
             s,
             vec![(Mark::Text, "a  ".into()), (Mark::Secret, MASK.into())]
         );
+    }
+
+    #[test]
+    fn look_alikes_and_combining_marks_are_marked() {
+        // A Cyrillic А in a Latin word, an NFD é; a Cyrillic word alone is text.
+        let s = shown("P\u{410}Y e\u{301} Привет".as_bytes(), &[]);
+        assert_eq!(
+            s,
+            vec![
+                (Mark::Text, "P".into()),
+                (Mark::MixedScript, "\\u{410}".into()),
+                (Mark::Text, "Y e".into()),
+                (Mark::Combining, "\\u{301}".into()),
+                (Mark::Text, " ".into()),
+                (Mark::NonAscii, "Привет".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_looks_like_a_marker_is_escaped_in_plain_text() {
+        let plain = |b: &[u8]| -> String {
+            segments(b, &[], false)
+                .iter()
+                .map(|s| unambiguous(s).into_owned())
+                .collect()
+        };
+        // A literal backslash-t and a tab; the text `\xff` and the byte 0xFF; a literal `·`
+        // and a trailing space; a literal `‹key›`.
+        assert_eq!(plain(b"\\t\t"), "\\\\t\\t");
+        assert_eq!(plain(b"\\xff\xff"), "\\\\xff\\xff");
+        assert_eq!(plain("a· ".as_bytes()), "a\\u{b7}·");
+        assert_eq!(plain("‹key›".as_bytes()), "\\u{2039}key›");
     }
 
     #[test]

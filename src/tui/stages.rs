@@ -101,12 +101,17 @@ pub fn mark_style(mark: Mark) -> Style {
         Mark::Control => s.fg(Color::Black).bg(Color::Red),
         Mark::InvalidByte => s.fg(Color::White).bg(Color::Red),
         Mark::NonAscii => s.fg(Color::Cyan),
+        Mark::Combining => s.fg(Color::Black).bg(Color::Magenta),
+        Mark::MixedScript => s
+            .fg(Color::White)
+            .bg(Color::Magenta)
+            .add_modifier(Modifier::UNDERLINED),
         Mark::Secret => s.fg(Color::Black).bg(Color::Yellow),
     }
 }
 
 /// Wraps segments into rows of `width` columns; pushes rows `skip..skip + take` into `out` and
-/// returns the number of rows. A mark (`\r`, `<BOM>`, `‹key›` …) is never split; LF ends a row.
+/// returns the number of rows. A mark (`\r`, `\u{feff}`, `‹key›` …) is never split; LF ends a row.
 fn wrap(
     segs: &[Segment],
     width: usize,
@@ -235,9 +240,9 @@ mod tests {
     #[test]
     fn wide_characters_and_marks_are_not_split() {
         let v = view("测试测试测\u{feff}".as_bytes());
-        // Five wide characters (10 columns) then a five-column <BOM> mark, at width 8.
-        assert_eq!(text(&v.lines(8, 0, 10)), ["测试测试", "测<BOM>"]);
-        assert_eq!(v.rows(8), 2);
+        // Five wide characters (10 columns) then an eight-column \u{feff} mark, at width 12.
+        assert_eq!(text(&v.lines(12, 0, 10)), ["测试测试测", "\\u{feff}"]);
+        assert_eq!(v.rows(12), 2);
     }
 
     #[test]

@@ -802,3 +802,64 @@ fn diagnose_runs_off_the_ui_thread_and_esc_cancels_it() {
     type_text(&mut app, "B");
     assert!(app.diagnosing.is_none() && app.diagnosis.is_none());
 }
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| sigscope::tui::view::draw(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn help_pages_and_goes_to_either_end_at_80_by_24() {
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(1)));
+    screen(&app, 80, 24);
+    let page = app.help_page.get();
+    assert!(page > 5, "{page}");
+    app.handle(key(KeyCode::PageDown));
+    assert_eq!(app.help_scroll.get(), page);
+    app.handle(key(KeyCode::End));
+    let s = screen(&app, 80, 24);
+    let last = app.help_scroll.get();
+    assert!(last > page, "{last}");
+    assert!(s.contains(&format!("of {}", last + page)), "{s}");
+    app.handle(key(KeyCode::PageUp));
+    assert_eq!(app.help_scroll.get(), last - page);
+    app.handle(key(KeyCode::Home));
+    assert_eq!(app.help_scroll.get(), 0);
+}
+
+#[test]
+fn a_long_diagnosis_scrolls_and_says_which_rows() {
+    let mut app = app("tpns");
+    app.diagnosis = Some(
+        (1..=30)
+            .map(|i| format!("line {i} of the diagnosis"))
+            .collect(),
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Diagnosis · rows 1–"), "{s}");
+    assert!(!s.contains("line 30 of"), "{s}");
+    for _ in 0..40 {
+        app.handle(Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::ALT)));
+    }
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("line 30 of"), "{s}");
+    assert!(s.contains("of 30 · Alt-Up/Down"), "{s}");
+}
+
+#[test]
+fn every_function_key_is_in_the_hints_at_80_and_120_columns() {
+    let app = app("tpns");
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let s = screen(&app, w, h);
+        let hints = s.lines().last().unwrap();
+        for k in ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"] {
+            assert!(hints.contains(k), "{w}×{h}: {k} missing in `{hints}`");
+        }
+    }
+}

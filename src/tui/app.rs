@@ -334,6 +334,10 @@ pub struct App {
     pub recipe_texts: BTreeMap<String, String>,
     /// The first line of the help shown; the view clamps it.
     pub help_scroll: Cell<usize>,
+    /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
+    pub help_page: Cell<usize>,
+    /// The first row of the diagnosis shown (clamped when drawn).
+    pub diagnosis_scroll: Cell<usize>,
     pub status: Option<Status>,
     pub now_millis: i64,
     /// NO_COLOR is set: the screen is drawn without colours, emphasis kept (bold, reverse).
@@ -387,6 +391,8 @@ impl App {
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
+            help_page: Cell::new(10),
+            diagnosis_scroll: Cell::new(0),
             status: None,
             now_millis,
             no_color: false,
@@ -978,6 +984,21 @@ impl App {
                 .help_scroll
                 .set(self.help_scroll.get().saturating_sub(1)),
             Action::HelpDown => self.help_scroll.set(self.help_scroll.get() + 1),
+            Action::HelpPageUp => self.help_scroll.set(
+                self.help_scroll
+                    .get()
+                    .saturating_sub(self.help_page.get().max(1)),
+            ),
+            Action::HelpPageDown => self
+                .help_scroll
+                .set(self.help_scroll.get() + self.help_page.get().max(1)),
+            Action::HelpTop => self.help_scroll.set(0),
+            // Clamped to the last page when drawn.
+            Action::HelpBottom => self.help_scroll.set(usize::MAX / 2),
+            Action::DiagnosisUp => self
+                .diagnosis_scroll
+                .set(self.diagnosis_scroll.get().saturating_sub(1)),
+            Action::DiagnosisDown => self.diagnosis_scroll.set(self.diagnosis_scroll.get() + 1),
             Action::Close => {
                 if let Some(job) = &self.diagnosing {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -1450,6 +1471,7 @@ impl App {
     /// Searches for the differences that reproduce the expected signature (F8).
     fn diagnose(&mut self) {
         self.settle();
+        self.diagnosis_scroll.set(0);
         let expected = self.expected.lines().concat();
         if expected.trim().is_empty() {
             self.say("diagnose needs the expected signature: paste it into its field (or a request with F7)", true);

@@ -33,6 +33,13 @@ pub enum Action {
     PickerChoose,
     HelpUp,
     HelpDown,
+    HelpPageUp,
+    HelpPageDown,
+    HelpTop,
+    HelpBottom,
+    /// Scroll the diagnosis box (when it is longer than its room).
+    DiagnosisUp,
+    DiagnosisDown,
     /// Open the request paste box, or read what was pasted into it.
     PasteRequest,
     Diagnose,
@@ -85,6 +92,7 @@ pub struct Key(pub KeyCode, pub KeyModifiers);
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const ALT: KeyModifiers = KeyModifiers::ALT;
 
 /// A row of the key table.
 pub struct Binding {
@@ -203,6 +211,22 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Diagnose,
         help: "diagnose: why the expected signature differs",
         footer: Some("diagnose"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Up, ALT)],
+        keys_label: "Alt-Up",
+        action: Action::DiagnosisUp,
+        help: "scroll the diagnosis up (when longer than its box)",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Down, ALT)],
+        keys_label: "Alt-Down",
+        action: Action::DiagnosisDown,
+        help: "scroll the diagnosis down",
+        footer: None,
     },
     Binding {
         scope: Scope::Global,
@@ -379,26 +403,50 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         scope: Scope::Help,
-        keys: &[
-            Key(KeyCode::Up, NONE),
-            Key(KeyCode::Char('k'), NONE),
-            Key(KeyCode::PageUp, NONE),
-        ],
-        keys_label: "Up / k / PgUp",
+        keys: &[Key(KeyCode::Up, NONE), Key(KeyCode::Char('k'), NONE)],
+        keys_label: "Up / k",
         action: Action::HelpUp,
-        help: "scroll the help up",
+        help: "scroll the help up a line",
         footer: None,
     },
     Binding {
         scope: Scope::Help,
-        keys: &[
-            Key(KeyCode::Down, NONE),
-            Key(KeyCode::Char('j'), NONE),
-            Key(KeyCode::PageDown, NONE),
-        ],
-        keys_label: "Down / j / PgDn",
+        keys: &[Key(KeyCode::Down, NONE), Key(KeyCode::Char('j'), NONE)],
+        keys_label: "Down / j",
         action: Action::HelpDown,
-        help: "scroll the help down",
+        help: "scroll the help down a line",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Help,
+        keys: &[Key(KeyCode::PageUp, NONE)],
+        keys_label: "PgUp",
+        action: Action::HelpPageUp,
+        help: "scroll the help up a page",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Help,
+        keys: &[Key(KeyCode::PageDown, NONE), Key(KeyCode::Char(' '), NONE)],
+        keys_label: "PgDn / Space",
+        action: Action::HelpPageDown,
+        help: "scroll the help down a page",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Help,
+        keys: &[Key(KeyCode::Home, NONE), Key(KeyCode::Char('g'), NONE)],
+        keys_label: "Home / g",
+        action: Action::HelpTop,
+        help: "the top of the help",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Help,
+        keys: &[Key(KeyCode::End, NONE), Key(KeyCode::Char('G'), NONE)],
+        keys_label: "End / G",
+        action: Action::HelpBottom,
+        help: "the end of the help",
         footer: None,
     },
 ];

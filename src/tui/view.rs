@@ -358,10 +358,29 @@ fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
                 Line::from(Span::styled(l.clone(), style))
             })
             .collect();
+        // Longer than its box: scrolled with Alt-Up/Alt-Down, the title says which rows.
+        let total: usize = d
+            .iter()
+            .map(|l| l.chars().count().max(1).div_ceil(inner_width))
+            .sum();
+        let room = diagnosis.height.saturating_sub(2) as usize;
+        let max_scroll = total.saturating_sub(room);
+        let scroll = app.diagnosis_scroll.get().min(max_scroll);
+        app.diagnosis_scroll.set(scroll);
+        let title = if max_scroll > 0 {
+            format!(
+                "Diagnosis · rows {}–{} of {total} · Alt-Up/Down",
+                scroll + 1,
+                scroll + room
+            )
+        } else {
+            "Diagnosis (F8)".to_string()
+        };
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .block(pane("Diagnosis (F8)".to_string(), false)),
+                .scroll((scroll as u16, 0))
+                .block(pane(title, false)),
             diagnosis,
         );
     }
@@ -686,34 +705,71 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// The main keys, as many whole ones as fit; F1 (help lists the rest) always shows.
+/// The key hints, in the widest form that fits: every key with its words; then shorter words
+/// (`F5 hdrs`); then the function keys alone, with F1 to say what they do. F1 help is always
+/// there, last.
 fn draw_footer(frame: &mut Frame, area: Rect) {
-    let items = keys::footer();
-    let help = items.iter().find(|(_, w)| *w == "help").copied();
-    let mut spans = Vec::new();
-    let mut used = 0usize;
     let room = area.width as usize;
-    let reserve = help.map_or(0, |(k, w)| k.len() + w.len() + 3);
-    for (key, word) in items.iter().copied() {
-        if Some((key, word)) == help {
-            continue;
-        }
-        let w = key.len() + word.len() + 3;
-        if used + w + reserve > room {
-            break;
-        }
-        used += w;
+    let items = keys::footer();
+    let short = |key: &'static str, word: &'static str| -> (&'static str, &'static str) {
+        let key = if key == "Ctrl-C" { "^C" } else { key };
+        let word = match word {
+            "copy headers" => "hdrs",
+            "copy stage" => "stage",
+            "request" => "req",
+            "diagnose" => "diag",
+            "copy as" => "copy",
+            "reveal" => "show",
+            w => w,
+        };
+        (key, word)
+    };
+    let full: Vec<(&str, String)> = items.iter().map(|&(k, w)| (k, format!(" {w}  "))).collect();
+    let compact: Vec<(&str, String)> = items
+        .iter()
+        .filter(|(k, _)| *k != "Tab")
+        .map(|&(k, w)| {
+            let (k, w) = short(k, w);
+            (k, format!(" {w} "))
+        })
+        .collect();
+    let keys_only: Vec<(&str, String)> = items
+        .iter()
+        .filter(|(k, _)| *k != "Tab")
+        .map(|&(k, w)| {
+            let (k, w) = short(k, w);
+            let word = if k.starts_with('F') && k != "F1" {
+                " ".to_string()
+            } else {
+                format!(" {w} ")
+            };
+            (k, word)
+        })
+        .collect();
+    // The columns a form takes, without the gap after its last hint.
+    let width = |list: &[(&str, String)]| -> usize {
+        let gap = list.last().map_or(0, |(_, w)| w.len() - w.trim_end().len());
+        list.iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count())
+            .sum::<usize>()
+            - gap
+    };
+    let chosen = [full, compact]
+        .into_iter()
+        .find(|l| width(l) <= room)
+        .unwrap_or(keys_only);
+    // Help last, whatever the order of the bindings.
+    let (mut rest, help): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|(k, _)| *k != "F1");
+    rest.extend(help);
+    let mut spans = Vec::new();
+    for (key, word) in rest {
         spans.push(Span::styled(
             key,
             Style::default().fg(Color::Black).bg(Color::Gray),
         ));
-        spans.push(Span::raw(format!(" {word}  ")));
-    }
-    if let Some((key, word)) = help {
-        spans.push(Span::styled(
-            key,
-            Style::default().fg(Color::Black).bg(Color::Gray),
+        spans.push(Span::raw(
+            word.trim_end().to_string() + if word.ends_with("  ") { "  " } else { " " },
         ));
-        spans.push(Span::raw(format!(" {word}")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -853,9 +909,10 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let max_scroll = lines.len().saturating_sub(room);
     let scroll = app.help_scroll.get().min(max_scroll);
     app.help_scroll.set(scroll);
+    app.help_page.set(room);
     let title = if max_scroll > 0 {
         format!(
-            "Keys · lines {}–{} of {} · Up/Down scroll · F1 or Esc closes",
+            "Keys · lines {}–{} of {} · Up/Down/PgUp/PgDn · F1 or Esc closes",
             scroll + 1,
             scroll + room,
             lines.len()

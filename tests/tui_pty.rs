@@ -439,3 +439,56 @@ fn the_tui_opens_without_a_key_and_asks_for_it() {
     screen.wait_for("Key · 6 bytes");
     quit(&mut keys, &mut child);
 }
+
+#[test]
+fn a_copy_over_the_osc52_limit_is_said_and_written_to_a_file_on_request() {
+    let root = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pty-osc52");
+    std::fs::create_dir_all(&root).unwrap();
+    let body = root.join("big.json");
+    std::fs::write(&body, format!("{{\"a\":\"{}\"}}", "x".repeat(200_000))).unwrap();
+    for old in std::fs::read_dir(&root).unwrap().flatten() {
+        if old
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sigscope-copy-")
+        {
+            std::fs::remove_file(old.path()).unwrap();
+        }
+    }
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &[
+            "-p",
+            "tpns",
+            "--example",
+            "--body-file",
+            body.to_str().unwrap(),
+        ],
+        "osc52",
+        true,
+        &[],
+    );
+    screen.wait_for("canonical");
+    keys.write_all(b"\x1b[17~").unwrap(); // F6: copy the selected stage
+    keys.flush().unwrap();
+    screen.wait_for("more than the about 100 KB");
+    keys.write_all(b"\x1b[20~w").unwrap(); // F9, then w
+    keys.flush().unwrap();
+    screen.wait_for("wrote stage");
+    let written: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("sigscope-copy-")
+        })
+        .collect();
+    assert_eq!(written.len(), 1);
+    let text = std::fs::read_to_string(written[0].path()).unwrap();
+    assert!(
+        text.len() > 200_000 && text.contains("xxxx"),
+        "{}",
+        text.len()
+    );
+    quit(&mut keys, &mut child);
+}

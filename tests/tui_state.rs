@@ -863,3 +863,23 @@ fn every_function_key_is_in_the_hints_at_80_and_120_columns() {
         }
     }
 }
+
+#[test]
+fn a_copy_too_large_for_osc52_is_offered_as_a_file() {
+    let mut app = app("tpns");
+    let big = "x".repeat(200_000);
+    app.too_large_to_copy("stage `canonical`", big.clone());
+    let status = app.status.clone().unwrap();
+    assert!(status.error && status.text.contains("200 KB"), "{status:?}");
+    assert!(status.text.contains("F9 then w"), "{status:?}");
+    app.handle(key(KeyCode::F(9)));
+    let effects = app.handle(key(KeyCode::Char('w')));
+    let [Effect::WriteFile { name, text, what }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert!(name.starts_with("sigscope-copy-") && name.ends_with(".txt"));
+    assert_eq!((text, what.as_str()), (&big, "stage `canonical`"));
+    // Once written, nothing waits.
+    app.handle(key(KeyCode::F(9)));
+    assert!(app.handle(key(KeyCode::Char('w'))).is_empty());
+}

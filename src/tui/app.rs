@@ -266,7 +266,16 @@ impl Computed {
 /// What the runtime must do after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Copy { text: String, what: String },
+    Copy {
+        text: String,
+        what: String,
+    },
+    /// Write text to a new file in the current directory (a copy too large for OSC 52).
+    WriteFile {
+        name: String,
+        text: String,
+        what: String,
+    },
     Quit,
 }
 
@@ -334,6 +343,8 @@ pub struct App {
     pub recipe_texts: BTreeMap<String, String>,
     /// The first line of the help shown; the view clamps it.
     pub help_scroll: Cell<usize>,
+    /// A copy too large for OSC 52, waiting to be written to a file (F9, w).
+    pub unsent_copy: Option<(String, String)>,
     /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
     pub help_page: Cell<usize>,
     /// The first row of the diagnosis shown (clamped when drawn).
@@ -391,6 +402,7 @@ impl App {
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
+            unsent_copy: None,
             help_page: Cell::new(10),
             diagnosis_scroll: Cell::new(0),
             status: None,
@@ -1033,6 +1045,20 @@ impl App {
                 self.copy_menu = false;
                 return self.copy_code();
             }
+            Action::WriteUnsent => {
+                self.copy_menu = false;
+                return match self.unsent_copy.take() {
+                    Some((what, text)) => vec![Effect::WriteFile {
+                        name: format!("sigscope-copy-{}.txt", self.now_millis),
+                        text,
+                        what,
+                    }],
+                    None => {
+                        self.say("no copy is waiting to be written to a file", true);
+                        vec![]
+                    }
+                };
+            }
             Action::CodeLangNext | Action::CodeLangPrev => {
                 let all = crate::code::Lang::ALL;
                 let at = all.iter().position(|l| *l == self.code_lang).unwrap_or(0);
@@ -1638,6 +1664,27 @@ impl App {
                 self.say(&e.to_string(), true);
                 vec![]
             }
+        }
+    }
+
+    /// A copy the terminal's clipboard would drop (over the OSC 52 limit): kept, and the user
+    /// offered a file instead.
+    pub fn too_large_to_copy(&mut self, what: &str, text: String) {
+        let kb = text.len().div_ceil(1000);
+        self.say(
+            &format!(
+                "{what} is {kb} KB, more than the about 100 KB terminals take by OSC 52: nothing copied; F9 then w writes it to a file"
+            ),
+            true,
+        );
+        self.unsent_copy = Some((what.to_string(), text));
+    }
+
+    /// Records the outcome of writing a copy to a file.
+    pub fn written(&mut self, what: &str, outcome: Result<String, String>) {
+        match outcome {
+            Ok(path) => self.say(&format!("wrote {what} to {path}"), false),
+            Err(e) => self.say(&format!("could not write {what}: {e}"), true),
         }
     }
 

@@ -42,6 +42,15 @@ impl Clipboard {
         Clipboard::Osc52
     }
 
+    /// Whether `text` can go this way: the system clipboard takes anything; terminals cap what
+    /// an OSC 52 sequence carries (about 100 KB in common ones) and drop more without a word.
+    pub fn takes(&self, text: &str) -> bool {
+        match self {
+            Clipboard::System(_) => true,
+            Clipboard::Osc52 => text.len().div_ceil(3) * 4 <= OSC52_MAX,
+        }
+    }
+
     /// Copies text; returns how it was copied, in words. OSC 52 is written to `terminal`.
     pub fn copy(&mut self, text: &str, terminal: &mut impl Write) -> Result<&'static str, String> {
         if let Clipboard::System(c) = self {
@@ -58,6 +67,9 @@ impl Clipboard {
     }
 }
 
+/// The most base64 an OSC 52 sequence is sent with (xterm and tmux take about 100 KB).
+pub const OSC52_MAX: usize = 100_000;
+
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard.
 pub fn osc52(text: &str) -> String {
     format!(
@@ -69,6 +81,13 @@ pub fn osc52(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn osc52_has_a_size_limit() {
+        let c = Clipboard::Osc52;
+        assert!(c.takes(&"x".repeat(74_000)));
+        assert!(!c.takes(&"x".repeat(76_000)));
+    }
 
     #[test]
     fn osc52_sequence_is_exact() {

@@ -53,6 +53,8 @@ pub enum Action {
     KeyEncoding,
     CodeLangNext,
     CodeLangPrev,
+    /// Write the copy that was too large for the terminal's clipboard to a file.
+    WriteUnsent,
 }
 
 /// Where a binding applies.
@@ -266,6 +268,14 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "p",
         action: Action::CopyCode,
         help: "copy the trace as code (key from SIGSCOPE_KEY)",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::CopyMenu,
+        keys: &[Key(KeyCode::Char('w'), NONE)],
+        keys_label: "w",
+        action: Action::WriteUnsent,
+        help: "write the last copy too large for OSC 52 to a file",
         footer: None,
     },
     Binding {

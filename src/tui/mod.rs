@@ -138,6 +138,12 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                 for effect in effects {
                     match effect {
                         Effect::Quit => return Ok(Ended::Quit),
+                        Effect::Copy { text, what } if !clipboard.takes(&text) => {
+                            app.too_large_to_copy(&what, text);
+                        }
+                        Effect::WriteFile { name, text, what } => {
+                            app.written(&what, write_new_file(&name, text.as_bytes()));
+                        }
                         Effect::Copy { text, what } => {
                             let mut out = std::io::stdout();
                             let outcome = clipboard.copy(&text, &mut out);
@@ -157,4 +163,20 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
     );
     ratatui::restore();
     result.map(|ended| (app, ended))
+}
+
+/// Writes a new file in the current directory (never over an existing one); returns its path.
+fn write_new_file(name: &str, bytes: &[u8]) -> Result<String, String> {
+    use std::io::Write as _;
+    let path = std::env::current_dir()
+        .map_err(|e| format!("no current directory: {e}"))?
+        .join(name);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
 }

@@ -492,3 +492,79 @@ fn a_copy_over_the_osc52_limit_is_said_and_written_to_a_file_on_request() {
     );
     quit(&mut keys, &mut child);
 }
+
+#[test]
+fn a_closed_terminal_ends_it_at_once_and_keeps_the_session() {
+    // Closing the terminal (tmux kill-server, a closed window) left the process spinning at
+    // 100% CPU inside crossterm's reader, deaf to SIGHUP and SIGTERM.
+    let name = "closed-terminal";
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sigscope"));
+    cmd.args(["-p", "tpns", "--example"]);
+    cmd.env("TERM", "xterm-256color");
+    let root = isolate(&mut cmd, name);
+    let _ = std::fs::remove_dir_all(root.join("state"));
+    cmd.env_remove("DISPLAY");
+    cmd.env_remove("WAYLAND_DISPLAY");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let screen = Screen(Arc::new(Mutex::new(vt100::Parser::new(
+        40.try_into().unwrap(),
+        120.try_into().unwrap(),
+        0,
+    ))));
+    // The reader drops its end of the terminal once told to, after its next read.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (sink, stopped) = (Arc::clone(&screen.0), Arc::clone(&stop));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let mut keys = pty.master.take_writer().unwrap();
+    screen.wait_for("Expected signature");
+    keys.write_all(b"\t\t\tedited").unwrap();
+    keys.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Close every end of the terminal: the last key makes the screen redraw, which wakes the
+    // reader to close its own.
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    keys.write_all(b"x").unwrap();
+    keys.flush().unwrap();
+    drop(keys);
+    drop(pty.master);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "a closed terminal did not end it"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Ended by the SIGHUP (129) or by the terminal's failed read or write (1), whichever the
+    // loop saw first.
+    assert!(
+        matches!(status.exit_code(), 1 | 129),
+        "exit {}",
+        status.exit_code()
+    );
+    let history = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("pty-{name}/state/sigscope/history"));
+    let kept = std::fs::read_dir(&history).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(kept, 1, "the session is kept in {}", history.display());
+}

@@ -312,7 +312,12 @@ pub fn main() -> ExitCode {
             None => show(&cli.inputs, cli.expect.as_deref(), &mut out),
         },
     };
-    let flushed = out.flush().map_err(CliError::from);
+    // A terminal that went away (EIO, ENXIO) leaves nothing to tell: the command's own outcome
+    // stands (the TUI has kept the session and chosen the exit code).
+    let flushed = match out.flush() {
+        Err(e) if matches!(e.raw_os_error(), Some(5 | 6)) => Ok(()),
+        other => other.map_err(CliError::from),
+    };
     match result.and_then(|code| flushed.map(|()| code)) {
         Ok(code) => code,
         Err(CliError(message)) if is_broken_pipe(&message) => ExitCode::SUCCESS,
@@ -320,7 +325,8 @@ pub fn main() -> ExitCode {
             // One line, and nothing a terminal would act on (a stranger's file names and values
             // can be in it).
             let line = message.replace('\n', " ");
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "sigscope: error: {}",
                 crate::sign::visible::printable(&line)
             );
@@ -666,36 +672,53 @@ fn show(
             ));
         }
         let (app, ended) = crate::tui::run(app, inputs::now_millis)?;
-        let panicked = matches!(ended, crate::tui::Ended::Panic);
-        // After an internal error, the edits are kept even when history is off.
+        let panicked = matches!(
+            ended,
+            crate::tui::Ended::Panic | crate::tui::Ended::Terminal(_)
+        );
+        // After an internal error or a failed terminal, the edits are kept even when history is
+        // off. What is said after the screen ends goes to a standard error that may be gone (a
+        // closed terminal): a failed write is ignored, never a panic.
+        let say = |line: String| {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "{line}");
+        };
         let keep = history
             .clone()
             .or_else(|| panicked.then(crate::history::default_dir).flatten());
         if let Some(dir) = &keep {
             let session = app.session(inputs::now_millis());
             match crate::history::save(dir, &session, config.history.max(1)) {
-                Ok(Some(path)) => eprintln!(
+                Ok(Some(path)) => say(format!(
                     "sigscope: the session is kept in {} (sigscope --resume reopens it)",
                     path.display()
-                ),
+                )),
                 Ok(None) => {}
-                Err(e) => eprintln!(
+                Err(e) => say(format!(
                     "sigscope: warning: the session could not be kept in {}: {e}",
                     dir.display()
-                ),
+                )),
             }
         }
         return Ok(match ended {
             crate::tui::Ended::Quit => ExitCode::SUCCESS,
             crate::tui::Ended::Signal(sig) => {
-                eprintln!("sigscope: ended by signal {sig}; the terminal is restored");
+                say(format!(
+                    "sigscope: ended by signal {sig}; the terminal is restored"
+                ));
                 ExitCode::from(128u8.saturating_add(sig as u8))
             }
             crate::tui::Ended::Panic => {
-                eprintln!(
-                    "sigscope: stopped on an internal error (reported above); your edits are kept (never the key): sigscope --resume reopens them"
+                say(
+                    "sigscope: stopped on an internal error (reported above); your edits are kept (never the key): sigscope --resume reopens them".to_string(),
                 );
                 ExitCode::from(101)
+            }
+            crate::tui::Ended::Terminal(e) => {
+                say(format!(
+                    "sigscope: the terminal failed ({e}); your edits are kept (never the key): sigscope --resume reopens them"
+                ));
+                ExitCode::from(1)
             }
         });
     }

@@ -29,6 +29,8 @@ pub enum Ended {
     Signal(i32),
     /// An internal error (a panic) ended it: the app is as it was, so its edits can be kept.
     Panic,
+    /// The terminal failed (it went away, or refused a write): the edits are kept all the same.
+    Terminal(String),
 }
 
 /// How long the loop waits for an event before looking at the signal flag.
@@ -67,7 +69,7 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
             DisableMouseCapture,
             DisableBracketedPaste
         );
-        ratatui::restore();
+        let _ = ratatui::try_restore();
         previous(info);
     }));
     // A panic in the loop unwinds to here: the terminal is restored below and the app, still
@@ -76,6 +78,10 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
         || -> std::io::Result<Ended> {
             execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
             let mut clipboard = Clipboard::detect(clipboard::Env::from_process());
+            // Terminal events are read on a thread of their own: when the terminal goes away,
+            // crossterm's reader spins inside poll and never returns (crossterm issue #793), and
+            // the loop here must still see the SIGHUP and end.
+            let events = spawn_event_reader();
             loop {
                 if let Some(sig) = signalled() {
                     return Ok(Ended::Signal(sig));
@@ -104,8 +110,13 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                             .min(check),
                         None => check,
                     };
-                    if event::poll(wait)? {
-                        break Some(event::read()?);
+                    match events.recv_timeout(wait) {
+                        Ok(ev) => break Some(ev?),
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                        // The reader stopped: the terminal is gone.
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                            return Ok(Ended::Signal(HANGUP));
+                        }
                     }
                     if app.poll_trace() {
                         break None;
@@ -131,8 +142,10 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                     app.now_millis = now();
                     effects.extend(app.handle(ev));
                     // Take whatever else is already waiting (a burst of typing) before drawing again.
-                    while effects.is_empty() && event::poll(Duration::ZERO)? {
-                        effects.extend(app.handle(event::read()?));
+                    while effects.is_empty()
+                        && let Ok(ev) = events.try_recv()
+                    {
+                        effects.extend(app.handle(ev?));
                     }
                 }
                 for effect in effects {
@@ -161,8 +174,31 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
         DisableMouseCapture,
         DisableBracketedPaste
     );
-    ratatui::restore();
-    result.map(|ended| (app, ended))
+    let _ = ratatui::try_restore();
+    // The terminal's own drop prints to standard error when it cannot show the cursor, and
+    // printing to a closed terminal panics: show it here, ignoring a failure, and skip the drop.
+    let _ = terminal.show_cursor();
+    std::mem::forget(terminal);
+    let ended = result.unwrap_or_else(|e| Ended::Terminal(e.to_string()));
+    Ok((app, ended))
+}
+
+/// The signal number a vanished terminal is reported as.
+const HANGUP: i32 = 1;
+
+/// Reads terminal events on a thread and passes them on; the channel closes after a read error.
+fn spawn_event_reader() -> std::sync::mpsc::Receiver<std::io::Result<event::Event>> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(4096);
+    std::thread::spawn(move || {
+        loop {
+            let ev = event::read();
+            let failed = ev.is_err();
+            if tx.send(ev).is_err() || failed {
+                return;
+            }
+        }
+    });
+    rx
 }
 
 /// Writes a new file in the current directory (never over an existing one); returns its path.

@@ -1754,3 +1754,54 @@ fn the_trace_tells_literal_text_from_the_bytes_it_marks() {
         "{out}"
     );
 }
+
+#[test]
+fn verify_small_things() {
+    // An empty --expect is a usage error, not a mismatch.
+    let o = run(&["verify", "-p", "tpns", "--example", "--expect", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--expect is empty"), "{}", stderr(&o));
+    // --example compares with the signature the documentation prints.
+    let o = run(&["verify", "-p", "tpns", "--example", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["expected"], vector("TP-1").signature.as_str());
+    // A recipe without [import] says so when given a request.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/providers/tpns.toml"
+    ))
+    .unwrap();
+    let start = text.find("[import]").unwrap();
+    let end = text.find("[example]").unwrap();
+    let recipe = text[..start].to_string() + &text[end..];
+    let recipe = tmp(
+        "no-import.toml",
+        recipe
+            .replace("id = \"tpns\"", "id = \"my-tpns\"")
+            .as_bytes(),
+    );
+    let request = tmp(
+        "no-import.http",
+        b"POST /v3/push/app HTTP/1.1\r\nHost: h\r\nSign: abc\r\n\r\n{}",
+    );
+    let o = run(&[
+        "verify",
+        "--recipe",
+        recipe.to_str().unwrap(),
+        "--key",
+        "k",
+        "--set",
+        "access_id=1",
+        "--set",
+        "timestamp=2",
+        "--request",
+        request.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("has no [import] table"),
+        "{}",
+        stderr(&o)
+    );
+}

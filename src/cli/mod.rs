@@ -736,19 +736,46 @@ fn show(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The signature to compare with: --expect, else the one a request or a bundle carried.
+/// The signature to compare with: --expect, else the one a request or a bundle carried, else
+/// (with --example) the one the documentation prints.
 fn expected_signature<'a>(
     args: &'a VerifyArgs,
     resolved: &'a Resolved,
+    recipe: &'a crate::sign::Recipe,
     command: &str,
 ) -> Result<&'a str, CliError> {
+    if let Some(e) = &args.expect
+        && e.trim().is_empty()
+    {
+        return Err(CliError(format!(
+            "--expect is empty: give the signature to compare with ({command} --expect SIGNATURE)"
+        )));
+    }
     args.expect
         .as_deref()
         .or(resolved.received.as_deref())
+        .or_else(|| {
+            args.inputs
+                .example
+                .then(|| recipe.example.signature.as_deref())
+                .flatten()
+        })
         .ok_or_else(|| {
             CliError(if args.inputs.request.is_some() {
-                "the request carries no signature for this scheme: give --expect SIGNATURE"
-                    .to_string()
+                if recipe.import.signature.is_empty() {
+                    format!(
+                        "the recipe `{}` has no [import] table, so nothing is read from the request: give --expect SIGNATURE",
+                        recipe.id
+                    )
+                } else {
+                    "the request carries no signature for this scheme: give --expect SIGNATURE"
+                        .to_string()
+                }
+            } else if args.inputs.example {
+                format!(
+                    "the example of `{}` prints no signature: give --expect SIGNATURE",
+                    recipe.id
+                )
             } else {
                 format!(
                     "{command} needs --expect SIGNATURE (or --request with the signature in it)"
@@ -773,7 +800,7 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     // need every stage's bytes).
     let stream = catalog.bundle.is_none();
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), stream)?;
-    let expected = expected_signature(args, &resolved, "verify")?;
+    let expected = expected_signature(args, &resolved, recipe, "verify")?;
     let trace = resolved.sign(recipe)?;
     if !args.quiet {
         resolved.report_generated();
@@ -867,7 +894,7 @@ fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, CliErr
     let catalog = Catalog::for_inputs(&args.inputs)?;
     let recipe = catalog.pick_or_recognize(&args.inputs)?;
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
-    let expected = expected_signature(args, &resolved, "diagnose")?;
+    let expected = expected_signature(args, &resolved, recipe, "diagnose")?;
     let body = resolved.body_bytes().unwrap_or_default();
     // The fields as signed (defaults and generated values included).
     let trace = resolved.sign(recipe)?;

@@ -39,8 +39,8 @@ fn parse(text: &[u8]) -> Result<Parsed<'_>, JsonError> {
     let numbers = Numbers::default();
     let node = NodeSeed(&numbers)
         .deserialize(&mut de)
-        .map_err(json_error)?;
-    de.end().map_err(json_error)?;
+        .map_err(|e| json_error(text, e))?;
+    de.end().map_err(|e| json_error(text, e))?;
     // serde_json (arbitrary_precision) hands a number over as an object whose one member has a
     // reserved name; an object of the text with that name looks the same. Every such object was
     // counted as a number: more of them than the text has numbers means one was an object.
@@ -569,5 +569,10 @@ mod tests {
         );
         let e = canonical(b"{} x", &form).unwrap_err();
         assert_eq!((e.line, e.message.as_str()), (1, "trailing characters"));
+        // Columns count characters: the `x` is the 8th character of its line (the 12th byte).
+        let e = canonical("{\"名前\": x}".as_bytes(), &form).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 8), "{}", e.message);
+        let e = crate::sign::primitives::parse_json("[\n\"測試\",,1]".as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 6), "{}", e.message);
     }
 }

@@ -433,17 +433,34 @@ pub(crate) fn json_text(text: &[u8]) -> Result<&str, JsonError> {
     })
 }
 
-/// serde_json's error, with its place apart from its message.
-pub(crate) fn json_error(e: serde_json::Error) -> JsonError {
+/// serde_json's error, with its place apart from its message; the column counts characters
+/// (serde_json counts bytes, which puts an error on a CJK line three times too far).
+pub(crate) fn json_error(text: &str, e: serde_json::Error) -> JsonError {
     let full = e.to_string();
     // serde_json appends " at line L column C"; keep only the message.
     let message = full
         .rsplit_once(" at line ")
         .map_or(full.as_str(), |(m, _)| m)
         .to_string();
+    let column = match text.split('\n').nth(e.line().saturating_sub(1)) {
+        Some(line) => {
+            let mut end = e.column().min(line.len());
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            let counted = line[..end].chars().count();
+            // serde_json's column is 1-based except before any byte of the line (0).
+            if e.column() > line.len() {
+                counted + e.column() - line.len()
+            } else {
+                counted
+            }
+        }
+        None => e.column(),
+    };
     JsonError {
         line: e.line(),
-        column: e.column(),
+        column,
         message,
     }
 }
@@ -451,7 +468,7 @@ pub(crate) fn json_error(e: serde_json::Error) -> JsonError {
 /// Parses JSON text, keeping member order and numbers exactly as written.
 pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
     let text = json_text(text)?;
-    let value: Value = serde_json::from_str(text).map_err(json_error)?;
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error(text, e))?;
     // An object member named as serde_json names a number reads as a number: see sign::json.
     fn numbers(v: &Value) -> usize {
         match v {

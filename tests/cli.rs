@@ -856,7 +856,17 @@ fn verify_accepts_what_receivers_accept_and_only_warns_on_time() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
-        fails(&["verify", "-p", "tpns", "--example"]),
+        fails(&[
+            "verify",
+            "-p",
+            "tpns",
+            "--key",
+            "k",
+            "--set",
+            "access_id=1",
+            "--set",
+            "timestamp=2"
+        ]),
         "sigscope: error: verify needs --expect SIGNATURE (or --request with the signature in it)"
     );
 }

@@ -757,7 +757,7 @@ fn expected_signature<'a>(
         .or_else(|| {
             args.inputs
                 .example
-                .then(|| recipe.example.signature.as_deref())
+                .then_some(recipe.example.signature.as_deref())
                 .flatten()
         })
         .ok_or_else(|| {

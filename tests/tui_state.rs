@@ -883,3 +883,36 @@ fn a_copy_too_large_for_osc52_is_offered_as_a_file() {
     app.handle(key(KeyCode::F(9)));
     assert!(app.handle(key(KeyCode::Char('w'))).is_empty());
 }
+
+#[test]
+fn the_help_shows_the_scheme_notes_source_and_field_help() {
+    let mut app = app("huawei-authtoken");
+    app.handle(key(KeyCode::F(1)));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("This scheme: huawei-authtoken"), "{s}");
+    assert!(s.contains("source    Huawei KooGallery"), "{s}");
+    assert!(
+        s.contains("note      • The worked example \"assumes\" a sort order"),
+        "{s}"
+    );
+    assert!(
+        s.contains("  decode_values\n") || s.contains("│  decode_values "),
+        "{s}"
+    );
+    assert!(s.contains("method    HTTP method: not signed"), "{s}");
+}
+
+#[test]
+fn a_status_message_goes_when_it_is_old() {
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(9)));
+    app.handle(key(KeyCode::Char('w'))); // nothing waits: an error
+    assert!(screen(&app, 120, 40).contains("no copy is waiting"));
+    app.now_millis += 19_000;
+    assert!(screen(&app, 120, 40).contains("no copy is waiting"));
+    app.now_millis += 2_000;
+    let s = screen(&app, 120, 40);
+    assert!(!s.contains("no copy is waiting"), "{s}");
+    // The scheme's description takes its place.
+    assert!(s.contains("HMAC-SHA256 over TimeStamp"), "{s}");
+}

@@ -284,6 +284,15 @@ pub enum Effect {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// When it was said (the app's clock, in milliseconds).
+    pub at: i64,
+}
+
+impl Status {
+    /// When it stops being shown: a report after 8 s, an error after 20 s.
+    pub fn until(&self) -> i64 {
+        self.at + if self.error { 20_000 } else { 8_000 }
+    }
 }
 
 /// Where the last frame put each pane, for mouse clicks.
@@ -980,6 +989,7 @@ impl App {
         self.status = Some(Status {
             text: text.to_string(),
             error,
+            at: self.now_millis,
         });
     }
 
@@ -1699,6 +1709,11 @@ impl App {
     /// Whether the screen shows something that changes with the clock.
     pub fn ticking(&self) -> bool {
         self.recipe().window.is_some()
+    }
+
+    /// The status message while it is fresh; an old one is not shown.
+    pub fn fresh_status(&self) -> Option<&Status> {
+        self.status.as_ref().filter(|s| self.now_millis < s.until())
     }
 
     /// The age line for schemes with a window.

@@ -90,10 +90,16 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                 terminal.draw(|f| view::draw(&app, f))?;
                 // Wait for an event, waking to look at the signal flag, and once a second when the
                 // screen shows the clock.
-                let deadline = app.ticking().then(|| {
+                let clock = app.ticking().then(|| {
                     std::time::Instant::now()
                         + Duration::from_millis(1000 - app.now_millis.rem_euclid(1000) as u64)
                 });
+                // A status message goes when it is old: the screen is drawn again then.
+                let status_ends = app.fresh_status().map(|s| {
+                    std::time::Instant::now()
+                        + Duration::from_millis((s.until() - app.now_millis).max(0) as u64)
+                });
+                let deadline = [clock, status_ends].into_iter().flatten().min();
                 let first = loop {
                     if let Some(sig) = signalled() {
                         return Ok(Ended::Signal(sig));

@@ -185,7 +185,17 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     if n_fields > 0 {
         let block_area = next.next().expect("a chunk per pane");
         let focused = matches!(app.focus, Focus::Field(_));
-        let block = pane("Fields".to_string(), focused);
+        let mut block = pane("Fields".to_string(), focused);
+        // The focused field's help, on the bottom border.
+        if let Focus::Field(i) = app.focus
+            && let Some(help) = r.fields.get(i).and_then(|f| f.help.as_deref())
+        {
+            let room = block_area.width.saturating_sub(2) as usize;
+            block = block.title_bottom(Span::styled(
+                fit(&printable(help), room),
+                Style::default().add_modifier(Modifier::ITALIC),
+            ));
+        }
         let inner = block.inner(block_area);
         frame.render_widget(block, block_area);
         let label_width = r
@@ -211,7 +221,19 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
             };
             let text: String = f.label.chars().take(label_width as usize - 1).collect();
             frame.render_widget(Paragraph::new(Span::styled(text, style)), label);
-            frame.render_widget(editor, edit);
+            // An unfocused value longer than its room ends in `…`, so it is not taken for whole.
+            let value = editor.lines().join("");
+            if app.focus != Focus::Field(i)
+                && editor.mask_char().is_none()
+                && value.chars().count() > edit.width as usize
+            {
+                frame.render_widget(
+                    Paragraph::new(fit(&printable(&value), edit.width as usize)),
+                    edit,
+                );
+            } else {
+                frame.render_widget(editor, edit);
+            }
             areas.fields.push(row);
         }
     }
@@ -219,7 +241,19 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     if n_variants > 0 {
         let block_area = next.next().expect("a chunk per pane");
         let focused = app.focus == Focus::Variants;
-        let block = pane("Variants".to_string(), focused);
+        let mut block = pane("Variants".to_string(), focused);
+        if focused
+            && let Some(help) = r
+                .variants
+                .get(app.variant_cursor)
+                .and_then(|v| v.help.as_deref())
+        {
+            let room = block_area.width.saturating_sub(2) as usize;
+            block = block.title_bottom(Span::styled(
+                fit(&printable(help), room),
+                Style::default().add_modifier(Modifier::ITALIC),
+            ));
+        }
         let inner = block.inner(block_area);
         frame.render_widget(block, block_area);
         let name_width = r.variants.iter().map(|v| v.name.len()).max().unwrap_or(4) + 1;
@@ -266,7 +300,10 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     draw_editor(
         frame,
         &app.inputs.key,
-        pane(key_title, app.focus == Focus::Key),
+        pane(
+            fit(&key_title, key_area.width.saturating_sub(2) as usize),
+            app.focus == Focus::Key,
+        ),
         key_area,
     );
     areas.key = key_area;
@@ -296,7 +333,10 @@ fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
     draw_editor(
         frame,
         &app.inputs.body,
-        pane(body_title, app.focus == Focus::Body),
+        pane(
+            fit(&body_title, body_area.width.saturating_sub(2) as usize),
+            app.focus == Focus::Body,
+        ),
         body_area,
     );
     areas.body = body_area;
@@ -681,7 +721,7 @@ fn diff_line(label: &'static str, text: &str, at: usize, room: usize) -> Line<'s
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let (text, style) = match &app.status {
+    let (text, style) = match app.fresh_status() {
         Some(s) => (
             s.text.clone(),
             Style::default().fg(if s.error { Color::Red } else { Color::Green }),
@@ -847,8 +887,102 @@ fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// Words wrapped to lines of at most `width` characters (a longer word has a line of its own).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The scheme's own words, first in the help: its source, its notes (the traps of its
+/// documents), and what each field and variant means.
+fn scheme_help(app: &App, width: usize) -> Vec<Line<'static>> {
+    let recipe = app.recipe();
+    let head = Style::default().fg(ACCENT).add_modifier(Modifier::BOLD);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::from(Span::styled(
+        format!("This scheme: {} · {}", recipe.id, recipe.name),
+        head,
+    ))];
+    let indent = 12;
+    let text_width = width.saturating_sub(indent + 2).max(20);
+    let item = |label: String, text: &str, lines: &mut Vec<Line<'static>>| {
+        // A name longer than the label column has a line of its own.
+        let long = label.chars().count() > indent - 3;
+        if long {
+            lines.push(Line::from(Span::styled(format!("  {label}"), bold)));
+        }
+        for (i, l) in wrap_words(&printable(text), text_width)
+            .into_iter()
+            .enumerate()
+        {
+            let left = if i == 0 && !long {
+                label.clone()
+            } else {
+                String::new()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {left:w$}", w = indent - 2), bold),
+                Span::raw(l),
+            ]));
+        }
+    };
+    if !recipe.description.is_empty() {
+        item("recipe".into(), &recipe.description, &mut lines);
+    }
+    if let Some(source) = &recipe.source {
+        item("source".into(), source, &mut lines);
+    }
+    for note in &recipe.notes {
+        item("note".into(), &format!("• {note}"), &mut lines);
+    }
+    for f in &recipe.fields {
+        let text = match &f.help {
+            Some(h) => format!("{}: {h}", f.label),
+            None => f.label.clone(),
+        };
+        item(f.name.clone(), &text, &mut lines);
+    }
+    for v in &recipe.variants {
+        let text = format!(
+            "{} ({})",
+            v.help.as_deref().unwrap_or("a variant"),
+            v.choices.join(" | ")
+        );
+        item(v.name.clone(), &text, &mut lines);
+    }
+    lines
+}
+
+/// Text cut to `room` characters, with `…` where it was cut.
+fn fit(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(room.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn printable(text: &str) -> String {
+    crate::sign::visible::printable(text).into_owned()
+}
+
 fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
+    let mut lines = scheme_help(app, area.width.min(100) as usize);
     for scope in [
         Scope::Global,
         Scope::Variants,

@@ -916,3 +916,49 @@ fn a_status_message_goes_when_it_is_old() {
     // The scheme's description takes its place.
     assert!(s.contains("HMAC-SHA256 over TimeStamp"), "{s}");
 }
+
+#[test]
+fn enter_in_a_crlf_body_ends_the_line_with_crlf() {
+    // A small body (the text editor) and a large one (the large-text editor).
+    for size in [10, 70 * 1024] {
+        let recipes = builtin::all().unwrap();
+        let current = recipes.iter().position(|r| r.id == "tpns").unwrap();
+        let mut prefill = Prefill::example(&recipes[current]);
+        let body = format!("{{\r\n\"a\": \"{}\"\r\n}}", "y".repeat(size));
+        prefill.body = body.clone().into_bytes();
+        let mut app = App::new(
+            recipes,
+            current,
+            &prefill,
+            None,
+            NOW,
+            Box::new(|b| b.fill(7)),
+        );
+        while app.focus != Focus::Body {
+            app.handle(key(KeyCode::Tab));
+        }
+        // At the end of the first line (the cursor after its CR), Enter.
+        app.handle(key(KeyCode::End));
+        app.handle(key(KeyCode::Enter));
+        app.settle();
+        assert_eq!(
+            body_text(&app),
+            body.replacen("\r\n", "\r\n\r\n", 1),
+            "size {size}"
+        );
+    }
+}
+
+#[test]
+fn f3_is_undone_by_ctrl_z_right_after() {
+    let mut app = app("huawei-basic");
+    let before: BTreeMap<_, _> = app.computed.result.as_ref().unwrap().fields.clone();
+    let sig = signature(&app);
+    app.handle(key(KeyCode::F(3)));
+    assert_ne!(signature(&app), sig);
+    app.handle(ctrl('z'));
+    let after: BTreeMap<_, _> = app.computed.result.as_ref().unwrap().fields.clone();
+    assert_eq!(after, before);
+    assert_eq!(signature(&app), sig);
+    assert!(app.status.clone().unwrap().text.starts_with("F3 undone"));
+}

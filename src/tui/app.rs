@@ -43,6 +43,21 @@ pub enum Editor {
 const BIG: usize = 64 * 1024;
 
 impl Editor {
+    /// Whether the text's first line ends in CRLF: Enter then ends a line the same way.
+    fn uses_crlf(&self) -> bool {
+        match self {
+            Editor::Text(t) => t.lines().len() > 1 && t.lines()[0].ends_with('\r'),
+            Editor::Big(_) => {
+                let bytes = self.bytes();
+                bytes
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .is_some_and(|i| i > 0 && bytes[i - 1] == b'\r')
+            }
+            Editor::Binary(_) => false,
+        }
+    }
+
     /// An editor for `bytes`; `may_be_big` lets a large text use the large-text editor (the key
     /// never does: its editor masks it).
     fn new(bytes: &[u8], may_be_big: bool) -> Editor {
@@ -354,6 +369,8 @@ pub struct App {
     pub help_scroll: Cell<usize>,
     /// A copy too large for OSC 52, waiting to be written to a file (F9, w).
     pub unsent_copy: Option<(String, String)>,
+    /// The fields F3 filled, as they were, for Ctrl-Z right after it.
+    undo_fill: Option<Vec<(usize, TextArea<'static>)>>,
     /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
     pub help_page: Cell<usize>,
     /// The first row of the diagnosis shown (clamped when drawn).
@@ -412,6 +429,7 @@ impl App {
             recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
             unsent_copy: None,
+            undo_fill: None,
             help_page: Cell::new(10),
             diagnosis_scroll: Cell::new(0),
             status: None,
@@ -509,6 +527,8 @@ impl App {
     /// follow when their trace comes, the latest input winning).
     pub fn recompute(&mut self) {
         self.diagnosis = None;
+        // Any change after F3 makes its undo a thing of the past.
+        self.undo_fill = None;
         if let Some(job) = self.diagnosing.take() {
             job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
@@ -809,6 +829,21 @@ impl App {
     /// A key for the focused editor.
     fn edit(&mut self, key: KeyEvent) {
         let undo = key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL;
+        // Right after F3, Ctrl-Z puts back the fields it filled.
+        if undo && let Some(saved) = self.undo_fill.take() {
+            let names: Vec<String> = saved
+                .iter()
+                .map(|(i, _)| self.recipe().fields[*i].name.clone())
+                .collect();
+            for (i, editor) in saved {
+                self.inputs.fields[i] = editor;
+            }
+            let focus = self.focus;
+            self.set_focus(focus);
+            self.say(&format!("F3 undone: {} as before", names.join(", ")), false);
+            self.recompute();
+            return;
+        }
         let changed = match self.focus {
             Focus::Field(i) => match key.code {
                 KeyCode::Enter | KeyCode::Down => {
@@ -828,6 +863,37 @@ impl App {
                 Editor::Big(b) => b.input(key),
                 Editor::Binary(_) => false,
             },
+            Focus::Body
+                if key.code == KeyCode::Enter
+                    && key.modifiers.is_empty()
+                    && self.inputs.body.uses_crlf() =>
+            {
+                // A CRLF body gets CRLF line ends from Enter too (the editor would add LF).
+                // At a line's end the cursor may stand after its CR: the new line end goes
+                // before that CR, which then ends the new line.
+                match &mut self.inputs.body {
+                    Editor::Text(t) => {
+                        let ratatui_textarea::DataCursor(row, col) = t.cursor();
+                        let line = &t.lines()[row];
+                        if col > 0 && col == line.chars().count() && line.ends_with('\r') {
+                            t.move_cursor(ratatui_textarea::CursorMove::Back);
+                        }
+                        // The text editor drops one CR before each LF it is given: give it two.
+                        t.insert_str("\r\r\n")
+                    }
+                    Editor::Big(b) => {
+                        let at = b.cursor();
+                        if at > 0
+                            && b.text().as_bytes()[at - 1] == b'\r'
+                            && b.text().as_bytes().get(at).is_none_or(|&c| c == b'\n')
+                        {
+                            b.set_cursor(at - 1);
+                        }
+                        b.insert_str("\r\n")
+                    }
+                    Editor::Binary(_) => false,
+                }
+            }
             Focus::Body => match &mut self.inputs.body {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
@@ -1338,8 +1404,10 @@ impl App {
             return;
         }
         let mut said = Vec::new();
+        let mut saved = Vec::new();
         for i in targets {
             let f = &fields[i];
+            saved.push((i, self.inputs.fields[i].clone()));
             let value = match time::time_value(f.kind, self.now_millis) {
                 Some(v) => v,
                 None => {
@@ -1353,8 +1421,9 @@ impl App {
         }
         let focus = self.focus;
         self.set_focus(focus);
-        self.say(&said.join(", "), false);
+        self.say(&format!("{} (Ctrl-Z undoes)", said.join(", ")), false);
         self.recompute();
+        self.undo_fill = Some(saved);
     }
 
     fn copy_headers(&mut self) -> Vec<Effect> {

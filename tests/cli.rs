@@ -1815,3 +1815,41 @@ fn verify_small_things() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_bundle_says_the_key_differs_even_when_a_stage_holds_the_key() {
+    // huawei-tenant's canonical holds the key: with a key of another length, only the MAC and
+    // what follows may differ, and the verdict names the key.
+    let o = run(&[
+        "sign",
+        "-p",
+        "huawei-tenant",
+        "--example",
+        "--format",
+        "bundle",
+    ]);
+    let bundle = tmp("tenant-bundle.json", &o.stdout);
+    let o = run(&[
+        "verify",
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--key",
+        "a-much-longer-key-than-the-example-one",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(
+            "bundle     stages that differ from the bundle's: mac, signature; the first is `mac`, a MAC over inputs that all agree: the key is not the one the bundle was made with"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "verify",
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--key",
+        "TestAccessKey-0123456789",
+    ]);
+    assert!(stdout(&o).contains("bundle     every stage matches the bundle's fingerprints"));
+}

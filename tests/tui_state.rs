@@ -962,3 +962,38 @@ fn f3_is_undone_by_ctrl_z_right_after() {
     assert_eq!(signature(&app), sig);
     assert!(app.status.clone().unwrap().text.starts_with("F3 undone"));
 }
+
+#[test]
+fn the_bundle_verdict_is_shown_under_the_expected_signature() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "sign",
+            "-p",
+            "huawei-tenant",
+            "--example",
+            "--format",
+            "bundle",
+        ])
+        .output()
+        .unwrap();
+    let bundle: sigscope::request::bundle::Bundle = serde_json::from_slice(&out.stdout).unwrap();
+    let mut app = app("huawei-tenant");
+    app.bundle = Some(bundle);
+    let s = screen(&app, 200, 60);
+    assert!(
+        s.contains("bundle: every stage matches the bundle's fingerprints"),
+        "{s}"
+    );
+    // Another key, of another length.
+    while app.focus != Focus::Key {
+        app.handle(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "-longer");
+    let s = screen(&app, 200, 60);
+    assert!(
+        s.contains(
+            "bundle: stages that differ from the bundle's: mac, signature; the first is `mac`"
+        ),
+        "{s}"
+    );
+}

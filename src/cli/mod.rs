@@ -658,6 +658,7 @@ fn show(
             random,
         );
         app.recipe_texts = texts;
+        app.bundle = catalog.bundle.clone();
         app.extras = extras;
         app.profile = args.profile.clone();
         if ask_key {
@@ -858,19 +859,8 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     }
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
     output::write_expectation(out, recipe, &trace, expected)?;
-    if let Some(differ) = &differ {
-        if differ.is_empty() {
-            writeln!(
-                out,
-                "bundle     every stage matches the bundle's fingerprints"
-            )?;
-        } else {
-            writeln!(
-                out,
-                "bundle     stages that differ from the bundle's: {}",
-                differ.join(", ")
-            )?;
-        }
+    if let Some(bundle) = &catalog.bundle {
+        writeln!(out, "bundle     {}", bundle.verdict(&trace))?;
     }
     if let Some(age) = age {
         eprintln!(

@@ -72,9 +72,16 @@ pub fn fingerprint(stage: &Stage) -> StagePrint {
         out.extend_from_slice(&stage.bytes[at..]);
         out
     };
+    // The length leaves the key out too: a key of another length must not make a stage that
+    // holds it (huawei-tenant's canonical) look different, nor tell the key's length.
+    let key_bytes: u64 = stage
+        .secret
+        .iter()
+        .map(|r| r.end.saturating_sub(r.start) as u64)
+        .sum();
     StagePrint {
         name: stage.name.clone(),
-        len: stage.len(),
+        len: stage.len().saturating_sub(key_bytes),
         sha256: hex::encode(Sha256::digest(&bytes)),
         key_masked: !stage.secret.is_empty(),
     }
@@ -166,6 +173,28 @@ impl Bundle {
                 .decode(b)
                 .map_err(|e| format!("body_base64 is not base64: {e}")),
             (None, None) => Ok(Vec::new()),
+        }
+    }
+
+    /// What the fingerprints say, in one sentence: every stage agrees; or which differ, and
+    /// when the first to differ is a MAC over stages that all agree, that the key differs.
+    pub fn verdict(&self, trace: &Trace) -> String {
+        let differ = self.differing_stages(trace);
+        if differ.is_empty() {
+            return "every stage matches the bundle's fingerprints".to_string();
+        }
+        let first = trace.stages.iter().find(|s| differ.contains(&s.name));
+        let list = differ.join(", ");
+        match first {
+            Some(s) if s.raw && s.how.to_ascii_uppercase().contains("HMAC") => format!(
+                "stages that differ from the bundle's: {list}; the first is `{}`, a MAC over inputs that all agree: the key is not the one the bundle was made with",
+                s.name
+            ),
+            Some(s) => format!(
+                "stages that differ from the bundle's: {list}; the first is `{}`: compare its inputs",
+                s.name
+            ),
+            None => format!("stages that differ from the bundle's: {list}"),
         }
     }
 

@@ -369,6 +369,8 @@ pub struct App {
     pub help_scroll: Cell<usize>,
     /// A copy too large for OSC 52, waiting to be written to a file (F9, w).
     pub unsent_copy: Option<(String, String)>,
+    /// The repro bundle the session opened, whose fingerprints every trace is compared with.
+    pub bundle: Option<crate::request::bundle::Bundle>,
     /// The fields F3 filled, as they were, for Ctrl-Z right after it.
     undo_fill: Option<Vec<(usize, TextArea<'static>)>>,
     /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
@@ -429,6 +431,7 @@ impl App {
             recipe_texts: BTreeMap::new(),
             help_scroll: Cell::new(0),
             unsent_copy: None,
+            bundle: None,
             undo_fill: None,
             help_page: Cell::new(10),
             diagnosis_scroll: Cell::new(0),

@@ -664,6 +664,19 @@ fn expected_lines(app: &App, width: usize) -> Vec<Line<'static>> {
         let color = if ok { Color::Green } else { Color::Yellow };
         lines.push(Line::from(Span::styled(text, Style::default().fg(color))));
     }
+    // Opened from a bundle: what its fingerprints say of this trace.
+    if let (Some(bundle), Ok(trace)) = (&app.bundle, &app.computed.result) {
+        let verdict = bundle.verdict(trace);
+        let color = if bundle.differing_stages(trace).is_empty() {
+            Color::Green
+        } else {
+            Color::Yellow
+        };
+        lines.push(Line::from(Span::styled(
+            format!("bundle: {verdict}"),
+            Style::default().fg(color),
+        )));
+    }
     lines
 }
 

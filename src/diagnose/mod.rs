@@ -1168,9 +1168,19 @@ fn sort_keys(value: &mut serde_json::Value) {
 /// Where two strings to sign part, as three lines: ours, theirs, and a caret with the byte
 /// offset; invisible bytes shown and the key masked. About 24 bytes of context either side.
 pub fn byte_diff(ours: &sign::Stage, theirs: &sign::Stage) -> Option<Vec<String>> {
-    let (a, b) = (&ours.bytes, &theirs.bytes);
-    if a == b {
+    if ours.bytes == theirs.bytes {
         return None;
+    }
+    // The comparison is made with the key masked on both sides, so that a key of another
+    // length does not put the first difference (and the caret) inside `‹key›`.
+    let (a, a_secret, a_map) = masked(ours);
+    let (b, b_secret, _) = masked(theirs);
+    let (a, b) = (&a, &b);
+    if a == b {
+        return Some(vec![format!(
+            "yours and theirs differ only inside {}: the key, or its length, differs",
+            visible::MASK
+        )]);
     }
     let prefix = a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count();
     let room = a.len().min(b.len()) - prefix;
@@ -1182,13 +1192,53 @@ pub fn byte_diff(ours: &sign::Stage, theirs: &sign::Stage) -> Option<Vec<String>
         .take_while(|(x, y)| x == y)
         .count();
     let from = char_start(a, prefix.saturating_sub(24));
-    let (line_a, caret) = window(a, &ours.secret, from, prefix, a.len() - suffix);
-    let (line_b, _) = window(b, &theirs.secret, from, prefix, b.len() - suffix);
+    let (line_a, caret) = window(a, &a_secret, from, prefix, a.len() - suffix);
+    let (line_b, _) = window(b, &b_secret, from, prefix, b.len() - suffix);
     Some(vec![
         format!("yours:  {line_a}"),
         format!("theirs: {line_b}"),
-        format!("        {}^ byte {prefix}", " ".repeat(caret)),
+        format!("        {}^ byte {}", " ".repeat(caret), a_map(prefix)),
     ])
+}
+
+/// A stage's bytes with each key range replaced by the mask's bytes, the ranges of the masks,
+/// and a map from an offset in the masked bytes back to the stage's own (outside the masks).
+fn masked(
+    stage: &sign::Stage,
+) -> (
+    Vec<u8>,
+    Vec<std::ops::Range<usize>>,
+    impl Fn(usize) -> usize + use<>,
+) {
+    let mut spans = stage.secret.clone();
+    spans.sort_by_key(|r| r.start);
+    let mut out = Vec::with_capacity(stage.bytes.len());
+    let mut ranges = Vec::new();
+    // (offset in the masked bytes where a stretch of the stage's own bytes starts, its own offset)
+    let mut stretches = vec![(0usize, 0usize)];
+    let mut at = 0;
+    for r in spans {
+        if r.start < at || r.end > stage.bytes.len() {
+            continue;
+        }
+        out.extend_from_slice(&stage.bytes[at..r.start]);
+        let start = out.len();
+        out.extend_from_slice(visible::MASK.as_bytes());
+        ranges.push(start..out.len());
+        at = r.end;
+        stretches.push((out.len(), at));
+    }
+    out.extend_from_slice(&stage.bytes[at..]);
+    let map = move |masked_at: usize| {
+        let (m, own) = stretches
+            .iter()
+            .rev()
+            .find(|(m, _)| *m <= masked_at)
+            .copied()
+            .unwrap_or((0, 0));
+        own + (masked_at - m)
+    };
+    (out, ranges, map)
 }
 
 /// Moves an offset back to the start of a UTF-8 character.
@@ -1269,6 +1319,31 @@ mod tests {
             crlf,
             ["yours:  a\\nb", "theirs: a\\r\\nb", "         ^ byte 1"]
         );
+    }
+
+    #[test]
+    fn the_caret_never_points_inside_the_key() {
+        // huawei-tenant's canonical starts with the key: theirs has a key one byte longer.
+        let stage = |bytes: &[u8], key: usize| sign::Stage {
+            name: "canonical".into(),
+            how: String::new(),
+            bytes: bytes.to_vec(),
+            secret: std::iter::once(0..key).collect(),
+            streamed: None,
+            raw: false,
+        };
+        let lines = byte_diff(&stage(b"KEY1nonce-a", 4), &stage(b"KEY12nonce-b", 5)).unwrap();
+        assert_eq!(
+            lines,
+            [
+                "yours:  \u{2039}key\u{203a}nonce-a",
+                "theirs: \u{2039}key\u{203a}nonce-b",
+                "                   ^ byte 10",
+            ]
+        );
+        let only_key = byte_diff(&stage(b"KEY1nonce", 4), &stage(b"KEY12nonce", 5)).unwrap();
+        assert_eq!(only_key.len(), 1);
+        assert!(only_key[0].contains("differ only inside"), "{only_key:?}");
     }
 
     #[test]

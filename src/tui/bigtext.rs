@@ -266,6 +266,24 @@ impl BigText {
         loop {
             let end = self.line_end(start);
             let line = &self.text[start..end];
+            if row >= top {
+                // A line that starts on screen is walked only as far as the screen shows it (a
+                // 1 MiB line of non-ASCII text is not walked to its end on every frame).
+                let mut starts = row_starts(line, width).peekable();
+                while let Some(a) = starts.next() {
+                    if out.len() == height {
+                        return out;
+                    }
+                    let b = starts.peek().copied().unwrap_or(line.len());
+                    out.push((&line[a..b], start + a));
+                    row += 1;
+                }
+                if end == self.text.len() || out.len() == height {
+                    return out;
+                }
+                start = end + 1;
+                continue;
+            }
             let rows = line_rows(line, width);
             if row + rows > top {
                 for r in top.saturating_sub(row)..rows {
@@ -288,6 +306,26 @@ impl BigText {
             start = end + 1;
         }
     }
+}
+
+/// The byte offsets at which the rows of a line wrapped at `width` start (0 first, always).
+fn row_starts(line: &str, width: usize) -> Box<dyn Iterator<Item = usize> + '_> {
+    if line.is_ascii() {
+        let rows = line.len().div_ceil(width).max(1);
+        return Box::new((0..rows).map(move |r| r * width));
+    }
+    let mut col = 0;
+    Box::new(
+        std::iter::once(0).chain(line.char_indices().filter_map(move |(i, c)| {
+            let w = c.width().unwrap_or(0);
+            let wraps = col + w > width;
+            if wraps {
+                col = 0;
+            }
+            col += w;
+            (wraps && i > 0).then_some(i)
+        })),
+    )
 }
 
 /// Rows a line takes at a width (at least one).

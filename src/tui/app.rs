@@ -620,9 +620,25 @@ impl App {
     /// diagnose), at most a few seconds.
     pub fn settle(&mut self) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while self.pending.is_some() && std::time::Instant::now() < deadline {
-            if !self.poll_trace() {
-                std::thread::sleep(std::time::Duration::from_millis(1));
+        while let Some(wanted) = self.pending {
+            let Some(worker) = &self.worker else {
+                self.pending = None;
+                return self.recompute_here();
+            };
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match worker.done.recv_timeout(left) {
+                Ok(done) if done.generation == wanted => {
+                    self.pending = None;
+                    self.apply(done);
+                }
+                // An older trace: dropped.
+                Ok(_) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    self.worker = None;
+                    self.pending = None;
+                    return self.recompute_here();
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ pub enum Ended {
 /// How long the loop waits for an event before looking at the signal flag.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 /// How often a trace under way on the signing thread is looked for.
-const TRACE_CHECK: Duration = Duration::from_millis(3);
+const TRACE_CHECK: Duration = Duration::from_millis(1);
 
 /// Runs the app until the user quits or a signal ends it; the terminal is restored on every way
 /// out (a signal and a panic included), and the app comes back so that its work can be kept.

@@ -713,19 +713,9 @@ fn printf_output(words: &[(Vec<u8>, usize)]) -> Result<Vec<u8>, ImportError> {
 /// `\xHH`, and the letters; anything else keeps its backslash.
 fn printf_escape(s: &[u8]) -> (Vec<u8>, usize) {
     match s.first() {
-        Some(&d @ b'0'..=b'7') => {
-            let mut v = u32::from(d - b'0');
-            let mut n = 1;
-            while n < 3 {
-                match s.get(n) {
-                    Some(&d @ b'0'..=b'7') => {
-                        v = v * 8 + u32::from(d - b'0');
-                        n += 1;
-                    }
-                    _ => break,
-                }
-            }
-            (vec![(v & 0xff) as u8], n)
+        Some(b'0'..=b'7') => {
+            let (byte, n) = shell::octal(s);
+            (vec![byte], n)
         }
         Some(b'x') => {
             let hex: Vec<u8> = s[1..]

@@ -316,19 +316,8 @@ fn ansi_c_escape(s: &[u8]) -> (Vec<u8>, usize) {
         b'v' => simple(0x0b),
         b'\\' | b'\'' | b'"' | b'?' => simple(c),
         b'0'..=b'7' => {
-            // Up to three octal digits, this one included; the value wraps to a byte as in bash.
-            let mut v = u32::from(c - b'0');
-            let mut n = 1;
-            while n < 3 {
-                match s.get(n) {
-                    Some(&d @ b'0'..=b'7') => {
-                        v = v * 8 + u32::from(d - b'0');
-                        n += 1;
-                    }
-                    _ => break,
-                }
-            }
-            (vec![(v & 0xff) as u8], n)
+            let (byte, n) = octal(s);
+            (vec![byte], n)
         }
         b'x' => match digits(16, 2) {
             (_, 0) => (b"\\x".to_vec(), 1),
@@ -351,6 +340,23 @@ fn ansi_c_escape(s: &[u8]) -> (Vec<u8>, usize) {
         },
         _ => (vec![b'\\'], 0),
     }
+}
+
+/// An octal escape's byte and how many digits it took: up to three, the first included (`s`
+/// starts with a digit 0-7); the value wraps to a byte as bash and printf do.
+pub(crate) fn octal(s: &[u8]) -> (u8, usize) {
+    let mut v = 0u32;
+    let mut n = 0;
+    while n < 3 {
+        match s.get(n) {
+            Some(&d @ b'0'..=b'7') => {
+                v = v * 8 + u32::from(d - b'0');
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    ((v & 0xff) as u8, n)
 }
 
 /// A code point written as bash writes `\u` and `\U`: UTF-8 extended to surrogates and to the

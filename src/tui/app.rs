@@ -535,18 +535,9 @@ impl App {
         if let Some(job) = self.diagnosing.take() {
             job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        let recipe = &self.recipes[self.current];
         self.generation += 1;
-        let job = SignJob {
-            generation: self.generation,
-            fields: field_values(recipe, &self.inputs),
-            key: self.key_encoding.decode(&self.inputs.key.bytes()),
-            encoding: self.key_encoding,
-            body: self.inputs.body.bytes(),
-            headers: self.inputs.headers.bytes(),
-            choices: self.inputs.choices.clone(),
-            reveal: self.reveal,
-        };
+        let job = self.job();
+        let recipe = &self.recipes[self.current];
         if job.body.len() + job.headers.len() < ASYNC_FROM_BYTES {
             let done = sign_job(recipe, job, &mut self.memo);
             self.pending = None;
@@ -565,8 +556,15 @@ impl App {
 
     /// Signs on this thread (the fallback when the signing thread is gone).
     fn recompute_here(&mut self) {
+        let job = self.job();
+        let done = sign_job(&self.recipes[self.current], job, &mut self.memo);
+        self.apply(done);
+    }
+
+    /// The current inputs, taken from the editors for one signing.
+    fn job(&self) -> SignJob {
         let recipe = &self.recipes[self.current];
-        let job = SignJob {
+        SignJob {
             generation: self.generation,
             fields: field_values(recipe, &self.inputs),
             key: self.key_encoding.decode(&self.inputs.key.bytes()),
@@ -575,9 +573,7 @@ impl App {
             headers: self.inputs.headers.bytes(),
             choices: self.inputs.choices.clone(),
             reveal: self.reveal,
-        };
-        let done = sign_job(recipe, job, &mut self.memo);
-        self.apply(done);
+        }
     }
 
     /// Whether the stages on screen are older than the inputs (a trace is being computed).

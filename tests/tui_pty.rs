@@ -17,11 +17,40 @@ fn tpns_sign(key: &str, ts: &str, id: &str, body: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(hex::encode(mac.finalize().into_bytes()))
 }
 
-struct Screen(Arc<Mutex<vt100::Parser>>);
+/// A terminal screen followed from the pty's output; once `closing` is set, the reader closes
+/// its end of the terminal after its next read.
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    closing: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Follows the output of a 120×40 pty in a screen.
+fn follow(master: &dyn portable_pty::MasterPty) -> Screen {
+    let screen = Screen {
+        parser: Arc::new(Mutex::new(vt100::Parser::new(
+            40.try_into().unwrap(),
+            120.try_into().unwrap(),
+            0,
+        ))),
+        closing: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    };
+    let mut reader = master.try_clone_reader().unwrap();
+    let (sink, closing) = (Arc::clone(&screen.parser), Arc::clone(&screen.closing));
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || closing.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+            sink.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    screen
+}
 
 impl Screen {
     fn text(&self) -> String {
-        self.0.lock().unwrap().screen().contents()
+        self.parser.lock().unwrap().screen().contents()
     }
 
     /// Waits until the screen holds `needle`; panics with the screen after 15 s.
@@ -73,23 +102,7 @@ fn type_into_the_body_until_the_signature_matches_then_quit() {
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
 
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        40.try_into().unwrap(),
-        120.try_into().unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let sink = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let screen = Screen(parser);
+    let screen = follow(&*pty.master);
     let mut keys = pty.master.take_writer().unwrap();
 
     screen.wait_for("Expected signature");
@@ -178,24 +191,9 @@ fn start_with_master(args: &[&str], name: &str, fresh: bool, env: &[(&str, &str)
     }
     let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        40.try_into().unwrap(),
-        120.try_into().unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let sink = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let screen = follow(&*pty.master);
     let keys = pty.master.take_writer().unwrap();
-    (Screen(parser), keys, child, pty.master)
+    (screen, keys, child, pty.master)
 }
 
 fn quit(keys: &mut Box<dyn Write + Send>, child: &mut Box<dyn portable_pty::Child + Send + Sync>) {
@@ -257,7 +255,7 @@ fn signals_restore_the_terminal_and_keep_the_session() {
             start_with_master(&["-p", "tpns", "--example"], &name, true, &[]);
         screen.wait_for("Expected signature");
         {
-            let p = screen.0.lock().unwrap();
+            let p = screen.parser.lock().unwrap();
             assert!(
                 p.screen().alternate_screen(),
                 "the TUI uses the alternate screen"
@@ -293,7 +291,7 @@ fn signals_restore_the_terminal_and_keep_the_session() {
         };
         assert_eq!(status.exit_code(), code, "SIG{signal}");
         std::thread::sleep(Duration::from_millis(200));
-        let p = screen.0.lock().unwrap();
+        let p = screen.parser.lock().unwrap();
         let s = p.screen();
         assert!(
             !s.alternate_screen(),
@@ -356,7 +354,7 @@ fn a_crash_restores_the_terminal_and_keeps_the_edits() {
     assert_eq!(status.exit_code(), 101);
     std::thread::sleep(Duration::from_millis(200));
     {
-        let p = screen.0.lock().unwrap();
+        let p = screen.parser.lock().unwrap();
         assert!(
             !p.screen().alternate_screen(),
             "still on the alternate screen"
@@ -391,7 +389,7 @@ fn no_color_keeps_bold_reverse_and_the_cursor() {
     keys.write_all(b"\t\t").unwrap();
     keys.flush().unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    let parser = screen.0.lock().unwrap();
+    let parser = screen.parser.lock().unwrap();
     let s = parser.screen();
     let (rows, cols) = s.size();
     let (mut bold, mut inverse, mut coloured) = (0, 0, 0);
@@ -498,53 +496,21 @@ fn a_closed_terminal_ends_it_at_once_and_keeps_the_session() {
     // Closing the terminal (tmux kill-server, a closed window) left the process spinning at
     // 100% CPU inside crossterm's reader, deaf to SIGHUP and SIGTERM.
     let name = "closed-terminal";
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sigscope"));
-    cmd.args(["-p", "tpns", "--example"]);
-    cmd.env("TERM", "xterm-256color");
-    let root = isolate(&mut cmd, name);
-    let _ = std::fs::remove_dir_all(root.join("state"));
-    cmd.env_remove("DISPLAY");
-    cmd.env_remove("WAYLAND_DISPLAY");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let screen = Screen(Arc::new(Mutex::new(vt100::Parser::new(
-        40.try_into().unwrap(),
-        120.try_into().unwrap(),
-        0,
-    ))));
-    // The reader drops its end of the terminal once told to, after its next read.
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (sink, stopped) = (Arc::clone(&screen.0), Arc::clone(&stop));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || stopped.load(std::sync::atomic::Ordering::SeqCst) {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut keys = pty.master.take_writer().unwrap();
+    let (screen, mut keys, mut child, master) =
+        start_with_master(&["-p", "tpns", "--example"], name, true, &[]);
     screen.wait_for("Expected signature");
     keys.write_all(b"\t\t\tedited").unwrap();
     keys.flush().unwrap();
     std::thread::sleep(Duration::from_millis(300));
     // Close every end of the terminal: the last key makes the screen redraw, which wakes the
     // reader to close its own.
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    screen
+        .closing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
     keys.write_all(b"x").unwrap();
     keys.flush().unwrap();
     drop(keys);
-    drop(pty.master);
+    drop(master);
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {

@@ -745,15 +745,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         ),
     };
     // One row: a longer message ends in an ellipsis rather than being cut without a sign.
-    let room = area.width as usize;
-    let text = if text.chars().count() > room {
-        text.chars()
-            .take(room.saturating_sub(1))
-            .collect::<String>()
-            + "…"
-    } else {
-        text
-    };
+    let text = fit(&text, area.width as usize);
     frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
 }
 

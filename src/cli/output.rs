@@ -255,7 +255,7 @@ fn write_trace(
         }
         let mut line = String::from("  ");
         for seg in visible::segments(&s.bytes, &s.secret, false) {
-            line.push_str(&visible::unambiguous(&seg));
+            line.push_str(&visible::unambiguous(&seg, &s.bytes));
             if seg.mark == Mark::Lf {
                 writeln!(out, "{line}")?;
                 line = String::from("  ");

@@ -1265,8 +1265,9 @@ fn window(
         .map(|r| r.start.max(from) - from..r.end.min(to) - from)
         .collect();
     let shown = |upto: usize| -> String {
+        let part = &bytes[from..upto];
         visible::segments(
-            &bytes[from..upto],
+            part,
             &shifted
                 .iter()
                 .filter(|r| r.start < upto - from)
@@ -1274,8 +1275,8 @@ fn window(
                 .collect::<Vec<_>>(),
             false,
         )
-        .into_iter()
-        .map(|s| s.shown)
+        .iter()
+        .map(|s| s.shown(part))
         .collect()
     };
     let lead = if from > 0 { "…" } else { "" };

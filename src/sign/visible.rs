@@ -2,12 +2,13 @@
 //! non-ASCII and control bytes, invalid UTF-8) is marked, and the key is masked. The CLI and the
 //! TUI both render these segments, so a stage means the same thing everywhere.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// What a segment of a stage is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
-    /// Printable ASCII.
+    /// Printable ASCII (one column a byte).
     Text,
     Cr,
     Lf,
@@ -32,14 +33,31 @@ pub enum Mark {
     Secret,
 }
 
-/// A run of one kind of bytes, with the text that shows it.
+/// A run of one kind of bytes. Text is not copied: [`Segment::shown`] reads it from the stage's
+/// bytes, so marking a 1 MiB stage allocates only for the rare escapes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     pub mark: Mark,
-    /// What to show: the text itself, or an escape such as `\r`, `\x01`, `\u{feff}`, `‹key›`.
-    pub shown: String,
     /// The bytes of the stage this segment stands for.
     pub bytes: Range<usize>,
+    /// The escape that stands for a marker (`\r`, `\x01`, `\u{feff}`, `‹key›`); empty for text
+    /// and trailing spaces, whose shown form follows from their bytes.
+    marker: Cow<'static, str>,
+}
+
+impl Segment {
+    /// What to show: the text itself, `·` for each trailing space, or the marker's escape.
+    /// `stage` is the bytes the segments were made from.
+    pub fn shown<'a>(&'a self, stage: &'a [u8]) -> Cow<'a, str> {
+        match self.mark {
+            Mark::Text | Mark::NonAscii => match stage.get(self.bytes.clone()) {
+                Some(b) => String::from_utf8_lossy(b),
+                None => Cow::Borrowed(""),
+            },
+            Mark::TrailingSpace => Cow::Owned("·".repeat(self.bytes.len())),
+            _ => Cow::Borrowed(&self.marker),
+        }
+    }
 }
 
 /// The text shown in place of the key.
@@ -59,8 +77,8 @@ pub fn segments(bytes: &[u8], secret: &[Range<usize>], reveal: bool) -> Vec<Segm
         plain(bytes, at..r.start, &mut out);
         out.push(Segment {
             mark: Mark::Secret,
-            shown: MASK.to_string(),
             bytes: r.clone(),
+            marker: Cow::Borrowed(MASK),
         });
         at = r.end;
     }
@@ -68,22 +86,23 @@ pub fn segments(bytes: &[u8], secret: &[Range<usize>], reveal: bool) -> Vec<Segm
     out
 }
 
-fn push(out: &mut Vec<Segment>, mark: Mark, shown: &str, bytes: Range<usize>) {
+fn push(out: &mut Vec<Segment>, mark: Mark, marker: Cow<'static, str>, bytes: Range<usize>) {
     if let Some(last) = out.last_mut()
         && last.mark == mark
         && last.bytes.end == bytes.start
         && matches!(mark, Mark::Text | Mark::NonAscii | Mark::TrailingSpace)
     {
-        last.shown.push_str(shown);
         last.bytes.end = bytes.end;
         return;
     }
     out.push(Segment {
         mark,
-        shown: shown.to_string(),
         bytes,
+        marker,
     });
 }
+
+const NONE: Cow<'static, str> = Cow::Borrowed("");
 
 fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
     let base = range.start;
@@ -111,17 +130,11 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
                     j
                 };
                 if text_end > i {
-                    push(
-                        out,
-                        Mark::Text,
-                        &valid[i..text_end],
-                        at..at + (text_end - i),
-                    );
+                    push(out, Mark::Text, NONE, at..at + (text_end - i));
                 }
                 if j > text_end {
-                    let spaces = "·".repeat(j - text_end);
                     let s = base + offset + text_end;
-                    push(out, Mark::TrailingSpace, &spaces, s..s + (j - text_end));
+                    push(out, Mark::TrailingSpace, NONE, s..s + (j - text_end));
                 }
                 i = j;
                 continue;
@@ -129,26 +142,34 @@ fn plain(bytes: &[u8], range: Range<usize>, out: &mut Vec<Segment>) {
             let c = valid[i..].chars().next().expect("i is on a char boundary");
             let span = at..at + c.len_utf8();
             match c {
-                '\r' => push(out, Mark::Cr, "\\r", span),
-                '\n' => push(out, Mark::Lf, "\\n", span),
-                '\t' => push(out, Mark::Tab, "\\t", span),
-                '\u{feff}' => push(out, Mark::Bom, "\\u{feff}", span),
-                c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                    push(out, Mark::Control, &format!("\\x{:02x}", c as u32), span)
-                }
-                c if is_invisible(c) => push(out, Mark::Invisible, &escape(c), span),
-                c if is_combining(c) => push(out, Mark::Combining, &escape(c), span),
+                '\r' => push(out, Mark::Cr, Cow::Borrowed("\\r"), span),
+                '\n' => push(out, Mark::Lf, Cow::Borrowed("\\n"), span),
+                '\t' => push(out, Mark::Tab, Cow::Borrowed("\\t"), span),
+                '\u{feff}' => push(out, Mark::Bom, Cow::Borrowed("\\u{feff}"), span),
+                c if (c as u32) < 0x20 || c == '\u{7f}' => push(
+                    out,
+                    Mark::Control,
+                    Cow::Owned(format!("\\x{:02x}", c as u32)),
+                    span,
+                ),
+                c if is_invisible(c) => push(out, Mark::Invisible, escape(c).into(), span),
+                c if is_combining(c) => push(out, Mark::Combining, escape(c).into(), span),
                 c if is_lookalike_script(c) && in_latin_word(valid, i, c) => {
-                    push(out, Mark::MixedScript, &escape(c), span)
+                    push(out, Mark::MixedScript, escape(c).into(), span)
                 }
-                c => push(out, Mark::NonAscii, &valid[i..i + c.len_utf8()], span),
+                _ => push(out, Mark::NonAscii, NONE, span),
             }
             i += c.len_utf8();
         }
         offset += valid.len();
         for &b in chunk.invalid() {
             let at = base + offset;
-            push(out, Mark::InvalidByte, &format!("\\x{b:02x}"), at..at + 1);
+            push(
+                out,
+                Mark::InvalidByte,
+                Cow::Owned(format!("\\x{b:02x}")),
+                at..at + 1,
+            );
             offset += 1;
         }
     }
@@ -179,20 +200,20 @@ fn in_latin_word(text: &str, i: usize, c: char) -> bool {
 /// A segment as plain text that cannot be mistaken for another: markers as they are, and in text
 /// the characters that begin a marker escaped themselves (a backslash doubled, `·` and `‹`
 /// written as `\u{…}`), so that `\t` is always a tab and `\\t` a backslash and a `t`.
-pub fn unambiguous(seg: &Segment) -> std::borrow::Cow<'_, str> {
-    if !matches!(seg.mark, Mark::Text | Mark::NonAscii) || !seg.shown.contains(['\\', '·', '‹'])
-    {
-        return std::borrow::Cow::Borrowed(&seg.shown);
+pub fn unambiguous<'a>(seg: &'a Segment, stage: &'a [u8]) -> Cow<'a, str> {
+    let shown = seg.shown(stage);
+    if !matches!(seg.mark, Mark::Text | Mark::NonAscii) || !shown.contains(['\\', '·', '‹']) {
+        return shown;
     }
-    let mut out = String::with_capacity(seg.shown.len() + 4);
-    for c in seg.shown.chars() {
+    let mut out = String::with_capacity(shown.len() + 4);
+    for c in shown.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             '·' | '‹' => out.push_str(&escape(c)),
             c => out.push(c),
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 fn is_invisible(c: char) -> bool {
@@ -225,7 +246,7 @@ mod tests {
     fn shown(bytes: &[u8], secret: &[Range<usize>]) -> Vec<(Mark, String)> {
         segments(bytes, secret, false)
             .into_iter()
-            .map(|s| (s.mark, s.shown))
+            .map(|s| (s.mark, s.shown(bytes).into_owned()))
             .collect()
     }
 
@@ -297,7 +318,7 @@ mod tests {
         let plain = |b: &[u8]| -> String {
             segments(b, &[], false)
                 .iter()
-                .map(|s| unambiguous(s).into_owned())
+                .map(|s| unambiguous(s, b).into_owned())
                 .collect()
         };
         // A literal backslash-t and a tab; the text `\xff` and the byte 0xFF; a literal `·`
@@ -333,8 +354,8 @@ mod tests {
             ]
         );
         let revealed: String = segments(b"KEYn", std::slice::from_ref(&(0..3)), true)
-            .into_iter()
-            .map(|s| s.shown)
+            .iter()
+            .map(|s| s.shown(b"KEYn"))
             .collect();
         assert_eq!(revealed, "KEYn");
     }

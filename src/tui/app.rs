@@ -1483,12 +1483,12 @@ impl App {
                 if !self.reveal && !stage.secret.is_empty() {
                     let masked: String =
                         sign::visible::segments(&stage.bytes, &stage.secret, false)
-                            .into_iter()
+                            .iter()
                             .map(|s| {
                                 if s.mark == sign::visible::Mark::Secret {
-                                    s.shown
+                                    s.shown(&stage.bytes)
                                 } else {
-                                    String::from_utf8_lossy(&stage.bytes[s.bytes]).into_owned()
+                                    String::from_utf8_lossy(&stage.bytes[s.bytes.clone()])
                                 }
                             })
                             .collect();

@@ -17,8 +17,8 @@ pub struct StageView {
 }
 
 pub enum Content {
-    /// Text, marked and masked.
-    Text(Vec<Segment>),
+    /// Text, marked and masked: the stage's bytes and their segments.
+    Text(Vec<u8>, Vec<Segment>),
     /// A raw MAC or digest, shown as a hex dump as wide as fits.
     Dump(Vec<u8>),
     /// Streamed, not kept.
@@ -41,7 +41,10 @@ impl StageView {
             Content::Dump(stage.bytes.clone())
         } else {
             // A derived key (a raw MAC used as the next key) masks whole, like the key.
-            Content::Text(visible::segments(&stage.bytes, &stage.secret, reveal))
+            Content::Text(
+                stage.bytes.clone(),
+                visible::segments(&stage.bytes, &stage.secret, reveal),
+            )
         };
         StageView {
             name: stage.name.clone(),
@@ -53,7 +56,7 @@ impl StageView {
     /// Rows of content at a width (the header not counted).
     pub fn rows(&self, width: usize) -> usize {
         match &self.content {
-            Content::Text(segs) => wrap(segs, width, 0, 0, &mut Vec::new()),
+            Content::Text(bytes, segs) => wrap(bytes, segs, width, 0, 0, &mut Vec::new()),
             Content::Dump(bytes) => bytes.len().div_ceil(dump_width(width)).max(1),
             Content::Streamed => 1,
         }
@@ -62,9 +65,9 @@ impl StageView {
     /// Content rows `skip..skip + take` at a width.
     pub fn lines(&self, width: usize, skip: usize, take: usize) -> Vec<Line<'static>> {
         match &self.content {
-            Content::Text(segs) => {
+            Content::Text(bytes, segs) => {
                 let mut out = Vec::new();
-                wrap(segs, width, skip, take, &mut out);
+                wrap(bytes, segs, width, skip, take, &mut out);
                 out
             }
             Content::Dump(bytes) => visible::hex_dump(bytes, dump_width(width))
@@ -113,6 +116,7 @@ pub fn mark_style(mark: Mark) -> Style {
 /// Wraps segments into rows of `width` columns; pushes rows `skip..skip + take` into `out` and
 /// returns the number of rows. A mark (`\r`, `\u{feff}`, `‹key›` …) is never split; LF ends a row.
 fn wrap(
+    bytes: &[u8],
     segs: &[Segment],
     width: usize,
     skip: usize,
@@ -149,7 +153,8 @@ fn wrap(
         }
         let atomic = !matches!(seg.mark, Mark::Text | Mark::NonAscii | Mark::TrailingSpace);
         if atomic {
-            let w = seg.shown.chars().count();
+            let shown = seg.shown(bytes);
+            let w = shown.chars().count();
             if col > 0 && col + w > width {
                 new_row!();
             }
@@ -158,7 +163,7 @@ fn wrap(
                     flush_run(&mut run, run_mark, &mut spans);
                     run_mark = seg.mark;
                 }
-                run.push_str(&seg.shown);
+                run.push_str(&shown);
             }
             col += w;
             if seg.mark == Mark::Lf {
@@ -168,8 +173,8 @@ fn wrap(
         }
         // Printable ASCII is one column a byte: when none of the rows it spans is shown, where
         // it ends is arithmetic (a break comes only when a character does not fit).
-        if seg.mark == Mark::Text && seg.shown.is_ascii() && !seg.shown.is_empty() {
-            let last = col + seg.shown.len() - 1;
+        if seg.mark == Mark::Text && !seg.bytes.is_empty() {
+            let last = col + seg.bytes.len() - 1;
             let end_row = row + last / width;
             let shown = take > 0 && end_row >= skip && row < skip + take;
             if !shown {
@@ -188,7 +193,7 @@ fn wrap(
             flush_run(&mut run, run_mark, &mut spans);
         }
         run_mark = seg.mark;
-        for c in seg.shown.chars() {
+        for c in seg.shown(bytes).chars() {
             let w = c.width().unwrap_or(0);
             if col + w > width {
                 new_row!();
@@ -225,7 +230,7 @@ mod tests {
         StageView {
             name: "s".into(),
             header: String::new(),
-            content: Content::Text(visible::segments(bytes, &[], false)),
+            content: Content::Text(bytes.to_vec(), visible::segments(bytes, &[], false)),
         }
     }
 

@@ -11,3 +11,4 @@ pub mod history;
 pub mod request;
 pub mod sign;
 pub mod tui;
+pub mod wire;

@@ -167,15 +167,7 @@ impl Catalog {
         let mut no_files = |_: &str| Ok(Vec::new());
         let imported = crate::request::import::parse(&bytes, &mut no_files)
             .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
-        let found: Vec<&Recipe> = self
-            .recipes
-            .iter()
-            .filter(|r| {
-                crate::request::import::map(r, &imported, &BTreeMap::new())
-                    .signature
-                    .is_some_and(|s| !s.trim().is_empty())
-            })
-            .collect();
+        let found = crate::request::import::recognize(&self.recipes, &imported);
         match found.as_slice() {
             [one] => {
                 eprintln!(
@@ -365,55 +357,7 @@ impl Resolved {
         fields.extend(explicit);
         let generated = generate_missing(recipe, &mut fields)?;
 
-        let (key, key_source) = if let Some(k) = &args.key {
-            (k.clone().into_encoded_bytes(), "--key".to_string())
-        } else if let Some(var) = &args.key_env {
-            let key = std::env::var_os(var)
-                .ok_or_else(|| {
-                    CliError(format!(
-                        "--key-env {var}: the environment variable is not set"
-                    ))
-                })?
-                .into_encoded_bytes();
-            (key, format!("--key-env {var}"))
-        } else if let Some(path) = &args.key_file {
-            let source = format!("--key-file {}", path.display());
-            (read_file(path, "--key-file")?, source)
-        } else if let Some(hex) = &args.key_hex {
-            let key = KeyEncoding::Hex
-                .decode(hex.as_bytes())
-                .map_err(|e| CliError(format!("--key-hex: {e}")))?;
-            (key, "--key-hex".to_string())
-        } else if let Some(b64) = &args.key_base64 {
-            let key = KeyEncoding::Base64
-                .decode(b64.as_bytes())
-                .map_err(|e| CliError(format!("--key-base64: {e}")))?;
-            (key, "--key-base64".to_string())
-        } else if let Some((key, source)) = &args.profile_key {
-            (key.bytes().to_vec(), source.clone())
-        } else if args.example {
-            (example.key.clone().into_bytes(), "the example".to_string())
-        } else {
-            return Err(CliError(
-                "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (or --example for the documented example)".to_string(),
-            ));
-        };
-        if key.len() > MAX_KEY_BYTES {
-            return Err(CliError(format!(
-                "the key ({key_source}) is {} bytes, over the {} a key may be",
-                key.len(),
-                size_words(MAX_KEY_BYTES)
-            )));
-        }
-        let notes = crate::sign::key::notes(&key);
-        if key.is_empty() {
-            eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
-        } else if !notes.is_empty() {
-            eprintln!(
-                "sigscope: note: the key ({key_source}): {}, which is part of the key",
-                notes.join("; ")
-            );
-        }
+        let key = resolve_key(args, args.example.then_some(example.key.as_str()))?;
 
         let streamable = may_stream && recipe.body_members.is_empty();
         let (body, body_source) = if let Some(b) = &args.body {
@@ -497,7 +441,7 @@ impl Resolved {
             fields,
             generated,
             headers,
-            key: Secret(key),
+            key,
             body,
             body_source,
             selection,
@@ -616,6 +560,61 @@ impl Resolved {
             other => CliError(other.to_string()),
         }
     }
+}
+
+/// The key from the key flags (or the profile's source, or the example's key): its bytes,
+/// checked for size, with a warning on stderr when it is empty or holds what a reader cannot see.
+pub fn resolve_key(args: &InputArgs, example_key: Option<&str>) -> Result<Secret, CliError> {
+    let (key, key_source) = if let Some(k) = &args.key {
+        (k.clone().into_encoded_bytes(), "--key".to_string())
+    } else if let Some(var) = &args.key_env {
+        let key = std::env::var_os(var)
+            .ok_or_else(|| {
+                CliError(format!(
+                    "--key-env {var}: the environment variable is not set"
+                ))
+            })?
+            .into_encoded_bytes();
+        (key, format!("--key-env {var}"))
+    } else if let Some(path) = &args.key_file {
+        let source = format!("--key-file {}", path.display());
+        (read_file(path, "--key-file")?, source)
+    } else if let Some(hex) = &args.key_hex {
+        let key = KeyEncoding::Hex
+            .decode(hex.as_bytes())
+            .map_err(|e| CliError(format!("--key-hex: {e}")))?;
+        (key, "--key-hex".to_string())
+    } else if let Some(b64) = &args.key_base64 {
+        let key = KeyEncoding::Base64
+            .decode(b64.as_bytes())
+            .map_err(|e| CliError(format!("--key-base64: {e}")))?;
+        (key, "--key-base64".to_string())
+    } else if let Some((key, source)) = &args.profile_key {
+        (key.bytes().to_vec(), source.clone())
+    } else if let Some(k) = example_key {
+        (k.as_bytes().to_vec(), "the example".to_string())
+    } else {
+        return Err(CliError(
+            "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (or --example for the documented example)".to_string(),
+        ));
+    };
+    if key.len() > MAX_KEY_BYTES {
+        return Err(CliError(format!(
+            "the key ({key_source}) is {} bytes, over the {} a key may be",
+            key.len(),
+            size_words(MAX_KEY_BYTES)
+        )));
+    }
+    let notes = crate::sign::key::notes(&key);
+    if key.is_empty() {
+        eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
+    } else if !notes.is_empty() {
+        eprintln!(
+            "sigscope: note: the key ({key_source}): {}, which is part of the key",
+            notes.join("; ")
+        );
+    }
+    Ok(Secret(key))
 }
 
 /// Reads and maps `--request PATH` (`-`: standard input); `@file` data is read from the

@@ -2,6 +2,7 @@
 
 mod inputs;
 mod output;
+mod wire;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -67,6 +68,14 @@ pub enum Command {
         sigscope diagnose -p moneyhoney --key-env MH_KEY --request cust.http\n  \
         sigscope diagnose -p tpns --key-env TPNS_SECRET --body-file push.json --expect 'Zm9v…'")]
     Diagnose(DiagnoseArgs),
+    /// Receive requests on a local port, byte-exact, and verify each as it arrives (one line,
+    /// or one JSON object, a request on standard output): exit 0 when every request matched.
+    #[command(after_help = "Examples:\n  \
+        sigscope listen -p github --key-env GH_SECRET\n  \
+        sigscope listen -p github --key-env GH_SECRET --forward http://127.0.0.1:3000\n  \
+        sigscope listen --key-env STRIPE_SECRET --port 0 --format json --save captures/\n  \
+        sigscope verify --request captures/000001-1795000000000-POST.http --key-env GH_SECRET")]
+    Listen(wire::ListenArgs),
     /// List the schemes (built-in, and a --recipe file's).
     #[command(after_help = "Examples:\n  \
         sigscope providers\n  \
@@ -300,6 +309,7 @@ pub fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify(&args, &mut out),
         Some(Command::Diagnose(args)) => diagnose(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
+        Some(Command::Listen(args)) => wire::listen(&args, &mut out),
         Some(Command::Profiles(args)) => profiles(&args, &mut out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

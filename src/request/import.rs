@@ -557,6 +557,18 @@ pub struct Mapped {
     pub errors: Vec<String>,
 }
 
+/// The schemes whose import finds a signature in a request, in catalog order.
+pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
+    recipes
+        .iter()
+        .filter(|r| {
+            map(r, req, &BTreeMap::new())
+                .signature
+                .is_some_and(|s| !s.trim().is_empty())
+        })
+        .collect()
+}
+
 /// Takes a scheme's inputs from a request, by the recipe's `[import]` rules. Fields in `given`
 /// (set explicitly) are kept and not looked up.
 pub fn map(recipe: &Recipe, req: &Imported, given: &BTreeMap<String, String>) -> Mapped {

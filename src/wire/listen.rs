@@ -1,0 +1,459 @@
+//! `sigscope listen`: a local receiver. Each connection has its own thread (a debugging receiver
+//! sees tens of connections, not tens of thousands, and a thread keeps the reading code plain);
+//! each request is captured as it arrived, verified, answered, explained and reported on a
+//! channel, newest last.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::client::{self, Target, Tls};
+use super::http1::{self, Conn, Fail, Limits};
+use super::verdict::{Judge, Verdict};
+
+/// What the sender gets back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Respond {
+    /// Always this status.
+    Status(u16),
+    /// 200 when the signature matches, 401 when not.
+    Verdict,
+}
+
+impl std::str::FromStr for Respond {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "verdict" {
+            return Ok(Respond::Verdict);
+        }
+        match s.parse::<u16>() {
+            Ok(n) if (200..600).contains(&n) => Ok(Respond::Status(n)),
+            _ => Err(format!(
+                "`{s}` is not a status from 200 to 599, nor `verdict` (200 on a match, 401 otherwise)"
+            )),
+        }
+    }
+}
+
+/// How the listener runs.
+#[derive(Clone)]
+pub struct Options {
+    pub bind: SocketAddr,
+    pub limits: Limits,
+    pub respond: Respond,
+    /// Pass each request on to this app and answer with its answer.
+    pub forward: Option<Target>,
+    pub tls: Option<Tls>,
+    /// Write each request to this folder as a raw HTTP file.
+    pub save: Option<PathBuf>,
+    /// Connections at once; one more gets 503.
+    pub max_connections: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            limits: Limits::default(),
+            respond: Respond::Status(200),
+            forward: None,
+            tls: None,
+            save: None,
+            max_connections: 512,
+        }
+    }
+}
+
+/// One request as received, and what became of it.
+#[derive(Debug, Clone)]
+pub struct Capture {
+    /// 1, 2, 3 … in the order requests were read.
+    pub seq: u64,
+    /// When its head was read, in Unix milliseconds.
+    pub millis: i64,
+    pub peer: SocketAddr,
+    /// The request's bytes as they came over the wire (for a refused request, as much as was
+    /// read of its head).
+    pub raw: Vec<u8>,
+    pub method: String,
+    /// The request target as on the request line.
+    pub target: String,
+    pub chunked: bool,
+    /// The body's length, de-chunked.
+    pub body_len: usize,
+    /// Why the request was refused (400, 408, 413, 431 …), when it was.
+    pub problem: Option<String>,
+    /// The status the sender got.
+    pub status: u16,
+    /// The forward's outcome: the app's status, or why it failed.
+    pub forwarded: Option<Result<u16, String>>,
+    /// Where the request was saved, or why it was not.
+    pub saved: Option<Result<PathBuf, String>>,
+    /// None for a refused request.
+    pub verdict: Option<Verdict>,
+}
+
+impl Capture {
+    /// A one-line summary: time, method, target, scheme, ✓/✗ and the sentence.
+    pub fn line(&self) -> String {
+        let time = clock_time(self.millis);
+        let target = crate::sign::visible::printable(&self.target).into_owned();
+        match (&self.verdict, &self.problem) {
+            (_, Some(problem)) => format!(
+                "{time} {} {target} {} {problem}",
+                if self.method.is_empty() {
+                    "-"
+                } else {
+                    &self.method
+                },
+                self.status
+            ),
+            (Some(v), None) => {
+                let mut s = format!(
+                    "{time} {} {target} {} {} {}",
+                    self.method,
+                    v.scheme.as_deref().unwrap_or("-"),
+                    v.outcome.mark(),
+                    v.sentence()
+                );
+                if let Some(f) = &self.forwarded {
+                    match f {
+                        Ok(status) => s.push_str(&format!(" · forwarded: {status}")),
+                        Err(e) => s.push_str(&format!(" · forward failed: {e}")),
+                    }
+                }
+                if let Some(Err(e)) = &self.saved {
+                    s.push_str(&format!(" · not saved: {e}"));
+                }
+                s
+            }
+            (None, None) => format!("{time} {} {target}", self.method),
+        }
+    }
+
+    /// The capture as one JSON object (`listen --format json`).
+    pub fn json(&self) -> serde_json::Value {
+        let v = self.verdict.as_ref();
+        serde_json::json!({
+            "seq": self.seq,
+            "time": rfc3339(self.millis),
+            "peer": self.peer.to_string(),
+            "method": self.method,
+            "target": self.target,
+            "chunked": self.chunked,
+            "body_bytes": self.body_len,
+            "status": self.status,
+            "problem": self.problem,
+            "scheme": v.and_then(|v| v.scheme.clone()),
+            "match": v.is_some_and(Verdict::matched),
+            "outcome": v.map(|v| format!("{:?}", v.outcome).to_lowercase()),
+            "signature": {
+                "received": v.and_then(|v| v.received.clone()),
+                "computed": v.and_then(|v| v.computed.clone()),
+            },
+            "message": v.map(|v| v.message.clone()),
+            "explanation": v.and_then(|v| v.explanation.clone()),
+            "notes": v.map(|v| v.notes.clone()).unwrap_or_default(),
+            "forwarded": self.forwarded.as_ref().map(|f| match f {
+                Ok(s) => serde_json::json!({"status": s}),
+                Err(e) => serde_json::json!({"error": e}),
+            }),
+            "saved": self.saved.as_ref().map(|s| match s {
+                Ok(p) => serde_json::json!(p.display().to_string()),
+                Err(e) => serde_json::json!({"error": e}),
+            }),
+        })
+    }
+}
+
+/// `HH:MM:SS.mmm` (UTC) of Unix milliseconds.
+pub fn clock_time(millis: i64) -> String {
+    let ms = millis.rem_euclid(86_400_000);
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+/// RFC 3339 UTC time of Unix milliseconds.
+pub fn rfc3339(millis: i64) -> String {
+    let days = millis.div_euclid(86_400_000);
+    let (y, m, d) = crate::sign::time::civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{}Z", clock_time(millis))
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A running listener.
+pub struct Listener {
+    pub addr: SocketAddr,
+    /// Captures, in the order they were finished.
+    pub captures: mpsc::Receiver<Capture>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Listener {
+    /// Stops accepting connections (those open finish their current request).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accepting thread.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+struct Shared {
+    options: Options,
+    judge: Arc<Judge>,
+    seq: AtomicU64,
+    open: AtomicUsize,
+    out: mpsc::Sender<Capture>,
+}
+
+/// Binds and starts accepting. The captures arrive on [`Listener::captures`].
+pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
+    if let Some(dir) = &options.save {
+        std::fs::create_dir_all(dir)?;
+    }
+    let socket = TcpListener::bind(options.bind)?;
+    let addr = socket.local_addr()?;
+    let (tx, rx) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    let shared = Arc::new(Shared {
+        options,
+        judge,
+        seq: AtomicU64::new(0),
+        open: AtomicUsize::new(0),
+        out: tx,
+    });
+    let stopping = stop.clone();
+    std::thread::Builder::new()
+        .name("listen-accept".into())
+        .spawn(move || {
+            for stream in socket.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else {
+                    // Out of descriptors, say: wait a moment rather than spin.
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                let peer = stream
+                    .peer_addr()
+                    .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+                if shared.open.load(Ordering::SeqCst) >= shared.options.max_connections {
+                    let _ = stream.write_all(&http1::answer(
+                        503,
+                        "sigscope: too many connections at once\n",
+                        true,
+                    ));
+                    continue;
+                }
+                shared.open.fetch_add(1, Ordering::SeqCst);
+                let shared = shared.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("listen-conn".into())
+                    .spawn(move || {
+                        serve(stream, peer, &shared);
+                        shared.open.fetch_sub(1, Ordering::SeqCst);
+                    });
+                if spawned.is_err() {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+        })?;
+    Ok(Listener {
+        addr,
+        captures: rx,
+        stop,
+    })
+}
+
+/// One connection: requests until it closes, idles out or a request is refused.
+fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(shared.options.limits.idle_timeout));
+    let mut conn = Conn::new(stream);
+    loop {
+        match conn.read_request(&shared.options.limits) {
+            Ok(msg) => {
+                let millis = now_millis();
+                let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                let mut verdict = shared.judge.verify(&msg.raw, millis);
+                let keep = msg.head.keep_alive();
+                let [method, target, _] = msg.head.start.clone();
+                let (response, status, forwarded, close) = match &shared.options.forward {
+                    Some(app) => forward(app, &msg, shared, keep),
+                    None => {
+                        let status = match shared.options.respond {
+                            Respond::Status(s) => s,
+                            Respond::Verdict if verdict.matched() => 200,
+                            Respond::Verdict => 401,
+                        };
+                        let text =
+                            format!("sigscope: {} {}\n", verdict.outcome.mark(), verdict.message);
+                        (http1::answer(status, &text, !keep), status, None, !keep)
+                    }
+                };
+                let written = conn
+                    .stream
+                    .write_all(&response)
+                    .and_then(|()| conn.stream.flush());
+                shared.judge.explain(&mut verdict);
+                let saved = shared
+                    .options
+                    .save
+                    .as_ref()
+                    .map(|dir| save(dir, seq, &method, millis, &msg.raw));
+                let _ = shared.out.send(Capture {
+                    seq,
+                    millis,
+                    peer,
+                    raw: msg.raw,
+                    method,
+                    target,
+                    chunked: msg.chunked,
+                    body_len: msg.body.len(),
+                    problem: None,
+                    status,
+                    forwarded,
+                    saved,
+                    verdict: Some(verdict),
+                });
+                if written.is_err() || close {
+                    return;
+                }
+            }
+            Err(Fail::Closed) | Err(Fail::Io(_)) => return,
+            Err(fail) => {
+                let status = fail.status().unwrap_or(400);
+                let (method, target, raw) = match &fail {
+                    Fail::BodyTooLarge { head: Some(h), .. } => {
+                        (h.0.start[0].clone(), h.0.start[1].clone(), h.1.clone())
+                    }
+                    _ => (String::new(), String::new(), Vec::new()),
+                };
+                let text = format!("sigscope: {fail}\n");
+                let _ = conn.stream.write_all(&http1::answer(status, &text, true));
+                let _ = conn.stream.flush();
+                let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                let _ = shared.out.send(Capture {
+                    seq,
+                    millis: now_millis(),
+                    peer,
+                    raw,
+                    method,
+                    target,
+                    chunked: false,
+                    body_len: 0,
+                    problem: Some(fail.to_string()),
+                    status,
+                    forwarded: None,
+                    saved: None,
+                    verdict: None,
+                });
+                linger(conn.stream);
+                return;
+            }
+        }
+    }
+}
+
+/// After refusing a request whose bytes are still coming, reads a little of them before
+/// closing, so that the sender's stack does not reset the connection before the answer is read.
+fn linger(mut stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let mut sink = [0u8; 16 * 1024];
+    let mut left = 4 * 1024 * 1024usize;
+    while let Ok(n) = stream.read(&mut sink) {
+        if n == 0 || n >= left {
+            break;
+        }
+        left -= n;
+    }
+}
+
+/// Passes a request to the app: the same bytes, the request target under the app URL's path.
+/// Returns the answer to relay, its status, the forward's outcome and whether to close after.
+fn forward(
+    app: &Target,
+    msg: &http1::Message,
+    shared: &Shared,
+    keep: bool,
+) -> (Vec<u8>, u16, Option<Result<u16, String>>, bool) {
+    let line_end = msg
+        .raw
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .or_else(|| msg.raw.iter().position(|&b| b == b'\n'))
+        .unwrap_or(0);
+    let [method, target, version] = &msg.head.start;
+    let prefix = app.path.trim_end_matches('/');
+    let target = if target.starts_with('/') {
+        format!("{prefix}{target}")
+    } else {
+        target.clone()
+    };
+    let mut bytes = format!("{method} {target} {version}").into_bytes();
+    bytes.extend_from_slice(&msg.raw[line_end..]);
+    match client::exchange(
+        app,
+        &bytes,
+        shared.options.tls.as_ref(),
+        &shared.options.limits,
+        method == "HEAD",
+    ) {
+        Ok(x) => {
+            let until_close = x.response.head.values("Content-Length").next().is_none()
+                && !x.response.chunked
+                && !x.response.body.is_empty();
+            let close = !keep || !x.response.head.keep_alive() || until_close;
+            (x.response.raw, x.status, Some(Ok(x.status)), close)
+        }
+        Err(e) => {
+            let text = format!("sigscope: the forward to {} failed: {e}\n", app.origin());
+            (http1::answer(502, &text, !keep), 502, Some(Err(e)), !keep)
+        }
+    }
+}
+
+/// Writes a capture as `NNNNNN-METHOD.http` in `dir`, exactly as it arrived.
+fn save(
+    dir: &std::path::Path,
+    seq: u64,
+    method: &str,
+    millis: i64,
+    raw: &[u8],
+) -> Result<PathBuf, String> {
+    let method: String = method
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect();
+    let path = dir.join(format!("{seq:06}-{millis}-{method}.http"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    file.write_all(raw)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}

@@ -1,0 +1,333 @@
+//! The verdict on a received request: which scheme, the signature it carried and ours, match or
+//! not, and on a mismatch what diagnose says. Everything here is the core's work on bytes; the
+//! listener only hands it the request as it arrived.
+
+use std::collections::BTreeMap;
+
+use crate::diagnose;
+use crate::request::import;
+use crate::sign::{self, Inputs, Recipe};
+
+/// What a verdict says, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Match,
+    Mismatch,
+    /// No signature for the scheme in the request.
+    Unsigned,
+    /// The request could not be verified (no scheme, a field missing, a malformed carrier …).
+    Error,
+}
+
+impl Outcome {
+    /// ✓, ✗, or ? when nothing was compared.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Outcome::Match => "✓",
+            Outcome::Mismatch => "✗",
+            Outcome::Unsigned | Outcome::Error => "?",
+        }
+    }
+}
+
+/// The verdict on one request.
+#[derive(Clone)]
+pub struct Verdict {
+    pub scheme: Option<String>,
+    pub outcome: Outcome,
+    /// The signature the request carried.
+    pub received: Option<String>,
+    /// The signature we computed for it.
+    pub computed: Option<String>,
+    /// One sentence: "the signatures match", "they differ from character 12 on", or why no
+    /// comparison was made.
+    pub message: String,
+    /// What diagnose found, on a mismatch, once [`Judge::explain`] ran.
+    pub explanation: Option<String>,
+    /// Whether diagnose found the mistake (false when it searched and found none).
+    pub explained: bool,
+    /// How the request was read (de-chunked …) and what was not found in it.
+    pub notes: Vec<String>,
+    /// What diagnose needs, kept from the verification.
+    case: Option<Box<Kept>>,
+}
+
+impl std::fmt::Debug for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verdict")
+            .field("scheme", &self.scheme)
+            .field("outcome", &self.outcome)
+            .field("received", &self.received)
+            .field("computed", &self.computed)
+            .field("message", &self.message)
+            .field("explanation", &self.explanation)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+struct Kept {
+    recipe: usize,
+    fields: BTreeMap<String, String>,
+    body: Vec<u8>,
+    headers: Vec<u8>,
+    choices: BTreeMap<String, String>,
+    expected: String,
+}
+
+impl Verdict {
+    fn error(scheme: Option<&Recipe>, message: String, notes: Vec<String>) -> Verdict {
+        Verdict {
+            scheme: scheme.map(|r| r.id.clone()),
+            outcome: Outcome::Error,
+            received: None,
+            computed: None,
+            message,
+            explanation: None,
+            explained: false,
+            notes,
+            case: None,
+        }
+    }
+
+    /// Whether the signature was accepted.
+    pub fn matched(&self) -> bool {
+        self.outcome == Outcome::Match
+    }
+
+    /// The sentence a one-line report ends with: diagnose's finding when there is one, else the
+    /// message.
+    pub fn sentence(&self) -> &str {
+        self.explanation.as_deref().unwrap_or(&self.message)
+    }
+}
+
+/// Verifies requests against a scheme (or the scheme each request reads as) and a key.
+pub struct Judge {
+    recipes: Vec<Recipe>,
+    fixed: Option<usize>,
+    key: Vec<u8>,
+    choices: BTreeMap<String, String>,
+    given: BTreeMap<String, String>,
+    /// Signings a diagnose search may try.
+    pub max_candidates: usize,
+}
+
+impl std::fmt::Debug for Judge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Judge(scheme {:?}, key <{} bytes, redacted>)",
+            self.fixed.map(|i| &self.recipes[i].id),
+            self.key.len()
+        )
+    }
+}
+
+impl Judge {
+    /// `fixed`: the scheme's index in `recipes`, or None to recognize each request's. `given`
+    /// fields win over the request's (a URL the request was sent to before a tunnel, say).
+    pub fn new(
+        recipes: Vec<Recipe>,
+        fixed: Option<usize>,
+        key: Vec<u8>,
+        choices: BTreeMap<String, String>,
+        given: BTreeMap<String, String>,
+    ) -> Judge {
+        Judge {
+            recipes,
+            fixed,
+            key,
+            choices,
+            given,
+            max_candidates: diagnose::DEFAULT_MAX_CANDIDATES,
+        }
+    }
+
+    pub fn recipes(&self) -> &[Recipe] {
+        &self.recipes
+    }
+
+    /// The fixed scheme, if one was given.
+    pub fn scheme(&self) -> Option<&Recipe> {
+        self.fixed.map(|i| &self.recipes[i])
+    }
+
+    pub fn key(&self) -> &[u8] {
+        &self.key
+    }
+
+    /// Verifies a request given as raw HTTP (as it came over the wire, or as a saved file).
+    /// `now_millis` is the clock, for the scheme's time window.
+    pub fn verify(&self, raw: &[u8], now_millis: i64) -> Verdict {
+        let mut no_files = |_: &str| Ok(Vec::new());
+        let imported = match import::parse(raw, &mut no_files) {
+            Ok(i) => i,
+            Err(e) => {
+                return Verdict::error(None, format!("the request could not be read: {e}"), vec![]);
+            }
+        };
+        let notes = imported.notes.clone();
+        let index = match self.fixed {
+            Some(i) => i,
+            None => {
+                let found = import::recognize(&self.recipes, &imported);
+                match found.as_slice() {
+                    [one] => self
+                        .recipes
+                        .iter()
+                        .position(|r| r.id == one.id)
+                        .unwrap_or_default(),
+                    [] => {
+                        return Verdict {
+                            outcome: Outcome::Unsigned,
+                            ..Verdict::error(
+                                None,
+                                "no scheme finds its signature in this request (-p names one)"
+                                    .to_string(),
+                                notes,
+                            )
+                        };
+                    }
+                    many => {
+                        return Verdict::error(
+                            None,
+                            format!(
+                                "the request could be {}: -p names one",
+                                many.iter()
+                                    .map(|r| r.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(" or ")
+                            ),
+                            notes,
+                        );
+                    }
+                }
+            }
+        };
+        let recipe = &self.recipes[index];
+        let mapped = import::map(recipe, &imported, &self.given);
+        let mut notes = notes;
+        notes.extend(mapped.notes.iter().cloned());
+        if let Some(e) = mapped.errors.first() {
+            return Verdict::error(Some(recipe), e.clone(), notes);
+        }
+        let Some(expected) = mapped.signature.clone().filter(|s| !s.trim().is_empty()) else {
+            return Verdict {
+                outcome: Outcome::Unsigned,
+                ..Verdict::error(
+                    Some(recipe),
+                    format!("the request carries no {} signature", recipe.id),
+                    notes,
+                )
+            };
+        };
+        let selection =
+            match recipe.select(self.choices.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+                Ok(s) => s,
+                Err(e) => return Verdict::error(Some(recipe), e.to_string(), notes),
+            };
+        let body = mapped.body.clone().unwrap_or_else(|| imported.body.clone());
+        let inputs = Inputs {
+            fields: &mapped.fields,
+            key: &self.key,
+            body: &body,
+            headers: &mapped.headers,
+            selection: &selection,
+        };
+        let trace = match sign::run(recipe, &inputs) {
+            Ok(t) => t,
+            Err(e) => {
+                let mut v = Verdict::error(Some(recipe), e.to_string(), notes);
+                v.received = Some(expected);
+                return v;
+            }
+        };
+        if let Some(Ok(age)) = sign::time::age(recipe, &trace.fields, now_millis)
+            && !age.accepted()
+        {
+            notes.push(format!(
+                "the request time is {age}: a server refuses it past {} s",
+                age.window_seconds
+            ));
+        }
+        let set = sign::compare::compare_set(recipe, trace.signature(), &expected);
+        let (outcome, message) = match &set.comparison {
+            sign::Comparison::Match => (Outcome::Match, "the signatures match".to_string()),
+            sign::Comparison::Equivalent(why) => {
+                (Outcome::Match, format!("the signatures match ({why})"))
+            }
+            sign::Comparison::Mismatch { at, .. } => (
+                Outcome::Mismatch,
+                format!("the signatures differ from character {} on", at + 1),
+            ),
+        };
+        Verdict {
+            scheme: Some(recipe.id.clone()),
+            outcome,
+            received: Some(expected.trim().to_string()),
+            computed: Some(trace.signature_text()),
+            message,
+            explanation: None,
+            explained: false,
+            notes,
+            case: (outcome == Outcome::Mismatch).then(|| {
+                Box::new(Kept {
+                    recipe: index,
+                    fields: trace.fields.clone(),
+                    body,
+                    headers: mapped.headers.clone(),
+                    choices: self.choices.clone(),
+                    expected,
+                })
+            }),
+        }
+    }
+
+    /// On a mismatch, runs the diagnose search and puts what it found in the verdict.
+    pub fn explain(&self, verdict: &mut Verdict) {
+        let Some(kept) = verdict.case.take() else {
+            return;
+        };
+        let recipe = &self.recipes[kept.recipe];
+        let Ok(selection) =
+            recipe.select(kept.choices.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        else {
+            return;
+        };
+        let case = diagnose::Case {
+            recipe,
+            fields: &kept.fields,
+            key: &self.key,
+            body: &kept.body,
+            headers: &kept.headers,
+            selection: &selection,
+            expected: &kept.expected,
+        };
+        let limits = diagnose::Limits {
+            max_candidates: self.max_candidates,
+            ..Default::default()
+        };
+        match diagnose::diagnose_with(&case, &limits) {
+            Ok(outcome) => {
+                verdict.explained = matches!(outcome, diagnose::Outcome::Explained(_));
+                verdict.explanation = Some(match &outcome {
+                    diagnose::Outcome::Explained(e) => {
+                        let mut s = e
+                            .changes
+                            .iter()
+                            .map(|c| c.sentence())
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        if let Some((stage, byte)) = outcome.difference() {
+                            s.push_str(&format!(" (the {stage} strings part at byte {byte})"));
+                        }
+                        s
+                    }
+                    other => other.report().join(" "),
+                });
+            }
+            Err(e) => verdict.explanation = Some(format!("diagnose could not run: {e}")),
+        }
+    }
+}

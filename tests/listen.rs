@@ -1,0 +1,468 @@
+//! `sigscope listen` over real sockets on loopback: the binary is started with `--port 0`, the
+//! port read from the first line of its standard error, and requests delivered by a plain TCP
+//! client that writes exact bytes. Signatures are computed here with the `hmac` crate, outside
+//! sigscope's recipe engine.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+const KEY: &str = "It's a Secret to Everybody";
+
+fn github_signature(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+struct Listening {
+    child: Child,
+    port: u16,
+    lines: BufReader<ChildStdout>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Listening {
+    fn start(args: &[&str]) -> Listening {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+            .arg("listen")
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        err.read_line(&mut first).unwrap();
+        let port = first
+            .trim()
+            .strip_prefix("listening on http://127.0.0.1:")
+            .unwrap_or_else(|| panic!("first line of stderr: {first:?}"))
+            .parse()
+            .unwrap();
+        // Keep draining stderr so the child never blocks on it.
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+        let lines = BufReader::new(child.stdout.take().unwrap());
+        Listening { child, port, lines }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s
+    }
+
+    /// The next JSON line.
+    fn next(&mut self) -> serde_json::Value {
+        let mut line = String::new();
+        self.lines.read_line(&mut line).unwrap();
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"))
+    }
+}
+
+/// Reads one response: (status, head, body). Content-Length framing only (sigscope's answers).
+fn response(s: &mut TcpStream) -> (u16, String, Vec<u8>) {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        let n = s.read(&mut byte).unwrap();
+        assert!(n == 1, "connection closed inside a response head: {buf:?}");
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8(buf).unwrap();
+    let status = head[9..12].parse().unwrap();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).unwrap();
+    (status, head, body)
+}
+
+fn github_request(path: &str, body: &[u8], signature: &str) -> Vec<u8> {
+    let mut r = format!(
+        "POST {path} HTTP/1.1\r\nHost: hooks.example\r\nX-GitHub-Event: push\r\nX-Hub-Signature-256: {signature}\r\ncontent-type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+#[test]
+fn captures_are_byte_exact_and_read_back() {
+    let dir = tempdir("exact");
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--save",
+        dir.to_str().unwrap(),
+    ]);
+    let mut s = l.connect();
+    let all_bytes: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+    // Header case, order, repeats and spacing as a sender wrote them; a binary body; a chunked
+    // body; a request that waits for 100 Continue. One keep-alive connection.
+    let mut odd = format!(
+        "POST /hook?a=1&b=%20 HTTP/1.1\r\nhost: hooks.example\r\nX-Dup: one\r\nx-dup:  two  \r\nX-HUB-SIGNATURE-256:{}\r\nContent-Length: {}\r\n\r\n",
+        github_signature(&all_bytes),
+        all_bytes.len()
+    )
+    .into_bytes();
+    odd.extend_from_slice(&all_bytes);
+    let chunk_body = b"{\"zen\":\"Design for failure.\"}";
+    let chunked = format!(
+        "POST /chunked HTTP/1.1\r\nHost: hooks.example\r\nX-Hub-Signature-256: {}\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\n{}\r\n{:x}\r\n{}\r\n0\r\nX-Trailer: t\r\n\r\n",
+        github_signature(chunk_body),
+        std::str::from_utf8(&chunk_body[..5]).unwrap(),
+        chunk_body.len() - 5,
+        std::str::from_utf8(&chunk_body[5..]).unwrap(),
+    )
+    .into_bytes();
+    let plain = github_request(
+        "/plain",
+        b"Hello, World!",
+        &github_signature(b"Hello, World!"),
+    );
+    let sent = [odd, chunked, plain];
+    for (i, req) in sent.iter().enumerate() {
+        s.write_all(req).unwrap();
+        let (status, _, body) = response(&mut s);
+        assert_eq!(status, 200, "request {i}");
+        assert!(String::from_utf8_lossy(&body).contains("match"), "{body:?}");
+        let c = l.next();
+        assert_eq!(c["match"], true, "request {i}: {c}");
+        assert_eq!(c["scheme"], "github");
+        assert_eq!(c["seq"], i as u64 + 1);
+        let saved = std::fs::read(c["saved"].as_str().unwrap()).unwrap();
+        assert_eq!(saved, *req, "request {i} saved byte for byte");
+        // What was saved reads back through --request, de-chunked, and verifies.
+        let v = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+            .args([
+                "verify",
+                "-p",
+                "github",
+                "--key",
+                KEY,
+                "--quiet",
+                "--request",
+            ])
+            .arg(c["saved"].as_str().unwrap())
+            .output()
+            .unwrap();
+        assert!(v.status.success(), "request {i}: {v:?}");
+    }
+    let c_target = {
+        // The JSON names the target as on the request line, and says the body came chunked.
+        let mut s2 = l.connect();
+        s2.write_all(&sent[1]).unwrap();
+        response(&mut s2);
+        l.next()
+    };
+    assert_eq!(c_target["target"], "/chunked");
+    assert_eq!(c_target["chunked"], true);
+    assert_eq!(c_target["body_bytes"], chunk_body.len());
+
+    // Expect: 100-continue: the body is sent only after the interim answer.
+    let body = b"{\"after\":\"100\"}";
+    let req = format!(
+        "POST /expect HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nX-Hub-Signature-256: {}\r\nContent-Length: {}\r\n\r\n",
+        github_signature(body),
+        body.len()
+    )
+    .into_bytes();
+    let mut s3 = l.connect();
+    s3.write_all(&req).unwrap();
+    let mut interim = [0u8; 25];
+    s3.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s3.write_all(body).unwrap();
+    let (status, _, _) = response(&mut s3);
+    assert_eq!(status, 200);
+    let c = l.next();
+    assert_eq!(c["match"], true, "{c}");
+    let mut whole = req.clone();
+    whole.extend_from_slice(body);
+    assert_eq!(std::fs::read(c["saved"].as_str().unwrap()).unwrap(), whole);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_mismatch_is_diagnosed_and_the_answer_can_follow_the_verdict() {
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--respond",
+        "verdict",
+    ]);
+    let mut s = l.connect();
+    // Signed over the body with CRLF line ends; delivered with LF (what a proxy might do).
+    let signed = b"{\r\n\"a\": 1\r\n}";
+    let delivered = b"{\n\"a\": 1\n}";
+    s.write_all(&github_request("/h", delivered, &github_signature(signed)))
+        .unwrap();
+    let (status, _, _) = response(&mut s);
+    assert_eq!(status, 401);
+    let c = l.next();
+    assert_eq!(c["match"], false);
+    assert_eq!(c["outcome"], "mismatch");
+    assert_eq!(c["signature"]["received"], github_signature(signed));
+    assert_eq!(
+        format!("sha256={}", c["signature"]["computed"].as_str().unwrap()),
+        github_signature(delivered)
+    );
+    let explanation = c["explanation"].as_str().unwrap();
+    assert!(explanation.contains("CRLF"), "{explanation}");
+}
+
+#[test]
+fn a_burst_of_1000_over_50_connections_loses_none() {
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--max-candidates",
+        "50",
+    ]);
+    let port = l.port;
+    let threads: Vec<_> = (0..50)
+        .map(|c| {
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                for i in 0..20 {
+                    let id: usize = c * 20 + i;
+                    let body = format!("{{\"delivery\":{id}}}");
+                    // Every third delivery is signed with the wrong key.
+                    let sig = if id.is_multiple_of(3) {
+                        let mut mac = Hmac::<Sha256>::new_from_slice(b"wrong").unwrap();
+                        mac.update(body.as_bytes());
+                        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+                    } else {
+                        github_signature(body.as_bytes())
+                    };
+                    s.write_all(&github_request(&format!("/d/{id}"), body.as_bytes(), &sig))
+                        .unwrap();
+                    let (status, _, _) = response(&mut s);
+                    assert_eq!(status, 200);
+                }
+            })
+        })
+        .collect();
+    let mut seen = vec![false; 1000];
+    for _ in 0..1000 {
+        let c = l.next();
+        let id: usize = c["target"].as_str().unwrap()[3..].parse().unwrap();
+        assert!(!seen[id], "delivery {id} twice");
+        seen[id] = true;
+        assert_eq!(c["match"], !id.is_multiple_of(3), "delivery {id}: {c}");
+    }
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert!(seen.iter().all(|&s| s));
+}
+
+#[test]
+fn bad_requests_get_their_answer_and_the_server_goes_on() {
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--max-body-bytes",
+        "1000",
+        "--header-timeout",
+        "1",
+    ]);
+    // Malformed.
+    let mut s = l.connect();
+    s.write_all(b"GET /\x01bad HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let (status, _, body) = response(&mut s);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let c = l.next();
+    assert_eq!(c["status"], 400);
+    assert!(c["problem"].as_str().unwrap().contains("malformed"), "{c}");
+
+    // Oversized: 413 as soon as the head says so, with the head captured.
+    let mut s = l.connect();
+    s.write_all(b"POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        .unwrap();
+    s.write_all(&[b'x'; 2000]).unwrap();
+    let (status, _, _) = response(&mut s);
+    assert_eq!(status, 413);
+    let c = l.next();
+    assert_eq!(c["status"], 413);
+    assert_eq!(c["target"], "/big");
+    assert!(c["problem"].as_str().unwrap().contains("5000"), "{c}");
+
+    // A chunked body over the limit.
+    let mut s = l.connect();
+    s.write_all(b"POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n")
+        .unwrap();
+    s.write_all(&[b'y'; 1024]).unwrap();
+    s.write_all(b"\r\n").unwrap();
+    let (status, _, _) = response(&mut s);
+    assert_eq!(status, 413);
+    assert_eq!(l.next()["target"], "/chunks");
+
+    // A slow client that never finishes its head: 408 after the header timeout.
+    let mut slow = l.connect();
+    let started = Instant::now();
+    slow.write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let (status, _, _) = response(&mut slow);
+    assert_eq!(status, 408);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(l.next()["status"], 408);
+
+    // And the server still answers.
+    let mut s = l.connect();
+    s.write_all(&github_request("/ok", b"x", &github_signature(b"x")))
+        .unwrap();
+    assert_eq!(response(&mut s).0, 200);
+    assert_eq!(l.next()["match"], true);
+}
+
+#[test]
+fn forward_passes_the_same_bytes_to_the_app_and_relays_its_answer() {
+    // The app: reads one request (head, then Content-Length bytes) and answers 201.
+    let app = TcpListener::bind("127.0.0.1:0").unwrap();
+    let app_port = app.local_addr().unwrap().port();
+    let got = std::thread::spawn(move || {
+        let (mut s, _) = app.accept().unwrap();
+        let mut buf = Vec::new();
+        let mut byte = [0u8; 1];
+        while !buf.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            buf.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&buf).to_string();
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let mut body = vec![0u8; len];
+        s.read_exact(&mut body).unwrap();
+        buf.extend_from_slice(&body);
+        s.write_all(b"HTTP/1.1 201 Created\r\nX-App: yes\r\nContent-Length: 7\r\n\r\ncreated")
+            .unwrap();
+        buf
+    });
+    let forward = format!("http://127.0.0.1:{app_port}/base");
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--forward",
+        &forward,
+    ]);
+    let body: Vec<u8> = (0..=255u8).collect();
+    let req = github_request("/hook?x=1", &body, &github_signature(&body));
+    let mut s = l.connect();
+    s.write_all(&req).unwrap();
+    let (status, head, answer) = response(&mut s);
+    assert_eq!(status, 201);
+    assert!(head.contains("X-App: yes"), "{head}");
+    assert_eq!(answer, b"created");
+    let c = l.next();
+    assert_eq!(c["forwarded"]["status"], 201);
+    assert_eq!(c["match"], true);
+    let at_app = got.join().unwrap();
+    // The same bytes but the request line, whose target is under the app's path.
+    let mut expected = b"POST /base/hook?x=1 HTTP/1.1".to_vec();
+    expected.extend_from_slice(&req[req.iter().position(|&b| b == b'\r').unwrap()..]);
+    assert_eq!(at_app, expected);
+}
+
+#[test]
+fn without_a_scheme_each_request_is_recognized() {
+    let mut l = Listening::start(&["--key", KEY, "--format", "json"]);
+    let mut s = l.connect();
+    s.write_all(&github_request(
+        "/h",
+        b"Hello, World!",
+        &github_signature(b"Hello, World!"),
+    ))
+    .unwrap();
+    response(&mut s);
+    let c = l.next();
+    assert_eq!(c["scheme"], "github", "{c}");
+    assert_eq!(c["match"], true);
+}
+
+#[test]
+fn text_lines_name_time_method_path_scheme_and_verdict() {
+    let mut l = Listening::start(&["-p", "github", "--key", KEY]);
+    let mut s = l.connect();
+    s.write_all(&github_request(
+        "/t",
+        b"Hello, World!",
+        &github_signature(b"Hello, World!"),
+    ))
+    .unwrap();
+    response(&mut s);
+    let mut line = String::new();
+    l.lines.read_line(&mut line).unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words[0].len(), "12:00:00.000".len(), "{line}");
+    assert_eq!(&words[1..5], ["POST", "/t", "github", "✓"], "{line}");
+}
+
+#[test]
+fn it_binds_loopback_and_warns_for_another_address() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "listen", "-p", "github", "--key", KEY, "--port", "0", "--bind", "0.0.0.0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    assert!(first.starts_with("listening on http://0.0.0.0:"), "{first}");
+    let mut second = String::new();
+    err.read_line(&mut second).unwrap();
+    assert!(second.contains("warning"), "{second}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("sigscope-listen-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}

@@ -76,6 +76,14 @@ pub enum Command {
         sigscope listen --key-env STRIPE_SECRET --port 0 --format json --save captures/\n  \
         sigscope verify --request captures/000001-1795000000000-POST.http --key-env GH_SECRET")]
     Listen(wire::ListenArgs),
+    /// Sign a request and send it (the URL from the scheme's url field), then print the
+    /// server's answer and timings; where the answer says what the server signed, the first line
+    /// and byte where it differs from ours. Exit 0 on 2xx, 1 otherwise.
+    #[command(after_help = "Examples:\n  \
+        sigscope send -p github --key-env GH_SECRET --set url=http://127.0.0.1:3000/hook --body-file event.json\n  \
+        sigscope send -p aws-sigv4 --key-env AWS_SECRET_ACCESS_KEY --set access_key_id=AKIA… --set url=https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15\n  \
+        sigscope send -p tpns --example --dry-run")]
+    Send(wire::SendArgs),
     /// List the schemes (built-in, and a --recipe file's).
     #[command(after_help = "Examples:\n  \
         sigscope providers\n  \
@@ -122,6 +130,10 @@ pub struct VerifyArgs {
     /// Print nothing; the exit code is the verdict (errors still get their line on stderr).
     #[arg(long, short = 'q', conflicts_with = "format")]
     pub quiet: bool,
+    /// The string the server says it signed (its canonical request or string to sign, pasted
+    /// into a file): the first line and byte where it differs from ours.
+    #[arg(long, value_name = "PATH")]
+    pub their_canonical: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -310,6 +322,7 @@ pub fn main() -> ExitCode {
         Some(Command::Diagnose(args)) => diagnose(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
         Some(Command::Listen(args)) => wire::listen(&args, &mut out),
+        Some(Command::Send(args)) => wire::send(&args, &mut out),
         Some(Command::Profiles(args)) => profiles(&args, &mut out),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -803,6 +816,7 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
         expect: args.expect.clone(),
         format: args.format,
         quiet: args.quiet,
+        their_canonical: args.their_canonical.clone(),
     };
     let args = &profiled;
     let catalog = Catalog::for_inputs(&args.inputs)?;
@@ -818,6 +832,14 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     }
     let set = crate::sign::compare::compare_set(recipe, trace.signature(), expected);
     let accepted = set.comparison.accepted();
+    let theirs = match &args.their_canonical {
+        Some(path) => {
+            let bytes = inputs::read_file(path, "--their-canonical")?;
+            let theirs = crate::wire::theirs::pasted(&trace, bytes);
+            Some(crate::wire::theirs::compare(&trace, &theirs))
+        }
+        None => None,
+    };
     let differ = catalog.bundle.as_ref().map(|b| b.differing_stages(&trace));
     let age = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis())
         .and_then(Result::ok)
@@ -862,6 +884,7 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
             "difference": difference,
             "bundle_differing_stages": differ,
             "time_warning": age.as_ref().map(|a| format!("the request time is {a}")),
+            "their_canonical": theirs,
         });
         serde_json::to_writer_pretty(&mut *out, &value)?;
         writeln!(out)?;
@@ -871,6 +894,12 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     output::write_expectation(out, recipe, &trace, expected)?;
     if let Some(bundle) = &catalog.bundle {
         writeln!(out, "bundle     {}", bundle.verdict(&trace))?;
+    }
+    if let Some(lines) = theirs {
+        writeln!(out)?;
+        for line in lines {
+            writeln!(out, "{line}")?;
+        }
     }
     if let Some(age) = age {
         eprintln!(
@@ -888,6 +917,7 @@ fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, CliErr
         expect: args.expect.clone(),
         format: args.format,
         quiet: args.quiet,
+        their_canonical: args.their_canonical.clone(),
     };
     let args = &profiled;
     use crate::diagnose::{self, Case, Outcome};

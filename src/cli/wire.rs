@@ -207,3 +207,222 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         ExitCode::from(1)
     })
 }
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Trust this PEM certificate besides the system's roots (a test server's, say).
+    #[arg(long, value_name = "PATH")]
+    pub cacert: Option<PathBuf>,
+    /// Seconds to wait for the connection, and for each part of the answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Bytes of the answer's body to read at most.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_body)]
+    pub max_body_bytes: usize,
+    /// The request, the answer and the comparisons as text, or one JSON object.
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
+    /// Print the request that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Text with the key's bytes, wherever they appear, shown as the mask.
+fn mask_key(text: &str, key: &[u8]) -> String {
+    match std::str::from_utf8(key) {
+        Ok(k) if k.len() >= 4 => text.replace(k, crate::sign::visible::MASK),
+        _ => text.to_string(),
+    }
+}
+
+/// A head's lines made safe to print, each after a prefix (`> `, `< `).
+fn head_lines(head: &[u8], prefix: &str, key: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(head)
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            format!(
+                "{prefix}{}",
+                crate::sign::visible::printable(&mask_key(l, key))
+            )
+        })
+        .collect()
+}
+
+/// A body as text to print: pretty JSON when it is JSON, text when it is UTF-8, else its size.
+fn body_text(body: &[u8], key: &[u8]) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
+        && (v.is_object() || v.is_array())
+        && let Ok(pretty) = serde_json::to_string_pretty(&v)
+    {
+        return mask_key(&pretty, key);
+    }
+    match std::str::from_utf8(body) {
+        Ok(t) => t
+            .lines()
+            .map(|l| crate::sign::visible::printable(&mask_key(l, key)).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => format!("({} bytes, not UTF-8)", body.len()),
+    }
+}
+
+fn millis(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `sigscope send`: sign, send, print the answer; exit 0 on 2xx, 1 otherwise.
+pub fn send(args: &SendArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    use crate::request::export;
+    let inputs = with_profile(&args.inputs)?;
+    let catalog = Catalog::for_inputs(&inputs)?;
+    let recipe = catalog.pick_or_recognize(&inputs)?;
+    let resolved =
+        super::Resolved::from_args_with(recipe, &inputs, catalog.bundle.as_ref(), false)?;
+    let trace = resolved.sign(recipe)?;
+    resolved.report_generated();
+    let request = export::build(&trace.placement, resolved.body_bytes().unwrap_or_default())
+        .map_err(|e| CliError(e.to_string()))?;
+    if request.url.is_empty() || !request.url.contains("://") {
+        return Err(CliError(format!(
+            "send needs the request's URL: give --set url=https://… (the scheme `{}` has no URL here)",
+            recipe.id
+        )));
+    }
+    let target = Target::parse(&request.url).map_err(CliError)?;
+    let bytes = request.to_wire().map_err(|e| CliError(e.to_string()))?;
+    let key = resolved.key.bytes();
+    let head_len = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(bytes.len(), |p| p + 4);
+    let json = args.format == VerdictFormat::Json;
+    if !json {
+        writeln!(out, "* {} {}", request.method, target.origin())?;
+        for line in head_lines(&bytes[..head_len], "> ", key) {
+            writeln!(out, "{line}")?;
+        }
+        if head_len < bytes.len() {
+            // The body as sent (not re-indented): its lines, up to 40 of them.
+            writeln!(out, ">")?;
+            let body = &bytes[head_len..];
+            match std::str::from_utf8(body) {
+                Ok(text) => {
+                    let lines: Vec<&str> = text.split('\n').collect();
+                    for line in lines.iter().take(40) {
+                        let line =
+                            crate::sign::visible::printable(&mask_key(line, key)).into_owned();
+                        writeln!(out, "> {line}")?;
+                    }
+                    if lines.len() > 40 {
+                        writeln!(out, "> … {} more lines", lines.len() - 40)?;
+                    }
+                }
+                Err(_) => writeln!(out, "> ({} bytes, not UTF-8)", body.len())?,
+            }
+        }
+        writeln!(out)?;
+    }
+    if args.dry_run {
+        if json {
+            let value = serde_json::json!({
+                "request": String::from_utf8_lossy(&bytes[..head_len]).to_string(),
+                "sent": false,
+            });
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let timeout = seconds("--timeout", args.timeout)?;
+    let limits = Limits {
+        max_head: Limits::default().max_head,
+        max_body: args.max_body_bytes,
+        header_timeout: timeout,
+        idle_timeout: timeout,
+    };
+    let tls = if target.tls {
+        Some(Tls::new(args.cacert.as_deref()).map_err(CliError)?)
+    } else {
+        None
+    };
+    let exchange = match crate::wire::client::exchange(
+        &target,
+        &bytes,
+        tls.as_ref(),
+        &limits,
+        request.method == "HEAD",
+    ) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!(
+                "sigscope: error: {}",
+                crate::sign::visible::printable(&e.replace('\n', " "))
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let response = &exchange.response;
+    let theirs = crate::wire::theirs::from_response(&response.body);
+    let compared: Vec<(String, Vec<String>)> = theirs
+        .iter()
+        .map(|t| (t.stage.to_string(), crate::wire::theirs::compare(&trace, t)))
+        .collect();
+    if json {
+        let value = serde_json::json!({
+            "request": mask_key(&String::from_utf8_lossy(&bytes[..head_len]), key),
+            "status": exchange.status,
+            "reason": response.head.start[2],
+            "headers": response.head.headers.iter().map(|(n, v)| serde_json::json!({
+                "name": n, "value": String::from_utf8_lossy(v),
+            })).collect::<Vec<_>>(),
+            "body": String::from_utf8_lossy(&response.body),
+            "timings_ms": {
+                "connect": exchange.connect.as_secs_f64() * 1000.0,
+                "wait": exchange.wait.as_secs_f64() * 1000.0,
+                "total": exchange.total.as_secs_f64() * 1000.0,
+            },
+            "their_strings": compared.iter().map(|(stage, lines)| serde_json::json!({
+                "stage": stage, "report": lines,
+            })).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+    } else {
+        for line in head_lines(&response.raw[..response.head.len], "< ", key) {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "<")?;
+        let text = body_text(&response.body, key);
+        if !text.is_empty() {
+            writeln!(out, "{text}")?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "* {} {} · connect {} · answer {} · total {}{}",
+            exchange.status,
+            response.head.start[2],
+            millis(exchange.connect),
+            millis(exchange.wait),
+            millis(exchange.total),
+            if response.chunked { " · chunked" } else { "" }
+        )?;
+        for (_, lines) in &compared {
+            writeln!(out)?;
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    Ok(if (200..300).contains(&exchange.status) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

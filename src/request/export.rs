@@ -255,11 +255,21 @@ impl Request {
     /// The request as raw HTTP/1.1 bytes: CRLF line ends, `Host` and `Content-Length` added
     /// unless the placement has them.
     pub fn to_http(&self) -> Result<Vec<u8>, ExportError> {
+        self.http_bytes(false)
+    }
+
+    /// The request as sent to its server: as [`Request::to_http`], but the target always in
+    /// origin-form (`/path?query`), which every server reads.
+    pub fn to_wire(&self) -> Result<Vec<u8>, ExportError> {
+        self.http_bytes(true)
+    }
+
+    fn http_bytes(&self, origin_form: bool) -> Result<Vec<u8>, ExportError> {
         let (host, target) = split_url(&self.url)?;
         let has = |n: &str| self.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
         // Raw HTTP does not say https or http; a reader takes https. Any other scheme is kept by
         // writing the absolute URL as the target (absolute-form, which servers accept).
-        let target = if self.url.starts_with("https://") {
+        let target = if origin_form || self.url.starts_with("https://") {
             target
         } else {
             let end = self.url.find('#').unwrap_or(self.url.len());

@@ -6,4 +6,5 @@
 pub mod client;
 pub mod http1;
 pub mod listen;
+pub mod theirs;
 pub mod verdict;

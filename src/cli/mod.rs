@@ -639,6 +639,19 @@ fn show(
     expect: Option<&str>,
     out: &mut impl Write,
 ) -> Result<ExitCode, CliError> {
+    show_with(args, expect, out, None)
+}
+
+/// Something to do to the app before the TUI starts (`listen` hands it its listener).
+type Start = Box<dyn FnOnce(&mut crate::tui::app::App)>;
+
+/// As [`show`], with `start` run on the app before the screen opens.
+fn show_with(
+    args: &InputArgs,
+    expect: Option<&str>,
+    out: &mut impl Write,
+    start: Option<Start>,
+) -> Result<ExitCode, CliError> {
     let args = &with_profile(args)?;
     let catalog = Catalog::for_inputs(args)?;
     let recipe = catalog.pick_for(args, false)?;
@@ -694,6 +707,9 @@ fn show(
                 "this session is kept in {} when you quit (sigscope --resume reopens it)",
                 dir.display()
             ));
+        }
+        if let Some(start) = start {
+            start(&mut app);
         }
         let (app, ended) = crate::tui::run(app, inputs::now_millis)?;
         let panicked = matches!(

@@ -15,10 +15,10 @@ use super::{CliError, InputArgs, VerdictFormat, with_profile};
 use crate::wire::client::{Target, Tls};
 use crate::wire::http1::Limits;
 use crate::wire::listen::{self, Respond};
+use crate::wire::show::{body_lines, head_lines, mask_key, millis};
 use crate::wire::verdict::Judge;
 
-/// The port `listen` takes when none is given.
-pub const DEFAULT_PORT: u16 = 8787;
+use crate::wire::listen::DEFAULT_PORT;
 
 #[derive(Args, Debug)]
 pub struct ListenArgs {
@@ -171,6 +171,23 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         }
         CliError(m)
     })?;
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && args.format == VerdictFormat::Text
+        && args.count.is_none()
+    {
+        // In a terminal: the TUI, its list of received requests open.
+        let scheme = fixed.map(|i| catalog.recipes[i].id.clone());
+        let mut tui_inputs = inputs.clone();
+        tui_inputs.set.clear();
+        return super::show_with(
+            &tui_inputs,
+            None,
+            out,
+            Some(Box::new(move |app| app.listening(listener, scheme))),
+        );
+    }
     eprintln!("listening on http://{}", listener.addr);
     if !args.bind.is_loopback() {
         eprintln!(
@@ -227,53 +244,6 @@ pub struct SendArgs {
     /// Print the request that would be sent, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// Text with the key's bytes, wherever they appear, shown as the mask.
-fn mask_key(text: &str, key: &[u8]) -> String {
-    match std::str::from_utf8(key) {
-        Ok(k) if k.len() >= 4 => text.replace(k, crate::sign::visible::MASK),
-        _ => text.to_string(),
-    }
-}
-
-/// A head's lines made safe to print, each after a prefix (`> `, `< `).
-fn head_lines(head: &[u8], prefix: &str, key: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(head)
-        .split("\r\n")
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            format!(
-                "{prefix}{}",
-                crate::sign::visible::printable(&mask_key(l, key))
-            )
-        })
-        .collect()
-}
-
-/// A body as text to print: pretty JSON when it is JSON, text when it is UTF-8, else its size.
-fn body_text(body: &[u8], key: &[u8]) -> String {
-    if body.is_empty() {
-        return String::new();
-    }
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
-        && (v.is_object() || v.is_array())
-        && let Ok(pretty) = serde_json::to_string_pretty(&v)
-    {
-        return mask_key(&pretty, key);
-    }
-    match std::str::from_utf8(body) {
-        Ok(t) => t
-            .lines()
-            .map(|l| crate::sign::visible::printable(&mask_key(l, key)).into_owned())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(_) => format!("({} bytes, not UTF-8)", body.len()),
-    }
-}
-
-fn millis(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// `sigscope send`: sign, send, print the answer; exit 0 on 2xx, 1 otherwise.
@@ -398,9 +368,8 @@ pub fn send(args: &SendArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
             writeln!(out, "{line}")?;
         }
         writeln!(out, "<")?;
-        let text = body_text(&response.body, key);
-        if !text.is_empty() {
-            writeln!(out, "{text}")?;
+        for line in body_lines(&response.body, key) {
+            writeln!(out, "{line}")?;
         }
         writeln!(out)?;
         writeln!(

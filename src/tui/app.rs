@@ -11,6 +11,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
+mod wire;
+pub use wire::{KEEP, Received, Response, Sending};
+
 use super::bigtext::BigText;
 use super::keys::{self, Action, Scope};
 use super::stages::StageView;
@@ -292,6 +295,16 @@ pub enum Effect {
         what: String,
     },
     Quit,
+    /// Start listening with [`App::listen_judge`], and hand the listener to [`App::listening`].
+    Listen,
+    /// Send these bytes on a thread ([`Sending::start`]) and hand it to [`App::sending_started`].
+    Send {
+        target: crate::wire::client::Target,
+        head_request: bool,
+        bytes: Vec<u8>,
+        /// The request's head as shown, the key masked.
+        shown: Vec<String>,
+    },
 }
 
 /// A status message, and whether it reports a failure.
@@ -377,6 +390,18 @@ pub struct App {
     pub help_page: Cell<usize>,
     /// The first row of the diagnosis shown (clamped when drawn).
     pub diagnosis_scroll: Cell<usize>,
+    /// The listener's captures (F11), while listening.
+    pub received: Option<Received>,
+    /// The received-requests list is on screen.
+    pub list_open: bool,
+    /// A request on its way (F12).
+    pub sending: Option<Sending>,
+    /// The answer to the last request sent, shown beside the stages.
+    pub response: Option<Response>,
+    /// The first row of the answer shown (clamped when drawn).
+    pub response_scroll: Cell<usize>,
+    /// The box the server's own string is pasted into (Alt-T), while open.
+    pub theirs_box: Option<TextArea<'static>>,
     pub status: Option<Status>,
     pub now_millis: i64,
     /// NO_COLOR is set: the screen is drawn without colours, emphasis kept (bold, reverse).
@@ -435,6 +460,12 @@ impl App {
             undo_fill: None,
             help_page: Cell::new(10),
             diagnosis_scroll: Cell::new(0),
+            received: None,
+            list_open: false,
+            sending: None,
+            response: None,
+            response_scroll: Cell::new(0),
+            theirs_box: None,
             status: None,
             now_millis,
             no_color: false,
@@ -803,7 +834,7 @@ impl App {
                 None => vec![],
             };
         }
-        if let Some(b) = &mut self.request_box {
+        if let Some(b) = self.request_box.as_mut().or(self.theirs_box.as_mut()) {
             let undo = key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL;
             if undo {
                 b.undo();
@@ -811,6 +842,12 @@ impl App {
                 b.input(key);
             }
             return vec![];
+        }
+        if self.list_open {
+            return match keys::lookup(Scope::Received, &key) {
+                Some(action) => self.act(action),
+                None => vec![],
+            };
         }
         if self.picker.is_some() {
             if let Some(action) = keys::lookup(Scope::Picker, &key) {
@@ -1098,6 +1135,13 @@ impl App {
             Action::HelpTop => self.help_scroll.set(0),
             // Clamped to the last page when drawn.
             Action::HelpBottom => self.help_scroll.set(usize::MAX / 2),
+            // The diagnosis when it is shown, else the answer to a request sent.
+            Action::DiagnosisUp if self.diagnosis.is_none() => self
+                .response_scroll
+                .set(self.response_scroll.get().saturating_sub(1)),
+            Action::DiagnosisDown if self.diagnosis.is_none() => {
+                self.response_scroll.set(self.response_scroll.get() + 1)
+            }
             Action::DiagnosisUp => self
                 .diagnosis_scroll
                 .set(self.diagnosis_scroll.get().saturating_sub(1)),
@@ -1106,11 +1150,33 @@ impl App {
                 if let Some(job) = &self.diagnosing {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
+                let open = self.help
+                    || self.picker.is_some()
+                    || self.request_box.is_some()
+                    || self.theirs_box.is_some()
+                    || self.copy_menu
+                    || self.list_open;
                 self.help = false;
                 self.picker = None;
                 self.request_box = None;
+                self.theirs_box = None;
                 self.copy_menu = false;
+                self.list_open = false;
+                // With nothing else open, Esc cancels a request under way, then closes its answer.
+                if !open && !self.cancel_send() {
+                    self.response = None;
+                }
             }
+            Action::Listen => return self.toggle_listen(),
+            Action::Send => return self.send(),
+            Action::TheirString => self.their_string(),
+            Action::ListUp
+            | Action::ListDown
+            | Action::ListPageUp
+            | Action::ListPageDown
+            | Action::ListTop
+            | Action::ListBottom => self.list_move(action),
+            Action::ListOpen => self.open_capture(),
             Action::PasteRequest => match self.request_box.take() {
                 None => {
                     self.help = false;
@@ -1509,6 +1575,18 @@ impl App {
     /// signature; a request that does not read keeps the box open with the message.
     fn read_request(&mut self, boxed: TextArea<'static>) {
         let text = boxed.lines().join("\n");
+        match self.import_request_text(&text) {
+            Ok(message) => self.say(&message, false),
+            Err(e) => {
+                self.say(&format!("the request does not read: {e}"), true);
+                self.request_box = Some(boxed);
+            }
+        }
+    }
+
+    /// Takes a request's fields, headers, body and signature for the current scheme, as F7
+    /// does; returns what was taken (for the status line).
+    fn import_request_text(&mut self, text: &str) -> Result<String, String> {
         // A pasted curl line may name a local file (`-d @/etc/passwd`, `@/dev/stdin`): the TUI
         // never reads one; the note says which and where the body goes instead.
         let mut skipped: Vec<String> = Vec::new();
@@ -1518,14 +1596,7 @@ impl App {
         };
         let parsed = crate::request::import::parse(text.as_bytes(), &mut read);
         let skipped = skipped;
-        let imported = match parsed {
-            Ok(r) => r,
-            Err(e) => {
-                self.say(&format!("the request does not read: {e}"), true);
-                self.request_box = Some(boxed);
-                return;
-            }
-        };
+        let imported = parsed.map_err(|e| e.to_string())?;
         let recipe = self.recipes[self.current].clone();
         let current: BTreeMap<String, String> = recipe
             .fields
@@ -1585,7 +1656,7 @@ impl App {
                 .collect();
             message += &format!(" · {}", notes.join("; "));
         }
-        self.say(&message, false);
+        Ok(message)
     }
 
     /// Searches for the differences that reproduce the expected signature (F8).

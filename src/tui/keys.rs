@@ -55,6 +55,20 @@ pub enum Action {
     CodeLangPrev,
     /// Write the copy that was too large for the terminal's clipboard to a file.
     WriteUnsent,
+    /// Start listening, or show and hide the received-requests list.
+    Listen,
+    /// Sign and send the request; its answer shows beside the stages.
+    Send,
+    /// Open the box for the server's own string, or compare what was pasted there.
+    TheirString,
+    ListUp,
+    ListDown,
+    ListPageUp,
+    ListPageDown,
+    ListTop,
+    ListBottom,
+    /// Open the selected request in the main screen.
+    ListOpen,
 }
 
 /// Where a binding applies.
@@ -72,6 +86,8 @@ pub enum Scope {
     Help,
     /// The "copy as" menu is open.
     CopyMenu,
+    /// The received-requests list is open.
+    Received,
 }
 
 impl Scope {
@@ -83,6 +99,7 @@ impl Scope {
             Scope::Picker => "Scheme picker",
             Scope::Help => "This help",
             Scope::CopyMenu => "Copy-as menu",
+            Scope::Received => "Received-requests list",
         }
     }
 }
@@ -219,7 +236,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::Up, ALT)],
         keys_label: "Alt-Up",
         action: Action::DiagnosisUp,
-        help: "scroll the diagnosis up (when longer than its box)",
+        help: "scroll the diagnosis (else the answer) up",
         footer: None,
     },
     Binding {
@@ -227,7 +244,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key(KeyCode::Down, ALT)],
         keys_label: "Alt-Down",
         action: Action::DiagnosisDown,
-        help: "scroll the diagnosis down",
+        help: "scroll the diagnosis (else the answer) down",
         footer: None,
     },
     Binding {
@@ -237,6 +254,86 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::CopyAs,
         help: "copy as curl, raw HTTP, a bundle (no key) or code",
         footer: Some("copy as"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(11), NONE), Key(KeyCode::Char('l'), ALT)],
+        keys_label: "F11 / Alt-L",
+        action: Action::Listen,
+        help: "listen on a local port; show the requests received",
+        footer: Some("listen"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::F(12), NONE), Key(KeyCode::Char('s'), ALT)],
+        keys_label: "F12 / Alt-S",
+        action: Action::Send,
+        help: "sign and send the request; its answer shows here",
+        footer: Some("send"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('t'), ALT)],
+        keys_label: "Alt-T",
+        action: Action::TheirString,
+        help: "paste the server's string to sign; Alt-T compares",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::Up, NONE), Key(KeyCode::Char('k'), NONE)],
+        keys_label: "Up / k",
+        action: Action::ListUp,
+        help: "newer request",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::Down, NONE), Key(KeyCode::Char('j'), NONE)],
+        keys_label: "Down / j",
+        action: Action::ListDown,
+        help: "older request",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::PageUp, NONE)],
+        keys_label: "PgUp",
+        action: Action::ListPageUp,
+        help: "a page newer",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::PageDown, NONE)],
+        keys_label: "PgDn",
+        action: Action::ListPageDown,
+        help: "a page older",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::Home, NONE), Key(KeyCode::Char('g'), NONE)],
+        keys_label: "Home / g",
+        action: Action::ListTop,
+        help: "the newest request",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::End, NONE), Key(KeyCode::Char('G'), NONE)],
+        keys_label: "End / G",
+        action: Action::ListBottom,
+        help: "the oldest request kept",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Received,
+        keys: &[Key(KeyCode::Enter, NONE)],
+        keys_label: "Enter",
+        action: Action::ListOpen,
+        help: "open the request in the main screen",
+        footer: None,
     },
     Binding {
         scope: Scope::CopyMenu,
@@ -514,7 +611,8 @@ mod tests {
         // An editor receives every plain character: no global action may take one.
         for b in BINDINGS.iter().filter(|b| b.scope == Scope::Global) {
             for k in b.keys {
-                let plain = matches!(k.0, KeyCode::Char(_)) && !k.1.contains(KeyModifiers::CONTROL);
+                let plain = matches!(k.0, KeyCode::Char(_))
+                    && !k.1.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
                 assert!(!plain, "{} is a plain character", b.keys_label);
             }
         }

@@ -37,6 +37,9 @@ pub enum Ended {
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 /// How often a trace under way on the signing thread is looked for.
 const TRACE_CHECK: Duration = Duration::from_millis(1);
+/// How often a listener's captures and a request under way are looked for: a burst of requests
+/// is drawn at most this often, however fast it comes.
+const WIRE_CHECK: Duration = Duration::from_millis(30);
 
 /// Runs the app until the user quits or a signal ends it; the terminal is restored on every way
 /// out (a signal and a panic included), and the app comes back so that its work can be kept.
@@ -107,6 +110,8 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                     // While a trace is computed on the signing thread, look for it often.
                     let check = if app.catching_up() {
                         TRACE_CHECK
+                    } else if app.on_the_wire() {
+                        WIRE_CHECK
                     } else {
                         SIGNAL_CHECK
                     };
@@ -129,6 +134,10 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                     }
                     // A search under way: its progress, or its result, on screen.
                     if app.poll_background() {
+                        break None;
+                    }
+                    // Requests received, an answer come back.
+                    if app.poll_wire() {
                         break None;
                     }
                     if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
@@ -169,6 +178,27 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                             let _ = out.flush();
                             app.copied(&what, outcome);
                         }
+                        Effect::Listen => {
+                            let judge = std::sync::Arc::new(app.listen_judge());
+                            let scheme = app.recipe().id.clone();
+                            match listen_on_loopback(judge) {
+                                Ok(listener) => app.listening(listener, Some(scheme)),
+                                Err(e) => app.not_listening(&e.to_string()),
+                            }
+                        }
+                        Effect::Send {
+                            target,
+                            head_request,
+                            bytes,
+                            shown,
+                        } => {
+                            app.sending_started(app::Sending::start(
+                                target,
+                                bytes,
+                                head_request,
+                                shown,
+                            ));
+                        }
                     }
                 }
             }
@@ -187,6 +217,19 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
     std::mem::forget(terminal);
     let ended = result.unwrap_or_else(|e| Ended::Terminal(e.to_string()));
     Ok((app, ended))
+}
+
+/// A listener started from the main screen: on 127.0.0.1, the usual port when it is free, else
+/// any free one.
+fn listen_on_loopback(
+    judge: std::sync::Arc<crate::wire::verdict::Judge>,
+) -> std::io::Result<crate::wire::listen::Listener> {
+    let options = |port| crate::wire::listen::Options {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        ..Default::default()
+    };
+    crate::wire::listen::start(options(crate::wire::listen::DEFAULT_PORT), judge.clone())
+        .or_else(|_| crate::wire::listen::start(options(0), judge))
 }
 
 /// The signal number a vanished terminal is reported as.

@@ -97,6 +97,24 @@ fn draw_coloured(app: &App, frame: &mut Frame) {
         frame.render_widget(block, rect);
         frame.render_widget(b, inner);
     }
+    if let Some(b) = &app.theirs_box {
+        let rect = centered(
+            area,
+            area.width.saturating_sub(8).max(40),
+            area.height.saturating_sub(6).max(8),
+        );
+        frame.render_widget(Clear, rect);
+        let block = pane(
+            "Paste the string the server says it signed · Alt-T compares · Esc cancels".to_string(),
+            true,
+        );
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        frame.render_widget(b, inner);
+    }
+    if app.list_open {
+        draw_received(app, frame, area);
+    }
     if app.copy_menu {
         let lines: Vec<Line> = keys::BINDINGS
             .iter()
@@ -143,6 +161,16 @@ fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(r.id.clone(), Style::default().add_modifier(Modifier::BOLD)),
         Span::raw(format!(" · {}", r.name)),
     ]);
+    let mut spans = line.spans;
+    if let Some(r) = &app.received {
+        let text = if r.unseen > 0 {
+            format!("  ● listening :{} · {} new (F11)", r.addr.port(), r.unseen)
+        } else {
+            format!("  ● listening :{}", r.addr.port())
+        };
+        spans.push(Span::styled(text, Style::default().fg(Color::Green)));
+    }
+    let line = Line::from(spans);
     let hint = "  (F4: scheme)";
     let line = if line.width() + hint.len() <= area.width as usize {
         let mut spans = line.spans;
@@ -424,8 +452,227 @@ fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
             diagnosis,
         );
     }
-    draw_stages(app, frame, stages, areas);
+    if app.response.is_some() || app.sending.is_some() {
+        // The answer beside the stages when there is room, else below them.
+        let [stages, answer] = if stages.width >= 100 {
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(stages)
+        } else {
+            Layout::vertical([Constraint::Min(4), Constraint::Percentage(45)]).areas(stages)
+        };
+        draw_stages(app, frame, stages, areas);
+        draw_response(app, frame, answer);
+    } else {
+        draw_stages(app, frame, stages, areas);
+    }
     draw_expected(app, frame, expected, lines, areas);
+}
+
+/// The answer to the request sent (F12), or the request on its way.
+fn draw_response(app: &App, frame: &mut Frame, area: Rect) {
+    let inner_width = area.width.saturating_sub(2).max(1) as usize;
+    let room = area.height.saturating_sub(2) as usize;
+    let (title, style, lines): (String, Style, Vec<Line>) = match (&app.sending, &app.response) {
+        (Some(s), _) => (
+            format!(
+                "Sending to {} · {:.1} s · Esc cancels",
+                s.target,
+                s.started.elapsed().as_secs_f64()
+            ),
+            Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            s.request.iter().map(|l| Line::from(l.clone())).collect(),
+        ),
+        (None, Some(r)) => {
+            let style = if r.ok {
+                Style::default()
+                    .fg(Color::Green)
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+            };
+            let lines = r
+                .lines
+                .iter()
+                .map(|l| {
+                    let style = if l.starts_with("> ") {
+                        Style::default().fg(Color::DarkGray)
+                    } else if l.starts_with("< ") {
+                        Style::default().fg(ACCENT)
+                    } else if l.starts_with("The server's") {
+                        Style::default()
+                            .fg(Color::Yellow)
+                            .add_modifier(Modifier::BOLD)
+                    } else {
+                        Style::default()
+                    };
+                    Line::from(Span::styled(l.clone(), style))
+                })
+                .collect();
+            (format!("Answer {}", r.title), style, lines)
+        }
+        (None, None) => return,
+    };
+    let total: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_width))
+        .sum();
+    let max_scroll = total.saturating_sub(room);
+    let scroll = app.response_scroll.get().min(max_scroll);
+    app.response_scroll.set(scroll);
+    // Where it scrolls, that is said before the timings, which may be cut.
+    let title = if max_scroll > 0 {
+        let (first, rest) = title.split_once(" · ").unwrap_or((&title, ""));
+        format!(
+            "{first} · rows {}–{} of {total} · Alt-Up/Down · {rest}",
+            scroll + 1,
+            (scroll + room).min(total)
+        )
+    } else {
+        title
+    };
+    let title = fit(&title, area.width.saturating_sub(2) as usize);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Span::styled(title, style));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll as u16, 0))
+            .block(block),
+        area,
+    );
+}
+
+/// The received-requests list (F11): newest first, the selection on a row, its verdict below.
+fn draw_received(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(r) = &app.received else { return };
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).max(40),
+        area.height.saturating_sub(4).max(8),
+    );
+    frame.render_widget(Clear, rect);
+    let title = fit(
+        &format!("{} · Enter opens · Esc closes", app.received_title()),
+        rect.width.saturating_sub(2) as usize,
+    );
+    let block = pane(title, true);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let width = inner.width as usize;
+    // The selected request's verdict at the bottom, in full.
+    let detail: Vec<String> = r
+        .row(r.cursor)
+        .map(|c| {
+            let mut d = vec![String::new()];
+            match &c.verdict {
+                Some(v) => {
+                    d.push(format!(
+                        "#{} from {} · {} {} · {} body bytes{} · answered {}",
+                        c.seq,
+                        c.peer,
+                        c.method,
+                        printable(&c.target),
+                        c.body_len,
+                        if c.chunked { " (chunked)" } else { "" },
+                        c.status
+                    ));
+                    d.push(format!(
+                        "received {}",
+                        printable(v.received.as_deref().unwrap_or("-"))
+                    ));
+                    d.push(format!("computed {}", v.computed.as_deref().unwrap_or("-")));
+                    d.extend(wrap_words(&printable(v.sentence()), width));
+                    for n in &v.notes {
+                        d.extend(wrap_words(&format!("note: {}", printable(n)), width));
+                    }
+                    if let Some(f) = &c.forwarded {
+                        d.push(match f {
+                            Ok(s) => format!("forwarded: the app answered {s}"),
+                            Err(e) => format!("forward failed: {}", printable(e)),
+                        });
+                    }
+                }
+                None => {
+                    d.push(format!(
+                        "#{} from {} · refused with {}",
+                        c.seq, c.peer, c.status
+                    ));
+                    d.extend(wrap_words(
+                        &printable(c.problem.as_deref().unwrap_or("")),
+                        width,
+                    ));
+                }
+            }
+            d
+        })
+        .unwrap_or_default();
+    let list_rows = (inner.height as usize).saturating_sub(detail.len()).max(1);
+    r.page.set(list_rows);
+    let mut lines: Vec<Line> = Vec::new();
+    if r.captures.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Nothing yet. Send requests to http://{} (curl, your provider's test delivery, a tunnel).",
+                r.addr
+            ),
+            Style::default().fg(Color::Gray),
+        )));
+    }
+    let first = r.cursor.saturating_sub(list_rows.saturating_sub(1));
+    for i in first..(first + list_rows).min(r.captures.len()) {
+        let Some(c) = r.row(i) else { break };
+        let (mark, mark_style) = match &c.verdict {
+            Some(v) if v.matched() => ("✓", Style::default().fg(Color::Green)),
+            Some(v) if v.outcome == crate::wire::verdict::Outcome::Mismatch => {
+                ("✗", Style::default().fg(Color::Red))
+            }
+            _ => ("?", Style::default().fg(Color::Yellow)),
+        };
+        let scheme = c
+            .verdict
+            .as_ref()
+            .and_then(|v| v.scheme.clone())
+            .unwrap_or_else(|| "-".to_string());
+        let sentence = match &c.verdict {
+            Some(v) => v.sentence().to_string(),
+            None => c.problem.clone().unwrap_or_default(),
+        };
+        let head = format!(
+            "{} {:>5} {:<6} {:<28} {:<16} ",
+            crate::wire::listen::clock_time(c.millis),
+            c.seq,
+            fit(if c.method.is_empty() { "-" } else { &c.method }, 6),
+            fit(&printable(&c.target), 28),
+            fit(&scheme, 16),
+        );
+        let rest = fit(
+            &printable(&sentence),
+            width.saturating_sub(head.chars().count() + 2),
+        );
+        let selected = i == r.cursor;
+        let base = if selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, base),
+            Span::styled(
+                format!("{mark} "),
+                base.patch(mark_style).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(rest, base),
+        ]));
+    }
+    while lines.len() < list_rows {
+        lines.push(Line::from(""));
+    }
+    lines.extend(detail.into_iter().map(Line::from));
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
@@ -758,6 +1005,8 @@ fn draw_footer(frame: &mut Frame, area: Rect) {
     let items = keys::footer();
     let short = |key: &'static str, word: &'static str| -> (&'static str, &'static str) {
         let key = if key == "Ctrl-C" { "^C" } else { key };
+        // `F11 / Alt-L`: the F-key (the help names the other).
+        let key = key.split(" / ").next().unwrap_or(key);
         let word = match word {
             "copy headers" => "hdrs",
             "copy stage" => "stage",
@@ -769,7 +1018,10 @@ fn draw_footer(frame: &mut Frame, area: Rect) {
         };
         (key, word)
     };
-    let full: Vec<(&str, String)> = items.iter().map(|&(k, w)| (k, format!(" {w}  "))).collect();
+    let full: Vec<(&str, String)> = items
+        .iter()
+        .map(|&(k, w)| (k.split(" / ").next().unwrap_or(k), format!(" {w}  ")))
+        .collect();
     let compact: Vec<(&str, String)> = items
         .iter()
         .filter(|(k, _)| *k != "Tab")
@@ -799,7 +1051,14 @@ fn draw_footer(frame: &mut Frame, area: Rect) {
             .sum::<usize>()
             - gap
     };
-    let chosen = [full, compact]
+    // Where the compact form does not fit (80 columns), it goes without the wire's keys (F11,
+    // F12; the help lists them) before it goes without words.
+    let without_wire: Vec<(&str, String)> = compact
+        .iter()
+        .filter(|(k, _)| !matches!(*k, "F11" | "F12"))
+        .cloned()
+        .collect();
+    let chosen = [full, compact, without_wire]
         .into_iter()
         .find(|l| width(l) <= room)
         .unwrap_or(keys_only);

@@ -132,6 +132,36 @@ impl Tls {
     }
 }
 
+/// Stops an exchange under way from another thread: its socket is shut down, so that a read
+/// or a write waiting on it returns at once.
+#[derive(Default)]
+pub struct Canceller {
+    stopped: std::sync::atomic::AtomicBool,
+    socket: std::sync::Mutex<Option<TcpStream>>,
+}
+
+impl Canceller {
+    pub fn cancel(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(guard) = self.socket.lock()
+            && let Some(s) = guard.as_ref()
+        {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.stopped.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn hold(&self, socket: &TcpStream) {
+        if let (Ok(mut guard), Ok(clone)) = (self.socket.lock(), socket.try_clone()) {
+            *guard = Some(clone);
+        }
+    }
+}
+
 /// A request sent and its answer, with the times each part took.
 #[derive(Debug)]
 pub struct Exchange {
@@ -153,6 +183,25 @@ pub fn exchange(
     limits: &Limits,
     head_request: bool,
 ) -> Result<Exchange, String> {
+    exchange_cancellable(
+        target,
+        request,
+        tls,
+        limits,
+        head_request,
+        &Canceller::default(),
+    )
+}
+
+/// As [`exchange`]; `cancel` stops it from another thread.
+pub fn exchange_cancellable(
+    target: &Target,
+    request: &[u8],
+    tls: Option<&Tls>,
+    limits: &Limits,
+    head_request: bool,
+    cancel: &Canceller,
+) -> Result<Exchange, String> {
     let started = Instant::now();
     let addrs: Vec<_> = (target.host.as_str(), target.port)
         .to_socket_addrs()
@@ -170,6 +219,10 @@ pub fn exchange(
         }
     }
     let tcp = tcp.ok_or(last)?;
+    cancel.hold(&tcp);
+    if cancel.cancelled() {
+        return Err("cancelled".to_string());
+    }
     let _ = tcp.set_nodelay(true);
     tcp.set_write_timeout(Some(limits.idle_timeout))
         .map_err(|e| e.to_string())?;
@@ -203,9 +256,13 @@ pub fn exchange(
         .map_err(|e| format!("sending to {}: {e}", target.origin()))?;
     let sent = Instant::now();
     let mut conn = Conn::new(stream);
-    let response = conn
-        .read_response(limits, head_request)
-        .map_err(|e| format!("the answer from {}: {e}", target.origin()))?;
+    let response = conn.read_response(limits, head_request).map_err(|e| {
+        if cancel.cancelled() {
+            "cancelled".to_string()
+        } else {
+            format!("the answer from {}: {e}", target.origin())
+        }
+    })?;
     let wait = sent.elapsed();
     let status = response.head.start[1].parse().unwrap_or(0);
     Ok(Exchange {

@@ -68,6 +68,8 @@ pub enum Fail {
     Timeout(&'static str),
     /// The head was over the limit.
     HeadTooLarge(usize),
+    /// More header lines than a head may have.
+    TooManyHeaders,
     /// The body is over the limit (`declared`: its Content-Length when it said one). `head`:
     /// the message's head and its bytes, read before the body was refused.
     BodyTooLarge {
@@ -88,7 +90,7 @@ impl Fail {
         match self {
             Fail::Closed | Fail::Io(_) => None,
             Fail::Timeout(_) => Some(408),
-            Fail::HeadTooLarge(_) => Some(431),
+            Fail::HeadTooLarge(_) | Fail::TooManyHeaders => Some(431),
             Fail::BodyTooLarge { .. } => Some(413),
             Fail::Malformed(_) => Some(400),
             Fail::Expectation(_) => Some(417),
@@ -117,6 +119,7 @@ impl std::fmt::Display for Fail {
                 f,
                 "the body is over the limit of {limit} bytes (--max-body-bytes raises it)"
             ),
+            Fail::TooManyHeaders => write!(f, "the head has more than {MAX_HEADERS} header lines"),
             Fail::Malformed(why) => write!(f, "malformed HTTP: {why}"),
             Fail::Expectation(e) => write!(f, "unsupported Expect: {e}"),
             Fail::Io(e) => write!(f, "{e}"),
@@ -306,9 +309,7 @@ impl<S: Timed> Conn<S> {
                         )));
                     }
                 }
-                Err(httparse::Error::TooManyHeaders) => {
-                    return Err(Fail::HeadTooLarge(limits.max_head));
-                }
+                Err(httparse::Error::TooManyHeaders) => return Err(Fail::TooManyHeaders),
                 Err(e) => return Err(Fail::Malformed(malformed(&self.buf, e))),
             }
         };
@@ -382,9 +383,7 @@ impl<S: Timed> Conn<S> {
                             }));
                         }
                     }
-                    Err(httparse::Error::TooManyHeaders) => {
-                        return Err(Fail::HeadTooLarge(limits.max_head));
-                    }
+                    Err(httparse::Error::TooManyHeaders) => return Err(Fail::TooManyHeaders),
                     Err(e) => return Err(Fail::Malformed(malformed(&self.buf, e))),
                 }
             };

@@ -14,6 +14,9 @@ use super::client::{self, Target, Tls};
 use super::http1::{self, Conn, Fail, Limits};
 use super::verdict::{Judge, Verdict};
 
+/// The port a listener takes when none is given.
+pub const DEFAULT_PORT: u16 = 8787;
+
 /// What the sender gets back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Respond {

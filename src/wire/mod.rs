@@ -6,5 +6,6 @@
 pub mod client;
 pub mod http1;
 pub mod listen;
+pub mod show;
 pub mod theirs;
 pub mod verdict;

@@ -1,0 +1,487 @@
+//! The TUI's two ends of the wire: the received-requests list (a listener's captures, newest
+//! first; Enter opens one in the main screen) and the answer to a request sent (F12), shown
+//! beside the stages. The sockets are the runtime's: it starts them on an [`Effect`] and hands
+//! the running parts here, where they are polled without ever blocking the screen.
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Instant;
+
+use ratatui::style::{Modifier, Style};
+
+use super::{App, Effect, text_area};
+use crate::request::export;
+use crate::wire::client::{self, Canceller, Exchange, Target};
+use crate::wire::listen::{Capture, Listener};
+use crate::wire::show;
+use crate::wire::verdict::{Judge, Outcome};
+
+/// Captures kept for the list; older ones are dropped (and counted).
+pub const KEEP: usize = 5000;
+
+/// A listener's captures, as the list shows them.
+pub struct Received {
+    pub addr: SocketAddr,
+    /// The scheme every request is verified with, or None when each is recognized.
+    pub scheme: Option<String>,
+    /// Oldest first; the list shows them newest first.
+    pub captures: VecDeque<Capture>,
+    pub total: u64,
+    pub matched: u64,
+    pub mismatched: u64,
+    /// Captures no longer kept (past [`KEEP`]).
+    pub dropped: u64,
+    /// The selected row (0: the newest).
+    pub cursor: usize,
+    /// Captures that came while the list was closed.
+    pub unseen: u64,
+    /// Rows on screen (set when drawn), a page for PgUp/PgDn.
+    pub page: Cell<usize>,
+    listener: Listener,
+}
+
+impl Received {
+    pub fn new(listener: Listener, scheme: Option<String>) -> Received {
+        Received {
+            addr: listener.addr,
+            scheme,
+            captures: VecDeque::new(),
+            total: 0,
+            matched: 0,
+            mismatched: 0,
+            dropped: 0,
+            cursor: 0,
+            unseen: 0,
+            page: Cell::new(10),
+            listener,
+        }
+    }
+
+    /// The capture at a row of the list (0: the newest).
+    pub fn row(&self, i: usize) -> Option<&Capture> {
+        self.captures
+            .len()
+            .checked_sub(i + 1)
+            .and_then(|at| self.captures.get(at))
+    }
+}
+
+/// A request on its way (F12): Esc cancels it.
+pub struct Sending {
+    pub target: String,
+    pub started: Instant,
+    /// The request's head as sent, the key masked.
+    pub request: Vec<String>,
+    result: Receiver<Result<Exchange, String>>,
+    cancel: Arc<Canceller>,
+}
+
+impl Sending {
+    /// Sends `bytes` to `target` on a thread of its own.
+    pub fn start(
+        target: Target,
+        bytes: Vec<u8>,
+        head_request: bool,
+        request: Vec<String>,
+    ) -> Sending {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let cancel = Arc::new(Canceller::default());
+        let stop = cancel.clone();
+        let name = format!("{}{}", target.origin(), target.path);
+        std::thread::spawn(move || {
+            let tls = if target.tls {
+                match client::Tls::new(None) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            } else {
+                None
+            };
+            let limits = crate::wire::http1::Limits {
+                header_timeout: std::time::Duration::from_secs(30),
+                idle_timeout: std::time::Duration::from_secs(30),
+                ..Default::default()
+            };
+            let result = client::exchange_cancellable(
+                &target,
+                &bytes,
+                tls.as_ref(),
+                &limits,
+                head_request,
+                &stop,
+            );
+            let _ = tx.send(result);
+        });
+        Sending {
+            target: name,
+            started: Instant::now(),
+            request,
+            result: rx,
+            cancel,
+        }
+    }
+}
+
+/// The answer to the last request sent, as lines for its pane.
+pub struct Response {
+    /// `200 OK · 12.3 ms`, or why it failed.
+    pub title: String,
+    pub ok: bool,
+    pub lines: Vec<String>,
+}
+
+impl App {
+    /// Whether something on the wire may change the screen (the loop then looks often).
+    pub fn on_the_wire(&self) -> bool {
+        self.received.is_some() || self.sending.is_some()
+    }
+
+    /// Takes what the listener and a request under way have brought. Returns whether the
+    /// screen changed.
+    pub fn poll_wire(&mut self) -> bool {
+        let mut changed = false;
+        if let Some(r) = &mut self.received {
+            // However large the burst, one frame takes it all: the list only draws its rows.
+            while let Ok(c) = r.listener.captures.try_recv() {
+                r.total += 1;
+                match c.verdict.as_ref().map(|v| v.outcome) {
+                    Some(Outcome::Match) => r.matched += 1,
+                    Some(Outcome::Mismatch) => r.mismatched += 1,
+                    _ => {}
+                }
+                r.captures.push_back(c);
+                if r.captures.len() > KEEP {
+                    r.captures.pop_front();
+                    r.dropped += 1;
+                }
+                if self.list_open {
+                    // The selection stays on the request it was on.
+                    if r.cursor > 0 {
+                        r.cursor = (r.cursor + 1).min(r.captures.len() - 1);
+                    }
+                } else {
+                    r.unseen += 1;
+                }
+                changed = true;
+            }
+        }
+        if let Some(s) = &self.sending {
+            match s.result.try_recv() {
+                Ok(result) => {
+                    let request = s.request.clone();
+                    self.sending = None;
+                    self.show_response(result, request);
+                    changed = true;
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.sending = None;
+                    changed = true;
+                }
+                Err(TryRecvError::Empty) => {
+                    // The title's clock.
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    fn show_response(&mut self, result: Result<Exchange, String>, request: Vec<String>) {
+        let key = self
+            .key_encoding
+            .decode(&self.inputs.key.bytes())
+            .unwrap_or_default();
+        // The answer first (what the server said), then the request it answered.
+        let mut lines = Vec::new();
+        self.response = Some(match result {
+            Ok(x) => {
+                let r = &x.response;
+                lines.extend(show::head_lines(&r.raw[..r.head.len], "< ", &key));
+                lines.push(String::new());
+                lines.extend(show::body_lines(&r.body, &key));
+                if let Ok(trace) = &self.computed.result {
+                    for theirs in crate::wire::theirs::from_response(&r.body) {
+                        lines.push(String::new());
+                        lines.extend(crate::wire::theirs::compare(trace, &theirs));
+                    }
+                }
+                lines.push(String::new());
+                lines.extend(request);
+                Response {
+                    title: format!(
+                        "{} {} · connect {} · answer {} · total {}",
+                        x.status,
+                        r.head.start[2],
+                        show::millis(x.connect),
+                        show::millis(x.wait),
+                        show::millis(x.total)
+                    ),
+                    ok: (200..300).contains(&x.status),
+                    lines,
+                }
+            }
+            Err(e) => {
+                lines.push(crate::sign::visible::printable(&e).into_owned());
+                lines.push(String::new());
+                lines.extend(request);
+                Response {
+                    title: if e == "cancelled" {
+                        "cancelled".to_string()
+                    } else {
+                        "not sent".to_string()
+                    },
+                    ok: false,
+                    lines,
+                }
+            }
+        });
+        self.response_scroll.set(0);
+    }
+
+    /// F11: starts listening (the runtime binds), or shows and hides the list.
+    pub(super) fn toggle_listen(&mut self) -> Vec<Effect> {
+        if self.received.is_some() {
+            self.list_open = !self.list_open;
+            if let Some(r) = &mut self.received {
+                r.unseen = 0;
+            }
+            return vec![];
+        }
+        if let Err(e) = self.key_encoding.decode(&self.inputs.key.bytes()) {
+            self.say(&format!("no listening without a key: {e}"), true);
+            return vec![];
+        }
+        vec![Effect::Listen]
+    }
+
+    /// What a listener started from the main screen verifies with: the scheme, key and
+    /// variants as they are now.
+    pub fn listen_judge(&self) -> Judge {
+        Judge::new(
+            self.recipes.clone(),
+            Some(self.current),
+            self.key_encoding
+                .decode(&self.inputs.key.bytes())
+                .unwrap_or_default(),
+            self.inputs.choices.clone(),
+            Default::default(),
+        )
+    }
+
+    /// The runtime started a listener: the list opens on it.
+    pub fn listening(&mut self, listener: Listener, scheme: Option<String>) {
+        let addr = listener.addr;
+        self.received = Some(Received::new(listener, scheme.clone()));
+        self.list_open = true;
+        self.help = false;
+        self.picker = None;
+        self.say(
+            &format!(
+                "listening on http://{addr} with {}, the key as it is now; F11 shows the requests",
+                scheme
+                    .as_deref()
+                    .unwrap_or("the scheme each request reads as")
+            ),
+            false,
+        );
+    }
+
+    /// The runtime could not listen.
+    pub fn not_listening(&mut self, why: &str) {
+        self.say(&format!("cannot listen: {why}"), true);
+    }
+
+    pub(super) fn list_move(&mut self, action: super::keys::Action) {
+        use super::keys::Action;
+        let Some(r) = &mut self.received else { return };
+        let last = r.captures.len().saturating_sub(1);
+        let page = r.page.get().max(1);
+        r.cursor = match action {
+            Action::ListUp => r.cursor.saturating_sub(1),
+            Action::ListDown => (r.cursor + 1).min(last),
+            Action::ListPageUp => r.cursor.saturating_sub(page),
+            Action::ListPageDown => (r.cursor + page).min(last),
+            Action::ListTop => 0,
+            _ => last,
+        };
+    }
+
+    /// Enter in the list: the request in the main screen, its scheme picked, its fields,
+    /// headers, body and signature taken as F7 takes a pasted one.
+    pub(super) fn open_capture(&mut self) {
+        let Some(r) = &self.received else { return };
+        let Some(c) = r.row(r.cursor) else {
+            self.say("no request yet", true);
+            return;
+        };
+        if c.verdict.is_none() {
+            self.say(
+                &format!(
+                    "request {} was refused ({}): there is nothing to open",
+                    c.seq,
+                    c.problem.as_deref().unwrap_or("?")
+                ),
+                true,
+            );
+            return;
+        }
+        let raw = c.raw.clone();
+        let seq = c.seq;
+        let scheme = c.verdict.as_ref().and_then(|v| v.scheme.clone());
+        if let Some(index) = scheme
+            .as_deref()
+            .and_then(|id| self.recipes.iter().position(|r| r.id == id))
+        {
+            self.switch_scheme(index);
+        }
+        self.list_open = false;
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        match self.import_request_text(&text) {
+            Ok(message) => self.say(&format!("request {seq} opened: {message}"), false),
+            Err(e) => self.say(&format!("request {seq} does not read: {e}"), true),
+        }
+    }
+
+    /// F12: signs the request as the stages show it and hands it to the runtime to send.
+    pub(super) fn send(&mut self) -> Vec<Effect> {
+        if self.sending.is_some() {
+            self.say("a request is on its way: Esc cancels it", true);
+            return vec![];
+        }
+        self.settle();
+        let trace = match &self.computed.result {
+            Ok(t) => t,
+            Err(e) => {
+                self.say(&format!("nothing to send: {e}"), true);
+                return vec![];
+            }
+        };
+        let body = self.inputs.body.bytes();
+        let request = match export::build(&trace.placement, &body) {
+            Ok(r) => r,
+            Err(e) => {
+                self.say(&format!("nothing to send: {e}"), true);
+                return vec![];
+            }
+        };
+        let target = match Target::parse(&request.url) {
+            Ok(t) => t,
+            Err(_) if !request.url.contains("://") => {
+                self.say(
+                    "nothing to send: the request URL field is empty (give it https://…)",
+                    true,
+                );
+                return vec![];
+            }
+            Err(e) => {
+                self.say(&format!("nothing to send: {e}"), true);
+                return vec![];
+            }
+        };
+        let bytes = match request.to_wire() {
+            Ok(b) => b,
+            Err(e) => {
+                self.say(&format!("nothing to send: {e}"), true);
+                return vec![];
+            }
+        };
+        let key = self
+            .key_encoding
+            .decode(&self.inputs.key.bytes())
+            .unwrap_or_default();
+        let head_len = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(bytes.len(), |p| p + 4);
+        let mut shown = show::head_lines(&bytes[..head_len], "> ", &key);
+        if head_len < bytes.len() {
+            shown.push(format!("> ({} bytes of body)", bytes.len() - head_len));
+        }
+        vec![Effect::Send {
+            target,
+            head_request: request.method == "HEAD",
+            bytes,
+            shown,
+        }]
+    }
+
+    /// The runtime sent it on its way.
+    pub fn sending_started(&mut self, job: Sending) {
+        self.sending = Some(job);
+        self.response = None;
+    }
+
+    /// Esc: cancels a request under way. Returns whether there was one.
+    pub(super) fn cancel_send(&mut self) -> bool {
+        match &self.sending {
+            Some(s) => {
+                s.cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Alt-T: opens the box for the server's string, or compares what was pasted into it.
+    pub(super) fn their_string(&mut self) {
+        match self.theirs_box.take() {
+            None => {
+                self.help = false;
+                self.picker = None;
+                let mut t = text_area("");
+                t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+                t.set_placeholder_text(
+                    "paste the string the server says it signed (its canonical request or string to sign)",
+                );
+                self.theirs_box = Some(t);
+            }
+            Some(t) => {
+                let text = t.lines().join("\n");
+                if text.is_empty() {
+                    self.say("nothing was pasted: Esc closes the box", true);
+                    self.theirs_box = Some(t);
+                    return;
+                }
+                self.settle();
+                match &self.computed.result {
+                    Ok(trace) => {
+                        let theirs = crate::wire::theirs::pasted(trace, text.into_bytes());
+                        self.diagnosis = Some(crate::wire::theirs::compare(trace, &theirs));
+                        self.diagnosis_scroll.set(0);
+                    }
+                    Err(e) => {
+                        self.say(&format!("no stages to compare with: {e}"), true);
+                        self.theirs_box = Some(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The title of the list.
+    pub fn received_title(&self) -> String {
+        let Some(r) = &self.received else {
+            return String::new();
+        };
+        format!(
+            "Received on http://{} · {} · {} request{}: {} ✓ {} ✗{}",
+            r.addr,
+            r.scheme.as_deref().unwrap_or("schemes recognized"),
+            r.total,
+            if r.total == 1 { "" } else { "s" },
+            r.matched,
+            r.mismatched,
+            if r.dropped > 0 {
+                format!(" · {} older ones not kept", r.dropped)
+            } else {
+                String::new()
+            }
+        )
+    }
+}

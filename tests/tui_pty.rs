@@ -534,3 +534,162 @@ fn a_closed_terminal_ends_it_at_once_and_keeps_the_session() {
     let kept = std::fs::read_dir(&history).map(|d| d.count()).unwrap_or(0);
     assert_eq!(kept, 1, "the session is kept in {}", history.display());
 }
+
+fn github_delivery(path: &str, body: &str, signed: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"It's a Secret to Everybody").unwrap();
+    mac.update(signed.as_bytes());
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: sha256={}\r\nContent-Length: {}\r\n\r\n{body}",
+        hex::encode(mac.finalize().into_bytes()),
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Delivers requests on one keep-alive connection, reading each answer's head.
+fn deliver(port: u16, requests: &[Vec<u8>]) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    for r in requests {
+        s.write_all(r).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&head).to_string();
+        let len: usize = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .map_or(0, |v| v.trim().parse().unwrap());
+        let mut body = vec![0u8; len];
+        s.read_exact(&mut body).unwrap();
+    }
+}
+
+#[test]
+fn listen_in_a_terminal_lists_requests_newest_first_and_opens_one() {
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &[
+            "listen",
+            "-p",
+            "github",
+            "--key",
+            "It's a Secret to Everybody",
+            "--port",
+            "0",
+        ],
+        "listen",
+        true,
+        &[],
+    );
+    screen.wait_for("Received on http://127.0.0.1:");
+    let text = screen.text();
+    let port: u16 = text
+        .split("Received on http://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    deliver(
+        port,
+        &[
+            github_delivery("/good", "Hello, World!", "Hello, World!"),
+            github_delivery("/bad", "{\n\"a\": 1\n}", "{\r\n\"a\": 1\r\n}"),
+        ],
+    );
+    screen.wait_for("2 requests: 1 ✓ 1 ✗");
+    let text = screen.text();
+    let (bad, good) = (text.find("/bad").unwrap(), text.find("/good").unwrap());
+    assert!(bad < good, "newest first:\n{text}");
+    // The selected (newest) request's verdict, diagnosed, under the list.
+    screen.wait_for("CRLF");
+    // The older one, opened in the main screen.
+    keys.write_all(b"\x1b[B\r").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("request 1 opened");
+    screen.wait_for("✓ match");
+    assert!(screen.text().contains("Hello, World!"), "{}", screen.text());
+    // A burst over several connections: the list keeps up and loses none.
+    let threads: Vec<_> = (0..10)
+        .map(|c| {
+            std::thread::spawn(move || {
+                let reqs: Vec<Vec<u8>> = (0..20)
+                    .map(|i| github_delivery(&format!("/burst/{c}/{i}"), "x", "x"))
+                    .collect();
+                deliver(port, &reqs);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    screen.wait_for("200 new (F11)");
+    // F11 shows the list again.
+    keys.write_all(b"\x1b[23~").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("202 requests: 201 ✓ 1 ✗");
+    quit(&mut keys, &mut child);
+}
+
+#[test]
+fn f12_sends_and_shows_the_answer_and_esc_cancels_a_slow_one() {
+    // A server that answers 201 with JSON, and one that never answers.
+    let quick = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let quick_port = quick.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (mut s, _) = quick.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf);
+        s.write_all(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"id\":7}")
+            .unwrap();
+    });
+    let slow = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let slow_port = slow.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (_s, _) = slow.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(60));
+    });
+    let key = "It's a Secret to Everybody";
+    let url = format!("url=http://127.0.0.1:{quick_port}/hook");
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &["-p", "github", "--key", key, "--body", "hi", "--set", &url],
+        "send",
+        true,
+        &[],
+    );
+    screen.wait_for("Stages");
+    keys.write_all(b"\x1b[24~").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Answer 201 Created");
+    screen.wait_for("\"id\": 7");
+    assert!(
+        screen.text().contains("> POST /hook HTTP/1.1"),
+        "{}",
+        screen.text()
+    );
+    quit(&mut keys, &mut child);
+
+    let url = format!("url=http://127.0.0.1:{slow_port}/hook");
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &["-p", "github", "--key", key, "--body", "hi", "--set", &url],
+        "send-slow",
+        true,
+        &[],
+    );
+    screen.wait_for("Stages");
+    keys.write_all(b"\x1b[24~").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Sending to http://127.0.0.1:");
+    // The screen never waits: typing goes on while the request is out.
+    keys.write_all(b"!").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Body · 3 bytes");
+    let started = Instant::now();
+    keys.write_all(b"\x1b").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Answer cancelled");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    quit(&mut keys, &mut child);
+}

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bin=${SIGSCOPE:-target/debug/sigscope}
 [[ -x $bin ]] || cargo build -q
 out=fuzz/corpus
-mkdir -p "$out"/{json,recipe,import,bundle,engine,diagnose,tui}
+mkdir -p "$out"/{json,recipe,import,bundle,engine,diagnose,tui,http1}
 cp assets/providers/*.toml "$out/recipe/"
 find tests/fixtures -name '*.toml' -exec cp {} "$out/recipe/" \;
 ids=$("$bin" providers | grep -E '^[a-z0-9]' | cut -d' ' -f1)
@@ -15,6 +15,8 @@ for id in $ids; do
   "$bin" sign -p "$id" --example --format http >"$out/import/$id.http" 2>/dev/null || true
   "$bin" sign -p "$id" --example --format curl >"$out/import/$id.curl" 2>/dev/null || true
   "$bin" sign -p "$id" --example --format bundle >"$out/bundle/$id.json" 2>/dev/null || true
+  # The raw request twice over keep-alive, arriving in pieces of 7 bytes.
+  { printf '\x07'; cat "$out/import/$id.http" "$out/import/$id.http"; } >"$out/http1/$id" 2>/dev/null || true
   # The example's body (after the blank line of the raw request), behind each target's lead bytes.
   body=$(sed '1,/^\r$/d' "$out/import/$id.http")
   printf '\x01%s' "$body" >"$out/json/$id"
@@ -26,4 +28,5 @@ for id in $ids; do
 done
 printf '\x41{"z":[1,2.50,-0.0,1E+2,{"y":null,"b":""}],"a":"first","caf\xc3\xa9":"\\u00e9","a":"dup","n":null}' >"$out/json/hard"
 printf '\x80z=3&a=%%2Fb+c&a=1&m=caf%%C3%%A9&empty=&flag&x=%%zz' >"$out/json/form"
+printf '\x05POST /h HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3;x\r\nabc\r\n0\r\nT: 1\r\n\r\nHTTP/1.1 200 OK\r\n\r\nend' >"$out/http1/chunked"
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"

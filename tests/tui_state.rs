@@ -997,3 +997,71 @@ fn the_bundle_verdict_is_shown_under_the_expected_signature() {
         "{s}"
     );
 }
+
+fn alt(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
+#[test]
+fn alt_t_compares_a_pasted_server_string_with_ours() {
+    // AWS's own canonical request for get-vanilla, with one header value changed, against the
+    // aws-sigv4 example (which is get-vanilla).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/vectors/aws-sigv4-testsuite/get-vanilla/get-vanilla.creq"
+    );
+    let Ok(creq) = std::fs::read_to_string(path) else {
+        eprintln!("SKIPPED: {path} is absent (../shared holds AWS's SigV4 test suite)");
+        return;
+    };
+    let mut app = app("aws-sigv4");
+    app.handle(alt('t'));
+    assert!(app.theirs_box.is_some());
+    app.handle(Event::Paste(
+        creq.replace("20150830T123600Z", "20150830T123601Z"),
+    ));
+    app.handle(alt('t'));
+    assert!(app.theirs_box.is_none());
+    let d = app.diagnosis.clone().expect("the comparison is shown");
+    assert!(
+        d[0].starts_with("The server's canonical request (canonical_request), from the pasted string, differs from ours at line 5"),
+        "{d:?}"
+    );
+    assert!(d[2].ends_with("x-amz-date:20150830T123601Z"), "{d:?}");
+    // The same string: said to be the same.
+    app.handle(alt('t'));
+    app.handle(Event::Paste(creq));
+    app.handle(alt('t'));
+    assert!(app.diagnosis.unwrap()[0].contains("is the same as ours"));
+}
+
+#[test]
+fn f12_hands_the_request_as_signed_to_the_runtime() {
+    let mut app = app("github");
+    let effects = app.handle(key(KeyCode::F(12)));
+    let [
+        Effect::Send {
+            target,
+            bytes,
+            shown,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    // The example's URL, and the request as `sign --format http` writes it.
+    assert_eq!(
+        (target.host.as_str(), target.path.as_str()),
+        ("example.com", "/github/webhook")
+    );
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(
+        text.starts_with("POST /github/webhook HTTP/1.1\r\nHost: example.com\r\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("\r\n\r\nHello, World!"), "{text}");
+    assert!(shown[0].starts_with("> POST /github/webhook"));
+    // F11 asks the runtime to listen; without a key it does not.
+    assert_eq!(app.handle(key(KeyCode::F(11))), vec![Effect::Listen]);
+}

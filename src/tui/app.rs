@@ -986,6 +986,23 @@ impl App {
             p.query.push_str(text.trim());
             return;
         }
+        if let Some(b) = &mut self.theirs_box {
+            // tmux's paste sends line ends as CR: a string with CRs and no LF at all came that
+            // way (a canonical string's lines end in LF), and is read with LF.
+            let text = if normalized.contains('\r') && !normalized.contains('\n') {
+                self.status = Some(Status {
+                    text: "the paste had CR line ends and no LF (a terminal's paste): read as LF"
+                        .to_string(),
+                    error: false,
+                    at: self.now_millis,
+                });
+                normalized.replace('\r', "\n")
+            } else {
+                normalized
+            };
+            b.insert_str(text.replace("\r\n", "\r\r\n"));
+            return;
+        }
         if let Some(b) = &mut self.request_box {
             // A request's head may come with CR line ends (tmux's paste): the reader takes CR,
             // LF and CRLF alike.

@@ -656,3 +656,173 @@ pub fn reason(status: u16) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A peer that sends its bytes in the pieces given, then ends; what is written to it is kept.
+    struct Peer {
+        pieces: std::collections::VecDeque<Vec<u8>>,
+        written: Vec<u8>,
+    }
+
+    impl Peer {
+        fn new(pieces: &[&[u8]]) -> Conn<Peer> {
+            Conn::new(Peer {
+                pieces: pieces.iter().map(|p| p.to_vec()).collect(),
+                written: Vec::new(),
+            })
+        }
+    }
+
+    impl Read for Peer {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some(mut piece) = self.pieces.pop_front() else {
+                return Ok(0);
+            };
+            let n = piece.len().min(buf.len());
+            buf[..n].copy_from_slice(&piece[..n]);
+            if n < piece.len() {
+                self.pieces.push_front(piece.split_off(n));
+            }
+            Ok(n)
+        }
+    }
+
+    impl Write for Peer {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Timed for Peer {
+        fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn limits() -> Limits {
+        Limits {
+            max_body: 100,
+            max_head: 200,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn pipelined_requests_split_anywhere_are_read_one_by_one() {
+        let two = b"POST /a HTTP/1.1\r\nX-Case: 1\r\nx-case:  2 \r\nContent-Length: 3\r\n\r\nabcGET /b HTTP/1.1\r\nHost: h\r\n\r\n";
+        // Whole, and one byte at a time.
+        for pieces in [vec![&two[..]], two.chunks(1).collect::<Vec<_>>()] {
+            let mut c = Peer::new(&pieces);
+            let a = c.read_request(&limits()).unwrap();
+            assert_eq!(a.head.start, ["POST", "/a", "HTTP/1.1"]);
+            assert_eq!(
+                a.head.headers[..2],
+                [
+                    ("X-Case".to_string(), b"1".to_vec()),
+                    ("x-case".to_string(), b"2".to_vec())
+                ]
+            );
+            assert_eq!(a.body, b"abc");
+            assert_eq!(a.raw, &two[..a.raw.len()]);
+            let b = c.read_request(&limits()).unwrap();
+            assert_eq!(b.head.start[1], "/b");
+            assert_eq!(b.raw, &two[a.raw.len()..]);
+            assert!(matches!(c.read_request(&limits()), Err(Fail::Closed)));
+        }
+    }
+
+    #[test]
+    fn chunked_bodies_are_dechunked_and_kept_raw() {
+        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n";
+        let mut c = Peer::new(&[raw]);
+        let m = c.read_request(&limits()).unwrap();
+        assert!(m.chunked);
+        assert_eq!(m.body, b"abcde");
+        assert_eq!(m.raw, raw);
+    }
+
+    #[test]
+    fn what_is_refused_and_how() {
+        let status = |raw: &[u8]| {
+            Peer::new(&[raw])
+                .read_request(&limits())
+                .err()
+                .and_then(|e| e.status())
+        };
+        // Both framings, a bad length, two lengths, a coding that does not end in chunked.
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            Some(400)
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"),
+            Some(400)
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+            Some(400)
+        );
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            Some(400)
+        );
+        // Over the limits; an Expect that is not 100-continue; a bad chunk size.
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n"),
+            Some(413)
+        );
+        let long = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(300));
+        assert_eq!(status(long.as_bytes()), Some(431));
+        assert_eq!(status(b"POST / HTTP/1.1\r\nExpect: tea\r\n\r\n"), Some(417));
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+            Some(400)
+        );
+        assert_eq!(status(b"\x16\x03\x01\x02\x00\x01\x00"), Some(400));
+        // A connection that ends inside a head is malformed; before any byte it is just closed.
+        assert_eq!(status(b"GET / HT"), Some(400));
+        assert!(matches!(
+            Peer::new(&[b"\r\n"]).read_request(&limits()),
+            Err(Fail::Closed)
+        ));
+    }
+
+    #[test]
+    fn expect_100_continue_is_answered_before_the_body() {
+        let mut c = Peer::new(&[
+            b"PUT / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+            b"hi",
+        ]);
+        let m = c.read_request(&limits()).unwrap();
+        assert_eq!(m.body, b"hi");
+        assert_eq!(c.stream.written, b"HTTP/1.1 100 Continue\r\n\r\n");
+    }
+
+    #[test]
+    fn responses_by_length_chunks_or_to_the_end() {
+        let mut c = Peer::new(&[
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        ]);
+        let m = c.read_response(&limits(), false).unwrap();
+        assert_eq!(
+            (m.head.start[1].as_str(), m.body.as_slice()),
+            ("200", &b"ok"[..])
+        );
+        let mut c = Peer::new(&[b"HTTP/1.0 200 OK\r\n\r\nto the end"]);
+        assert_eq!(
+            c.read_response(&limits(), false).unwrap().body,
+            b"to the end"
+        );
+        let mut c = Peer::new(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+        assert!(c.read_response(&limits(), false).unwrap().body.is_empty());
+        let mut c = Peer::new(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"]);
+        assert!(c.read_response(&limits(), true).unwrap().body.is_empty());
+    }
+}

@@ -311,7 +311,13 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
                         };
                         let text =
                             format!("sigscope: {} {}\n", verdict.outcome.mark(), verdict.message);
-                        (http1::answer(status, &text, !keep), status, None, !keep)
+                        let mut answer = http1::answer(status, &text, !keep);
+                        if method == "HEAD" {
+                            // The head alone: a HEAD is answered without a body.
+                            let end = answer.windows(4).position(|w| w == b"\r\n\r\n");
+                            answer.truncate(end.map_or(answer.len(), |e| e + 4));
+                        }
+                        (answer, status, None, !keep)
                     }
                 };
                 let written = conn

@@ -466,3 +466,38 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     d
 }
+
+#[test]
+fn a_forward_that_fails_is_a_502_and_the_capture_says_why() {
+    // A port nothing listens on.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let forward = format!("http://127.0.0.1:{port}");
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--forward",
+        &forward,
+    ]);
+    let mut s = l.connect();
+    s.write_all(&github_request("/h", b"x", &github_signature(b"x")))
+        .unwrap();
+    let (status, _, body) = response(&mut s);
+    assert_eq!(status, 502);
+    assert!(String::from_utf8_lossy(&body).contains("cannot connect"));
+    let c = l.next();
+    assert!(
+        c["forwarded"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot connect"),
+        "{c}"
+    );
+    // The verdict is there all the same.
+    assert_eq!(c["match"], true);
+}

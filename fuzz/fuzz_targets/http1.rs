@@ -48,13 +48,17 @@ impl Timed for Peer {
 fn judge() -> &'static Judge {
     static J: OnceLock<Judge> = OnceLock::new();
     J.get_or_init(|| {
-        Judge::new(
+        let mut j = Judge::new(
             builtin::all().expect("built-ins load"),
             None,
             b"key".to_vec(),
             Default::default(),
             Default::default(),
-        )
+        );
+        // A mismatch is diagnosed, within a budget that keeps the target fast (diagnose has its
+        // own target).
+        j.max_candidates = 64;
+        j
     })
 }
 

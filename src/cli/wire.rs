@@ -171,6 +171,14 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         }
         CliError(m)
     })?;
+    // The contract's first line, in a terminal too (it stays above the screen when it closes).
+    eprintln!("listening on http://{}", listener.addr);
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "sigscope: warning: listening on {}, which other machines can reach: every request they send is captured and answered",
+            args.bind
+        );
+    }
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal()
         && std::io::stdout().is_terminal()
@@ -186,13 +194,6 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             None,
             out,
             Some(Box::new(move |app| app.listening(listener, scheme))),
-        );
-    }
-    eprintln!("listening on http://{}", listener.addr);
-    if !args.bind.is_loopback() {
-        eprintln!(
-            "sigscope: warning: listening on {}, which other machines can reach: every request they send is captured and answered",
-            args.bind
         );
     }
     let scheme = match fixed {

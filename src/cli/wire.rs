@@ -20,10 +20,74 @@ use crate::wire::verdict::Judge;
 
 use crate::wire::listen::DEFAULT_PORT;
 
+/// What `listen` takes of the input flags: the scheme, the key, fields and variants (a request's
+/// body, headers and signature come from the wire).
+#[derive(Args, Debug, Clone)]
+pub struct ListenInputs {
+    /// The scheme (see `sigscope providers`); without it, each request's is recognized.
+    #[arg(
+        short = 'p',
+        long = "scheme",
+        visible_alias = "provider",
+        value_name = "SCHEME"
+    )]
+    pub scheme: Option<String>,
+    /// A field that wins over the request's, NAME=VALUE (repeatable): the URL a sender signed
+    /// before a tunnel changed it, say.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// The key, as text.
+    #[arg(long, value_name = "TEXT", group = "key_source")]
+    pub key: Option<std::ffi::OsString>,
+    /// The key, from an environment variable.
+    #[arg(long, value_name = "VAR", group = "key_source")]
+    pub key_env: Option<String>,
+    /// The key, from a file (its exact bytes).
+    #[arg(long, value_name = "PATH", group = "key_source")]
+    pub key_file: Option<PathBuf>,
+    /// The key, as hex digits.
+    #[arg(long, value_name = "HEX", group = "key_source")]
+    pub key_hex: Option<String>,
+    /// The key, as base64 (standard or URL-safe, padded or not).
+    #[arg(long, value_name = "BASE64", group = "key_source")]
+    pub key_base64: Option<String>,
+    /// A variant choice, NAME=CHOICE (repeatable).
+    #[arg(long = "variant", value_name = "NAME=CHOICE")]
+    pub variants: Vec<String>,
+    /// Use a scheme from a recipe file.
+    #[arg(long, value_name = "PATH")]
+    pub recipe: Option<PathBuf>,
+    /// Start from a profile of the config file: its scheme, variants and key source.
+    #[arg(short = 'P', long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The config file (default: config.toml in the platform's config directory).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+impl ListenInputs {
+    fn input_args(&self) -> InputArgs {
+        InputArgs {
+            scheme: self.scheme.clone(),
+            set: self.set.clone(),
+            key: self.key.clone(),
+            key_env: self.key_env.clone(),
+            key_file: self.key_file.clone(),
+            key_hex: self.key_hex.clone(),
+            key_base64: self.key_base64.clone(),
+            variants: self.variants.clone(),
+            recipe: self.recipe.clone(),
+            profile: self.profile.clone(),
+            config: self.config.clone(),
+            ..InputArgs::default()
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ListenArgs {
     #[command(flatten)]
-    pub inputs: InputArgs,
+    pub inputs: ListenInputs,
     /// The port (0 picks a free one, named on the first line of standard error).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PORT)]
     pub port: u16,
@@ -81,27 +145,9 @@ fn seconds(flag: &str, s: f64) -> Result<Duration, CliError> {
     }
 }
 
-/// The flags of another command that mean nothing to `listen`, whose requests come from the wire.
-fn refuse_request_flags(args: &InputArgs, command: &str) -> Result<(), CliError> {
-    let given = [
-        (args.body.is_some(), "--body"),
-        (args.body_file.is_some(), "--body-file"),
-        (args.request.is_some(), "--request"),
-        (args.bundle.is_some(), "--bundle"),
-        (!args.headers.is_empty(), "--header"),
-    ];
-    if let Some((_, flag)) = given.iter().find(|(g, _)| *g) {
-        return Err(CliError(format!(
-            "{command} takes each request from the wire: {flag} does not apply"
-        )));
-    }
-    Ok(())
-}
-
 /// `sigscope listen`.
 pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
-    let inputs = with_profile(&args.inputs)?;
-    refuse_request_flags(&inputs, "listen")?;
+    let inputs = with_profile(&args.inputs.input_args())?;
     let catalog = Catalog::for_inputs(&inputs)?;
     let fixed = match inputs.scheme.as_deref() {
         Some(_) => {
@@ -110,10 +156,7 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         }
         None => None,
     };
-    let example_key = (inputs.example)
-        .then(|| fixed.map(|i| catalog.recipes[i].example.key.as_str()))
-        .flatten();
-    let key = resolve_key(&inputs, example_key)?;
+    let key = resolve_key(&inputs, None)?;
     let mut given = BTreeMap::new();
     for item in &inputs.set {
         let (name, value) = item

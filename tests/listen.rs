@@ -71,24 +71,12 @@ impl Listening {
     }
 }
 
-/// Reads one response: (status, head, body). Content-Length framing only (sigscope's answers).
+mod common;
+
+/// Reads one response: (status, head, body).
 fn response(s: &mut TcpStream) -> (u16, String, Vec<u8>) {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        let n = s.read(&mut byte).unwrap();
-        assert!(n == 1, "connection closed inside a response head: {buf:?}");
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8(buf).unwrap();
-    let status = head[9..12].parse().unwrap();
-    let len: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .map_or(0, |v| v.trim().parse().unwrap());
-    let mut body = vec![0u8; len];
-    s.read_exact(&mut body).unwrap();
-    (status, head, body)
+    let (head, body) = common::read_message(s);
+    (common::status(&head), head, body)
 }
 
 fn github_request(path: &str, body: &[u8], signature: &str) -> Vec<u8> {
@@ -356,22 +344,8 @@ fn forward_passes_the_same_bytes_to_the_app_and_relays_its_answer() {
     let app_port = app.local_addr().unwrap().port();
     let got = std::thread::spawn(move || {
         let (mut s, _) = app.accept().unwrap();
-        let mut buf = Vec::new();
-        let mut byte = [0u8; 1];
-        while !buf.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut byte).unwrap();
-            buf.push(byte[0]);
-        }
-        let head = String::from_utf8_lossy(&buf).to_string();
-        let len: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        let mut body = vec![0u8; len];
-        s.read_exact(&mut body).unwrap();
+        let (head, body) = common::read_message(&mut s);
+        let mut buf = head.into_bytes();
         buf.extend_from_slice(&body);
         s.write_all(b"HTTP/1.1 201 Created\r\nX-App: yes\r\nContent-Length: 7\r\n\r\ncreated")
             .unwrap();

@@ -17,21 +17,12 @@ fn sigscope(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// Reads one request (head, then Content-Length bytes) from a stream.
+mod common;
+
+/// Reads one request (head, then Content-Length bytes) from a stream, as it came.
 fn read_request(s: &mut impl Read) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        s.read_exact(&mut byte).unwrap();
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&buf).to_string();
-    let len: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .map_or(0, |v| v.trim().parse().unwrap());
-    let mut body = vec![0u8; len];
-    s.read_exact(&mut body).unwrap();
+    let (head, body) = common::read_message(s);
+    let mut buf = head.into_bytes();
     buf.extend_from_slice(&body);
     buf
 }

@@ -535,6 +535,8 @@ fn a_closed_terminal_ends_it_at_once_and_keeps_the_session() {
     assert_eq!(kept, 1, "the session is kept in {}", history.display());
 }
 
+mod common;
+
 fn github_delivery(path: &str, body: &str, signed: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(b"It's a Secret to Everybody").unwrap();
     mac.update(signed.as_bytes());
@@ -551,19 +553,7 @@ fn deliver(port: u16, requests: &[Vec<u8>]) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     for r in requests {
         s.write_all(r).unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut byte).unwrap();
-            head.push(byte[0]);
-        }
-        let text = String::from_utf8_lossy(&head).to_string();
-        let len: usize = text
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .map_or(0, |v| v.trim().parse().unwrap());
-        let mut body = vec![0u8; len];
-        s.read_exact(&mut body).unwrap();
+        common::read_message(&mut s);
     }
 }
 

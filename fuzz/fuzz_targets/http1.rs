@@ -3,47 +3,12 @@
 //! and the same bytes read as a response say what they are.
 #![no_main]
 
-use std::collections::VecDeque;
-use std::io::{self, Read, Write};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use sigscope::sign::builtin;
-use sigscope::wire::http1::{Conn, Fail, Limits, Timed};
+use sigscope::wire::http1::{Arriving, Conn, Fail, Limits};
 use sigscope::wire::verdict::Judge;
-
-/// Bytes that arrive in pieces; what is written is dropped.
-struct Peer(VecDeque<Vec<u8>>);
-
-impl Read for Peer {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let Some(mut piece) = self.0.pop_front() else {
-            return Ok(0);
-        };
-        let n = piece.len().min(buf.len());
-        buf[..n].copy_from_slice(&piece[..n]);
-        if n < piece.len() {
-            self.0.push_front(piece.split_off(n));
-        }
-        Ok(n)
-    }
-}
-
-impl Write for Peer {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Timed for Peer {
-    fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 fn judge() -> &'static Judge {
     static J: OnceLock<Judge> = OnceLock::new();
@@ -67,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let size = usize::from(piece).max(1);
-    let pieces = || Peer(rest.chunks(size).map(<[u8]>::to_vec).collect());
+    let pieces = || Arriving::new(rest.chunks(size).map(<[u8]>::to_vec));
     let limits = Limits {
         max_head: 4096,
         max_body: 64 * 1024,

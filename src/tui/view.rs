@@ -82,35 +82,20 @@ fn draw_coloured(app: &App, frame: &mut Frame) {
         draw_picker(app, frame, area);
     }
     if let Some(b) = &app.request_box {
-        let rect = centered(
+        draw_paste_box(
+            frame,
             area,
-            area.width.saturating_sub(8).max(40),
-            area.height.saturating_sub(6).max(8),
+            "Paste a raw HTTP request or a curl command line · F7 reads it · Esc cancels",
+            b,
         );
-        frame.render_widget(Clear, rect);
-        let block = pane(
-            "Paste a raw HTTP request or a curl command line · F7 reads it · Esc cancels"
-                .to_string(),
-            true,
-        );
-        let inner = block.inner(rect);
-        frame.render_widget(block, rect);
-        frame.render_widget(b, inner);
     }
     if let Some(b) = &app.theirs_box {
-        let rect = centered(
+        draw_paste_box(
+            frame,
             area,
-            area.width.saturating_sub(8).max(40),
-            area.height.saturating_sub(6).max(8),
+            "Paste the string the server says it signed · Alt-T compares · Esc cancels",
+            b,
         );
-        frame.render_widget(Clear, rect);
-        let block = pane(
-            "Paste the string the server says it signed · Alt-T compares · Esc cancels".to_string(),
-            true,
-        );
-        let inner = block.inner(rect);
-        frame.render_widget(block, rect);
-        frame.render_widget(b, inner);
     }
     if app.list_open {
         draw_received(app, frame, area);
@@ -466,6 +451,25 @@ fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
         draw_stages(app, frame, stages, areas);
     }
     draw_expected(app, frame, expected, lines, areas);
+}
+
+/// A box over the screen that text is pasted into (F7's request, Alt-T's server string).
+fn draw_paste_box(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    text: &ratatui_textarea::TextArea<'static>,
+) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8).max(40),
+        area.height.saturating_sub(6).max(8),
+    );
+    frame.render_widget(Clear, rect);
+    let block = pane(title.to_string(), true);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    frame.render_widget(text, inner);
 }
 
 /// The answer to the request sent (F12), or the request on its way.

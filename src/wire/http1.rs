@@ -58,6 +58,52 @@ impl<T: Timed + ?Sized> Timed for Box<T> {
     }
 }
 
+/// A peer whose bytes arrive in the pieces given, then end; what is written to it is kept. For
+/// tests and fuzzing: reads take at most one piece, as a socket's might.
+pub struct Arriving {
+    pieces: std::collections::VecDeque<Vec<u8>>,
+    pub written: Vec<u8>,
+}
+
+impl Arriving {
+    pub fn new(pieces: impl IntoIterator<Item = Vec<u8>>) -> Arriving {
+        Arriving {
+            pieces: pieces.into_iter().collect(),
+            written: Vec::new(),
+        }
+    }
+}
+
+impl Read for Arriving {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(mut piece) = self.pieces.pop_front() else {
+            return Ok(0);
+        };
+        let n = piece.len().min(buf.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        if n < piece.len() {
+            self.pieces.push_front(piece.split_off(n));
+        }
+        Ok(n)
+    }
+}
+
+impl Write for Arriving {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.written.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Timed for Arriving {
+    fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Why no message was read.
 #[derive(Debug)]
 pub enum Fail {
@@ -661,49 +707,9 @@ pub fn reason(status: u16) -> &'static str {
 mod tests {
     use super::*;
 
-    /// A peer that sends its bytes in the pieces given, then ends; what is written to it is kept.
-    struct Peer {
-        pieces: std::collections::VecDeque<Vec<u8>>,
-        written: Vec<u8>,
-    }
-
-    impl Peer {
-        fn new(pieces: &[&[u8]]) -> Conn<Peer> {
-            Conn::new(Peer {
-                pieces: pieces.iter().map(|p| p.to_vec()).collect(),
-                written: Vec::new(),
-            })
-        }
-    }
-
-    impl Read for Peer {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let Some(mut piece) = self.pieces.pop_front() else {
-                return Ok(0);
-            };
-            let n = piece.len().min(buf.len());
-            buf[..n].copy_from_slice(&piece[..n]);
-            if n < piece.len() {
-                self.pieces.push_front(piece.split_off(n));
-            }
-            Ok(n)
-        }
-    }
-
-    impl Write for Peer {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.written.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Timed for Peer {
-        fn set_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
-            Ok(())
-        }
+    /// A connection whose peer sends these pieces.
+    fn peer(pieces: &[&[u8]]) -> Conn<Arriving> {
+        Conn::new(Arriving::new(pieces.iter().map(|p| p.to_vec())))
     }
 
     fn limits() -> Limits {
@@ -719,7 +725,7 @@ mod tests {
         let two = b"POST /a HTTP/1.1\r\nX-Case: 1\r\nx-case:  2 \r\nContent-Length: 3\r\n\r\nabcGET /b HTTP/1.1\r\nHost: h\r\n\r\n";
         // Whole, and one byte at a time.
         for pieces in [vec![&two[..]], two.chunks(1).collect::<Vec<_>>()] {
-            let mut c = Peer::new(&pieces);
+            let mut c = peer(&pieces);
             let a = c.read_request(&limits()).unwrap();
             assert_eq!(a.head.start, ["POST", "/a", "HTTP/1.1"]);
             assert_eq!(
@@ -741,7 +747,7 @@ mod tests {
     #[test]
     fn chunked_bodies_are_dechunked_and_kept_raw() {
         let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n";
-        let mut c = Peer::new(&[raw]);
+        let mut c = peer(&[raw]);
         let m = c.read_request(&limits()).unwrap();
         assert!(m.chunked);
         assert_eq!(m.body, b"abcde");
@@ -751,7 +757,7 @@ mod tests {
     #[test]
     fn what_is_refused_and_how() {
         let status = |raw: &[u8]| {
-            Peer::new(&[raw])
+            peer(&[raw])
                 .read_request(&limits())
                 .err()
                 .and_then(|e| e.status())
@@ -789,14 +795,14 @@ mod tests {
         // A connection that ends inside a head is malformed; before any byte it is just closed.
         assert_eq!(status(b"GET / HT"), Some(400));
         assert!(matches!(
-            Peer::new(&[b"\r\n"]).read_request(&limits()),
+            peer(&[b"\r\n"]).read_request(&limits()),
             Err(Fail::Closed)
         ));
     }
 
     #[test]
     fn expect_100_continue_is_answered_before_the_body() {
-        let mut c = Peer::new(&[
+        let mut c = peer(&[
             b"PUT / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
             b"hi",
         ]);
@@ -807,22 +813,21 @@ mod tests {
 
     #[test]
     fn responses_by_length_chunks_or_to_the_end() {
-        let mut c = Peer::new(&[
-            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-        ]);
+        let mut c =
+            peer(&[b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
         let m = c.read_response(&limits(), false).unwrap();
         assert_eq!(
             (m.head.start[1].as_str(), m.body.as_slice()),
             ("200", &b"ok"[..])
         );
-        let mut c = Peer::new(&[b"HTTP/1.0 200 OK\r\n\r\nto the end"]);
+        let mut c = peer(&[b"HTTP/1.0 200 OK\r\n\r\nto the end"]);
         assert_eq!(
             c.read_response(&limits(), false).unwrap().body,
             b"to the end"
         );
-        let mut c = Peer::new(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+        let mut c = peer(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
         assert!(c.read_response(&limits(), false).unwrap().body.is_empty());
-        let mut c = Peer::new(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"]);
+        let mut c = peer(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"]);
         assert!(c.read_response(&limits(), true).unwrap().body.is_empty());
     }
 }

@@ -323,17 +323,14 @@ impl<S: Timed> Conn<S> {
                 Err(e) => return Err(e),
             }
         }
-        let deadline = Instant::now() + limits.header_timeout;
-        let head = loop {
+        let head = self.read_head(limits, "the request head", |buf| {
             let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
             let mut req = httparse::Request::new(&mut headers);
-            match req.parse(&self.buf) {
-                Ok(httparse::Status::Complete(len)) => {
-                    if len > limits.max_head {
-                        return Err(Fail::HeadTooLarge(limits.max_head));
-                    }
+            Ok(match req.parse(buf)? {
+                httparse::Status::Partial => None,
+                httparse::Status::Complete(len) => {
                     let minor = req.version.unwrap_or(1);
-                    break Head {
+                    Some(Head {
                         start: [
                             req.method.unwrap_or_default().to_string(),
                             req.path.unwrap_or_default().to_string(),
@@ -342,23 +339,10 @@ impl<S: Timed> Conn<S> {
                         headers: owned(req.headers),
                         len,
                         minor,
-                    };
+                    })
                 }
-                Ok(httparse::Status::Partial) => {
-                    if self.buf.len() > limits.max_head {
-                        return Err(Fail::HeadTooLarge(limits.max_head));
-                    }
-                    if !self.fill(deadline, "the request head")? {
-                        return Err(Fail::Malformed(format!(
-                            "the connection closed after {} bytes, inside the request head",
-                            self.buf.len()
-                        )));
-                    }
-                }
-                Err(httparse::Error::TooManyHeaders) => return Err(Fail::TooManyHeaders),
-                Err(e) => return Err(Fail::Malformed(malformed(&self.buf, e))),
-            }
-        };
+            })
+        })?;
         let framing = request_framing(&head)?;
         if let Some(expect) = head.values("Expect").next() {
             if !expect.trim_ascii().eq_ignore_ascii_case(b"100-continue") {
@@ -390,20 +374,18 @@ impl<S: Timed> Conn<S> {
     pub fn read_response(&mut self, limits: &Limits, head_request: bool) -> Result<Message, Fail> {
         loop {
             self.compact();
-            let deadline = Instant::now() + limits.header_timeout;
-            let head = loop {
+            let head = self.read_head(limits, "the response head", |buf| {
                 let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
                 let mut res = httparse::Response::new(&mut headers);
-                let config = {
-                    let mut c = httparse::ParserConfig::default();
-                    c.allow_obsolete_multiline_headers_in_responses(true)
-                        .allow_spaces_after_header_name_in_responses(true);
-                    c
-                };
-                match config.parse_response(&mut res, &self.buf) {
-                    Ok(httparse::Status::Complete(len)) => {
+                let mut config = httparse::ParserConfig::default();
+                config
+                    .allow_obsolete_multiline_headers_in_responses(true)
+                    .allow_spaces_after_header_name_in_responses(true);
+                Ok(match config.parse_response(&mut res, buf)? {
+                    httparse::Status::Partial => None,
+                    httparse::Status::Complete(len) => {
                         let minor = res.version.unwrap_or(1);
-                        break Head {
+                        Some(Head {
                             start: [
                                 format!("HTTP/1.{minor}"),
                                 res.code.unwrap_or_default().to_string(),
@@ -412,27 +394,10 @@ impl<S: Timed> Conn<S> {
                             headers: owned(res.headers),
                             len,
                             minor,
-                        };
+                        })
                     }
-                    Ok(httparse::Status::Partial) => {
-                        if self.buf.len() > limits.max_head {
-                            return Err(Fail::HeadTooLarge(limits.max_head));
-                        }
-                        if !self.fill(deadline, "the response head")? {
-                            return Err(Fail::Malformed(if self.buf.is_empty() {
-                                "the server closed the connection without an answer".to_string()
-                            } else {
-                                format!(
-                                    "the connection closed after {} bytes, inside the response head",
-                                    self.buf.len()
-                                )
-                            }));
-                        }
-                    }
-                    Err(httparse::Error::TooManyHeaders) => return Err(Fail::TooManyHeaders),
-                    Err(e) => return Err(Fail::Malformed(malformed(&self.buf, e))),
-                }
-            };
+                })
+            })?;
             let status: u16 = head.start[1].parse().unwrap_or(0);
             if (100..200).contains(&status) && status != 101 {
                 self.at = head.len;
@@ -449,6 +414,42 @@ impl<S: Timed> Conn<S> {
                 }
             };
             return self.read_body(head, framing, limits);
+        }
+    }
+
+    /// Reads a head (`what`: "the request head") with `parse`, which makes httparse's reading a
+    /// [`Head`] (None while it is partial), waiting for more bytes until the header timeout.
+    fn read_head(
+        &mut self,
+        limits: &Limits,
+        what: &'static str,
+        parse: impl Fn(&[u8]) -> Result<Option<Head>, httparse::Error>,
+    ) -> Result<Head, Fail> {
+        let deadline = Instant::now() + limits.header_timeout;
+        loop {
+            match parse(&self.buf) {
+                Ok(Some(head)) if head.len > limits.max_head => {
+                    return Err(Fail::HeadTooLarge(limits.max_head));
+                }
+                Ok(Some(head)) => return Ok(head),
+                Ok(None) => {
+                    if self.buf.len() > limits.max_head {
+                        return Err(Fail::HeadTooLarge(limits.max_head));
+                    }
+                    if !self.fill(deadline, what)? {
+                        return Err(Fail::Malformed(if self.buf.is_empty() {
+                            format!("the connection closed before {what} came")
+                        } else {
+                            format!(
+                                "the connection closed after {} bytes, inside {what}",
+                                self.buf.len()
+                            )
+                        }));
+                    }
+                }
+                Err(httparse::Error::TooManyHeaders) => return Err(Fail::TooManyHeaders),
+                Err(e) => return Err(Fail::Malformed(malformed(&self.buf, e))),
+            }
         }
     }
 

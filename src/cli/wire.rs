@@ -248,20 +248,36 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
     });
     eprintln!("sigscope: verifying with {scheme}{forward}; Ctrl-C stops");
     let mut all_matched = true;
-    for (seen, capture) in (1u64..).zip(listener.captures.iter()) {
+    // Lines are written in blocks while captures are waiting, and flushed as soon as none is:
+    // a reader sees each line at once, and a burst costs one write, not one a line.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let mut seen = 0u64;
+    loop {
+        let capture = match listener.captures.try_recv() {
+            Ok(c) => c,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                out.flush()?;
+                match listener.captures.recv() {
+                    Ok(c) => c,
+                    Err(_) => break,
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+        };
+        seen += 1;
         all_matched &= capture.verdict.as_ref().is_some_and(|v| v.matched());
         match args.format {
             VerdictFormat::Json => {
-                serde_json::to_writer(&mut *out, &capture.json())?;
+                serde_json::to_writer(&mut out, &capture.json())?;
                 writeln!(out)?;
             }
             VerdictFormat::Text => writeln!(out, "{}", capture.line())?,
         }
-        out.flush()?;
         if args.count.is_some_and(|n| seen >= n) {
             break;
         }
     }
+    out.flush()?;
     Ok(if all_matched {
         ExitCode::SUCCESS
     } else {

@@ -475,3 +475,43 @@ fn a_forward_that_fails_is_a_502_and_the_capture_says_why() {
     // The verdict is there all the same.
     assert_eq!(c["match"], true);
 }
+
+#[test]
+fn past_the_connection_limit_503_and_an_idle_connection_is_closed() {
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+        "--max-connections",
+        "1",
+        "--idle-timeout",
+        "1",
+    ]);
+    // One connection open (a request answered on it, so it is being served)…
+    let mut first = l.connect();
+    first
+        .write_all(&github_request("/1", b"x", &github_signature(b"x")))
+        .unwrap();
+    assert_eq!(response(&mut first).0, 200);
+    l.next();
+    // …and the next one is turned away at once.
+    let mut second = l.connect();
+    let (status, head, _) = response(&mut second);
+    assert_eq!(status, 503, "{head}");
+    // The first, left idle past --idle-timeout, is closed by the server.
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let n = first.read_to_end(&mut rest).unwrap();
+    assert_eq!(n, 0);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Then a new connection is served again.
+    std::thread::sleep(Duration::from_millis(100));
+    let mut third = l.connect();
+    third
+        .write_all(&github_request("/3", b"x", &github_signature(b"x")))
+        .unwrap();
+    assert_eq!(response(&mut third).0, 200);
+}

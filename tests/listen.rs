@@ -220,6 +220,7 @@ fn a_mismatch_is_diagnosed_and_the_answer_can_follow_the_verdict() {
     );
     let explanation = c["explanation"].as_str().unwrap();
     assert!(explanation.contains("CRLF"), "{explanation}");
+    assert_eq!(c["explained"], true);
 }
 
 #[test]

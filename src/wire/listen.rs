@@ -122,6 +122,9 @@ impl Capture {
                     v.outcome.mark(),
                     v.sentence()
                 );
+                if self.chunked {
+                    s.push_str(" · the body came chunked (de-chunked)");
+                }
                 if let Some(f) = &self.forwarded {
                     match f {
                         Ok(status) => s.push_str(&format!(" · forwarded: {status}")),
@@ -159,6 +162,7 @@ impl Capture {
             },
             "message": v.map(|v| v.message.clone()),
             "explanation": v.and_then(|v| v.explanation.clone()),
+            "explained": v.is_some_and(|v| v.explained),
             "notes": v.map(|v| v.notes.clone()).unwrap_or_default(),
             "forwarded": self.forwarded.as_ref().map(|f| match f {
                 Ok(s) => serde_json::json!({"status": s}),

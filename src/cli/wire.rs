@@ -156,6 +156,12 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         }
         None => None,
     };
+    if !inputs.has_key_flag() && inputs.profile_key.is_none() {
+        return Err(CliError(
+            "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (every request is verified with it)"
+                .to_string(),
+        ));
+    }
     let key = resolve_key(&inputs, None)?;
     let mut given = BTreeMap::new();
     for item in &inputs.set {
@@ -210,7 +216,11 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         if let Some(dir) = &args.save
             && !dir.is_dir()
         {
-            m = format!("--save {}: {e}", dir.display());
+            m = if dir.exists() {
+                format!("--save {}: not a folder", dir.display())
+            } else {
+                format!("--save {}: {e}", dir.display())
+            };
         }
         CliError(m)
     })?;
@@ -318,7 +328,7 @@ pub fn send(args: &SendArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     resolved.report_generated();
     let request = export::build(&trace.placement, resolved.body_bytes().unwrap_or_default())
         .map_err(|e| CliError(e.to_string()))?;
-    if request.url.is_empty() || !request.url.contains("://") {
+    if request.url.is_empty() {
         return Err(CliError(format!(
             "send needs the request's URL: give --set url=https://… (the scheme `{}` has no URL here)",
             recipe.id

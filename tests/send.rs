@@ -191,34 +191,27 @@ fn their_canonical_pasted_into_a_file() {
     };
     let dir = std::env::temp_dir().join(format!("sigscope-theirs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let same = dir.join("same.txt");
-    std::fs::write(&same, &creq).unwrap();
-    let o = sigscope(&[
-        "verify",
-        "-p",
-        "aws-sigv4",
-        "--example",
-        "--their-canonical",
-        same.to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&o.stdout);
+    // verify's report on a string written to a file.
+    let compared = |name: &str, theirs: &str| -> String {
+        let path = dir.join(name);
+        std::fs::write(&path, theirs).unwrap();
+        let o = sigscope(&[
+            "verify",
+            "-p",
+            "aws-sigv4",
+            "--example",
+            "--their-canonical",
+            path.to_str().unwrap(),
+        ]);
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let text = compared("same.txt", &creq);
     assert!(text.contains("is the same as ours"), "{text}");
     // One header line differs: its line and byte are named.
-    let other = dir.join("other.txt");
-    std::fs::write(
-        &other,
-        creq.replace("x-amz-date:20150830T123600Z", "x-amz-date:20150830T123600"),
-    )
-    .unwrap();
-    let o = sigscope(&[
-        "verify",
-        "-p",
-        "aws-sigv4",
-        "--example",
-        "--their-canonical",
-        other.to_str().unwrap(),
-    ]);
-    let text = String::from_utf8_lossy(&o.stdout);
+    let text = compared(
+        "other.txt",
+        &creq.replace("x-amz-date:20150830T123600Z", "x-amz-date:20150830T123600"),
+    );
     assert!(
         text.contains("differs from ours at line 5, byte "),
         "{text}"

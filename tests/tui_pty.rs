@@ -641,17 +641,30 @@ fn f12_sends_and_shows_the_answer_and_esc_cancels_a_slow_one() {
         let (_s, _) = slow.accept().unwrap();
         std::thread::sleep(Duration::from_secs(60));
     });
-    let key = "It's a Secret to Everybody";
-    let url = format!("url=http://127.0.0.1:{quick_port}/hook");
-    let (screen, mut keys, mut child, _master) = start_with_master(
-        &["-p", "github", "--key", key, "--body", "hi", "--set", &url],
-        "send",
-        true,
-        &[],
-    );
-    screen.wait_for("Stages");
-    keys.write_all(b"\x1b[24~").unwrap();
-    keys.flush().unwrap();
+    // The github TUI with its URL on a server, after F12.
+    let sent_to = |port: u16, name: &str| -> Started {
+        let url = format!("url=http://127.0.0.1:{port}/hook");
+        let (screen, mut keys, child, master) = start_with_master(
+            &[
+                "-p",
+                "github",
+                "--key",
+                "It's a Secret to Everybody",
+                "--body",
+                "hi",
+                "--set",
+                &url,
+            ],
+            name,
+            true,
+            &[],
+        );
+        screen.wait_for("Stages");
+        keys.write_all(b"\x1b[24~").unwrap();
+        keys.flush().unwrap();
+        (screen, keys, child, master)
+    };
+    let (screen, mut keys, mut child, _master) = sent_to(quick_port, "send");
     screen.wait_for("Answer 201 Created");
     screen.wait_for("\"id\": 7");
     assert!(
@@ -661,16 +674,7 @@ fn f12_sends_and_shows_the_answer_and_esc_cancels_a_slow_one() {
     );
     quit(&mut keys, &mut child);
 
-    let url = format!("url=http://127.0.0.1:{slow_port}/hook");
-    let (screen, mut keys, mut child, _master) = start_with_master(
-        &["-p", "github", "--key", key, "--body", "hi", "--set", &url],
-        "send-slow",
-        true,
-        &[],
-    );
-    screen.wait_for("Stages");
-    keys.write_all(b"\x1b[24~").unwrap();
-    keys.flush().unwrap();
+    let (screen, mut keys, mut child, _master) = sent_to(slow_port, "send-slow");
     screen.wait_for("Sending to http://127.0.0.1:");
     // The screen never waits: typing goes on while the request is out.
     keys.write_all(b"!").unwrap();

@@ -33,6 +33,13 @@ impl Drop for Listening {
 }
 
 impl Listening {
+    /// `listen -p github` with the key, one JSON object a request, and more flags.
+    fn github_json(more: &[&str]) -> Listening {
+        let mut args = vec!["-p", "github", "--key", KEY, "--format", "json"];
+        args.extend_from_slice(more);
+        Listening::start(&args)
+    }
+
     fn start(args: &[&str]) -> Listening {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sigscope"))
             .arg("listen")
@@ -92,16 +99,7 @@ fn github_request(path: &str, body: &[u8], signature: &str) -> Vec<u8> {
 #[test]
 fn captures_are_byte_exact_and_read_back() {
     let dir = tempdir("exact");
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--save",
-        dir.to_str().unwrap(),
-    ]);
+    let mut l = Listening::github_json(&["--save", dir.to_str().unwrap()]);
     let mut s = l.connect();
     let all_bytes: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
     // Header case, order, repeats and spacing as a sender wrote them; a binary body; a chunked
@@ -192,16 +190,7 @@ fn captures_are_byte_exact_and_read_back() {
 
 #[test]
 fn a_mismatch_is_diagnosed_and_the_answer_can_follow_the_verdict() {
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--respond",
-        "verdict",
-    ]);
+    let mut l = Listening::github_json(&["--respond", "verdict"]);
     let mut s = l.connect();
     // Signed over the body with CRLF line ends; delivered with LF (what a proxy might do).
     let signed = b"{\r\n\"a\": 1\r\n}";
@@ -225,16 +214,7 @@ fn a_mismatch_is_diagnosed_and_the_answer_can_follow_the_verdict() {
 
 #[test]
 fn a_burst_of_1000_over_50_connections_loses_none() {
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--max-candidates",
-        "50",
-    ]);
+    let mut l = Listening::github_json(&["--max-candidates", "50"]);
     let port = l.port;
     let threads: Vec<_> = (0..50)
         .map(|c| {
@@ -276,18 +256,7 @@ fn a_burst_of_1000_over_50_connections_loses_none() {
 
 #[test]
 fn bad_requests_get_their_answer_and_the_server_goes_on() {
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--max-body-bytes",
-        "1000",
-        "--header-timeout",
-        "1",
-    ]);
+    let mut l = Listening::github_json(&["--max-body-bytes", "1000", "--header-timeout", "1"]);
     // Malformed.
     let mut s = l.connect();
     s.write_all(b"GET /\x01bad HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -353,16 +322,7 @@ fn forward_passes_the_same_bytes_to_the_app_and_relays_its_answer() {
         buf
     });
     let forward = format!("http://127.0.0.1:{app_port}/base");
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--forward",
-        &forward,
-    ]);
+    let mut l = Listening::github_json(&["--forward", &forward]);
     let body: Vec<u8> = (0..=255u8).collect();
     let req = github_request("/hook?x=1", &body, &github_signature(&body));
     let mut s = l.connect();
@@ -449,16 +409,7 @@ fn a_forward_that_fails_is_a_502_and_the_capture_says_why() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let forward = format!("http://127.0.0.1:{port}");
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--forward",
-        &forward,
-    ]);
+    let mut l = Listening::github_json(&["--forward", &forward]);
     let mut s = l.connect();
     s.write_all(&github_request("/h", b"x", &github_signature(b"x")))
         .unwrap();
@@ -479,18 +430,7 @@ fn a_forward_that_fails_is_a_502_and_the_capture_says_why() {
 
 #[test]
 fn past_the_connection_limit_503_and_an_idle_connection_is_closed() {
-    let mut l = Listening::start(&[
-        "-p",
-        "github",
-        "--key",
-        KEY,
-        "--format",
-        "json",
-        "--max-connections",
-        "1",
-        "--idle-timeout",
-        "1",
-    ]);
+    let mut l = Listening::github_json(&["--max-connections", "1", "--idle-timeout", "1"]);
     // One connection open (a request answered on it, so it is being served)…
     let mut first = l.connect();
     first

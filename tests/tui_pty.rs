@@ -119,17 +119,7 @@ fn type_into_the_body_until_the_signature_matches_then_quit() {
 
     keys.write_all(b"\x03").unwrap();
     keys.flush().unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "Ctrl-C did not quit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = exited(&mut child, "Ctrl-C did not quit");
     assert!(status.success(), "exit status {status:?}");
 }
 
@@ -199,16 +189,21 @@ fn start_with_master(args: &[&str], name: &str, fresh: bool, env: &[(&str, &str)
 fn quit(keys: &mut Box<dyn Write + Send>, child: &mut Box<dyn portable_pty::Child + Send + Sync>) {
     keys.write_all(b"\x03").unwrap();
     keys.flush().unwrap();
+    let status = exited(child, "Ctrl-C did not quit");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// Waits for the child to end; panics with `what` after 10 s.
+fn exited(
+    child: &mut Box<dyn portable_pty::Child + Send + Sync>,
+    what: &str,
+) -> portable_pty::ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status:?}");
-            return;
+            return status;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "Ctrl-C did not quit"
-        );
+        assert!(start.elapsed() < Duration::from_secs(10), "{what}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -278,17 +273,7 @@ fn signals_restore_the_terminal_and_keep_the_session() {
             .status()
             .unwrap();
         assert!(sent.success());
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "SIG{signal} did not end it"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = exited(&mut child, &format!("SIG{signal} did not end it"));
         assert_eq!(status.exit_code(), code, "SIG{signal}");
         std::thread::sleep(Duration::from_millis(200));
         let p = screen.parser.lock().unwrap();
@@ -340,17 +325,7 @@ fn a_crash_restores_the_terminal_and_keeps_the_edits() {
     screen.wait_for("Body · 4 bytes");
     keys.write_all(b"\x1b[24~").unwrap(); // F12
     keys.flush().unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the panic did not end it"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = exited(&mut child, "the panic did not end it");
     assert_eq!(status.exit_code(), 101);
     std::thread::sleep(Duration::from_millis(200));
     {
@@ -511,17 +486,7 @@ fn a_closed_terminal_ends_it_at_once_and_keeps_the_session() {
     keys.flush().unwrap();
     drop(keys);
     drop(master);
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "a closed terminal did not end it"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = exited(&mut child, "a closed terminal did not end it");
     // Ended by the SIGHUP (129) or by the terminal's failed read or write (1), whichever the
     // loop saw first.
     assert!(

@@ -144,19 +144,6 @@ impl Judge {
         }
     }
 
-    pub fn recipes(&self) -> &[Recipe] {
-        &self.recipes
-    }
-
-    /// The fixed scheme, if one was given.
-    pub fn scheme(&self) -> Option<&Recipe> {
-        self.fixed.map(|i| &self.recipes[i])
-    }
-
-    pub fn key(&self) -> &[u8] {
-        &self.key
-    }
-
     /// Verifies a request given as raw HTTP (as it came over the wire, or as a saved file).
     /// `now_millis` is the clock, for the scheme's time window.
     pub fn verify(&self, raw: &[u8], now_millis: i64) -> Verdict {

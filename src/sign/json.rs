@@ -232,8 +232,10 @@ fn dedupe<'a>(members: &mut Vec<(Cow<'a, str>, Node<'a>)>) {
     if members.len() < 2 {
         return;
     }
-    let mut seen: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(members.len());
+    // foldhash with a fixed seed, not SipHash: a 1 MiB body's object has tens of thousands of
+    // keys on every keystroke, and the core takes no randomness.
+    let mut seen: std::collections::HashMap<&str, usize, foldhash::fast::FixedState> =
+        std::collections::HashMap::with_capacity_and_hasher(members.len(), Default::default());
     let mut moves: Vec<(usize, usize)> = Vec::new();
     for (i, (k, _)) in members.iter().enumerate() {
         if let Some(&first) = seen.get(k.as_ref()) {

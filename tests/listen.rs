@@ -212,6 +212,73 @@ fn a_mismatch_is_diagnosed_and_the_answer_can_follow_the_verdict() {
     assert_eq!(c["explained"], true);
 }
 
+/// The answer to a wrong signature must not depend on how wrong it is: a sender that learns
+/// where its guess first differs forges a signature a character at a time.
+#[test]
+fn a_sender_hears_nothing_of_where_a_wrong_signature_differs() {
+    let body = b"{\"action\":\"forged\"}";
+    let right = github_signature(body);
+    // One wrong signature shares all but its last hex digit with the right one; the other
+    // shares nothing past `sha256=`.
+    let last = right.chars().last().unwrap();
+    let near = format!(
+        "{}{}",
+        &right[..right.len() - 1],
+        if last == '0' { '1' } else { '0' }
+    );
+    let far: String = right
+        .char_indices()
+        .map(|(i, c)| {
+            if i < 7 {
+                c
+            } else if c == 'f' {
+                'e'
+            } else {
+                'f'
+            }
+        })
+        .collect();
+    for respond in [
+        &[][..],
+        &["--respond", "verdict"][..],
+        &["--respond", "403"][..],
+    ] {
+        let mut l = Listening::github_json(respond);
+        let mut answers = Vec::new();
+        for sig in [&near, &far] {
+            let mut s = l.connect();
+            s.write_all(&github_request("/h", body, sig)).unwrap();
+            let (_, head, text) = response(&mut s);
+            // The Date header, if any, is the only thing allowed to differ.
+            let head: Vec<_> = head
+                .lines()
+                .filter(|l| !l.to_ascii_lowercase().starts_with("date:"))
+                .map(str::to_string)
+                .collect();
+            answers.push((head, text));
+            // Listen's own output still says where they part.
+            let c = l.next();
+            assert!(
+                c["message"].as_str().unwrap().contains("from character"),
+                "{c}"
+            );
+        }
+        assert_eq!(answers[0], answers[1], "{respond:?}");
+        let text = String::from_utf8_lossy(&answers[0].1);
+        assert!(!text.contains("character"), "{respond:?}: {text}");
+    }
+    // The opt-in says where (a sender you own, debugging).
+    let mut l = Listening::github_json(&["--respond", "verdict-detail"]);
+    let mut s = l.connect();
+    s.write_all(&github_request("/h", body, &near)).unwrap();
+    let (status, _, text) = response(&mut s);
+    assert_eq!(status, 401);
+    let text = String::from_utf8_lossy(&text);
+    let at = right.len() - "sha256=".len();
+    assert!(text.contains(&format!("from character {at} on")), "{text}");
+    l.next();
+}
+
 #[test]
 fn a_burst_of_1000_over_50_connections_loses_none() {
     let mut l = Listening::github_json(&["--max-candidates", "50"]);
@@ -392,6 +459,36 @@ fn it_binds_loopback_and_warns_for_another_address() {
     let mut second = String::new();
     err.read_line(&mut second).unwrap();
     assert!(second.contains("warning"), "{second}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // An oracle on a reachable address gets a warning of its own.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "listen",
+            "-p",
+            "github",
+            "--key",
+            KEY,
+            "--port",
+            "0",
+            "--bind",
+            "0.0.0.0",
+            "--respond",
+            "verdict-detail",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut lines = String::new();
+    for _ in 0..3 {
+        err.read_line(&mut lines).unwrap();
+    }
+    assert!(
+        lines.contains("verdict-detail tells every sender"),
+        "{lines}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -95,7 +95,9 @@ pub struct ListenArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: IpAddr,
     /// The answer: a status (200 unless told), or `verdict` (200 on a match, 401 otherwise).
-    /// With --forward, the app's answer is relayed instead.
+    /// The text is one fixed line per outcome; `verdict-detail` adds where the signatures
+    /// differ and what diagnose found, which lets a sender forge a signature (for a sender you
+    /// own, on loopback). With --forward, the app's answer is relayed instead.
     #[arg(long, value_name = "STATUS", default_value = "200")]
     pub respond: Respond,
     /// Pass each request on to an app (same bytes, the target under this URL's path) and
@@ -231,6 +233,12 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             "sigscope: warning: listening on {}, which other machines can reach: every request they send is captured and answered",
             args.bind
         );
+        if args.respond == Respond::VerdictDetail && args.forward.is_none() {
+            eprintln!(
+                "sigscope: warning: --respond verdict-detail tells every sender where its signature goes wrong, which lets anyone who reaches {} forge one",
+                args.bind
+            );
+        }
     }
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal()

@@ -12,30 +12,68 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::client::{self, Target, Tls};
 use super::http1::{self, Conn, Fail, Limits};
-use super::verdict::{Judge, Verdict};
+use super::verdict::{Judge, Outcome, Verdict};
 
 /// The port a listener takes when none is given.
 pub const DEFAULT_PORT: u16 = 8787;
 
-/// What the sender gets back.
+/// What the sender gets back. Unless `VerdictDetail` is asked for, the answer's text depends
+/// only on the outcome's kind (match, mismatch, unsigned, unverifiable), never on where or how
+/// a wrong signature differs: a sender who could read that could forge a signature a character
+/// at a time. The position and the explanation go to listen's own output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Respond {
     /// Always this status.
     Status(u16),
     /// 200 when the signature matches, 401 when not.
     Verdict,
+    /// As `Verdict`, and the text says where the signatures differ and what diagnose found: a
+    /// forgery oracle for anyone who can reach the listener, for debugging a sender you own.
+    VerdictDetail,
+}
+
+impl Respond {
+    /// The status the sender gets for this verdict.
+    pub fn status(self, verdict: &Verdict) -> u16 {
+        match self {
+            Respond::Status(s) => s,
+            Respond::Verdict | Respond::VerdictDetail if verdict.matched() => 200,
+            Respond::Verdict | Respond::VerdictDetail => 401,
+        }
+    }
+
+    /// The answer's text: a fixed line per outcome, or with `VerdictDetail` the message and
+    /// diagnose's finding.
+    pub fn text(self, verdict: &Verdict) -> String {
+        let mark = verdict.outcome.mark();
+        if self == Respond::VerdictDetail {
+            return match &verdict.explanation {
+                Some(e) => format!("sigscope: {mark} {}: {e}\n", verdict.message),
+                None => format!("sigscope: {mark} {}\n", verdict.message),
+            };
+        }
+        let fixed = match verdict.outcome {
+            Outcome::Match => "the signature matches",
+            Outcome::Mismatch => "the signature does not match",
+            Outcome::Unsigned => "no signature found",
+            Outcome::Error => "the request could not be verified",
+        };
+        format!("sigscope: {mark} {fixed}\n")
+    }
 }
 
 impl std::str::FromStr for Respond {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        if s == "verdict" {
-            return Ok(Respond::Verdict);
+        match s {
+            "verdict" => return Ok(Respond::Verdict),
+            "verdict-detail" => return Ok(Respond::VerdictDetail),
+            _ => {}
         }
         match s.parse::<u16>() {
             Ok(n) if (200..600).contains(&n) => Ok(Respond::Status(n)),
             _ => Err(format!(
-                "`{s}` is not a status from 200 to 599, nor `verdict` (200 on a match, 401 otherwise)"
+                "`{s}` is not a status from 200 to 599, nor `verdict` (200 on a match, 401 otherwise) or `verdict-detail`"
             )),
         }
     }
@@ -303,18 +341,18 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
                 let millis = now_millis();
                 let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
                 let mut verdict = shared.judge.verify(&msg.raw, millis);
+                let detail = shared.options.respond == Respond::VerdictDetail;
+                if detail && shared.options.forward.is_none() {
+                    // Asked for: the sender hears what diagnose found, so it runs first.
+                    shared.judge.explain(&mut verdict);
+                }
                 let keep = msg.head.keep_alive();
                 let [method, target, _] = msg.head.start.clone();
                 let (response, status, forwarded, close) = match &shared.options.forward {
                     Some(app) => forward(app, &msg, shared, keep),
                     None => {
-                        let status = match shared.options.respond {
-                            Respond::Status(s) => s,
-                            Respond::Verdict if verdict.matched() => 200,
-                            Respond::Verdict => 401,
-                        };
-                        let text =
-                            format!("sigscope: {} {}\n", verdict.outcome.mark(), verdict.message);
+                        let status = shared.options.respond.status(&verdict);
+                        let text = shared.options.respond.text(&verdict);
                         let mut answer = http1::answer(status, &text, !keep);
                         if method == "HEAD" {
                             // The head alone: a HEAD is answered without a body.

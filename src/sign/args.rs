@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::recipe::{Param, Variant};
+use super::choice::{Param, Variant};
 use super::template::Template;
 
 /// A value type that an argument can hold, parsed from its text.

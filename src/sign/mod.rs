@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod builtin;
+pub mod choice;
 pub mod compare;
 pub mod engine;
 pub mod json;

@@ -10,7 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::{Alphabet, Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
-use crate::sign::recipe::{Param, Selection};
+use crate::sign::choice::{Param, Selection};
 use crate::sign::template::Template;
 
 pub const FROM_BASE64: Entry = Entry {

@@ -38,7 +38,7 @@ pub use self::percent::{Keep, percent_encode};
 use super::SignError;
 use super::args::Args;
 use super::lower::Call;
-use super::recipe::Selection;
+use super::choice::Selection;
 use super::template::{Piece, Template};
 
 /// Bytes made from a template, with the ranges that came from a secret.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::{Entry, Keep, Out, Primitive, Scope, name_of, percent_encode, read_params};
 use crate::sign::SignError;
-use crate::sign::recipe::{Param, Selection};
+use crate::sign::choice::{Param, Selection};
 use crate::sign::template::{Piece, Template};
 
 pub const ENTRY: Entry = Entry {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
-use crate::sign::recipe::{Param, Selection};
+use crate::sign::choice::{Param, Selection};
 use crate::sign::template::Template;
 
 pub const ENTRY: Entry = Entry {

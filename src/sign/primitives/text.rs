@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
 use crate::sign::args::{ArgValue, Args};
-use crate::sign::recipe::{Param, Selection};
+use crate::sign::choice::{Param, Selection};
 use crate::sign::template::Template;
 
 pub const LOWER: Entry = Entry {

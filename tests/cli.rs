@@ -1134,7 +1134,7 @@ fn code_export_asks_for_a_language_and_refuses_in_one_line() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "sigscope: error: bash cannot express `json` (stage `canonical`); choose another language\n"
+        "sigscope: error: bash cannot express `json` (stage `canonical`: bash has no JSON parser); choose another language\n"
     );
     assert!(o.stdout.is_empty());
 }

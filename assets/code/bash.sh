@@ -47,6 +47,8 @@ read_body() {
   od -An -v -tx1 "${1:-/dev/stdin}" | tr -d ' \n'
 }
 
+# @unsupported crc32 bash has no CRC-32 tool (coreutils' cksum computes another CRC)
+# @unsupported json bash has no JSON parser
 # @helper hmac hmac_digest
 hmac_digest() {
   bytes_of "$3" | openssl dgst "-$1" -mac HMAC -macopt "hexkey:$2" -binary | od -An -v -tx1 | tr -d ' \n'

@@ -63,9 +63,11 @@ type pair struct {
 	value []byte
 }
 
-// @helper hash_for - imports=crypto/sha1,crypto/sha256,crypto/sha512,hash
+// @helper hash_for - imports=crypto/md5,crypto/sha1,crypto/sha256,crypto/sha512,hash
 func hashFor(alg string) func() hash.Hash {
 	switch alg {
+	case "md5":
+		return md5.New
 	case "sha1":
 		return sha1.New
 	case "sha384":
@@ -88,6 +90,15 @@ func hashDigest(alg string, message []byte) []byte {
 	h := hashFor(alg)()
 	h.Write(message)
 	return h.Sum(nil)
+}
+
+// @helper crc32 crc32Text imports=fmt,hash/crc32
+func crc32Text(data []byte, hexDigits bool) []byte {
+	crc := crc32.ChecksumIEEE(data)
+	if hexDigits {
+		return []byte(fmt.Sprintf("%08x", crc))
+	}
+	return []byte(fmt.Sprintf("%d", crc))
 }
 
 // @helper hex hexText imports=encoding/hex,strings

@@ -93,7 +93,16 @@
 
 // @helper hash hashDigest imports=java.security.MessageDigest
     static byte[] hashDigest(String alg, byte[] message) throws Exception {
-        return MessageDigest.getInstance("SHA-" + alg.substring(3)).digest(message);
+        String name = alg.equals("md5") ? "MD5" : "SHA-" + alg.substring(3);
+        return MessageDigest.getInstance(name).digest(message);
+    }
+
+// @helper crc32 crc32Text imports=java.util.zip.CRC32
+    static byte[] crc32Text(byte[] data, boolean hexDigits) {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        long value = crc.getValue();
+        return utf8(hexDigits ? String.format("%08x", value) : Long.toString(value));
     }
 
 // @helper hex hexText imports=java.util.HexFormat

@@ -51,6 +51,12 @@ function hashDigest(alg, message) {
   return crypto.createHash(alg).update(message).digest();
 }
 
+// @helper crc32 crc32Text imports=zlib
+function crc32Text(data, hexDigits) {
+  const crc = zlib.crc32(data);
+  return Buffer.from(hexDigits ? crc.toString(16).padStart(8, "0") : String(crc));
+}
+
 // @helper hex hexText
 function hexText(data, upper) {
   const text = data.toString("hex");

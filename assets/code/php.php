@@ -54,6 +54,13 @@ function hash_digest(string $alg, string $message): string
     return hash($alg, $message, true);
 }
 
+// @helper crc32 crc32_text
+function crc32_text(string $data, bool $hex_digits): string
+{
+    $crc = crc32($data);
+    return $hex_digits ? sprintf('%08x', $crc) : (string) $crc;
+}
+
 // @helper hex hex_text
 function hex_text(string $data, bool $upper): string
 {

@@ -40,6 +40,11 @@ def hmac_digest(alg, key, message):
 def hash_digest(alg, message):
     return hashlib.new(alg, message).digest()
 
+# @helper crc32 crc32_text imports=zlib
+def crc32_text(data, hex_digits):
+    crc = zlib.crc32(data)
+    return (f"{crc:08x}" if hex_digits else str(crc)).encode()
+
 # @helper hex hex_text
 def hex_text(data, upper):
     text = data.hex()

@@ -39,6 +39,12 @@ def hash_digest(alg, message)
   OpenSSL::Digest.new(alg).digest(message)
 end
 
+# @helper crc32 crc32_text imports=zlib
+def crc32_text(data, hex_digits)
+  crc = Zlib.crc32(data)
+  (hex_digits ? format("%08x", crc) : crc.to_s).b
+end
+
 # @helper hex hex_text
 def hex_text(data, upper)
   text = data.unpack1("H*")

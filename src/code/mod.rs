@@ -16,7 +16,7 @@ mod lang;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::lower::{Arg, Call};
 use crate::sign::recipe::{FieldKind, Recipe};
 use crate::sign::template::{Piece, Template};
 use crate::sign::{Selection, Stage, Trace};
@@ -34,6 +34,8 @@ pub enum CodeError {
         lang: Lang,
         func: &'static str,
         stage: String,
+        /// Why, as the language's helpers say.
+        why: Option<String>,
     },
     /// The trace does not belong to the recipe (a stage is missing).
     Mismatch(String),
@@ -42,10 +44,16 @@ pub enum CodeError {
 impl fmt::Display for CodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CodeError::Unsupported { lang, func, stage } => write!(
+            CodeError::Unsupported {
+                lang,
+                func,
+                stage,
+                why,
+            } => write!(
                 f,
-                "{} cannot express `{func}` (stage `{stage}`); choose another language",
-                lang.label()
+                "{} cannot express `{func}` (stage `{stage}`{}); choose another language",
+                lang.label(),
+                why.as_deref().map(|w| format!(": {w}")).unwrap_or_default()
             ),
             CodeError::Mismatch(m) => f.write_str(m),
         }
@@ -183,15 +191,18 @@ pub fn generate(req: &Request, lang: Lang) -> Result<String, CodeError> {
         let stage = trace.stage(&spec.name).ok_or_else(|| {
             CodeError::Mismatch(format!("the trace has no stage `{}`", spec.name))
         })?;
-        let call = spec.prim.lower(sel);
+        let call = spec.prim.lower(sel).ok_or_else(|| {
+            CodeError::Mismatch(format!("stage `{}` has no export function", spec.name))
+        })?;
         let expr = write_call(&*syntax, &helpers, &names, &call).ok_or_else(|| {
             CodeError::Unsupported {
                 lang,
                 func: call.func.name(),
                 stage: spec.name.clone(),
+                why: helpers.unsupported(call.func.name()).map(str::to_string),
             }
         })?;
-        if call.func != Func::Concat {
+        if !call.func.inline {
             wanted.insert(call.func.name());
         }
         steps.push(Step {
@@ -346,7 +357,7 @@ fn write_call(
     names: &Names,
     call: &Call,
 ) -> Option<String> {
-    if call.func == Func::Concat {
+    if call.func.inline {
         let [Arg::Bytes(t)] = call.args.as_slice() else {
             return None;
         };
@@ -488,4 +499,38 @@ fn camel(snake: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::primitives;
+
+    #[test]
+    fn every_primitive_has_a_helper_or_a_reason_in_every_language() {
+        for lang in Lang::ALL {
+            let syntax = lang.syntax();
+            let helpers = lang::Helpers::parse(syntax.helper_source(), syntax.comment());
+            for spec in primitives::ALL.iter().filter(|s| !s.func.inline) {
+                let name = spec.func.name();
+                match (helpers.function(name), helpers.unsupported(name)) {
+                    (Some(_), None) => {}
+                    (None, Some(why)) => assert!(!why.is_empty(), "{lang}: `{name}` has no reason"),
+                    (Some(_), Some(_)) => {
+                        panic!("{lang}: `{name}` is both a helper and unsupported")
+                    }
+                    (None, None) => panic!(
+                        "{lang} has no helper for `{name}` (primitive `{}`) and says no reason",
+                        spec.name
+                    ),
+                }
+            }
+            for name in helpers.unsupported_names() {
+                assert!(
+                    primitives::ALL.iter().any(|s| s.func.name() == name),
+                    "{lang}: `{name}` is declared unsupported but no primitive lowers to it"
+                );
+            }
+        }
+    }
 }

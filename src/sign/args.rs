@@ -1,7 +1,7 @@
 //! Reading a stage's arguments from its recipe table: the one place where recipe text becomes
 //! typed primitive arguments, fixed or chosen by a variant.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::choice::{Param, Variant};
 use super::template::Template;
@@ -42,19 +42,124 @@ impl ArgValue for String {
     }
 }
 
-/// Implements [`ArgValue`] for an enum spelled with fixed words in recipes.
+/// The fixed words an enum argument is spelled with in recipes.
+pub trait ArgWords {
+    const WORDS: &'static [&'static str];
+}
+
+/// Words in a sentence: `a, b or c`.
+pub fn one_of(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// Implements [`ArgValue`] and [`ArgWords`] for an enum spelled with fixed words in recipes.
 #[macro_export]
 macro_rules! arg_words {
-    ($ty:ty, $expected:expr, { $($word:literal => $val:expr),* $(,)? }) => {
+    ($ty:ty, { $($word:literal => $val:expr),* $(,)? }) => {
+        impl $crate::sign::args::ArgWords for $ty {
+            const WORDS: &'static [&'static str] = &[$($word),*];
+        }
         impl $crate::sign::args::ArgValue for $ty {
             fn parse(text: &str) -> Result<Self, String> {
                 match text {
                     $($word => Ok($val),)*
-                    _ => Err(format!("expected {}, found `{text}`", $expected)),
+                    _ => Err(format!(
+                        "expected {}, found `{text}`",
+                        $crate::sign::args::one_of(
+                            <$ty as $crate::sign::args::ArgWords>::WORDS
+                        )
+                    )),
                 }
             }
         }
     };
+}
+
+/// What an argument holds, as the recipe writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A template (`"{a}.{b}"`).
+    Template,
+    /// A template or a list of templates.
+    Templates,
+    /// One of fixed words.
+    Words(&'static [&'static str]),
+    Bool,
+    /// A whole number.
+    Count,
+    /// A whole number, or nothing.
+    OptCount,
+    /// A plain word (a name).
+    Word,
+    /// Free text.
+    Text,
+    /// A list of names.
+    Names,
+    /// A table of names to templates.
+    TemplateMap,
+}
+
+impl Kind {
+    /// The kind as the README writes it (`T`, `"lower" \| "upper"`).
+    pub fn written(self) -> String {
+        match self {
+            Kind::Template => "T".into(),
+            Kind::Templates => "T \\| [T, …]".into(),
+            Kind::Words(words) => words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" \\| "),
+            Kind::Bool => "true \\| false".into(),
+            Kind::Count => "N".into(),
+            Kind::OptCount => "N (optional)".into(),
+            Kind::Word => "\"name\"".into(),
+            Kind::Text => "\"text\"".into(),
+            Kind::Names => "[\"name\", …]".into(),
+            Kind::TemplateMap => "{ name = T }".into(),
+        }
+    }
+}
+
+/// One argument of a primitive: its key, what it holds, its default (None: required) and what
+/// it means, in a line.
+#[derive(Debug, Clone, Copy)]
+pub struct ArgSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub default: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+impl ArgSpec {
+    /// An argument the stage must give.
+    pub const fn required(name: &'static str, kind: Kind, doc: &'static str) -> ArgSpec {
+        ArgSpec {
+            name,
+            kind,
+            default: None,
+            doc,
+        }
+    }
+
+    /// An argument with a default, written as a recipe would write it.
+    pub const fn optional(
+        name: &'static str,
+        kind: Kind,
+        default: &'static str,
+        doc: &'static str,
+    ) -> ArgSpec {
+        ArgSpec {
+            name,
+            kind,
+            default: Some(default),
+            doc,
+        }
+    }
 }
 
 /// Reads the plain text of a TOML scalar (strings, booleans and integers).
@@ -67,30 +172,33 @@ pub fn scalar_text(v: &toml::Value) -> Option<String> {
     }
 }
 
-/// The arguments of one stage: the primitive's own value and the other keys of its table.
-/// Each key a primitive reads is marked used; [`Args::finish`] rejects the rest by name.
+/// The arguments of one stage: the primitive's own value and the other keys of its table, read
+/// as the primitive's [`ArgSpec`]s declare them (defaults included). [`Args::finish`] rejects a
+/// key that the primitive does not declare, naming what it takes.
 pub struct Args<'a> {
     primitive: &'static str,
+    specs: &'static [ArgSpec],
     main: &'a toml::Value,
     table: &'a toml::Table,
     variants: &'a [Variant],
-    used: BTreeSet<&'static str>,
 }
 
 impl<'a> Args<'a> {
-    /// The arguments of a stage table whose primitive is `primitive` (its value is `main`).
+    /// The arguments of a stage table whose primitive is `primitive` (its value is `main`),
+    /// declaring `specs`.
     pub fn new(
         primitive: &'static str,
+        specs: &'static [ArgSpec],
         main: &'a toml::Value,
         table: &'a toml::Table,
         variants: &'a [Variant],
     ) -> Args<'a> {
         Args {
             primitive,
+            specs,
             main,
             table,
             variants,
-            used: BTreeSet::new(),
         }
     }
 
@@ -116,33 +224,32 @@ impl<'a> Args<'a> {
         scalar_text(self.main).ok_or_else(|| format!("{}: expected a string", self.primitive))
     }
 
-    /// A required argument.
-    pub fn required<T: ArgValue>(&mut self, name: &'static str) -> Result<Param<T>, String> {
-        self.used.insert(name);
-        match self.table.get(name) {
-            Some(v) => self.param(name, v),
-            None => Err(format!("`{}` needs `{name}`", self.primitive)),
-        }
+    /// The declaration of an argument the primitive reads.
+    fn spec(&self, name: &str) -> Result<&'static ArgSpec, String> {
+        self.specs.iter().find(|s| s.name == name).ok_or_else(|| {
+            format!(
+                "`{}` reads `{name}`, which it does not declare (a defect of sigscope)",
+                self.primitive
+            )
+        })
     }
 
-    /// An optional argument with its default, written as a recipe would write it.
-    pub fn opt<T: ArgValue>(
-        &mut self,
-        name: &'static str,
-        default: &str,
-    ) -> Result<Param<T>, String> {
-        self.used.insert(name);
-        match self.table.get(name) {
-            Some(v) => self.param(name, v),
-            None => Ok(Param::Fixed(
+    /// An argument, fixed or by variant: its value as written, else its declared default; a
+    /// required argument that is missing is an error naming it.
+    pub fn get<T: ArgValue>(&self, name: &'static str) -> Result<Param<T>, String> {
+        let spec = self.spec(name)?;
+        match (self.table.get(name), spec.default) {
+            (Some(v), _) => self.param(name, v),
+            (None, Some(default)) => Ok(Param::Fixed(
                 T::parse(default).map_err(|m| format!("{name}: {m}"))?,
             )),
+            (None, None) => Err(format!("`{}` needs `{name}`", self.primitive)),
         }
     }
 
     /// An optional list of words (`omit = ["sign"]`).
-    pub fn words(&mut self, name: &'static str) -> Result<Vec<String>, String> {
-        self.used.insert(name);
+    pub fn words(&self, name: &'static str) -> Result<Vec<String>, String> {
+        self.spec(name)?;
         match self.table.get(name) {
             None => Ok(Vec::new()),
             Some(toml::Value::Array(items)) => items
@@ -155,10 +262,10 @@ impl<'a> Args<'a> {
 
     /// An optional table of names to templates (`set = { host = "{host}" }`), in name order.
     pub fn template_map(
-        &mut self,
+        &self,
         name: &'static str,
     ) -> Result<Vec<(String, Param<Template>)>, String> {
-        self.used.insert(name);
+        self.spec(name)?;
         match self.table.get(name) {
             None => Ok(Vec::new()),
             Some(toml::Value::Table(t)) => t
@@ -172,17 +279,18 @@ impl<'a> Args<'a> {
         }
     }
 
-    /// Rejects the keys no primitive argument read, naming them and what the primitive takes.
+    /// Rejects the keys the primitive does not declare, naming them and what the primitive takes.
     pub fn finish(self) -> Result<(), String> {
-        let extra = self
-            .table
-            .keys()
-            .find(|k| !self.used.contains(k.as_str()) && !matches!(k.as_str(), "name" | "when"))
-            .filter(|k| k.as_str() != self.primitive);
+        let extra = self.table.keys().find(|k| {
+            !matches!(k.as_str(), "name" | "when")
+                && k.as_str() != self.primitive
+                && !self.specs.iter().any(|s| s.name == k.as_str())
+        });
         match extra {
             None => Ok(()),
             Some(k) => {
-                let takes: Vec<&str> = self.used.iter().copied().collect();
+                let mut takes: Vec<&str> = self.specs.iter().map(|s| s.name).collect();
+                takes.sort_unstable();
                 Err(format!(
                     "`{k}` does not apply to `{}`{}",
                     self.primitive,

@@ -81,4 +81,3 @@ impl Selection {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
-

@@ -6,13 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::SignError;
-use super::primitives::{Concat, Digester, Hash, HmacStage, Rendered, Scope};
+use super::digest::Digester;
+use super::primitive::{Primitive, Rendered, Scope, StreamRole};
 use super::recipe::{FieldKind, INPUTS, Recipe, Selection, StageSpec};
 use super::template::{Piece, Template};
 
-/// The most bytes one stage may hold: a recipe whose stages double their input stops here with
-/// a clear error instead of growing until memory runs out.
-pub const MAX_STAGE_BYTES: usize = 256 << 20;
+pub use super::primitive::MAX_STAGE_BYTES;
 /// The most bytes all the stages of a trace may hold together.
 pub const MAX_TRACE_BYTES: usize = 768 << 20;
 
@@ -490,11 +489,10 @@ pub fn stream<'a>(
             run.push(stage)?;
         }
     }
-    let Some(Concat { parts, separator }) = active[concat].prim.as_any().downcast_ref::<Concat>()
-    else {
+    let StreamRole::Join { parts, separator } = active[concat].prim.stream_role(sel) else {
         return Ok(None);
     };
-    let sep = run.render(separator.get(sel))?.bytes.into_owned();
+    let sep = run.render(separator)?.bytes.into_owned();
     let mut prefix = Vec::new();
     let mut suffix = Vec::new();
     for (i, part) in parts.iter().enumerate() {
@@ -510,13 +508,14 @@ pub fn stream<'a>(
             out.extend_from_slice(&run.render(part.get(sel))?.bytes);
         }
     }
-    let any = active[mac].prim.as_any();
-    let mut digester = if let Some(h) = any.downcast_ref::<HmacStage>() {
-        Digester::hmac(*h.alg.get(sel), &run.render(h.key.get(sel))?.bytes)
-    } else if let Some(h) = any.downcast_ref::<Hash>() {
-        Digester::hash(*h.alg.get(sel))
-    } else {
-        return Ok(None);
+    let mut digester = match active[mac].prim.stream_role(sel) {
+        StreamRole::Digest {
+            alg,
+            key: Some(key),
+            ..
+        } => Digester::hmac(alg, &run.render(key)?.bytes),
+        StreamRole::Digest { alg, key: None, .. } => Digester::hash(alg),
+        _ => return Ok(None),
     };
     digester.update(&prefix);
     Ok(Some(BodyStream {
@@ -563,7 +562,9 @@ fn stream_plan(
     if placed_uses("body") {
         return None;
     }
-    let Concat { parts, .. } = active[concat].prim.as_any().downcast_ref::<Concat>()?;
+    let StreamRole::Join { parts, .. } = active[concat].prim.stream_role(sel) else {
+        return None;
+    };
     let body_part = parts
         .iter()
         .position(|p| p.get(sel).single_ref() == Some("body"))?;
@@ -575,15 +576,11 @@ fn stream_plan(
         return None;
     }
     let [mac] = uses(name)[..] else { return None };
-    let any = active[mac].prim.as_any();
-    if let Some(h) = any.downcast_ref::<HmacStage>() {
-        (h.message.get(sel).single_ref() == Some(name.as_str())
-            && !h.key.get(sel).references().any(|r| r == name))
-        .then_some((concat, mac, body_part))
-    } else if let Some(h) = any.downcast_ref::<Hash>() {
-        (h.message.get(sel).single_ref() == Some(name.as_str())).then_some((concat, mac, body_part))
-    } else {
-        None
+    match active[mac].prim.stream_role(sel) {
+        StreamRole::Digest { key, message, .. } => (message.single_ref() == Some(name.as_str())
+            && !key.is_some_and(|k| k.references().any(|r| r == name)))
+        .then_some((concat, mac, body_part)),
+        _ => None,
     }
 }
 
@@ -631,4 +628,51 @@ impl BodyStream<'_> {
         }
         run.finish()
     }
+}
+
+/// Makes one stage with `prim` over a finished trace (its references read the trace's stages
+/// and fields): how diagnose tries another last stage on a signing without signing again.
+pub fn eval_over(trace: &Trace, prim: &dyn Primitive, name: &str) -> Result<Vec<u8>, SignError> {
+    struct Over<'a> {
+        trace: &'a Trace,
+        name: &'a str,
+    }
+    impl Over<'_> {
+        fn lookup(&self, r: &str) -> Result<&[u8], SignError> {
+            if let Some(s) = self.trace.stages.iter().rev().find(|s| s.name == r) {
+                return Ok(&s.bytes);
+            }
+            self.trace
+                .fields
+                .get(r)
+                .map(|v| v.as_bytes())
+                .ok_or_else(|| SignError::Recipe(format!("`{{{r}}}` is not in the trace")))
+        }
+    }
+    impl Scope for Over<'_> {
+        fn render(&self, t: &Template) -> Result<Rendered<'_>, SignError> {
+            let bytes = match t.single_ref() {
+                Some(r) => Cow::Borrowed(self.lookup(r)?),
+                None => {
+                    let mut out = Vec::new();
+                    for piece in t.pieces() {
+                        match piece {
+                            Piece::Literal(l) => out.extend_from_slice(l.as_bytes()),
+                            Piece::Ref(r) => out.extend_from_slice(self.lookup(r)?),
+                        }
+                    }
+                    Cow::Owned(out)
+                }
+            };
+            Ok(Rendered {
+                bytes,
+                secret: Vec::new(),
+            })
+        }
+
+        fn stage(&self) -> &str {
+            self.name
+        }
+    }
+    Ok(prim.eval(&Over { trace, name }, &trace.selection)?.bytes)
 }

@@ -1,6 +1,8 @@
 //! JSON canonical forms, written straight from serde_json's parse into a light tree that borrows
 //! from the text: no `Value`, no hashing of keys, numbers kept exactly as written. The trace is
 //! recomputed on every keystroke, and a 1 MiB body must cost a few milliseconds, not fifteen.
+//! Also: reading a JSON text with the place of its first error, and the forms of Python's
+//! `json.dumps` (a leaf: no other module of the core).
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -8,13 +10,210 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::primitives::{
-    JsonError, JsonForm, JsonSkip, JsonSort, PyFormatter, json_error, json_text,
-};
+use serde_json::Value;
+use serde_json::ser::Formatter;
 
 /// The key serde_json (with `arbitrary_precision`) uses to hand a number to a visitor as a map
 /// with one entry whose value is the number's text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Which object keys a JSON canonical form sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonSort {
+    /// Every object, at every depth.
+    Deep,
+    /// The top-level object only.
+    Top,
+    None,
+}
+
+/// Which top-level members a JSON canonical form drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonSkip {
+    None,
+    Null,
+    NullOrEmpty,
+}
+
+/// Options of a JSON canonical form.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonForm<'a> {
+    pub sort: JsonSort,
+    pub spaced: bool,
+    pub escape_unicode: bool,
+    pub skip: JsonSkip,
+    pub omit: &'a [String],
+}
+
+/// Where and why a JSON text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The largest body the core parses as JSON or parameters (bodies hashed unchanged have no limit).
+pub const MAX_PARSED_BYTES: usize = 256 << 20;
+
+/// The text of a JSON body: UTF-8 without a byte order mark, or where and why not.
+pub(crate) fn json_text(text: &[u8]) -> Result<&str, JsonError> {
+    if text.starts_with(b"\xef\xbb\xbf") {
+        return Err(JsonError {
+            line: 1,
+            column: 1,
+            message: "starts with a UTF-8 byte order mark (EF BB BF), which JSON does not allow"
+                .to_string(),
+        });
+    }
+    std::str::from_utf8(text).map_err(|e| {
+        let valid = &text[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        JsonError {
+            line,
+            column,
+            message: format!("byte 0x{:02x} is not valid UTF-8", text[e.valid_up_to()]),
+        }
+    })
+}
+
+/// serde_json's error, with its place apart from its message; the column counts characters
+/// (serde_json counts bytes, which puts an error on a CJK line three times too far).
+pub(crate) fn json_error(text: &str, e: serde_json::Error) -> JsonError {
+    let full = e.to_string();
+    // serde_json appends " at line L column C"; keep only the message.
+    let message = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m)
+        .to_string();
+    let column = match text.split('\n').nth(e.line().saturating_sub(1)) {
+        Some(line) => {
+            let mut end = e.column().min(line.len());
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            let counted = line[..end].chars().count();
+            // serde_json's column is 1-based except before any byte of the line (0).
+            if e.column() > line.len() {
+                counted + e.column() - line.len()
+            } else {
+                counted
+            }
+        }
+        None => e.column(),
+    };
+    JsonError {
+        line: e.line(),
+        column,
+        message,
+    }
+}
+
+/// Parses JSON text, keeping member order and numbers exactly as written.
+pub fn parse_json(text: &[u8]) -> Result<Value, JsonError> {
+    let text = json_text(text)?;
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error(text, e))?;
+    // An object member named as serde_json names a number reads as a number: see sign::json.
+    fn numbers(v: &Value) -> usize {
+        match v {
+            Value::Number(_) => 1,
+            Value::Array(items) => items.iter().map(numbers).sum(),
+            Value::Object(members) => members.values().map(numbers).sum(),
+            _ => 0,
+        }
+    }
+    let found = numbers(&value);
+    if found > 0 && found != count_numbers(text) {
+        return Err(reserved_name(text));
+    }
+    Ok(value)
+}
+
+/// Writes JSON as Python's `json.dumps` does: `,`/`:` or `, `/`: ` separators, and non-ASCII
+/// either raw or as `\uXXXX` (lower-case hex, surrogate pairs beyond the BMP, DEL escaped too).
+pub(crate) struct PyFormatter {
+    pub(crate) spaced: bool,
+    pub(crate) escape_unicode: bool,
+}
+
+/// The formatter of Python's `json.dumps` default separators (`, ` and `: `), non-ASCII raw.
+pub(crate) fn spaced_formatter() -> PyFormatter {
+    PyFormatter {
+        spaced: true,
+        escape_unicode: false,
+    }
+}
+
+impl PyFormatter {
+    /// The separator before an array item or an object member (none before the first).
+    fn comma<W: ?Sized + std::io::Write>(
+        &self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(if self.spaced { b", " } else { b"," })
+        }
+    }
+}
+
+impl Formatter for PyFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.comma(writer, first)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.comma(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(if self.spaced { b": " } else { b":" })
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !self.escape_unicode {
+            return writer.write_all(fragment.as_bytes());
+        }
+        for c in fragment.chars() {
+            if (' '..='~').contains(&c) {
+                writer.write_all(&[c as u8])?;
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+crate::arg_words!(JsonSort, { "deep" => JsonSort::Deep, "top" => JsonSort::Top, "none" => JsonSort::None });
+crate::arg_words!(JsonSkip, {
+    "none" => JsonSkip::None, "null" => JsonSkip::Null, "null-or-empty" => JsonSkip::NullOrEmpty,
+});
 
 /// A parsed JSON value; strings and numbers borrow from the text where they can.
 enum Node<'a> {
@@ -389,6 +588,23 @@ impl<'de> Visitor<'de> for KeyVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn json_error_has_place() {
+        let e = parse_json(b"{\n  \"a\": }").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8));
+        assert_eq!(e.message, "expected value");
+    }
+
+    #[test]
+    fn json_bom_and_invalid_utf8_are_named() {
+        let e = parse_json(b"\xef\xbb\xbf{}").unwrap_err();
+        assert!(e.message.contains("byte order mark"), "{}", e.message);
+        let e = parse_json(b"{\n \"a\": \"\xff\"}").unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 8, "byte 0xff is not valid UTF-8")
+        );
+    }
 
     fn deep() -> JsonForm<'static> {
         JsonForm {
@@ -411,12 +627,7 @@ mod tests {
             let e = canonical(text.as_bytes(), &deep()).unwrap_err();
             assert!(e.message.contains("reserves for numbers"), "{text}: {e:?}");
             // serde_json's own reading refuses it too (as an invalid number, or by our count).
-            assert!(
-                crate::sign::primitives::parse_json(text.as_bytes()).is_err(),
-                "{text}"
-            );
-            let e = crate::sign::primitives::parse_params(text.as_bytes(), true).unwrap_err();
-            assert!(e.message.contains("reserves for numbers"), "{text}: {e:?}");
+            assert!(parse_json(text.as_bytes()).is_err(), "{text}");
         }
         // Numbers themselves still keep their text.
         let out = canonical(br#"{"b":1E+2,"a":[2.50,-0]}"#, &deep()).unwrap();
@@ -574,7 +785,7 @@ mod tests {
         // Columns count characters: the `x` is the 8th character of its line (the 12th byte).
         let e = canonical("{\"名前\": x}".as_bytes(), &form).unwrap_err();
         assert_eq!((e.line, e.column), (1, 8), "{}", e.message);
-        let e = crate::sign::primitives::parse_json("[\n\"測試\",,1]".as_bytes()).unwrap_err();
+        let e = parse_json("[\n\"測試\",,1]".as_bytes()).unwrap_err();
         assert_eq!((e.line, e.column), (2, 6), "{}", e.message);
     }
 }

@@ -1,6 +1,6 @@
 //! The key as the user writes it (text, hex or base64) and what is worth saying about its bytes.
 
-use super::primitives::{Alphabet, decode_base64};
+use super::encoding::{Alphabet, decode_base64};
 
 /// How a key is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

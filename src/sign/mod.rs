@@ -5,12 +5,18 @@
 
 pub mod args;
 pub mod builtin;
+pub mod calendar;
 pub mod choice;
 pub mod compare;
+pub mod diff;
+pub mod digest;
+pub mod encoding;
 pub mod engine;
+pub mod form;
 pub mod json;
 pub mod key;
 pub mod lower;
+pub mod primitive;
 pub mod primitives;
 pub mod recipe;
 pub mod template;
@@ -45,7 +51,7 @@ pub enum SignError {
         column: usize,
         message: String,
     },
-    #[error("{input}: {} MiB is too large to parse (the limit is {} MiB)", .len >> 20, primitives::MAX_PARSED_BYTES >> 20)]
+    #[error("{input}: {} MiB is too large to parse (the limit is {} MiB)", .len >> 20, json::MAX_PARSED_BYTES >> 20)]
     TooLarge { input: String, len: usize },
     #[error("stage `{stage}` would hold {} MiB, over the {} MiB a stage may hold", .len >> 20, engine::MAX_STAGE_BYTES >> 20)]
     StageTooLarge { stage: String, len: usize },

@@ -217,6 +217,8 @@ pub trait Syntax {
 /// section `main` is always included.
 pub struct Helpers {
     sections: Vec<Section>,
+    /// Contract names the language cannot express, with the reason.
+    unsupported: Vec<(String, String)>,
 }
 
 struct Section {
@@ -230,9 +232,14 @@ struct Section {
 impl Helpers {
     pub fn parse(source: &str, comment: &str) -> Helpers {
         let marker = format!("{comment} @helper ");
+        let unsupported_marker = format!("{comment} @unsupported ");
         let mut sections: Vec<Section> = Vec::new();
+        let mut unsupported = Vec::new();
         for line in source.lines() {
-            if let Some(rest) = line.strip_prefix(&marker) {
+            if let Some(rest) = line.strip_prefix(&unsupported_marker) {
+                let (name, why) = rest.split_once(' ').unwrap_or((rest, ""));
+                unsupported.push((name.to_string(), why.trim().to_string()));
+            } else if let Some(rest) = line.strip_prefix(&marker) {
                 let mut words = rest.split_whitespace();
                 let name = words.next().unwrap_or_default().to_string();
                 let function = words.next().filter(|f| *f != "-").map(str::to_string);
@@ -257,7 +264,25 @@ impl Helpers {
                 s.code.push('\n');
             }
         }
-        Helpers { sections }
+        Helpers {
+            sections,
+            unsupported,
+        }
+    }
+
+    /// Why the language has no helper for a contract name, where its helpers say so
+    /// (`@unsupported NAME reason`).
+    pub fn unsupported(&self, name: &str) -> Option<&str> {
+        self.unsupported
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, why)| why.as_str())
+    }
+
+    /// The contract names the helpers declare unsupported.
+    #[cfg(test)]
+    pub fn unsupported_names(&self) -> impl Iterator<Item = &str> {
+        self.unsupported.iter().map(|(n, _)| n.as_str())
     }
 
     /// The function a contract name is called by, if the language has it.

@@ -1,24 +1,47 @@
 //! `base64 = T`, `alphabet = "standard" | "url-safe"`, `padding = true | false`: base64 text.
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Alphabet, Entry, Out, Primitive, Scope, base64, name_of};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::encoding::{Alphabet, base64};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Mistake, Out, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::template::Template;
 
-pub const ENTRY: Entry = Entry {
+pub const SPEC: Spec = Spec {
     name: "base64",
+    summary: "base64 text",
+    main: ArgSpec::required("base64", Kind::Template, "the bytes to write"),
+    args: &[
+        ArgSpec::optional(
+            "alphabet",
+            Kind::Words(Alphabet::WORDS),
+            "standard",
+            "`+/` or `-_`",
+        ),
+        ArgSpec::optional("padding", Kind::Bool, "true", "`=` at the end"),
+    ],
+    func: &FUNC,
     build: |a| {
         Ok(Arc::new(Base64 {
             input: a.main()?,
-            alphabet: a.opt("alphabet", "standard")?,
-            padding: a.opt("padding", "true")?,
+            alphabet: a.get("alphabet")?,
+            padding: a.get("padding")?,
         }))
     },
+    vectors: &[Vector {
+        stage: "base64 = \"{body}\"",
+        key: "",
+        body: "foobar",
+        expected: Expected::Text("Zm9vYmFy"),
+        source: "RFC 4648, section 10",
+    }],
+    file: file!(),
 };
+
+const FUNC: Func = Func::helper("base64", &["data", "url_safe", "padding"]);
 
 #[derive(Debug)]
 struct Base64 {
@@ -58,18 +81,36 @@ impl Primitive for Base64 {
         )
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
-        Call::new(
-            Func::Base64,
+    fn output_forms(&self, _sel: &Selection, raw: &Template) -> Vec<Mistake> {
+        super::output::forms(raw)
+    }
+
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
             vec![
                 Arg::Bytes(self.input.get(sel).clone()),
                 Arg::Bool(*self.alphabet.get(sel) == Alphabet::UrlSafe),
                 Arg::Bool(*self.padding.get(sel)),
             ],
-        )
+        ))
     }
+}
 
-    fn as_any(&self) -> &dyn Any {
-        self
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_safe_unpadded() {
+        let b = Base64 {
+            input: Param::Fixed(Template::parse("{mac}").unwrap()),
+            alphabet: Param::Fixed(Alphabet::UrlSafe),
+            padding: Param::Fixed(false),
+        };
+        assert_eq!(
+            b.describe(&Selection::default()),
+            "base64 of mac, URL-safe alphabet, unpadded"
+        );
     }
 }

@@ -1,39 +1,83 @@
 //! Decoding: `from_base64 = T` (`alphabet = "standard" | "url-safe"`, padding optional) and
 //! `from_hex = T`, each with `strip = "prefix"` (removed first when present, as `whsec_`).
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde_json::json;
 
-use super::{Alphabet, Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::encoding::{Alphabet, decode_base64, decode_hex};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{
+    Expected, Mistake, Out, Primitive, Scope, Slip, Spec, Vector, name_of,
+};
 use crate::sign::template::Template;
 
-pub const FROM_BASE64: Entry = Entry {
+const STRIP: ArgSpec = ArgSpec::optional(
+    "strip",
+    Kind::Text,
+    "",
+    "a prefix removed first when present (`whsec_`)",
+);
+
+pub const FROM_BASE64: Spec = Spec {
     name: "from_base64",
+    summary: "the decoded bytes (padding optional); not base64 is an error naming the input and the character",
+    main: ArgSpec::required("from_base64", Kind::Template, "base64 text"),
+    args: &[
+        ArgSpec::optional(
+            "alphabet",
+            Kind::Words(Alphabet::WORDS),
+            "standard",
+            "`+/` or `-_`",
+        ),
+        STRIP,
+    ],
+    func: &FROM_BASE64_FUNC,
     build: |a| {
         Ok(Arc::new(Decode {
             input: a.main()?,
-            strip: a.opt("strip", "")?,
-            from: From::Base64(a.opt("alphabet", "standard")?),
+            strip: a.get("strip")?,
+            from: From::Base64(a.get("alphabet")?),
         }))
     },
+    vectors: &[Vector {
+        stage: "from_base64 = \"{body}\"",
+        key: "",
+        body: "Zm9vYmFy",
+        expected: Expected::Text("foobar"),
+        source: "RFC 4648, section 10",
+    }],
+    file: file!(),
 };
 
-pub const FROM_HEX: Entry = Entry {
+pub const FROM_HEX: Spec = Spec {
     name: "from_hex",
+    summary: "the decoded bytes",
+    main: ArgSpec::required("from_hex", Kind::Template, "hex text, either case"),
+    args: &[STRIP],
+    func: &FROM_HEX_FUNC,
     build: |a| {
         Ok(Arc::new(Decode {
             input: a.main()?,
-            strip: a.opt("strip", "")?,
+            strip: a.get("strip")?,
             from: From::Hex,
         }))
     },
+    vectors: &[Vector {
+        stage: "from_hex = \"{body}\"",
+        key: "",
+        body: "666F6F626172",
+        expected: Expected::Text("foobar"),
+        source: "RFC 4648, section 10",
+    }],
+    file: file!(),
 };
+
+const FROM_BASE64_FUNC: Func = Func::helper("from_base64", &["text", "strip", "url_safe"]);
+const FROM_HEX_FUNC: Func = Func::helper("from_hex", &["text", "strip"]);
 
 #[derive(Debug)]
 enum From {
@@ -46,32 +90,6 @@ struct Decode {
     input: Param<Template>,
     strip: Param<String>,
     from: From,
-}
-
-const LENIENT: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-
-/// Base64 in one alphabet, padded or not.
-pub fn decode_base64(text: &[u8], alphabet: Alphabet) -> Result<Vec<u8>, String> {
-    let engine = match alphabet {
-        Alphabet::Standard => GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT),
-        Alphabet::UrlSafe => GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT),
-    };
-    engine.decode(text).map_err(|e| match e {
-        base64::DecodeError::InvalidByte(at, b) => format!(
-            "is not base64: {} at character {}",
-            if b.is_ascii_graphic() {
-                format!("`{}`", b as char)
-            } else {
-                format!("byte 0x{b:02x}")
-            },
-            at + 1
-        ),
-        base64::DecodeError::InvalidLength(n) => {
-            format!("is not base64: {n} characters cannot be a base64 text")
-        }
-        other => format!("is not base64: {other}"),
-    })
 }
 
 impl Primitive for Decode {
@@ -94,15 +112,7 @@ impl Primitive for Decode {
         };
         let decoded = match &self.from {
             From::Base64(alphabet) => decode_base64(text, *alphabet.get(sel)),
-            From::Hex => hex::decode(text).map_err(|e| match e {
-                hex::FromHexError::InvalidHexCharacter { c, index } => {
-                    format!("is not hex: `{c}` at character {}", index + 1)
-                }
-                hex::FromHexError::OddLength => {
-                    format!("is not hex: {} digits, an odd number", text.len())
-                }
-                other => format!("is not hex: {other}"),
-            }),
+            From::Hex => decode_hex(text),
         };
         decoded.map(Out::from).map_err(|m| SignError::Input {
             input: scope.input_name(t),
@@ -129,19 +139,46 @@ impl Primitive for Decode {
         }
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
-        let input = Arg::Bytes(self.input.get(sel).clone());
-        let strip = Arg::Text(self.strip.get(sel).clone());
-        match &self.from {
-            From::Base64(a) => Call::new(
-                Func::FromBase64,
-                vec![input, strip, Arg::Bool(*a.get(sel) == Alphabet::UrlSafe)],
-            ),
-            From::Hex => Call::new(Func::FromHex, vec![input, strip]),
-        }
+    /// The key text used as it is, not decoded.
+    fn mistakes(&self, _sel: &Selection) -> Vec<Mistake> {
+        vec![Mistake {
+            slip: Slip {
+                data: json!({"kind": "key_not_decoded"}),
+                dimension: "key",
+                rank: 1,
+                sentence: "the signer used the key text as it is, not decoded (a whsec_ or hex secret used as text)".into(),
+            },
+            prim: Arc::new(super::concat::verbatim(self.input.clone())),
+        }]
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        let input = Arg::Bytes(self.input.get(sel).clone());
+        let strip = Arg::Text(self.strip.get(sel).clone());
+        Some(match &self.from {
+            From::Base64(a) => Call::new(
+                &FROM_BASE64_FUNC,
+                vec![input, strip, Arg::Bool(*a.get(sel) == Alphabet::UrlSafe)],
+            ),
+            From::Hex => Call::new(&FROM_HEX_FUNC, vec![input, strip]),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_what_is_stripped() {
+        let d = Decode {
+            input: Param::Fixed(Template::parse("{key}").unwrap()),
+            strip: Param::Fixed("whsec_".into()),
+            from: From::Base64(Param::Fixed(Alphabet::Standard)),
+        };
+        assert_eq!(
+            d.describe(&Selection::default()),
+            "bytes of key without \"whsec_\", base64-decoded (standard alphabet)"
+        );
     }
 }

@@ -1,29 +1,55 @@
-//! `hash = "sha1" | "sha256" | "sha512"`, `message = T`: the raw digest.
+//! `hash = "md5" | "sha1" | "sha256" | "sha384" | "sha512"`, `message = T`: the raw digest.
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Alg, Digester, Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::digest::{self, Alg};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, StreamRole, Vector, name_of};
 use crate::sign::template::Template;
 
-pub const ENTRY: Entry = Entry {
+pub const SPEC: Spec = Spec {
     name: "hash",
+    summary: "the raw digest",
+    main: ArgSpec::required("hash", Kind::Words(Alg::WORDS), "the hash function"),
+    args: &[ArgSpec::required("message", Kind::Template, "the message")],
+    func: &FUNC,
     build: |a| {
         Ok(Arc::new(Hash {
             alg: a.main()?,
-            message: a.required("message")?,
+            message: a.get("message")?,
         }))
     },
+    vectors: &[
+        Vector {
+            stage: "hash = \"sha256\"\nmessage = \"{body}\"",
+            key: "",
+            body: "abc",
+            expected: Expected::Hex(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            source: "FIPS 180-2, appendix B.1",
+        },
+        Vector {
+            stage: "hash = \"md5\"\nmessage = \"{body}\"",
+            key: "",
+            body: "message digest",
+            expected: Expected::Hex("f96b697d7cb7938d525a2f31aaf161d0"),
+            source: "RFC 1321, appendix A.5",
+        },
+    ],
+    file: file!(),
 };
+
+const FUNC: Func = Func::helper("hash", &["alg", "message"]);
 
 /// A plain digest of a message.
 #[derive(Debug)]
-pub struct Hash {
-    pub alg: Param<Alg>,
-    pub message: Param<Template>,
+struct Hash {
+    alg: Param<Alg>,
+    message: Param<Template>,
 }
 
 impl Primitive for Hash {
@@ -33,9 +59,7 @@ impl Primitive for Hash {
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let message = scope.render(self.message.get(sel))?;
-        let mut d = Digester::hash(*self.alg.get(sel));
-        d.update(&message.bytes);
-        Ok(d.finish().into())
+        Ok(digest::hash(*self.alg.get(sel), &message.bytes).into())
     }
 
     fn describe(&self, sel: &Selection) -> String {
@@ -50,17 +74,38 @@ impl Primitive for Hash {
         true
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
-        Call::new(
-            Func::Hash,
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
             vec![
                 Arg::Text(self.alg.get(sel).word().to_string()),
                 Arg::Bytes(self.message.get(sel).clone()),
             ],
-        )
+        ))
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
+    fn stream_role(&self, sel: &Selection) -> StreamRole<'_> {
+        StreamRole::Digest {
+            alg: *self.alg.get(sel),
+            key: None,
+            message: self.message.get(sel),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_the_digest() {
+        let h = Hash {
+            alg: Param::Fixed(Alg::Sha256),
+            message: Param::Fixed(Template::parse("{canonical_request}").unwrap()),
+        };
+        assert_eq!(
+            h.describe(&Selection::default()),
+            "SHA-256(canonical_request)"
+        );
     }
 }

@@ -7,31 +7,84 @@
 //! Names are lower-cased; values trimmed, runs of spaces made one, repeats joined with `,` in
 //! their order; lines sorted by name.
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
-use crate::sign::args::Args;
+use crate::sign::args::{ArgSpec, Args, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Out, Prim, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::template::Template;
 
-pub const CANONICAL: Entry = Entry {
+const ARGS: &[ArgSpec] = &[
+    ArgSpec::optional(
+        "set",
+        Kind::TemplateMap,
+        "",
+        "headers added or replaced (an empty value adds nothing)",
+    ),
+    ArgSpec::optional(
+        "names",
+        Kind::Template,
+        "",
+        "the names to sign, `a;b;c`; empty: every header",
+    ),
+    ArgSpec::optional(
+        "exclude",
+        Kind::Names,
+        "",
+        "names never signed when `names` is empty",
+    ),
+];
+
+pub const CANONICAL: Spec = Spec {
     name: "canonical_headers",
+    summary: "of a header list: `name:value` lines, names lower-cased, values trimmed and spaces squeezed, folded lines unfolded, repeats joined with `,`, sorted",
+    main: ArgSpec::required(
+        "canonical_headers",
+        Kind::Template,
+        "header lines as received",
+    ),
+    args: ARGS,
+    func: &FUNC,
     build: |a| build(a, false),
+    vectors: &[Vector {
+        stage: "canonical_headers = \"{body}\"",
+        key: "",
+        body: "Host:example.amazonaws.com\nX-Amz-Date:20150830T123600Z",
+        expected: Expected::Text("host:example.amazonaws.com\nx-amz-date:20150830T123600Z\n"),
+        source: "AWS SigV4 test suite, get-vanilla.req and .creq",
+    }],
+    file: file!(),
 };
 
-pub const SIGNED: Entry = Entry {
+pub const SIGNED: Spec = Spec {
     name: "signed_headers",
+    summary: "the same headers' names joined with `;`",
+    main: ArgSpec::required("signed_headers", Kind::Template, "header lines as received"),
+    args: ARGS,
+    func: &FUNC,
     build: |a| build(a, true),
+    vectors: &[Vector {
+        stage: "signed_headers = \"{body}\"",
+        key: "",
+        body: "Host:example.amazonaws.com\nX-Amz-Date:20150830T123600Z",
+        expected: Expected::Text("host;x-amz-date"),
+        source: "AWS SigV4 test suite, get-vanilla.creq",
+    }],
+    file: file!(),
 };
 
-fn build(a: &mut Args, names_only: bool) -> Result<super::Prim, String> {
+const FUNC: Func = Func::helper(
+    "headers",
+    &["lines", "set", "names", "exclude", "names_only"],
+);
+
+fn build(a: &Args, names_only: bool) -> Result<Prim, String> {
     Ok(Arc::new(Headers {
         input: a.main()?,
         set: a.template_map("set")?,
-        names: a.opt("names", "")?,
+        names: a.get("names")?,
         exclude: a.words("exclude")?,
         names_only,
     }))
@@ -216,9 +269,9 @@ impl Primitive for Headers {
         }
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
-        Call::new(
-            Func::Headers,
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
             vec![
                 Arg::Bytes(self.input.get(sel).clone()),
                 Arg::Pairs(
@@ -231,10 +284,33 @@ impl Primitive for Headers {
                 Arg::Texts(self.exclude.clone()),
                 Arg::Bool(self.names_only),
             ],
-        )
+        ))
     }
+}
 
-    fn as_any(&self) -> &dyn Any {
-        self
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::primitive::{eval_over_values, fixed};
+
+    #[test]
+    fn aws_get_header_key_duplicate() {
+        // AWS SigV4 test suite, get-header-key-duplicate: its .req headers and .creq lines.
+        let lines: &[u8] = b"Host:example.amazonaws.com\nMy-Header1:value2\nMy-Header1:value2\nMy-Header1:value1\nX-Amz-Date:20150830T123600Z";
+        let headers = |names_only| Headers {
+            input: fixed("{h}"),
+            set: Vec::new(),
+            names: fixed(""),
+            exclude: Vec::new(),
+            names_only,
+        };
+        assert_eq!(
+            String::from_utf8(eval_over_values(&headers(false), &[("h", lines)]).unwrap()).unwrap(),
+            "host:example.amazonaws.com\nmy-header1:value2,value2,value1\nx-amz-date:20150830T123600Z\n"
+        );
+        assert_eq!(
+            eval_over_values(&headers(true), &[("h", lines)]).unwrap(),
+            b"host;my-header1;x-amz-date"
+        );
     }
 }

@@ -1,32 +1,85 @@
 //! `json = T` with `sort`, `separators`, `unicode`, `skip`, `omit`: the JSON re-serialized.
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, JsonForm, JsonSkip, JsonSort, Out, Primitive, Scope, check_size, name_of};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::json::{JsonForm, JsonSkip, JsonSort};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, check_size, name_of};
 use crate::sign::template::Template;
 
-pub const ENTRY: Entry = Entry {
+pub const SPEC: Spec = Spec {
     name: "json",
+    summary: "the JSON re-serialized; strings and numbers kept exactly as written (`1.50` and `1E5` stay so), `spaced` and `escaped` as Python's `json.dumps`",
+    main: ArgSpec::required("json", Kind::Template, "a JSON text"),
+    args: &[
+        ArgSpec::optional(
+            "sort",
+            Kind::Words(JsonSort::WORDS),
+            "none",
+            "which objects' keys are sorted",
+        ),
+        ArgSpec::optional(
+            "separators",
+            Kind::Words(Spacing::WORDS),
+            "compact",
+            "`,` `:` or `, ` `: `",
+        ),
+        ArgSpec::optional(
+            "unicode",
+            Kind::Words(Unicode::WORDS),
+            "raw",
+            "non-ASCII as UTF-8 or `\\uXXXX`",
+        ),
+        ArgSpec::optional(
+            "skip",
+            Kind::Words(JsonSkip::WORDS),
+            "none",
+            "top-level members dropped by value",
+        ),
+        ArgSpec::optional("omit", Kind::Names, "", "top-level members dropped by name"),
+    ],
+    func: &FUNC,
     build: |a| {
         Ok(Arc::new(Json {
             input: a.main()?,
-            sort: a.opt("sort", "none")?,
-            spaced: a.opt::<Spacing>("separators", "compact")?.map(|s| s.0),
-            escape_unicode: a.opt::<Unicode>("unicode", "raw")?.map(|u| u.0),
-            skip: a.opt("skip", "none")?,
+            sort: a.get("sort")?,
+            spaced: a.get::<Spacing>("separators")?.map(|s| s.0),
+            escape_unicode: a.get::<Unicode>("unicode")?.map(|u| u.0),
+            skip: a.get("skip")?,
             omit: a.words("omit")?,
         }))
     },
+    vectors: &[
+        Vector {
+            stage: "json = \"{body}\"\nsort = \"deep\"\nseparators = \"spaced\"",
+            key: "",
+            body: "{\"c\": 0, \"b\": 0, \"a\": 0}",
+            expected: Expected::Text("{\"a\": 0, \"b\": 0, \"c\": 0}"),
+            source: "Python's json module documentation: json.dumps({\"c\": 0, \"b\": 0, \"a\": 0}, sort_keys=True)",
+        },
+        Vector {
+            stage: "json = \"{body}\"",
+            key: "",
+            body: "[1, 2, 3, {\"4\": 5, \"6\": 7}]",
+            expected: Expected::Text("[1,2,3,{\"4\":5,\"6\":7}]"),
+            source: "Python's json module documentation: json.dumps([1, 2, 3, {'4': 5, '6': 7}], separators=(',', ':'))",
+        },
+    ],
+    file: file!(),
 };
 
+const FUNC: Func = Func::helper(
+    "json",
+    &["text", "sort", "spaced", "escape_unicode", "skip", "omit"],
+);
+
 struct Spacing(bool);
-crate::arg_words!(Spacing, "compact or spaced", { "compact" => Spacing(false), "spaced" => Spacing(true) });
+crate::arg_words!(Spacing, { "compact" => Spacing(false), "spaced" => Spacing(true) });
 struct Unicode(bool);
-crate::arg_words!(Unicode, "raw or escaped", { "raw" => Unicode(false), "escaped" => Unicode(true) });
+crate::arg_words!(Unicode, { "raw" => Unicode(false), "escaped" => Unicode(true) });
 
 #[derive(Debug)]
 struct Json {
@@ -104,7 +157,7 @@ impl Primitive for Json {
         true
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
+    fn lower(&self, sel: &Selection) -> Option<Call> {
         let sort = match self.sort.get(sel) {
             JsonSort::Deep => "deep",
             JsonSort::Top => "top",
@@ -115,8 +168,8 @@ impl Primitive for Json {
             JsonSkip::Null => "null",
             JsonSkip::NullOrEmpty => "null-or-empty",
         };
-        Call::new(
-            Func::Json,
+        Some(Call::new(
+            &FUNC,
             vec![
                 Arg::Bytes(self.input.get(sel).clone()),
                 Arg::Text(sort.to_string()),
@@ -125,10 +178,42 @@ impl Primitive for Json {
                 Arg::Text(skip.to_string()),
                 Arg::Texts(self.omit.clone()),
             ],
-        )
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::primitive::{eval_over_values, fixed};
+
+    fn json(sort: JsonSort, spaced: bool, escape: bool, skip: JsonSkip) -> Json {
+        Json {
+            input: fixed("{b}"),
+            sort: Param::Fixed(sort),
+            spaced: Param::Fixed(spaced),
+            escape_unicode: Param::Fixed(escape),
+            skip: Param::Fixed(skip),
+            omit: Vec::new(),
+        }
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
+    #[test]
+    fn python_json_dumps_escapes_and_skips() {
+        // Python's json module documentation: json.dumps('\u1234') == '"\\u1234"'.
+        let j = json(JsonSort::None, false, true, JsonSkip::None);
+        assert_eq!(
+            eval_over_values(&j, &[("b", "[\"\u{1234}\"]".as_bytes())]).unwrap(),
+            b"[\"\\u1234\"]"
+        );
+        let j = json(JsonSort::Top, false, false, JsonSkip::Null);
+        assert_eq!(
+            eval_over_values(
+                &j,
+                &[("b", br#"{"b": 1, "a": null, "c": {"z": 1, "y": 2}}"#)]
+            )
+            .unwrap(),
+            br#"{"b":1,"c":{"z":1,"y":2}}"#
+        );
     }
 }

@@ -2,19 +2,45 @@
 //! canonical form: some names omitted or set, repeats kept or not, names and values encoded or
 //! not, sorted, each pair written by a template and the pairs joined.
 
-use crate::sign::lower::{Arg, Call, Func, source};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, Keep, Out, Primitive, Scope, name_of, percent_encode, read_params};
+use super::percent::{Keep, percent_encode};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::lower::{Arg, Call, Func, source};
+use crate::sign::primitive::{
+    Expected, Mistake, Out, Primitive, Scope, Spec, Vector, name_of, read_params,
+};
 use crate::sign::template::{Piece, Template};
 
-pub const ENTRY: Entry = Entry {
+pub const SPEC: Spec = Spec {
     name: "params",
+    summary: "parameters from `k=v&…` text or a JSON object (several inputs joined), some set or omitted, the first of a repeated name or all, names and values RFC 3986-encoded or not, sorted, each pair written by `pair` and joined by `join` (Twilio: `pair = \"{name}{value}\"`, `join = \"\"`)",
+    main: ArgSpec::required("params", Kind::Templates, "the parameter texts"),
+    args: &[
+        ArgSpec::optional("sort", Kind::Words(ParamSort::WORDS), "none", "the order"),
+        ArgSpec::optional("decode", Kind::Bool, "yes", "values URL-decoded first"),
+        ArgSpec::optional("omit", Kind::Names, "", "names left out"),
+        ArgSpec::optional("set", Kind::TemplateMap, "", "parameters added or replaced"),
+        ArgSpec::optional(
+            "repeats",
+            Kind::Words(Repeats::WORDS),
+            "first",
+            "what a repeated name keeps",
+        ),
+        ArgSpec::optional(
+            "encode",
+            Kind::Words(Encode::WORDS),
+            "none",
+            "how names and values are written",
+        ),
+        ArgSpec::optional("pair", Kind::Template, "{name}={value}", "one pair"),
+        ArgSpec::optional("join", Kind::Template, "&", "between pairs"),
+    ],
+    func: &FUNC,
     build: |a| {
-        let pair: Param<Template> = a.opt("pair", "{name}={value}")?;
+        let pair: Param<Template> = a.get("pair")?;
         for t in pair.values() {
             if let Some(r) = t.references().find(|r| !matches!(*r, "name" | "value")) {
                 return Err(format!("pair: `{{{r}}}` is not `{{name}}` or `{{value}}`"));
@@ -22,17 +48,42 @@ pub const ENTRY: Entry = Entry {
         }
         Ok(Arc::new(Params {
             inputs: a.main_list()?,
-            sort: a.opt("sort", "none")?,
-            decode: a.opt("decode", "yes")?,
+            sort: a.get("sort")?,
+            decode: a.get("decode")?,
             omit: a.words("omit")?,
             set: a.template_map("set")?,
-            repeats: a.opt("repeats", "first")?,
-            encode: a.opt("encode", "none")?,
+            repeats: a.get("repeats")?,
+            encode: a.get("encode")?,
             pair,
-            join: a.opt("join", "&")?,
+            join: a.get("join")?,
         }))
     },
+    vectors: &[Vector {
+        stage: "params = [\"b5=%3D%253D&a3=a&c%40=&a2=r%20b\", \"c2&a3=2+q\", \"oauth_consumer_key=9djdj82h48djs9d2&oauth_token=kkk9d7dh3k39sjv7&oauth_signature_method=HMAC-SHA1&oauth_timestamp=137131201&oauth_nonce=7d8f3e4a\"]\nsort = \"name-value\"\nrepeats = \"all\"\nencode = \"rfc3986\"",
+        key: "",
+        body: "",
+        expected: Expected::Text(
+            "a2=r%20b&a3=2%20q&a3=a&b5=%3D%253D&c%40=&c2=&oauth_consumer_key=9djdj82h48djs9d2&oauth_nonce=7d8f3e4a&oauth_signature_method=HMAC-SHA1&oauth_timestamp=137131201&oauth_token=kkk9d7dh3k39sjv7",
+        ),
+        source: "RFC 5849, section 3.4.1.3.2 (the normalized parameters)",
+    }],
+    file: file!(),
 };
+
+const FUNC: Func = Func::helper(
+    "params",
+    &[
+        "inputs",
+        "decode",
+        "omit",
+        "set",
+        "keep_repeats",
+        "encode",
+        "sort",
+        "pair",
+        "join",
+    ],
+);
 
 /// How a parameter list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +94,7 @@ pub enum ParamSort {
     /// By name, then by value.
     NameValue,
 }
-crate::arg_words!(ParamSort, "name, name-value or none", {
+crate::arg_words!(ParamSort, {
     "none" => ParamSort::None, "name" => ParamSort::Name, "name-value" => ParamSort::NameValue,
 });
 
@@ -53,7 +104,7 @@ pub enum Repeats {
     First,
     All,
 }
-crate::arg_words!(Repeats, "first or all", { "first" => Repeats::First, "all" => Repeats::All });
+crate::arg_words!(Repeats, { "first" => Repeats::First, "all" => Repeats::All });
 
 /// How names and values are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,11 +114,11 @@ enum Encode {
     /// Form encoding: a space as `+` (what a signer using a form encoder writes).
     Form,
 }
-crate::arg_words!(Encode, "none, rfc3986 or form", {
+crate::arg_words!(Encode, {
     "none" => Encode::None, "rfc3986" => Encode::Rfc3986, "form" => Encode::Form,
 });
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Params {
     inputs: Vec<Param<Template>>,
     sort: Param<ParamSort>,
@@ -189,7 +240,21 @@ impl Primitive for Params {
         true
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
+    /// RFC 3986 encoding written as form encoding (a space as `+`).
+    fn mistakes(&self, _sel: &Selection) -> Vec<Mistake> {
+        if !matches!(self.encode, Param::Fixed(Encode::Rfc3986)) {
+            return Vec::new();
+        }
+        vec![Mistake {
+            slip: super::percent::form_slip(),
+            prim: Arc::new(Params {
+                encode: Param::Fixed(Encode::Form),
+                ..self.clone()
+            }),
+        }]
+    }
+
+    fn lower(&self, sel: &Selection) -> Option<Call> {
         let encode = match self.encode.get(sel) {
             Encode::None => "none",
             Encode::Rfc3986 => "rfc3986",
@@ -200,8 +265,8 @@ impl Primitive for Params {
             ParamSort::Name => "name",
             ParamSort::NameValue => "name-value",
         };
-        Call::new(
-            Func::Params,
+        Some(Call::new(
+            &FUNC,
             vec![
                 Arg::List(self.inputs.iter().map(|t| t.get(sel).clone()).collect()),
                 Arg::Bool(*self.decode.get(sel)),
@@ -218,10 +283,35 @@ impl Primitive for Params {
                 Arg::Text(source(self.pair.get(sel))),
                 Arg::Bytes(self.join.get(sel).clone()),
             ],
-        )
+        ))
     }
+}
 
-    fn as_any(&self) -> &dyn Any {
-        self
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::primitive::{eval_over_values, fixed};
+
+    #[test]
+    fn twilio_pairs_sorted_and_joined_without_separators() {
+        // Twilio's webhook security documentation: the POST parameters sorted by name, each
+        // name followed by its value, nothing between them.
+        let p = Params {
+            inputs: vec![fixed("{form}")],
+            sort: Param::Fixed(ParamSort::Name),
+            decode: Param::Fixed(false),
+            omit: Vec::new(),
+            set: Vec::new(),
+            repeats: Param::Fixed(Repeats::First),
+            encode: Param::Fixed(Encode::None),
+            pair: fixed("{name}{value}"),
+            join: fixed(""),
+        };
+        let form: &[u8] = b"To=+18005551212&CallSid=CA1234567890ABCDE&Caller=+12349013030&Digits=1234&From=+12349013030";
+        assert_eq!(
+            String::from_utf8(eval_over_values(&p, &[("form", form)]).unwrap()).unwrap(),
+            "CallSidCA1234567890ABCDECaller+12349013030Digits1234From+12349013030To+18005551212"
+        );
+        assert_eq!(p.mistakes(&Selection::default()).len(), 0);
     }
 }

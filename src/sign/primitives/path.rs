@@ -1,19 +1,33 @@
 //! `normalize_path = T`: a URL path with dot segments resolved and empty segments removed, as
 //! AWS normalizes paths for every service but S3 (an empty path is `/`).
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::template::Template;
 
-pub const ENTRY: Entry = Entry {
+pub const SPEC: Spec = Spec {
     name: "normalize_path",
+    summary: "`.`, `..` and empty segments resolved (AWS; an empty path is `/`)",
+    main: ArgSpec::required("normalize_path", Kind::Template, "a URL path"),
+    args: &[],
+    func: &FUNC,
     build: |a| Ok(Arc::new(Normalize { input: a.main()? })),
+    vectors: &[Vector {
+        stage: "normalize_path = \"{body}\"",
+        key: "",
+        body: "/example1/example2/../..",
+        expected: Expected::Text("/"),
+        source: "AWS SigV4 test suite, normalize-path/get-relative-relative",
+    }],
+    file: file!(),
 };
+
+const FUNC: Func = Func::helper("normalize_path", &["path"]);
 
 /// Resolves `.` and `..` (RFC 3986 section 5.2.4) and drops empty segments; keeps a final `/`.
 pub fn normalize_path(path: &[u8]) -> Vec<u8> {
@@ -58,15 +72,11 @@ impl Primitive for Normalize {
         )
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
-        Call::new(
-            Func::NormalizePath,
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
             vec![Arg::Bytes(self.input.get(sel).clone())],
-        )
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
+        ))
     }
 }
 

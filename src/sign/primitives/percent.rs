@@ -1,34 +1,86 @@
 //! `percent_encode = T` (`keep = "unreserved" | "unreserved-and-slash"`) and
 //! `percent_decode = T` (`plus = "plus" | "space"`): RFC 3986 percent-encoding, upper-case hex.
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, Out, Primitive, Scope, name_of};
+use serde_json::json;
+
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::form::percent_decode;
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{
+    Expected, Mistake, Out, Primitive, Scope, Slip, Spec, Vector, name_of,
+};
 use crate::sign::template::Template;
 
-pub const ENCODE: Entry = Entry {
+pub const ENCODE: Spec = Spec {
     name: "percent_encode",
+    summary: "RFC 3986: all but `A-Z a-z 0-9 - . _ ~` (and `/`, or with a space as `+`) as `%XX`, upper-case hex",
+    main: ArgSpec::required("percent_encode", Kind::Template, "the bytes to encode"),
+    args: &[ArgSpec::optional(
+        "keep",
+        Kind::Words(Keep::WORDS),
+        "unreserved",
+        "what is left as it is",
+    )],
+    func: &ENCODE_FUNC,
     build: |a| {
         Ok(Arc::new(Encode {
             input: a.main()?,
-            keep: a.opt("keep", "unreserved")?,
+            keep: a.get("keep")?,
         }))
     },
+    vectors: &[Vector {
+        stage: "percent_encode = \"{body}\"",
+        key: "",
+        body: "=%3D",
+        expected: Expected::Text("%3D%253D"),
+        source: "RFC 5849, section 3.4.1.3.2 (the parameter b5)",
+    }],
+    file: file!(),
 };
 
-pub const DECODE: Entry = Entry {
+pub const DECODE: Spec = Spec {
     name: "percent_decode",
+    summary: "`%XX` decoded; `+` kept or read as a space",
+    main: ArgSpec::required("percent_decode", Kind::Template, "the text to decode"),
+    args: &[ArgSpec::optional(
+        "plus",
+        Kind::Words(Plus::WORDS),
+        "plus",
+        "what `+` decodes to",
+    )],
+    func: &DECODE_FUNC,
     build: |a| {
         Ok(Arc::new(Decode {
             input: a.main()?,
-            plus: a.opt("plus", "plus")?,
+            plus: a.get("plus")?,
         }))
     },
+    vectors: &[Vector {
+        stage: "percent_decode = \"{body}\"\nplus = \"space\"",
+        key: "",
+        body: "c2&a3=2+q",
+        expected: Expected::Text("c2&a3=2 q"),
+        source: "RFC 5849, section 3.4.1.3.1 (the body's a3 is \"2 q\")",
+    }],
+    file: file!(),
 };
+
+const ENCODE_FUNC: Func = Func::helper("percent_encode", &["data", "keep"]);
+const DECODE_FUNC: Func = Func::helper("percent_decode", &["data", "plus_space"]);
+
+/// The slip of a signer who wrote form encoding where the recipe writes RFC 3986.
+pub(super) fn form_slip() -> Slip {
+    Slip {
+        data: json!({"kind": "form_encoding"}),
+        dimension: "encoding",
+        rank: 2,
+        sentence: "the signer encoded spaces as + (form encoding) where RFC 3986 writes %20".into(),
+    }
+}
 
 /// Which bytes percent-encoding leaves as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +93,7 @@ pub enum Keep {
     /// kept and a space written as `+`.
     Form,
 }
-crate::arg_words!(Keep, "unreserved, unreserved-and-slash or form", {
+crate::arg_words!(Keep, {
     "unreserved" => Keep::Unreserved, "unreserved-and-slash" => Keep::UnreservedAndSlash,
     "form" => Keep::Form,
 });
@@ -52,7 +104,7 @@ enum Plus {
     Plus,
     Space,
 }
-crate::arg_words!(Plus, "plus or space", { "plus" => Plus::Plus, "space" => Plus::Space });
+crate::arg_words!(Plus, { "plus" => Plus::Plus, "space" => Plus::Space });
 
 /// Percent-encodes every byte but the kept ones, with upper-case hex.
 pub fn percent_encode(data: &[u8], keep: Keep) -> Vec<u8> {
@@ -101,23 +153,33 @@ impl Primitive for Encode {
         )
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
+    /// RFC 3986 encoding written as form encoding (a space as `+`).
+    fn mistakes(&self, _sel: &Selection) -> Vec<Mistake> {
+        if !matches!(self.keep, Param::Fixed(Keep::Unreserved)) {
+            return Vec::new();
+        }
+        vec![Mistake {
+            slip: form_slip(),
+            prim: Arc::new(Encode {
+                input: self.input.clone(),
+                keep: Param::Fixed(Keep::Form),
+            }),
+        }]
+    }
+
+    fn lower(&self, sel: &Selection) -> Option<Call> {
         let keep = match self.keep.get(sel) {
             Keep::Unreserved => "unreserved",
             Keep::UnreservedAndSlash => "unreserved-and-slash",
             Keep::Form => "form",
         };
-        Call::new(
-            Func::PercentEncode,
+        Some(Call::new(
+            &ENCODE_FUNC,
             vec![
                 Arg::Bytes(self.input.get(sel).clone()),
                 Arg::Text(keep.to_string()),
             ],
-        )
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
+        ))
     }
 }
 
@@ -135,7 +197,7 @@ impl Primitive for Decode {
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let input = scope.render(self.input.get(sel))?;
         let plus_is_space = *self.plus.get(sel) == Plus::Space;
-        Ok(super::percent_decode(&input.bytes, plus_is_space).into())
+        Ok(percent_decode(&input.bytes, plus_is_space).into())
     }
 
     fn describe(&self, sel: &Selection) -> String {
@@ -149,18 +211,14 @@ impl Primitive for Decode {
         )
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
-        Call::new(
-            Func::PercentDecode,
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &DECODE_FUNC,
             vec![
                 Arg::Bytes(self.input.get(sel).clone()),
                 Arg::Bool(*self.plus.get(sel) == Plus::Space),
             ],
-        )
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
+        ))
     }
 }
 

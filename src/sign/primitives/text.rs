@@ -1,41 +1,101 @@
 //! Text transforms: `lower = T`, `upper = T`, `trim = T` (ASCII whitespace at both ends), and
 //! `slice = T` with `start` and `end` (byte offsets; `end` may be left out).
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, Out, Primitive, Scope, name_of};
 use crate::sign::SignError;
-use crate::sign::args::{ArgValue, Args};
+use crate::sign::args::{ArgSpec, ArgValue, Args, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Out, Prim, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::template::Template;
 
-pub const LOWER: Entry = Entry {
+pub const LOWER: Spec = Spec {
     name: "lower",
+    summary: "ASCII letters in lower case",
+    main: ArgSpec::required("lower", Kind::Template, "the text"),
+    args: &[],
+    func: &LOWER_FUNC,
     build: |a| text(a, Transform::Lower),
+    vectors: &[Vector {
+        stage: "lower = \"{body}\"",
+        key: "",
+        body: "X-Amz-Date",
+        expected: Expected::Text("x-amz-date"),
+        source: "AWS SigV4 test suite, get-vanilla (its header names in the canonical request)",
+    }],
+    file: file!(),
 };
-pub const UPPER: Entry = Entry {
+pub const UPPER: Spec = Spec {
     name: "upper",
+    summary: "ASCII letters in upper case",
+    main: ArgSpec::required("upper", Kind::Template, "the text"),
+    args: &[],
+    func: &UPPER_FUNC,
     build: |a| text(a, Transform::Upper),
+    vectors: &[Vector {
+        stage: "upper = \"{body}\"",
+        key: "",
+        body: "666f6f626172",
+        expected: Expected::Text("666F6F626172"),
+        source: "RFC 4648, section 10 (BASE16 is upper case)",
+    }],
+    file: file!(),
 };
-pub const TRIM: Entry = Entry {
+pub const TRIM: Spec = Spec {
     name: "trim",
+    summary: "surrounding ASCII whitespace removed",
+    main: ArgSpec::required("trim", Kind::Template, "the text"),
+    args: &[],
+    func: &TRIM_FUNC,
     build: |a| text(a, Transform::Trim),
+    vectors: &[Vector {
+        stage: "trim = \"{body}\"",
+        key: "",
+        body: "   value1   ",
+        expected: Expected::Text("value1"),
+        source: "AWS SigV4 test suite, get-header-value-trim (My-Header1 in its .creq)",
+    }],
+    file: file!(),
 };
-pub const SLICE: Entry = Entry {
+pub const SLICE: Spec = Spec {
     name: "slice",
+    summary: "a part, by byte offsets: the date `20150830` of `20150830T123600Z` is `end = 8`",
+    main: ArgSpec::required("slice", Kind::Template, "the text"),
+    args: &[
+        ArgSpec::optional("start", Kind::Count, "0", "the first byte"),
+        ArgSpec::optional(
+            "end",
+            Kind::OptCount,
+            "",
+            "the byte after the last; none: to the end",
+        ),
+    ],
+    func: &SLICE_FUNC,
     build: |a| {
-        let start: Param<usize> = a.opt("start", "0")?;
-        let end: Param<Bound> = a.opt("end", "")?;
+        let start: Param<usize> = a.get("start")?;
+        let end: Param<Bound> = a.get("end")?;
         Ok(Arc::new(Text {
             input: a.main()?,
             transform: Transform::Slice(start, end),
         }))
     },
+    vectors: &[Vector {
+        stage: "slice = \"{body}\"\nend = 8",
+        key: "",
+        body: "20150830T123600Z",
+        expected: Expected::Text("20150830"),
+        source: "AWS SigV4 test suite, get-vanilla.sts (the credential scope's date)",
+    }],
+    file: file!(),
 };
 
-fn text(a: &mut Args, transform: Transform) -> Result<super::Prim, String> {
+const LOWER_FUNC: Func = Func::helper("lower", &["data"]);
+const UPPER_FUNC: Func = Func::helper("upper", &["data"]);
+const TRIM_FUNC: Func = Func::helper("trim", &["data"]);
+const SLICE_FUNC: Func = Func::helper("slice", &["data", "start", "end"]);
+
+fn text(a: &Args, transform: Transform) -> Result<Prim, String> {
     Ok(Arc::new(Text {
         input: a.main()?,
         transform,
@@ -103,24 +163,46 @@ impl Primitive for Text {
         }
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
+    fn lower(&self, sel: &Selection) -> Option<Call> {
         let input = Arg::Bytes(self.input.get(sel).clone());
-        match &self.transform {
-            Transform::Lower => Call::new(Func::Lower, vec![input]),
-            Transform::Upper => Call::new(Func::Upper, vec![input]),
-            Transform::Trim => Call::new(Func::Trim, vec![input]),
+        Some(match &self.transform {
+            Transform::Lower => Call::new(&LOWER_FUNC, vec![input]),
+            Transform::Upper => Call::new(&UPPER_FUNC, vec![input]),
+            Transform::Trim => Call::new(&TRIM_FUNC, vec![input]),
             Transform::Slice(start, end) => Call::new(
-                Func::Slice,
+                &SLICE_FUNC,
                 vec![
                     input,
                     Arg::Int(*start.get(sel)),
                     Arg::OptInt(end.get(sel).0),
                 ],
             ),
-        }
+        })
     }
+}
 
-    fn as_any(&self) -> &dyn Any {
-        self
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::primitive::{eval_over_values, fixed};
+
+    #[test]
+    fn slice_to_the_end_and_trim() {
+        let slice = Text {
+            input: fixed("{d}"),
+            transform: Transform::Slice(Param::Fixed(9), Param::Fixed(Bound(None))),
+        };
+        assert_eq!(
+            eval_over_values(&slice, &[("d", b"20150830T123600Z")]).unwrap(),
+            b"123600Z"
+        );
+        let trim = Text {
+            input: fixed("{d}"),
+            transform: Transform::Trim,
+        };
+        assert_eq!(
+            eval_over_values(&trim, &[("d", b"\t value \r\n")]).unwrap(),
+            b"value"
+        );
     }
 }

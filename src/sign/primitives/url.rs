@@ -1,23 +1,43 @@
 //! `url = T`, `part = …`: a part of a URL, verbatim.
 
-use crate::sign::lower::{Arg, Call, Func};
-use std::any::Any;
 use std::sync::Arc;
 
-use super::{Entry, Out, Primitive, Scope, UrlPart, name_of, url_part};
 use crate::sign::SignError;
+use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
+use crate::sign::form::{UrlPart, url_part};
+use crate::sign::lower::{Arg, Call, Func};
+use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::template::Template;
 
-pub const ENTRY: Entry = Entry {
+pub const SPEC: Spec = Spec {
     name: "url",
+    summary: "a part of a URL, verbatim (`search` is `?query`, or nothing without a query)",
+    main: ArgSpec::required("url", Kind::Template, "the URL (or a path with a query)"),
+    args: &[ArgSpec::optional(
+        "part",
+        Kind::Words(UrlPart::WORDS),
+        "full",
+        "which part",
+    )],
+    func: &FUNC,
     build: |a| {
         Ok(Arc::new(Url {
             input: a.main()?,
-            part: a.opt("part", "full")?,
+            part: a.get("part")?,
         }))
     },
+    vectors: &[Vector {
+        stage: "url = \"{body}\"\npart = \"path\"",
+        key: "",
+        body: "foo://example.com:8042/over/there?name=ferret#nose",
+        expected: Expected::Text("/over/there"),
+        source: "RFC 3986, section 3 (the example's path)",
+    }],
+    file: file!(),
 };
+
+const FUNC: Func = Func::helper("url", &["url", "part"]);
 
 #[derive(Debug)]
 struct Url {
@@ -52,7 +72,7 @@ impl Primitive for Url {
         )
     }
 
-    fn lower(&self, sel: &Selection) -> Call {
+    fn lower(&self, sel: &Selection) -> Option<Call> {
         let part = match self.part.get(sel) {
             UrlPart::Full => "full",
             UrlPart::Path => "path",
@@ -63,16 +83,36 @@ impl Primitive for Url {
             UrlPart::Host => "host",
             UrlPart::WithoutQuery => "without-query",
         };
-        Call::new(
-            Func::Url,
+        Some(Call::new(
+            &FUNC,
             vec![
                 Arg::Bytes(self.input.get(sel).clone()),
                 Arg::Text(part.to_string()),
             ],
-        )
+        ))
     }
+}
 
-    fn as_any(&self) -> &dyn Any {
-        self
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::primitive::{eval_over_values, fixed};
+
+    #[test]
+    fn rfc3986_section_3_example() {
+        let u: &[u8] = b"foo://example.com:8042/over/there?name=ferret#nose";
+        let part = |p| {
+            eval_over_values(
+                &Url {
+                    input: fixed("{u}"),
+                    part: Param::Fixed(p),
+                },
+                &[("u", u)],
+            )
+            .unwrap()
+        };
+        assert_eq!(part(UrlPart::Query), b"name=ferret");
+        assert_eq!(part(UrlPart::Host), b"example.com:8042");
+        assert_eq!(part(UrlPart::Origin), b"foo://example.com:8042");
     }
 }

@@ -1,0 +1,339 @@
+//! The search space: every single change that applies to a case. The changes to the inputs
+//! (variants, the key's forms, the body's line ends and JSON re-serializations, a header left
+//! unsigned, the URL's forms) are made here; the changes to how the recipe signs come from its
+//! stages, each primitive saying what can go wrong with it.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+
+use super::Case;
+use super::change::{Change, JsonStyle};
+use crate::sign::encoding::{Alphabet, decode_base64};
+use crate::sign::form::{UrlPart, url_part};
+use crate::sign::json::{parse_json, spaced_formatter};
+use crate::sign::primitive::{Mistake, Prim, Slip};
+use crate::sign::primitives::parse_header_lines;
+use crate::sign::{FieldKind, Trace};
+
+/// A change with what it does to the inputs.
+#[derive(Clone)]
+pub(super) struct Single {
+    pub(super) change: Change,
+    pub(super) apply: Apply,
+}
+
+#[derive(Clone)]
+pub(super) enum Apply {
+    Choice(String, String),
+    Key(Vec<u8>),
+    Body(Vec<u8>),
+    Field(String, String),
+    /// The header lines without one header (and its name out of every `;` list of names).
+    HeaderOut(String),
+    /// Stages of the recipe (by index) replaced by the other signer's.
+    Stages(Vec<(usize, Prim)>),
+}
+
+/// Header lines without every line of one header (and the folded lines that continue it).
+pub(super) fn without_header(headers: &[u8], name: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in headers.split_inclusive(|&b| b == b'\n') {
+        if matches!(line.first(), Some(b' ' | b'\t')) {
+            if !skipping {
+                out.extend_from_slice(line);
+            }
+            continue;
+        }
+        let this = line.split(|&b| b == b':').next().unwrap_or_default();
+        skipping = this.trim_ascii().eq_ignore_ascii_case(name.as_bytes());
+        if !skipping {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+/// Every single change that applies to this case, most likely first.
+pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
+    let mut out = Vec::new();
+    let mut push = |change: Change, apply: Apply| out.push(Single { change, apply });
+
+    for v in &case.recipe.variants {
+        let current = case.selection.choice(&v.name).to_string();
+        for c in v.choices.iter().filter(|c| **c != current) {
+            push(
+                Change::Variant {
+                    name: v.name.clone(),
+                    choice: c.clone(),
+                    ours: current.clone(),
+                },
+                Apply::Choice(v.name.clone(), c.clone()),
+            );
+        }
+    }
+
+    let body = case.body;
+    if !body.is_empty() {
+        if body.ends_with(b"\n") {
+            let cut = if body.ends_with(b"\r\n") { 2 } else { 1 };
+            push(
+                Change::BodyNewlineRemoved,
+                Apply::Body(body[..body.len() - cut].to_vec()),
+            );
+        } else {
+            push(
+                Change::BodyNewlineAdded,
+                Apply::Body([body, b"\n"].concat()),
+            );
+        }
+        let text = String::from_utf8_lossy(body);
+        if body.contains(&b'\n') && !text.contains("\r\n") {
+            push(
+                Change::BodyCrlf,
+                Apply::Body(text.replace('\n', "\r\n").into_bytes()),
+            );
+        }
+        if text.contains("\r\n") {
+            push(
+                Change::BodyLf,
+                Apply::Body(text.replace("\r\n", "\n").into_bytes()),
+            );
+        }
+        if let Ok(value) = parse_json(body) {
+            let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
+            for sorted in [false, true] {
+                for style in [
+                    JsonStyle::Compact,
+                    JsonStyle::Spaced,
+                    JsonStyle::Pretty(2),
+                    JsonStyle::Pretty(4),
+                ] {
+                    for ascii in [false, true] {
+                        let b = reserialize(&value, sorted, style, ascii);
+                        if !seen.contains(&b) {
+                            seen.push(b.clone());
+                            push(
+                                Change::BodyJson {
+                                    sorted,
+                                    style,
+                                    ascii,
+                                },
+                                Apply::Body(b),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let key = case.key;
+    let key_text = String::from_utf8_lossy(key);
+    let trimmed = key_text.trim();
+    if trimmed.len() != key_text.len() {
+        push(Change::KeyTrimmed, Apply::Key(trimmed.as_bytes().to_vec()));
+    }
+    if trimmed.len().is_multiple_of(2)
+        && !trimmed.is_empty()
+        && let Ok(k) = hex::decode(trimmed)
+    {
+        push(Change::KeyHexDecoded, Apply::Key(k));
+    }
+    if trimmed.len() >= 4 {
+        let decoded = [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
+            .into_iter()
+            .find_map(|e| e.decode(trimmed).ok());
+        if let Some(k) = decoded {
+            push(Change::KeyBase64Decoded, Apply::Key(k));
+        }
+    }
+    push(Change::KeyNewline, Apply::Key([key, b"\n"].concat()));
+    // `whsec_…`: the part after a lower-case prefix and `_`, base64-decoded.
+    if let Some((prefix, rest)) = trimmed.split_once('_') {
+        let is_prefix = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_lowercase());
+        let decoded = decode_base64(rest.as_bytes(), Alphabet::Standard)
+            .or_else(|_| decode_base64(rest.as_bytes(), Alphabet::UrlSafe));
+        if let (true, Ok(k)) = (is_prefix, decoded) {
+            push(
+                Change::KeyPrefixDecoded(format!("{prefix}_")),
+                Apply::Key(k),
+            );
+        }
+    }
+    // Each header of the request, left out of what is signed.
+    if let Ok(lines) = parse_header_lines(case.headers) {
+        let mut seen = Vec::new();
+        for (name, _) in lines {
+            let name = name.to_ascii_lowercase();
+            if !seen.contains(&name) {
+                push(
+                    Change::HeaderLeftOut(name.clone()),
+                    Apply::HeaderOut(name.clone()),
+                );
+                seen.push(name);
+            }
+        }
+    }
+
+    for f in case
+        .recipe
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Url)
+    {
+        let Some(url) = ours.fields.get(&f.name) else {
+            continue;
+        };
+        let full = url.clone();
+        if let Some((scheme, rest)) = full.split_once("://") {
+            let other = if scheme == "https" { "http" } else { "https" };
+            push(
+                Change::UrlScheme(other),
+                Apply::Field(f.name.clone(), format!("{other}://{rest}")),
+            );
+            let path_and_query =
+                String::from_utf8_lossy(&url_part(full.as_bytes(), UrlPart::PathAndQuery))
+                    .into_owned();
+            push(
+                Change::UrlPathOnly,
+                Apply::Field(f.name.clone(), path_and_query),
+            );
+        }
+        if let Some((scheme, rest)) = full.split_once("://") {
+            let port = if scheme == "https" { "443" } else { "80" };
+            let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (host, path) = rest.split_at(host_end);
+            let written = format!(":{port}");
+            if let Some(bare) = host.strip_suffix(&written) {
+                push(
+                    Change::UrlPort {
+                        written: false,
+                        port,
+                    },
+                    Apply::Field(f.name.clone(), format!("{scheme}://{bare}{path}")),
+                );
+            } else if !host.contains(':') {
+                push(
+                    Change::UrlPort {
+                        written: true,
+                        port,
+                    },
+                    Apply::Field(f.name.clone(), format!("{scheme}://{host}{written}{path}")),
+                );
+            }
+        }
+        if let Some((without, _)) = full.split_once('?') {
+            push(
+                Change::UrlWithoutQuery,
+                Apply::Field(f.name.clone(), without.to_string()),
+            );
+            push(
+                Change::UrlWithoutQuestionMark,
+                Apply::Field(f.name.clone(), full.replacen('?', "", 1)),
+            );
+        }
+    }
+
+    // What each stage of the recipe says can go wrong with it, likeliest first; a slip that
+    // several stages offer is one change to all of them.
+    let mut offered: Vec<(u8, usize, Mistake)> = Vec::new();
+    for (i, stage) in case.recipe.stages.iter().enumerate() {
+        if stage.active(case.selection) {
+            offered.extend(
+                stage
+                    .prim
+                    .mistakes(case.selection)
+                    .into_iter()
+                    .map(|m| (m.slip.rank, i, m)),
+            );
+        }
+    }
+    offered.sort_by_key(|(rank, _, _)| *rank);
+    let mut slips: Vec<(Slip, Vec<(usize, Prim)>)> = Vec::new();
+    for (_, i, m) in offered {
+        match slips.iter_mut().find(|(s, _)| *s == m.slip) {
+            Some((_, stages)) => stages.push((i, m.prim)),
+            None => slips.push((m.slip, vec![(i, m.prim)])),
+        }
+    }
+    for (slip, stages) in slips {
+        push(Change::Stage(slip), Apply::Stages(stages));
+    }
+    out
+}
+
+/// A JSON value written as a signer's library would: compact, spaced or indented, keys sorted or
+/// not, non-ASCII as UTF-8 or `\uXXXX` (as Python's `json.dumps` does with `ensure_ascii`).
+fn reserialize(value: &serde_json::Value, sorted: bool, style: JsonStyle, ascii: bool) -> Vec<u8> {
+    let mut value = value.clone();
+    if sorted {
+        sort_keys(&mut value);
+    }
+    let text = match style {
+        JsonStyle::Compact => serde_json::to_string(&value).expect("a value serializes"),
+        JsonStyle::Spaced => {
+            let mut out = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, spaced_formatter());
+            serde::Serialize::serialize(&value, &mut ser).expect("a value serializes");
+            String::from_utf8(out).expect("JSON is UTF-8")
+        }
+        JsonStyle::Pretty(n) => {
+            let indent = " ".repeat(n);
+            let mut out = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(
+                &mut out,
+                serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes()),
+            );
+            serde::Serialize::serialize(&value, &mut ser).expect("a value serializes");
+            String::from_utf8(out).expect("JSON is UTF-8")
+        }
+    };
+    if !ascii {
+        return text.into_bytes();
+    }
+    // Outside strings JSON is ASCII, so every non-ASCII character is inside a string.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+fn sort_keys(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_keys);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_json_dumps_forms() {
+        let v = parse_json("{\"b\": [1, {\"é\": null}], \"a\": \"x\"}".as_bytes()).unwrap();
+        // json.dumps(v) (Python's defaults)
+        assert_eq!(
+            reserialize(&v, false, JsonStyle::Spaced, true),
+            br#"{"b": [1, {"\u00e9": null}], "a": "x"}"#
+        );
+        // json.dumps(v, sort_keys=True, indent=2, ensure_ascii=False)
+        assert_eq!(
+            String::from_utf8(reserialize(&v, true, JsonStyle::Pretty(2), false)).unwrap(),
+            "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    {\n      \"é\": null\n    }\n  ]\n}"
+        );
+    }
+}

@@ -5,4 +5,5 @@ pub mod bundle;
 pub mod curl;
 pub mod export;
 pub mod import;
+pub mod message;
 pub mod shell;

@@ -6,7 +6,7 @@
 use base64::Engine;
 use percent_encoding::{NON_ALPHANUMERIC, percent_encode};
 
-use super::import::{ImportError, Imported};
+use super::message::{ImportError, Imported, err};
 use super::shell::{self, Token};
 
 /// What an option does to the request.
@@ -276,13 +276,6 @@ fn option(long: &str) -> Option<Opt> {
         | "rate" => Ignored,
         _ => return None,
     })
-}
-
-fn err(line: usize, message: impl Into<String>) -> ImportError {
-    ImportError {
-        line,
-        message: message.into(),
-    }
 }
 
 fn text(bytes: &[u8], line: usize, what: &str) -> Result<String, ImportError> {

@@ -4,5 +4,7 @@
 pub mod bundle;
 pub mod curl;
 pub mod export;
+pub mod http;
 pub mod import;
+pub mod message;
 pub mod shell;

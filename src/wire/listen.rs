@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::client::{self, Target, Tls};
 use super::http1::{self, Conn, Fail, Limits};
 use super::verdict::{Judge, Outcome, Verdict};
+use crate::request::import;
 
 /// The port a listener takes when none is given.
 pub const DEFAULT_PORT: u16 = 8787;
@@ -340,7 +341,11 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
             Ok(msg) => {
                 let millis = now_millis();
                 let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
-                let mut verdict = shared.judge.verify(&msg.raw, millis);
+                // Bytes off the wire name no files: a curl line's `@file` reads as empty.
+                let mut verdict = match import::parse(&msg.raw, &mut |_| Ok(Vec::new())) {
+                    Ok(request) => shared.judge.verify(&request, millis),
+                    Err(e) => Verdict::unreadable(&e),
+                };
                 let detail = shared.options.respond == Respond::VerdictDetail;
                 if detail && shared.options.forward.is_none() {
                     // Asked for: the sender hears what diagnose found, so it runs first.

@@ -1,11 +1,11 @@
 //! The verdict on a received request: which scheme, the signature it carried and ours, match or
-//! not, and on a mismatch what diagnose says. Everything here is the core's work on bytes; the
-//! listener only hands it the request as it arrived.
+//! not, and on a mismatch what diagnose says. Everything here is the core's work on the request
+//! as import read it; the listener only reads the request that arrived and hands it over.
 
 use std::collections::BTreeMap;
 
 use crate::diagnose;
-use crate::request::import;
+use crate::request::import::{self, ImportError, Imported};
 use crate::sign::{self, Inputs, Recipe};
 
 /// What a verdict says, in one word.
@@ -90,6 +90,11 @@ impl Verdict {
         }
     }
 
+    /// The verdict on a request that could not be read.
+    pub fn unreadable(e: &ImportError) -> Verdict {
+        Verdict::error(None, format!("the request could not be read: {e}"), vec![])
+    }
+
     /// Whether the signature was accepted.
     pub fn matched(&self) -> bool {
         self.outcome == Outcome::Match
@@ -144,21 +149,15 @@ impl Judge {
         }
     }
 
-    /// Verifies a request given as raw HTTP (as it came over the wire, or as a saved file).
+    /// Verifies a request, as [`import::parse`] read it from raw HTTP (as it came over the wire,
+    /// or as a saved file); a request that did not read gets [`Verdict::unreadable`].
     /// `now_millis` is the clock, for the scheme's time window.
-    pub fn verify(&self, raw: &[u8], now_millis: i64) -> Verdict {
-        let mut no_files = |_: &str| Ok(Vec::new());
-        let imported = match import::parse(raw, &mut no_files) {
-            Ok(i) => i,
-            Err(e) => {
-                return Verdict::error(None, format!("the request could not be read: {e}"), vec![]);
-            }
-        };
+    pub fn verify(&self, imported: &Imported, now_millis: i64) -> Verdict {
         let notes = imported.notes.clone();
         let index = match self.fixed {
             Some(i) => i,
             None => {
-                let found = import::recognize(&self.recipes, &imported);
+                let found = import::recognize(&self.recipes, imported);
                 match found.as_slice() {
                     [one] => self
                         .recipes
@@ -193,7 +192,7 @@ impl Judge {
             }
         };
         let recipe = &self.recipes[index];
-        let mapped = import::map(recipe, &imported, &self.given);
+        let mapped = import::map(recipe, imported, &self.given);
         let mut notes = notes;
         notes.extend(mapped.notes.iter().cloned());
         if let Some(e) = mapped.errors.first() {

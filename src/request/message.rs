@@ -1,0 +1,54 @@
+//! A request as it was read, whichever way it came (raw HTTP or a curl command line), and why one
+//! could not be read. The readers share these; this module uses none of them.
+
+use std::fmt;
+
+/// A request as it was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub method: String,
+    /// The full URL when the host is known; else the request target as given.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// The header lines as received (folded lines and spacing kept), one a line.
+    pub head: Vec<u8>,
+    pub body: Vec<u8>,
+    /// Things a user should know about how it was read (one sentence each).
+    pub notes: Vec<String>,
+}
+
+impl Imported {
+    /// The first header of a name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request could not be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// 1-based line of the input; 0 when the problem has no line.
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+/// An [`ImportError`] at a line (0: no line).
+pub(super) fn err(line: usize, message: impl Into<String>) -> ImportError {
+    ImportError {
+        line,
+        message: message.into(),
+    }
+}

@@ -1,0 +1,99 @@
+//! A pasted request read into the inputs (F7's box, and a received request opened from the
+//! list): its fields, headers, body and signature, for the current scheme.
+
+use std::collections::BTreeMap;
+
+use ratatui_textarea::TextArea;
+
+use super::editors::field_editor;
+use super::{App, Editor, text_area};
+
+impl App {
+    /// Reads the request pasted into the box into the fields, the body and the expected
+    /// signature; a request that does not read keeps the box open with the message.
+    pub(super) fn read_request(&mut self, boxed: TextArea<'static>) {
+        let text = boxed.lines().join("\n");
+        match self.import_request_text(&text) {
+            Ok(message) => self.say(&message, false),
+            Err(e) => {
+                self.say(&format!("the request does not read: {e}"), true);
+                self.request_box = Some(boxed);
+            }
+        }
+    }
+
+    /// Takes a request's fields, headers, body and signature for the current scheme, as F7
+    /// does; returns what was taken (for the status line).
+    pub(super) fn import_request_text(&mut self, text: &str) -> Result<String, String> {
+        // A pasted curl line may name a local file (`-d @/etc/passwd`, `@/dev/stdin`): the TUI
+        // never reads one; the note says which and where the body goes instead.
+        let mut skipped: Vec<String> = Vec::new();
+        let mut read = |p: &str| -> Result<Vec<u8>, String> {
+            skipped.push(p.to_string());
+            Ok(Vec::new())
+        };
+        let parsed = crate::request::import::parse(text.as_bytes(), &mut read);
+        let skipped = skipped;
+        let imported = parsed.map_err(|e| e.to_string())?;
+        let recipe = self.recipes[self.current].clone();
+        let current: BTreeMap<String, String> = recipe
+            .fields
+            .iter()
+            .zip(&self.inputs.fields)
+            .map(|(f, t)| (f.name.clone(), t.lines().join("\n")))
+            .collect();
+        let mapped =
+            crate::request::import::map_with(&recipe, &imported, &BTreeMap::new(), &current);
+        let mut took = Vec::new();
+        for (i, f) in recipe.fields.iter().enumerate() {
+            if let Some(v) = mapped.fields.get(&f.name) {
+                self.inputs.fields[i] = field_editor(f, v);
+                took.push(f.name.clone());
+            }
+        }
+        if let Some(body) = &mapped.body {
+            self.inputs.body = Editor::new(body, true);
+            took.push(format!("body ({} bytes)", body.len()));
+        }
+        if !mapped.headers.is_empty() {
+            self.inputs.headers = Editor::new(&mapped.headers, true);
+            took.push("the headers".to_string());
+        }
+        if let Some(sig) = &mapped.signature {
+            self.expected = text_area(sig);
+            took.push("the signature".to_string());
+        }
+        let focus = self.focus;
+        self.set_focus(focus);
+        self.recompute();
+        let mut message = format!(
+            "request read: {}",
+            if took.is_empty() {
+                "nothing for this scheme".to_string()
+            } else {
+                took.join(", ")
+            }
+        );
+        let files: Vec<String> = skipped
+            .iter()
+            .map(|f| {
+                format!("the file `{f}` it names is not read: paste the body into the Body pane")
+            })
+            .collect();
+        if !mapped.notes.is_empty()
+            || !mapped.errors.is_empty()
+            || !imported.notes.is_empty()
+            || !files.is_empty()
+        {
+            let notes: Vec<String> = files
+                .iter()
+                .chain(&imported.notes)
+                .chain(&mapped.errors)
+                .chain(&mapped.notes)
+                .cloned()
+                .collect();
+            message += &format!(" · {}", notes.join("; "));
+        }
+        Ok(message)
+    }
+}

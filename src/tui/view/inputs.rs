@@ -1,0 +1,265 @@
+//! The left column: the fields (the focused one's help on the border), the variants, and the
+//! key, headers and body editors, with titles that say what an editor cannot show.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::{ACCENT, fit, pane, printable};
+use crate::tui::app::{App, Areas, Editor, Focus};
+
+pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+    let r = app.recipe();
+    let n_fields = app.inputs.fields.len() as u16;
+    let n_variants = r.variants.len() as u16;
+    let key_lines = match &app.inputs.key {
+        Editor::Text(t) => t.lines().len().clamp(1, 3) as u16,
+        Editor::Big(_) | Editor::Binary(_) => 1,
+    };
+    let mut constraints = Vec::new();
+    if n_fields > 0 {
+        constraints.push(Constraint::Length(n_fields + 2));
+    }
+    if n_variants > 0 {
+        constraints.push(Constraint::Length(n_variants + 2));
+    }
+    constraints.push(Constraint::Length(key_lines + 2));
+    let shows_headers = app.shows_headers();
+    if shows_headers {
+        let lines = match &app.inputs.headers {
+            Editor::Text(t) => t.lines().len().clamp(1, 4) as u16,
+            Editor::Big(_) | Editor::Binary(_) => 4,
+        };
+        constraints.push(Constraint::Length(lines + 2));
+    }
+    constraints.push(Constraint::Min(3));
+    let chunks = Layout::vertical(constraints).split(area);
+    let mut next = chunks.iter().copied();
+
+    if n_fields > 0 {
+        let block_area = next.next().expect("a chunk per pane");
+        let focused = matches!(app.focus, Focus::Field(_));
+        let mut block = pane("Fields".to_string(), focused);
+        // The focused field's help, on the bottom border.
+        if let Focus::Field(i) = app.focus
+            && let Some(help) = r.fields.get(i).and_then(|f| f.help.as_deref())
+        {
+            let room = block_area.width.saturating_sub(2) as usize;
+            block = block.title_bottom(Span::styled(
+                fit(&printable(help), room),
+                Style::default().add_modifier(Modifier::ITALIC),
+            ));
+        }
+        let inner = block.inner(block_area);
+        frame.render_widget(block, block_area);
+        let label_width = r
+            .fields
+            .iter()
+            .map(|f| f.label.chars().count())
+            .max()
+            .unwrap_or(4)
+            .min(18) as u16
+            + 1;
+        for (i, (f, editor)) in r.fields.iter().zip(&app.inputs.fields).enumerate() {
+            let row = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
+            if row.y >= inner.bottom() {
+                break;
+            }
+            let [label, edit] =
+                Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)])
+                    .areas(row);
+            let style = if app.focus == Focus::Field(i) {
+                Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().fg(Color::Gray)
+            };
+            let text: String = f.label.chars().take(label_width as usize - 1).collect();
+            frame.render_widget(Paragraph::new(Span::styled(text, style)), label);
+            // An unfocused value longer than its room ends in `…`, so it is not taken for whole.
+            let value = editor.lines().join("");
+            if app.focus != Focus::Field(i)
+                && editor.mask_char().is_none()
+                && value.chars().count() > edit.width as usize
+            {
+                frame.render_widget(
+                    Paragraph::new(fit(&printable(&value), edit.width as usize)),
+                    edit,
+                );
+            } else {
+                frame.render_widget(editor, edit);
+            }
+            areas.fields.push(row);
+        }
+    }
+
+    if n_variants > 0 {
+        let block_area = next.next().expect("a chunk per pane");
+        let focused = app.focus == Focus::Variants;
+        let mut block = pane("Variants".to_string(), focused);
+        if focused
+            && let Some(help) = r
+                .variants
+                .get(app.variant_cursor)
+                .and_then(|v| v.help.as_deref())
+        {
+            let room = block_area.width.saturating_sub(2) as usize;
+            block = block.title_bottom(Span::styled(
+                fit(&printable(help), room),
+                Style::default().add_modifier(Modifier::ITALIC),
+            ));
+        }
+        let inner = block.inner(block_area);
+        frame.render_widget(block, block_area);
+        let name_width = r.variants.iter().map(|v| v.name.len()).max().unwrap_or(4) + 1;
+        let lines: Vec<Line> = r
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let choice = app.inputs.choices.get(&v.name).map_or("", String::as_str);
+                let is_default = choice == v.default_choice();
+                let selected = focused && i == app.variant_cursor;
+                let base = if selected {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                Line::from(vec![
+                    Span::styled(format!("{:name_width$}", v.name), base.fg(Color::Gray)),
+                    Span::styled(
+                        format!("‹{choice}›"),
+                        if is_default {
+                            base
+                        } else {
+                            base.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+                        },
+                    ),
+                    Span::styled(
+                        if is_default {
+                            String::new()
+                        } else {
+                            " (not default)".to_string()
+                        },
+                        Style::default().fg(Color::DarkGray),
+                    ),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        areas.variants = block_area;
+    }
+
+    let key_area = next.next().expect("a chunk per pane");
+    let key_title = key_title(app, &r.key.label);
+    draw_editor(
+        frame,
+        &app.inputs.key,
+        pane(
+            fit(&key_title, key_area.width.saturating_sub(2) as usize),
+            app.focus == Focus::Key,
+        ),
+        key_area,
+    );
+    areas.key = key_area;
+
+    areas.headers = Rect::default();
+    if shows_headers {
+        let headers_area = next.next().expect("a chunk per pane");
+        draw_editor(
+            frame,
+            &app.inputs.headers,
+            pane(
+                "Headers · as received".to_string(),
+                app.focus == Focus::Headers,
+            ),
+            headers_area,
+        );
+        areas.headers = headers_area;
+    }
+
+    let body_area = next.next().expect("a chunk per pane");
+    let body_len = app.inputs.body.len();
+    let body_title = format!(
+        "Body · {body_len} bytes{} · {}",
+        invisible_note(app.body_control_bytes),
+        r.body.label
+    );
+    draw_editor(
+        frame,
+        &app.inputs.body,
+        pane(
+            fit(&body_title, body_area.width.saturating_sub(2) as usize),
+            app.focus == Focus::Body,
+        ),
+        body_area,
+    );
+    areas.body = body_area;
+}
+
+fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: Rect) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    match editor {
+        Editor::Text(t) => frame.render_widget(&**t, inner),
+        Editor::Big(b) => frame.render_widget(&**b, inner),
+        Editor::Binary(b) => frame.render_widget(
+            Paragraph::new(format!(
+                "(not UTF-8: {} bytes, kept exactly; not editable here)",
+                b.len()
+            ))
+            .style(Style::default().fg(Color::Yellow))
+            .wrap(Wrap { trim: false }),
+            inner,
+        ),
+    }
+}
+
+/// The key pane's title: how many bytes the key is (masked characters count), how it is read,
+/// what a reader cannot see in it, masked or shown, and its label.
+fn key_title(app: &App, label: &str) -> String {
+    let written = app.inputs.key.bytes();
+    let encoding = app.key_encoding;
+    let mut parts = vec!["Key".to_string()];
+    match encoding.decode(&written) {
+        Ok(key) => {
+            parts.push(format!("{} bytes", key.len()));
+            if encoding != crate::sign::key::KeyEncoding::Text {
+                parts.push(encoding.name().to_string());
+            }
+            parts.extend(crate::sign::key::notes(&key).iter().map(|n| {
+                n.trim_start_matches("it ")
+                    .replace("signing with an empty key", "EMPTY")
+            }));
+        }
+        Err(_) => parts.push(format!("not {}", encoding.name())),
+    }
+    parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
+    parts.push(label.to_string());
+    parts.join(" · ")
+}
+
+/// What an editor cannot show: control bytes other than line ends and tabs, which the terminal
+/// would act on (the editor leaves them out of its drawing; the stages mark each one).
+fn invisible_note(hidden: usize) -> String {
+    match hidden {
+        0 => String::new(),
+        1 => " · 1 control byte, unseen here (the stages mark it)".to_string(),
+        n => format!(" · {n} control bytes, unseen here (the stages mark them)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::invisible_note;
+
+    #[test]
+    fn the_body_title_names_the_control_bytes_the_editor_cannot_show() {
+        assert_eq!(invisible_note(0), "");
+        assert_eq!(
+            invisible_note(3),
+            " · 3 control bytes, unseen here (the stages mark them)"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! The command line: `sign`, `providers`, and the bare command, over the pure core.
 
+mod files;
 mod inputs;
 mod output;
 mod wire;
@@ -850,7 +851,7 @@ fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     let accepted = set.comparison.accepted();
     let theirs = match &args.their_canonical {
         Some(path) => {
-            let bytes = inputs::read_file(path, "--their-canonical")?;
+            let bytes = files::read_file(path, "--their-canonical")?;
             let theirs = crate::wire::theirs::pasted(&trace, bytes);
             Some(crate::wire::theirs::compare(&trace, &theirs))
         }

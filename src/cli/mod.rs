@@ -2,6 +2,7 @@
 
 mod files;
 mod inputs;
+mod key;
 mod output;
 mod wire;
 
@@ -220,7 +221,7 @@ pub struct InputArgs {
     pub config: Option<PathBuf>,
     /// The key a profile's source gave (set by the profile, never by a flag).
     #[arg(skip)]
-    pub profile_key: Option<(inputs::Secret, String)>,
+    pub profile_key: Option<(key::Secret, String)>,
     /// A recipe's text to use (a resumed session's scheme that is not built in).
     #[arg(skip)]
     pub recipe_text: Option<String>,

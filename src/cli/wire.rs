@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::inputs::{Catalog, resolve_key};
+use super::inputs::Catalog;
+use super::key::resolve_key;
 use super::{CliError, InputArgs, VerdictFormat, with_profile};
 use crate::wire::client::{Target, Tls};
 use crate::wire::http1::Limits;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::files::{check_readable, io_reason, read_chunks, read_file};
-use super::key::{Secret, resolve_key};
+use super::key::Secret;
 use super::{CliError, InputArgs};
 use crate::request::bundle::Bundle;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
@@ -341,7 +341,9 @@ impl Resolved {
         fields.extend(explicit);
         let generated = generate_missing(recipe, &mut fields)?;
 
-        let key = resolve_key(args, args.example.then_some(example.key.as_str()))?;
+        let key = args
+            .key_source
+            .read(args.example.then_some(example.key.as_str()))?;
 
         let streamable = may_stream && recipe.body_members.is_empty();
         let (body, body_source) = if let Some(b) = &args.body {
@@ -663,14 +665,14 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
     if args.headers.is_empty() {
         args.headers = profile.headers.clone();
     }
-    if let (false, Some(source)) = (args.has_key_flag(), profile.key_source()) {
+    if let (false, Some(source)) = (args.key_source.has_flag(), profile.key_source()) {
         let read = source
             .read(profile)
             .map_err(|e| CliError(format!("profile `{name}`: {e}")))?;
         if let Some(note) = read.note {
             eprintln!("sigscope: note: profile `{name}`: {note}");
         }
-        args.profile_key = Some((
+        args.key_source.profile = Some((
             Secret(read.bytes),
             format!("profile {name}, {}", source.describe()),
         ));

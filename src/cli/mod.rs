@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::sign::Comparison;
 
 pub use inputs::{Catalog, Resolved, with_profile};
+pub use key::KeySource;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -168,21 +169,8 @@ pub struct InputArgs {
     /// A scheme field, NAME=VALUE (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
-    /// The key, as text.
-    #[arg(long, value_name = "TEXT", group = "key_source")]
-    pub key: Option<OsString>,
-    /// The key, from an environment variable.
-    #[arg(long, value_name = "VAR", group = "key_source")]
-    pub key_env: Option<String>,
-    /// The key, from a file (its exact bytes).
-    #[arg(long, value_name = "PATH", group = "key_source")]
-    pub key_file: Option<PathBuf>,
-    /// The key, as hex digits (its bytes are what the digits say).
-    #[arg(long, value_name = "HEX", group = "key_source")]
-    pub key_hex: Option<String>,
-    /// The key, as base64 (standard or URL-safe, padded or not).
-    #[arg(long, value_name = "BASE64", group = "key_source")]
-    pub key_base64: Option<String>,
+    #[command(flatten)]
+    pub key_source: KeySource,
     /// The body, as text.
     #[arg(long, value_name = "TEXT", group = "body_source")]
     pub body: Option<OsString>,
@@ -219,9 +207,6 @@ pub struct InputArgs {
     /// The config file (default: config.toml in the platform's config directory).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The key a profile's source gave (set by the profile, never by a flag).
-    #[arg(skip)]
-    pub profile_key: Option<(key::Secret, String)>,
     /// A recipe's text to use (a resumed session's scheme that is not built in).
     #[arg(skip)]
     pub recipe_text: Option<String>,
@@ -405,10 +390,10 @@ fn resume(
             .map(str::to_string)
             .collect();
     }
-    let keyed = args.has_key_flag() || args.profile.is_some();
+    let keyed = args.key_source.has_flag() || args.profile.is_some();
     let mut note = format!("reopened {}", path.display());
     if !keyed {
-        args.key = Some(std::ffi::OsString::new());
+        args.key_source.key = Some(std::ffi::OsString::new());
         note.push_str(" · history keeps no key: type it in the Key pane");
     }
     args.start_note = Some(note);
@@ -664,9 +649,9 @@ fn show_with(
     use std::io::IsTerminal;
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     // The TUI opens without a key and asks for it in the Key pane; printing needs one.
-    let ask_key = terminal && !args.has_key_flag() && args.profile_key.is_none() && !args.example;
+    let ask_key = terminal && !args.key_source.is_given() && !args.example;
     if ask_key {
-        args.key = Some(std::ffi::OsString::new());
+        args.key_source.key = Some(std::ffi::OsString::new());
     }
     let resolved = Resolved::from_args_with(recipe, &args, catalog.bundle.as_ref(), false)?;
     let expect = expect.or(resolved.received.as_deref());
@@ -1001,16 +986,6 @@ fn providers(args: &ProvidersArgs, out: &mut impl Write) -> Result<ExitCode, Cli
 }
 
 impl InputArgs {
-    /// Whether any input value was given (a scheme or recipe alone is not a value).
-    /// Whether a flag gives the key.
-    pub fn has_key_flag(&self) -> bool {
-        self.key.is_some()
-            || self.key_env.is_some()
-            || self.key_file.is_some()
-            || self.key_hex.is_some()
-            || self.key_base64.is_some()
-    }
-
     /// Puts field values and variant choices under the flags' own (which come later, and win).
     pub fn put_under(
         &mut self,
@@ -1028,20 +1003,16 @@ impl InputArgs {
         self.variants = chosen;
     }
 
+    /// Whether any input value was given (a scheme or recipe alone is not a value).
     pub fn has_values(&self) -> bool {
         !self.set.is_empty()
-            || self.key.is_some()
-            || self.key_env.is_some()
-            || self.key_file.is_some()
+            || self.key_source.is_given()
             || self.body.is_some()
             || self.body_file.is_some()
             || !self.variants.is_empty()
             || self.example
             || self.request.is_some()
             || self.bundle.is_some()
-            || self.profile_key.is_some()
-            || self.key_hex.is_some()
-            || self.key_base64.is_some()
     }
 }
 

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::CliError;
+use super::args::InputArgs;
 use super::files::{check_readable, io_reason, read_chunks, read_file};
 use super::key::Secret;
-use super::{CliError, InputArgs};
 use crate::request::bundle::Bundle;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
 

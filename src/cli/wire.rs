@@ -130,7 +130,7 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         let scheme = fixed.map(|i| catalog.recipes[i].id.clone());
         let mut tui_inputs = inputs.clone();
         tui_inputs.set.clear();
-        return super::show_with(
+        return super::show::show_with(
             &tui_inputs,
             None,
             out,

@@ -2,13 +2,14 @@
 //! with values made from the clock or a random source where the user gave none.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{CliError, InputArgs};
+use super::CliError;
+use super::args::InputArgs;
+use super::files::{check_readable, io_reason, read_chunks, read_file};
+use super::key::Secret;
 use crate::request::bundle::Bundle;
-use crate::sign::key::KeyEncoding;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
 
 /// The schemes on offer: the built-ins, and a user's recipe file (which wins on a shared id).
@@ -247,22 +248,6 @@ impl Catalog {
     }
 }
 
-/// The key's bytes; never shown by Debug.
-#[derive(Clone, Default)]
-pub struct Secret(pub(crate) Vec<u8>);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Secret(<{} bytes, redacted>)", self.0.len())
-    }
-}
-
-impl Secret {
-    pub fn bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
 /// The body: in memory, or a file to stream through the MAC.
 #[derive(Debug)]
 pub enum Body {
@@ -357,7 +342,9 @@ impl Resolved {
         fields.extend(explicit);
         let generated = generate_missing(recipe, &mut fields)?;
 
-        let key = resolve_key(args, args.example.then_some(example.key.as_str()))?;
+        let key = args
+            .key_source
+            .read(args.example.then_some(example.key.as_str()))?;
 
         let streamable = may_stream && recipe.body_members.is_empty();
         let (body, body_source) = if let Some(b) = &args.body {
@@ -562,61 +549,6 @@ impl Resolved {
     }
 }
 
-/// The key from the key flags (or the profile's source, or the example's key): its bytes,
-/// checked for size, with a warning on stderr when it is empty or holds what a reader cannot see.
-pub fn resolve_key(args: &InputArgs, example_key: Option<&str>) -> Result<Secret, CliError> {
-    let (key, key_source) = if let Some(k) = &args.key {
-        (k.clone().into_encoded_bytes(), "--key".to_string())
-    } else if let Some(var) = &args.key_env {
-        let key = std::env::var_os(var)
-            .ok_or_else(|| {
-                CliError(format!(
-                    "--key-env {var}: the environment variable is not set"
-                ))
-            })?
-            .into_encoded_bytes();
-        (key, format!("--key-env {var}"))
-    } else if let Some(path) = &args.key_file {
-        let source = format!("--key-file {}", path.display());
-        (read_file(path, "--key-file")?, source)
-    } else if let Some(hex) = &args.key_hex {
-        let key = KeyEncoding::Hex
-            .decode(hex.as_bytes())
-            .map_err(|e| CliError(format!("--key-hex: {e}")))?;
-        (key, "--key-hex".to_string())
-    } else if let Some(b64) = &args.key_base64 {
-        let key = KeyEncoding::Base64
-            .decode(b64.as_bytes())
-            .map_err(|e| CliError(format!("--key-base64: {e}")))?;
-        (key, "--key-base64".to_string())
-    } else if let Some((key, source)) = &args.profile_key {
-        (key.bytes().to_vec(), source.clone())
-    } else if let Some(k) = example_key {
-        (k.as_bytes().to_vec(), "the example".to_string())
-    } else {
-        return Err(CliError(
-            "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (or --example for the documented example)".to_string(),
-        ));
-    };
-    if key.len() > MAX_KEY_BYTES {
-        return Err(CliError(format!(
-            "the key ({key_source}) is {} bytes, over the {} a key may be",
-            key.len(),
-            size_words(MAX_KEY_BYTES)
-        )));
-    }
-    let notes = crate::sign::key::notes(&key);
-    if key.is_empty() {
-        eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
-    } else if !notes.is_empty() {
-        eprintln!(
-            "sigscope: note: the key ({key_source}): {}, which is part of the key",
-            notes.join("; ")
-        );
-    }
-    Ok(Secret(key))
-}
-
 /// Reads and maps `--request PATH` (`-`: standard input); `@file` data is read from the
 /// current directory, as curl would.
 fn import_request(
@@ -707,145 +639,6 @@ pub fn now_millis() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// Reads a whole file (`-` is standard input), with a one-line error naming the flag and path.
-pub fn read_file(path: &Path, flag: &str) -> Result<Vec<u8>, CliError> {
-    let limit = read_limit(flag);
-    let mut bytes = Vec::new();
-    let mut over = false;
-    read_chunks_limited(path, flag, limit, |chunk| {
-        if bytes.len() + chunk.len() > limit {
-            over = true;
-        } else {
-            bytes.extend_from_slice(chunk);
-        }
-    })?;
-    if over {
-        return Err(CliError(format!(
-            "{flag} {}: more than {}, the most {} may be",
-            path.display(),
-            size_words(limit),
-            match flag {
-                "--key-file" => "a key",
-                "--recipe" => "a recipe",
-                "--bundle" => "a bundle",
-                "--request" => "a request",
-                _ => "a body that is not streamed",
-            }
-        )));
-    }
-    Ok(bytes)
-}
-
-/// The most a key may be, from any source.
-pub const MAX_KEY_BYTES: usize = 64 << 10;
-
-/// How much a file given with a flag may hold.
-fn read_limit(flag: &str) -> usize {
-    match flag {
-        "--key-file" => MAX_KEY_BYTES,
-        "--recipe" => 1 << 20,
-        _ => crate::sign::engine::MAX_STAGE_BYTES,
-    }
-}
-
-/// A size in words (`64 KiB`, `256 MiB`).
-fn size_words(n: usize) -> String {
-    if n >= 1 << 20 {
-        format!("{} MiB", n >> 20)
-    } else {
-        format!("{} KiB", n >> 10)
-    }
-}
-
-/// Feeds a body file to `sink` in 64 KiB chunks.
-fn read_chunks(path: &Path, sink: impl FnMut(&[u8])) -> Result<(), CliError> {
-    read_chunks_with(path, "--body-file", sink)
-}
-
-fn read_chunks_with(path: &Path, flag: &str, sink: impl FnMut(&[u8])) -> Result<(), CliError> {
-    read_chunks_limited(path, flag, usize::MAX, sink)
-}
-
-/// Says now when a file given with a flag cannot be read (missing, a directory, no permission).
-fn check_readable(path: &Path, flag: &str) -> Result<(), CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(());
-    }
-    if path.is_dir() {
-        return Err(CliError(format!(
-            "{flag} {}: is a directory",
-            path.display()
-        )));
-    }
-    std::fs::File::open(path).map(drop).map_err(|e| {
-        CliError(format!(
-            "{flag} {}: cannot read: {}",
-            path.display(),
-            io_reason(&e)
-        ))
-    })
-}
-
-/// Reads a file (or standard input, `-`) in 64 KiB chunks, stopping once more than `limit`
-/// bytes have come (the sink sees the chunk that goes over).
-fn read_chunks_limited(
-    path: &Path,
-    flag: &str,
-    limit: usize,
-    mut sink: impl FnMut(&[u8]),
-) -> Result<(), CliError> {
-    let fail = |e: std::io::Error| {
-        CliError(format!(
-            "{flag} {}: cannot read: {}",
-            path.display(),
-            io_reason(&e)
-        ))
-    };
-    let mut reader: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        if path.is_dir() {
-            return Err(CliError(format!(
-                "{flag} {}: is a directory",
-                path.display()
-            )));
-        }
-        Box::new(std::fs::File::open(path).map_err(fail)?)
-    };
-    // 64 KiB reads: large enough for few system calls, small enough that the chunk is still in
-    // the cache when the hash reads it (1 MiB reads evicted it and doubled the system time).
-    let mut buf = vec![0u8; 64 << 10];
-    let mut total = 0usize;
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => {
-                total += n;
-                sink(&buf[..n]);
-                if total > limit {
-                    return Ok(());
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(fail(e)),
-        }
-    }
-}
-
-/// An I/O error in a few words, without the OS error number.
-fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file".to_string(),
-        PermissionDenied => "permission denied".to_string(),
-        IsADirectory => "is a directory".to_string(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
-}
-
 /// The flags with a profile's values under them (`-P NAME`): its scheme or recipe when none is
 /// given, its fields, variants and headers before the flags' own (which win), and its key when no
 /// key flag is given. The key source is read here, only for commands that sign.
@@ -873,14 +666,14 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
     if args.headers.is_empty() {
         args.headers = profile.headers.clone();
     }
-    if let (false, Some(source)) = (args.has_key_flag(), profile.key_source()) {
+    if let (false, Some(source)) = (args.key_source.has_flag(), profile.key_source()) {
         let read = source
             .read(profile)
             .map_err(|e| CliError(format!("profile `{name}`: {e}")))?;
         if let Some(note) = read.note {
             eprintln!("sigscope: note: profile `{name}`: {note}");
         }
-        args.profile_key = Some((
+        args.key_source.profile = Some((
             Secret(read.bytes),
             format!("profile {name}, {}", source.describe()),
         ));

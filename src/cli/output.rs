@@ -4,8 +4,9 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
+use super::CliError;
+use super::args::{Format, ListFormat};
 use super::inputs::Resolved;
-use super::{CliError, Format, ListFormat};
 use crate::request::export;
 use crate::sign::visible::{self, Mark};
 use crate::sign::{Comparison, Recipe, Trace};

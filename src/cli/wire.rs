@@ -2,140 +2,20 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Args;
-
-use super::inputs::{Catalog, resolve_key};
-use super::{CliError, InputArgs, VerdictFormat, with_profile};
+use super::args::{ListenArgs, SendArgs, VerdictFormat};
+use super::inputs::Catalog;
+use super::key::KeySource;
+use super::{CliError, with_profile};
 use crate::wire::client::{Target, Tls};
 use crate::wire::http1::Limits;
 use crate::wire::listen::{self, Respond};
 use crate::wire::show::{body_lines, head_lines, mask_key, millis};
 use crate::wire::verdict::Judge;
-
-use crate::wire::listen::DEFAULT_PORT;
-
-/// What `listen` takes of the input flags: the scheme, the key, fields and variants (a request's
-/// body, headers and signature come from the wire).
-#[derive(Args, Debug, Clone)]
-pub struct ListenInputs {
-    /// The scheme (see `sigscope providers`); without it, each request's is recognized.
-    #[arg(
-        short = 'p',
-        long = "scheme",
-        visible_alias = "provider",
-        value_name = "SCHEME"
-    )]
-    pub scheme: Option<String>,
-    /// A field that wins over the request's, NAME=VALUE (repeatable): the URL a sender signed
-    /// before a tunnel changed it, say.
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// The key, as text.
-    #[arg(long, value_name = "TEXT", group = "key_source")]
-    pub key: Option<std::ffi::OsString>,
-    /// The key, from an environment variable.
-    #[arg(long, value_name = "VAR", group = "key_source")]
-    pub key_env: Option<String>,
-    /// The key, from a file (its exact bytes).
-    #[arg(long, value_name = "PATH", group = "key_source")]
-    pub key_file: Option<PathBuf>,
-    /// The key, as hex digits.
-    #[arg(long, value_name = "HEX", group = "key_source")]
-    pub key_hex: Option<String>,
-    /// The key, as base64 (standard or URL-safe, padded or not).
-    #[arg(long, value_name = "BASE64", group = "key_source")]
-    pub key_base64: Option<String>,
-    /// A variant choice, NAME=CHOICE (repeatable).
-    #[arg(long = "variant", value_name = "NAME=CHOICE")]
-    pub variants: Vec<String>,
-    /// Use a scheme from a recipe file.
-    #[arg(long, value_name = "PATH")]
-    pub recipe: Option<PathBuf>,
-    /// Start from a profile of the config file: its scheme, variants and key source.
-    #[arg(short = 'P', long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// The config file (default: config.toml in the platform's config directory).
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-}
-
-impl ListenInputs {
-    fn input_args(&self) -> InputArgs {
-        InputArgs {
-            scheme: self.scheme.clone(),
-            set: self.set.clone(),
-            key: self.key.clone(),
-            key_env: self.key_env.clone(),
-            key_file: self.key_file.clone(),
-            key_hex: self.key_hex.clone(),
-            key_base64: self.key_base64.clone(),
-            variants: self.variants.clone(),
-            recipe: self.recipe.clone(),
-            profile: self.profile.clone(),
-            config: self.config.clone(),
-            ..InputArgs::default()
-        }
-    }
-}
-
-#[derive(Args, Debug)]
-pub struct ListenArgs {
-    #[command(flatten)]
-    pub inputs: ListenInputs,
-    /// The port (0 picks a free one, named on the first line of standard error).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_PORT)]
-    pub port: u16,
-    /// The address to listen on; anything but loopback lets other machines send to it.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-    pub bind: IpAddr,
-    /// The answer: a status (200 unless told), or `verdict` (200 on a match, 401 otherwise).
-    /// The text is one fixed line per outcome; `verdict-detail` adds where the signatures
-    /// differ and what diagnose found, which lets a sender forge a signature (for a sender you
-    /// own, on loopback). With --forward, the app's answer is relayed instead.
-    #[arg(long, value_name = "STATUS", default_value = "200")]
-    pub respond: Respond,
-    /// Pass each request on to an app (same bytes, the target under this URL's path) and
-    /// answer with the app's answer.
-    #[arg(long, value_name = "URL", value_parser = Target::parse)]
-    pub forward: Option<Target>,
-    /// Write each request to this folder as a raw HTTP file (`--request` reads it back).
-    #[arg(long, value_name = "DIR")]
-    pub save: Option<PathBuf>,
-    /// One line a request, or one JSON object a line.
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
-    /// Stop after N requests.
-    #[arg(long, value_name = "N")]
-    pub count: Option<u64>,
-    /// Bytes a body may have (413 past it).
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_body)]
-    pub max_body_bytes: usize,
-    /// Bytes a request head may have (431 past it).
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_head)]
-    pub max_header_bytes: usize,
-    /// Seconds a sender may take from a request's first byte to the end of its head (408 past
-    /// it).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub header_timeout: f64,
-    /// Seconds a kept-alive connection may idle, and a body may pause.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
-    pub idle_timeout: f64,
-    /// Connections at once (one more gets 503).
-    #[arg(long, value_name = "N", default_value_t = 512)]
-    pub max_connections: usize,
-    /// Signings a diagnose of a mismatch may try.
-    #[arg(long, value_name = "N", default_value_t = crate::diagnose::DEFAULT_MAX_CANDIDATES)]
-    pub max_candidates: usize,
-    /// Trust this PEM certificate (and the system's roots) for an https --forward.
-    #[arg(long, value_name = "PATH")]
-    pub cacert: Option<PathBuf>,
-}
 
 fn seconds(flag: &str, s: f64) -> Result<Duration, CliError> {
     if s.is_finite() && s > 0.0 && s < 1e7 {
@@ -158,13 +38,13 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         }
         None => None,
     };
-    if !inputs.has_key_flag() && inputs.profile_key.is_none() {
-        return Err(CliError(
-            "no key: give --key, --key-env, --key-file, --key-hex or --key-base64 (every request is verified with it)"
-                .to_string(),
-        ));
+    if !inputs.key_source.is_given() {
+        return Err(CliError(format!(
+            "no key: give {} (every request is verified with it)",
+            KeySource::FLAGS
+        )));
     }
-    let key = resolve_key(&inputs, None)?;
+    let key = inputs.key_source.read(None)?;
     let mut given = BTreeMap::new();
     for item in &inputs.set {
         let (name, value) = item
@@ -250,7 +130,7 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         let scheme = fixed.map(|i| catalog.recipes[i].id.clone());
         let mut tui_inputs = inputs.clone();
         tui_inputs.set.clear();
-        return super::show_with(
+        return super::show::show_with(
             &tui_inputs,
             None,
             out,
@@ -301,27 +181,6 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
     } else {
         ExitCode::from(1)
     })
-}
-
-#[derive(Args, Debug)]
-pub struct SendArgs {
-    #[command(flatten)]
-    pub inputs: InputArgs,
-    /// Trust this PEM certificate besides the system's roots (a test server's, say).
-    #[arg(long, value_name = "PATH")]
-    pub cacert: Option<PathBuf>,
-    /// Seconds to wait for the connection, and for each part of the answer.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    pub timeout: f64,
-    /// Bytes of the answer's body to read at most.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_body)]
-    pub max_body_bytes: usize,
-    /// The request, the answer and the comparisons as text, or one JSON object.
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
-    /// Print the request that would be sent, and send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
 }
 
 /// `sigscope send`: sign, send, print the answer; exit 0 on 2xx, 1 otherwise.

@@ -1,0 +1,227 @@
+//! `sigscope verify` and `sigscope diagnose`: the computed signature against an expected one (a
+//! verdict, or the smallest set of differences that explains it).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::CliError;
+use super::args::{DiagnoseArgs, Format, VerdictFormat, VerifyArgs};
+use super::files;
+use super::inputs::{self, Catalog, Resolved, with_profile};
+use super::output;
+use crate::sign::Comparison;
+
+/// The signature to compare with: --expect, else the one a request or a bundle carried, else
+/// (with --example) the one the documentation prints.
+fn expected_signature<'a>(
+    args: &'a VerifyArgs,
+    resolved: &'a Resolved,
+    recipe: &'a crate::sign::Recipe,
+    command: &str,
+) -> Result<&'a str, CliError> {
+    if let Some(e) = &args.expect
+        && e.trim().is_empty()
+    {
+        return Err(CliError(format!(
+            "--expect is empty: give the signature to compare with ({command} --expect SIGNATURE)"
+        )));
+    }
+    args.expect
+        .as_deref()
+        .or(resolved.received.as_deref())
+        .or_else(|| {
+            args.inputs
+                .example
+                .then_some(recipe.example.signature.as_deref())
+                .flatten()
+        })
+        .ok_or_else(|| {
+            CliError(if args.inputs.request.is_some() {
+                if recipe.import.signature.is_empty() {
+                    format!(
+                        "the recipe `{}` has no [import] table, so nothing is read from the request: give --expect SIGNATURE",
+                        recipe.id
+                    )
+                } else {
+                    "the request carries no signature for this scheme: give --expect SIGNATURE"
+                        .to_string()
+                }
+            } else if args.inputs.example {
+                format!(
+                    "the example of `{}` prints no signature: give --expect SIGNATURE",
+                    recipe.id
+                )
+            } else {
+                format!(
+                    "{command} needs --expect SIGNATURE (or --request with the signature in it)"
+                )
+            })
+        })
+}
+
+/// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
+/// A request time outside the scheme's window is a warning, not a mismatch.
+pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let profiled = VerifyArgs {
+        inputs: with_profile(&args.inputs)?,
+        expect: args.expect.clone(),
+        format: args.format,
+        quiet: args.quiet,
+        their_canonical: args.their_canonical.clone(),
+    };
+    let args = &profiled;
+    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let recipe = catalog.pick_or_recognize(&args.inputs)?;
+    // A body file the scheme hashes unchanged is streamed, as sign does (a bundle's fingerprints
+    // need every stage's bytes).
+    let stream = catalog.bundle.is_none();
+    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), stream)?;
+    let expected = expected_signature(args, &resolved, recipe, "verify")?;
+    let trace = resolved.sign(recipe)?;
+    if !args.quiet {
+        resolved.report_generated();
+    }
+    let set = crate::sign::compare::compare_set(recipe, trace.signature(), expected);
+    let accepted = set.comparison.accepted();
+    let theirs = match &args.their_canonical {
+        Some(path) => {
+            let bytes = files::read_file(path, "--their-canonical")?;
+            let theirs = crate::wire::theirs::pasted(&trace, bytes);
+            Some(crate::wire::theirs::compare(&trace, &theirs))
+        }
+        None => None,
+    };
+    let differ = catalog.bundle.as_ref().map(|b| b.differing_stages(&trace));
+    let age = crate::sign::time::age(recipe, &trace.fields, inputs::now_millis())
+        .and_then(Result::ok)
+        .filter(|age| !age.accepted());
+    let code = if accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    if args.quiet {
+        return Ok(code);
+    }
+    if args.format == VerdictFormat::Json {
+        let (verdict, reason, difference) = match &set.comparison {
+            Comparison::Match => ("match", None, None),
+            Comparison::Equivalent(why) => ("equivalent", Some(*why), None),
+            Comparison::Mismatch {
+                at,
+                computed_len,
+                expected_len,
+            } => (
+                "mismatch",
+                None,
+                Some(serde_json::json!({
+                    "stage": trace.signature_stage,
+                    "character": at,
+                    "computed_len": computed_len,
+                    "expected_len": expected_len,
+                })),
+            ),
+        };
+        let value = serde_json::json!({
+            "scheme": recipe.id,
+            "match": accepted,
+            "verdict": verdict,
+            "reason": reason,
+            "computed": trace.signature_text(),
+            "expected": set.candidate,
+            "received": expected.trim(),
+            "signature_index": set.index + 1,
+            "signature_count": set.count,
+            "difference": difference,
+            "bundle_differing_stages": differ,
+            "time_warning": age.as_ref().map(|a| format!("the request time is {a}")),
+            "their_canonical": theirs,
+        });
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+        return Ok(code);
+    }
+    output::write(out, Format::Trace, recipe, &resolved, &trace)?;
+    output::write_expectation(out, recipe, &trace, expected)?;
+    if let Some(bundle) = &catalog.bundle {
+        writeln!(out, "bundle     {}", bundle.verdict(&trace))?;
+    }
+    if let Some(lines) = theirs {
+        writeln!(out)?;
+        for line in lines {
+            writeln!(out, "{line}")?;
+        }
+    }
+    if let Some(age) = age {
+        eprintln!(
+            "sigscope: warning: the request time is {age}; servers refuse a request more than {} s off (a warning, not a mismatch)",
+            age.window_seconds
+        );
+    }
+    Ok(code)
+}
+
+pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let args = &all.verify;
+    let profiled = VerifyArgs {
+        inputs: with_profile(&args.inputs)?,
+        expect: args.expect.clone(),
+        format: args.format,
+        quiet: args.quiet,
+        their_canonical: args.their_canonical.clone(),
+    };
+    let args = &profiled;
+    use crate::diagnose::{self, Case, Outcome};
+    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let recipe = catalog.pick_or_recognize(&args.inputs)?;
+    let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
+    let expected = expected_signature(args, &resolved, recipe, "diagnose")?;
+    let body = resolved.body_bytes().unwrap_or_default();
+    // The fields as signed (defaults and generated values included).
+    let trace = resolved.sign(recipe)?;
+    if !args.quiet {
+        resolved.report_generated();
+    }
+    let case = Case {
+        recipe,
+        fields: &trace.fields,
+        key: resolved.key.bytes(),
+        body,
+        headers: &resolved.headers,
+        selection: &resolved.selection,
+        expected,
+    };
+    let limits = diagnose::Limits {
+        max_candidates: all.max_candidates,
+        ..Default::default()
+    };
+    let outcome = diagnose::diagnose_with(&case, &limits).map_err(|e| CliError(e.to_string()))?;
+    let code = match outcome {
+        Outcome::Matches(_) | Outcome::Explained(_) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    };
+    if args.quiet {
+        return Ok(code);
+    }
+    if args.format == VerdictFormat::Json {
+        let mut value = outcome.data();
+        value["match"] = serde_json::json!(matches!(outcome, Outcome::Matches(_)));
+        value["scheme"] = serde_json::json!(recipe.id);
+        value["expected"] = serde_json::json!(expected.trim());
+        value["computed"] = serde_json::json!(trace.signature_text());
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+        return Ok(code);
+    }
+    writeln!(
+        out,
+        "expected   {}",
+        crate::sign::visible::printable(expected.trim())
+    )?;
+    writeln!(out, "computed   {}", trace.signature_text())?;
+    writeln!(out)?;
+    for line in outcome.report() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(code)
+}

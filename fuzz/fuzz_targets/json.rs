@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sigscope::sign::json::canonical;
-use sigscope::sign::primitives::{JsonForm, JsonSkip, JsonSort, parse_params};
+use sigscope::sign::form::parse_params;
+use sigscope::sign::json::{JsonForm, JsonSkip, JsonSort};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, text)) = data.split_first() else {

@@ -459,7 +459,11 @@ fn bad_input_gets_one_clear_line() {
         ),
         (
             vec!["sign", "-p", "nope", "--example"],
-            "sigscope: error: unknown scheme `nope`; known schemes: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney, aws-sigv4, tencent-tc3, alibaba-rpc, oauth1, github, stripe, slack, shopify, standard-webhooks, twilio, square, paddle, razorpay, adyen, binance, kraken, jwt",
+            "sigscope: error: unknown scheme `nope`; `sigscope providers` lists them",
+        ),
+        (
+            vec!["sign", "-p", "gihtub", "--example"],
+            "sigscope: error: unknown scheme `gihtub`; did you mean github? (`sigscope providers` lists them)",
         ),
         (
             vec![
@@ -532,7 +536,7 @@ fn bad_input_gets_one_clear_line() {
         ),
         (
             vec!["sign", "--example"],
-            "sigscope: error: no scheme: give -p SCHEME, one of: tpns, linksfield, huawei-authtoken, huawei-basic, huawei-tenant, etower, moneyhoney, aws-sigv4, tencent-tc3, alibaba-rpc, oauth1, github, stripe, slack, shopify, standard-webhooks, twilio, square, paddle, razorpay, adyen, binance, kraken, jwt",
+            "sigscope: error: no scheme: give -p SCHEME (`sigscope providers` lists them)",
         ),
         (
             vec![

@@ -150,6 +150,32 @@ pub enum VerdictFormat {
     Json,
 }
 
+/// A scheme id: any text (a recipe of the user's may bring its own), with the built-in ids as
+/// the values shell completions offer.
+#[derive(Clone, Debug)]
+pub struct SchemeId;
+
+impl clap::builder::TypedValueParser for SchemeId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(crate::sign::builtin::SOURCES.iter().map(
+            |(file, _)| clap::builder::PossibleValue::new(file.trim_end_matches(".toml")),
+        )))
+    }
+}
+
 /// The inputs of a signature, shared by every command.
 #[derive(Args, Debug, Clone, Default)]
 pub struct InputArgs {
@@ -158,7 +184,9 @@ pub struct InputArgs {
         short = 'p',
         long = "scheme",
         visible_alias = "provider",
-        value_name = "SCHEME"
+        value_name = "SCHEME",
+        value_parser = SchemeId,
+        hide_possible_values = true
     )]
     pub scheme: Option<String>,
     /// A scheme field, NAME=VALUE (repeatable).
@@ -261,6 +289,10 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct ProvidersArgs {
+    /// Only the schemes that answer these words, best first (ids, then names, then
+    /// descriptions): `sigscope providers azure`.
+    #[arg(value_name = "WORDS")]
+    pub query: Vec<String>,
     /// Also list the scheme of this recipe file.
     #[arg(long, value_name = "PATH")]
     pub recipe: Option<PathBuf>,
@@ -324,7 +356,9 @@ pub struct ListenInputs {
         short = 'p',
         long = "scheme",
         visible_alias = "provider",
-        value_name = "SCHEME"
+        value_name = "SCHEME",
+        value_parser = SchemeId,
+        hide_possible_values = true
     )]
     pub scheme: Option<String>,
     /// A field that wins over the request's, NAME=VALUE (repeatable): the URL a sender signed

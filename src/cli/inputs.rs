@@ -178,9 +178,8 @@ impl Catalog {
                 Ok(one)
             }
             [] => Err(CliError(format!(
-                "--request {}: no scheme finds its signature in this request: give -p SCHEME, one of: {}",
+                "--request {}: no scheme finds its signature in this request: give -p SCHEME (`sigscope providers` lists them)",
                 path.display(),
-                self.ids()
             ))),
             many => Err(CliError(format!(
                 "--request {}: the request could be {}: give -p SCHEME",
@@ -225,26 +224,22 @@ impl Catalog {
             (None, Some((user, _))) => user.as_str(),
             (None, None) if !required => builtin::DEFAULT_SCHEME,
             (None, None) => {
-                return Err(CliError(format!(
-                    "no scheme: give -p SCHEME, one of: {}",
-                    self.ids()
-                )));
+                return Err(CliError(
+                    "no scheme: give -p SCHEME (`sigscope providers` lists them)".to_string(),
+                ));
             }
         };
         self.recipes.iter().find(|r| r.id == id).ok_or_else(|| {
-            CliError(format!(
-                "unknown scheme `{id}`; known schemes: {}",
-                self.ids()
-            ))
+            let near = crate::sign::find::nearest(self.recipes.iter().map(|r| r.id.as_str()), id);
+            CliError(if near.is_empty() {
+                format!("unknown scheme `{id}`; `sigscope providers` lists them")
+            } else {
+                format!(
+                    "unknown scheme `{id}`; did you mean {}? (`sigscope providers` lists them)",
+                    near.join(", ")
+                )
+            })
         })
-    }
-
-    fn ids(&self) -> String {
-        self.recipes
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }
 

@@ -225,6 +225,16 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
 /// `sigscope providers`.
 fn providers(args: &ProvidersArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let catalog = Catalog::load(args.recipe.as_deref())?;
-    output::write_providers(out, args.format, &catalog.recipes)?;
+    let query = args.query.join(" ");
+    let found: Vec<&crate::sign::Recipe> = crate::sign::find::rank(&catalog.recipes, &query)
+        .into_iter()
+        .map(|i| &catalog.recipes[i])
+        .collect();
+    if found.is_empty() {
+        return Err(CliError(format!(
+            "no scheme answers `{query}`; `sigscope providers` lists them all"
+        )));
+    }
+    output::write_providers(out, args.format, &found, query.is_empty())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -328,10 +328,13 @@ pub fn write_expectation(
 }
 
 /// `sigscope providers`.
+/// The schemes, each with its fields and variants; in text, under its group's heading when
+/// `grouped` (the whole catalog, in catalog order).
 pub fn write_providers(
     out: &mut impl Write,
     format: ListFormat,
-    recipes: &[Recipe],
+    recipes: &[&Recipe],
+    grouped: bool,
 ) -> Result<(), CliError> {
     match format {
         ListFormat::Json => {
@@ -342,6 +345,7 @@ pub fn write_providers(
                         "id": r.id,
                         "name": r.name,
                         "description": r.description,
+                        "group": r.group.label(),
                         "fields": r.fields.iter().map(|f| json!({
                             "name": f.name,
                             "label": f.label,
@@ -362,8 +366,14 @@ pub fn write_providers(
             writeln!(out)?;
         }
         ListFormat::Text => {
+            let mut group = None;
             for (i, r) in recipes.iter().enumerate() {
                 if i > 0 {
+                    writeln!(out)?;
+                }
+                if grouped && group != Some(r.group) {
+                    group = Some(r.group);
+                    writeln!(out, "## {}", r.group.label())?;
                     writeln!(out)?;
                 }
                 writeln!(out, "{:18}{}", r.id, r.name)?;

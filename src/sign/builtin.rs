@@ -1,106 +1,13 @@
-//! The built-in schemes, embedded from `assets/providers/`.
+//! The built-in schemes, embedded from `assets/providers/` (every file there, by `build.rs`).
 
 use super::recipe::{Recipe, RecipeError};
 
 /// The id of the scheme shown when none is named.
 pub const DEFAULT_SCHEME: &str = "tpns";
 
-/// (file name, TOML text) of every built-in recipe, in display order.
-pub const SOURCES: &[(&str, &str)] = &[
-    (
-        "tpns.toml",
-        include_str!("../../assets/providers/tpns.toml"),
-    ),
-    (
-        "linksfield.toml",
-        include_str!("../../assets/providers/linksfield.toml"),
-    ),
-    (
-        "huawei-authtoken.toml",
-        include_str!("../../assets/providers/huawei-authtoken.toml"),
-    ),
-    (
-        "huawei-basic.toml",
-        include_str!("../../assets/providers/huawei-basic.toml"),
-    ),
-    (
-        "huawei-tenant.toml",
-        include_str!("../../assets/providers/huawei-tenant.toml"),
-    ),
-    (
-        "etower.toml",
-        include_str!("../../assets/providers/etower.toml"),
-    ),
-    (
-        "moneyhoney.toml",
-        include_str!("../../assets/providers/moneyhoney.toml"),
-    ),
-    (
-        "aws-sigv4.toml",
-        include_str!("../../assets/providers/aws-sigv4.toml"),
-    ),
-    (
-        "tencent-tc3.toml",
-        include_str!("../../assets/providers/tencent-tc3.toml"),
-    ),
-    (
-        "alibaba-rpc.toml",
-        include_str!("../../assets/providers/alibaba-rpc.toml"),
-    ),
-    (
-        "oauth1.toml",
-        include_str!("../../assets/providers/oauth1.toml"),
-    ),
-    (
-        "github.toml",
-        include_str!("../../assets/providers/github.toml"),
-    ),
-    (
-        "stripe.toml",
-        include_str!("../../assets/providers/stripe.toml"),
-    ),
-    (
-        "slack.toml",
-        include_str!("../../assets/providers/slack.toml"),
-    ),
-    (
-        "shopify.toml",
-        include_str!("../../assets/providers/shopify.toml"),
-    ),
-    (
-        "standard-webhooks.toml",
-        include_str!("../../assets/providers/standard-webhooks.toml"),
-    ),
-    (
-        "twilio.toml",
-        include_str!("../../assets/providers/twilio.toml"),
-    ),
-    (
-        "square.toml",
-        include_str!("../../assets/providers/square.toml"),
-    ),
-    (
-        "paddle.toml",
-        include_str!("../../assets/providers/paddle.toml"),
-    ),
-    (
-        "razorpay.toml",
-        include_str!("../../assets/providers/razorpay.toml"),
-    ),
-    (
-        "adyen.toml",
-        include_str!("../../assets/providers/adyen.toml"),
-    ),
-    (
-        "binance.toml",
-        include_str!("../../assets/providers/binance.toml"),
-    ),
-    (
-        "kraken.toml",
-        include_str!("../../assets/providers/kraken.toml"),
-    ),
-    ("jwt.toml", include_str!("../../assets/providers/jwt.toml")),
-];
+/// (file name, TOML text) of every built-in recipe, in display order: every file of
+/// `assets/providers/`, by group and then name (`build.rs` lists them).
+pub const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 /// Every built-in recipe, loaded. A built-in that fails to load is a bug caught by the tests.
 pub fn all() -> Result<Vec<Recipe>, (&'static str, RecipeError)> {
@@ -108,6 +15,33 @@ pub fn all() -> Result<Vec<Recipe>, (&'static str, RecipeError)> {
         .iter()
         .map(|(file, text)| Recipe::from_toml(text).map_err(|e| (*file, e)))
         .collect()
+}
+
+/// The README's list of schemes, made from the catalog: a table for each group, in catalog
+/// order, each scheme with its name and description.
+pub fn readme_table(recipes: &[Recipe]) -> String {
+    let mut out = String::new();
+    let mut group = None;
+    for r in recipes {
+        if group != Some(r.group) {
+            group = Some(r.group);
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "**{}**\n\n| id | scheme | what it signs |\n|---|---|---|\n",
+                r.group.label()
+            ));
+        }
+        let cell = |t: &str| t.replace('|', "\\|");
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            r.id,
+            cell(&r.name),
+            cell(&r.description)
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

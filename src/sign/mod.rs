@@ -12,6 +12,7 @@ pub mod diff;
 pub mod digest;
 pub mod encoding;
 pub mod engine;
+pub mod find;
 pub mod form;
 pub mod json;
 pub mod key;

@@ -26,6 +26,8 @@ pub struct Recipe {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// Where the scheme sits in the catalog.
+    pub group: Group,
     /// Where the scheme is documented (a seed page, a URL).
     pub source: Option<String>,
     /// Known traps of the vendor's documentation.
@@ -51,6 +53,39 @@ pub struct Recipe {
     /// Where an imported request holds the fields, the body and the received signature.
     pub import: ImportSpec,
     pub example: Example,
+}
+
+/// A part of the catalog, as the picker and `providers` group schemes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    /// The vendors of the seed documents.
+    Seed,
+    /// Webhook deliveries.
+    Webhook,
+    /// Cloud and platform APIs.
+    Cloud,
+    /// Cryptocurrency exchanges.
+    Exchange,
+    /// Standards many vendors use (OAuth, JWT, HTTP signatures).
+    Standard,
+    /// A user's own scheme.
+    #[default]
+    Other,
+}
+
+impl Group {
+    /// The group's heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Seed => "seed vendors",
+            Group::Webhook => "webhooks",
+            Group::Cloud => "cloud APIs",
+            Group::Exchange => "exchanges",
+            Group::Standard => "auth standards",
+            Group::Other => "your schemes",
+        }
+    }
 }
 
 /// How a received carrier writes its signatures: items split on `separator`, each read as one of

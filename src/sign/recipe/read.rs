@@ -50,6 +50,8 @@ struct RawRecipe {
     #[serde(default)]
     description: String,
     #[serde(default)]
+    group: Group,
+    #[serde(default)]
     source: Option<String>,
     #[serde(default)]
     notes: Vec<String>,
@@ -461,6 +463,7 @@ impl RawRecipe {
             id: self.id,
             name: self.name,
             description: self.description,
+            group: self.group,
             source: self.source,
             notes: self.notes,
             key: self.key,

@@ -28,8 +28,9 @@ pub enum Pick {
 }
 
 impl App {
-    /// The schemes whose id, name or description holds every word of the query, then the
-    /// profiles and sessions whose words do.
+    /// The schemes that answer every word of the query, best first (ids, then names, then
+    /// descriptions: see [`crate::sign::find::rank`]), then the profiles and sessions whose
+    /// words do.
     pub fn picker_matches(&self) -> Vec<Pick> {
         let query = self
             .picker
@@ -39,12 +40,9 @@ impl App {
             let hay = hay.to_lowercase();
             query.split_whitespace().all(|w| hay.contains(w))
         };
-        let schemes = self
-            .recipes
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| hit(format!("{} {} {}", r.id, r.name, r.description)))
-            .map(|(i, _)| Pick::Scheme(i));
+        let schemes = crate::sign::find::rank(&self.recipes, &query)
+            .into_iter()
+            .map(Pick::Scheme);
         let extras = self
             .extras
             .iter()

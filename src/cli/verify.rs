@@ -37,7 +37,13 @@ fn expected_signature<'a>(
         })
         .ok_or_else(|| {
             CliError(if args.inputs.request.is_some() {
-                if recipe.import.signature.is_empty() {
+                let imports_it = !recipe.import.signature.is_empty()
+                    || recipe
+                        .import
+                        .patterns
+                        .iter()
+                        .any(|p| p.pattern.references().any(|r| r == "signature"));
+                if !imports_it {
                     format!(
                         "the recipe `{}` has no [import] table, so nothing is read from the request: give --expect SIGNATURE",
                         recipe.id

@@ -219,12 +219,28 @@ pub fn generate(req: &Request, lang: Lang) -> Result<String, CodeError> {
         pieces.push(Piece::Literal("\n".to_string()));
         template(&*syntax, &names, &Template::from_pieces(pieces))
     };
+    // A placed value never shows a secret (the key, a secret field, a stage made from them):
+    // the program writes it as the trace does, masked.
+    let secret = |name: &str| {
+        name == "key"
+            || recipe
+                .field(name)
+                .is_some_and(|f| f.kind == FieldKind::Secret)
+            || trace
+                .stage(name)
+                .is_some_and(|s| Show::of(s) == Show::Secret)
+    };
     let header_lines = placed
         .iter()
         .map(|(n, v)| {
             let mut pieces = n.pieces().to_vec();
             pieces.push(Piece::Literal(": ".to_string()));
-            pieces.extend(v.pieces().iter().cloned());
+            pieces.extend(v.pieces().iter().map(|p| match p {
+                Piece::Ref(r) if secret(r) => {
+                    Piece::Literal(crate::sign::visible::MASK.to_string())
+                }
+                other => other.clone(),
+            }));
             line(pieces)
         })
         .collect();

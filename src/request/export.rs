@@ -125,7 +125,12 @@ pub fn build(placement: &Placement, body: &[u8]) -> Result<Request, ExportError>
     Ok(Request {
         method: placement.method.clone(),
         url,
-        headers: placement.headers.clone(),
+        headers: placement
+            .headers
+            .iter()
+            .chain(&placement.carried)
+            .cloned()
+            .collect(),
         body,
     })
 }
@@ -391,6 +396,7 @@ mod tests {
             query: vec![("signature".into(), "a+b/c=".into())],
             body_members: vec![],
             body_in_query: false,
+            carried: vec![],
         }
     }
 
@@ -400,6 +406,22 @@ mod tests {
         assert_eq!(
             r.url,
             "https://h.example:8443/p/a?x=1&signature=a%2Bb%2Fc%3D#f"
+        );
+    }
+
+    #[test]
+    fn carried_headers_go_out_after_the_placed_ones() {
+        let p = Placement {
+            carried: vec![("Accept".into(), "application/json".into())],
+            ..placement()
+        };
+        let r = build(&p, b"{}").unwrap();
+        assert_eq!(
+            r.headers,
+            [
+                ("Sign".to_string(), "abc=".to_string()),
+                ("Accept".into(), "application/json".into())
+            ]
         );
     }
 

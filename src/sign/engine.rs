@@ -91,6 +91,9 @@ pub struct Placement {
     /// The body travels as the query string for this method (the recipe imports it from there:
     /// huawei-authtoken's parameters on a GET).
     pub body_in_query: bool,
+    /// The request's own header lines that the scheme signs but does not place (an Accept or a
+    /// User-Agent in the signed headers): a request made from the trace carries them too.
+    pub carried: Vec<(String, String)>,
 }
 
 /// The result of a run: every stage in order, the signature and its placement.
@@ -308,7 +311,7 @@ impl<'a> Run<'a> {
             let mut at = 0;
             for range in &r.secret {
                 out.extend_from_slice(&r.bytes[at..range.start.max(at)]);
-                out.extend_from_slice("‹key›".as_bytes());
+                out.extend_from_slice(super::visible::MASK.as_bytes());
                 at = range.end.max(at);
             }
             out.extend_from_slice(&r.bytes[at.min(r.bytes.len())..]);
@@ -356,7 +359,27 @@ impl<'a> Run<'a> {
                 .is_some_and(|s| s.from == "query"),
             method: method.clone(),
             url,
+            carried: Vec::new(),
         };
+        let mut placement = placement;
+        if self.recipe.reads_headers
+            && let Ok(lines) = super::primitives::parse_header_lines(self.inputs.headers)
+        {
+            for (name, value) in lines {
+                let placed = placement
+                    .headers
+                    .iter()
+                    .chain(&placement.carried)
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&name));
+                let computed =
+                    ["host", "content-length"].contains(&name.to_ascii_lowercase().as_str());
+                if !placed && !computed {
+                    placement
+                        .carried
+                        .push((name, String::from_utf8_lossy(&value).into_owned()));
+                }
+            }
+        }
         Ok(Trace {
             scheme: self.recipe.id.clone(),
             signature_stage: self.recipe.signature.clone(),

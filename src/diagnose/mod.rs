@@ -267,6 +267,7 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
     }
     let singles = singles(case, &ours);
     let rewritten = Rewritten::default();
+    let forms = Forms::default();
     let mut tried = 1;
     // The size of the space: the unchanged signing, every single change, every pair of changes
     // to different parts.
@@ -305,12 +306,12 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
             return Ok(explained(vec![s.change.clone()], ours, t, expected));
         }
         if with_output.is_none()
-            && let Some(o) = output_match(case, &t, expected)
+            && let Some(o) = output_match(case, &forms, &t, expected)
         {
             with_output = Some((vec![i], o));
         }
     }
-    if let Some(o) = output_match(case, &ours, expected) {
+    if let Some(o) = output_match(case, &forms, &ours, expected) {
         return explain_output(case, &rewritten, &singles, &[], o, ours, expected);
     }
     // Two changes: a pair of different parts, or one change and an output encoding.
@@ -337,7 +338,7 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
             }
             if three.is_none()
                 && with_output.is_none()
-                && let Some(o) = output_match(case, &t, expected)
+                && let Some(o) = output_match(case, &forms, &t, expected)
             {
                 three = Some((vec![i, j], o));
             }
@@ -390,28 +391,62 @@ fn explain_output(
     Ok(explained(changes, ours, theirs, expected))
 }
 
+/// The output forms of the signature stage, made once per selection and raw stage in a
+/// search (a form is a stage with its slip's data and sentence: too costly to make again for
+/// each of thousands of candidates).
+#[derive(Default)]
+struct Forms(std::cell::RefCell<Vec<FormsOf>>);
+
+/// A selection, a raw stage's name, the signature stage's index and its forms.
+type FormsOf = (Selection, String, usize, std::rc::Rc<Vec<Mistake>>);
+
+impl Forms {
+    /// The signature stage (by index) and its forms over the raw stage `raw`.
+    fn get(
+        &self,
+        recipe: &Recipe,
+        sel: &Selection,
+        raw: &str,
+    ) -> Option<(usize, std::rc::Rc<Vec<Mistake>>)> {
+        if let Some((_, _, stage, forms)) = self
+            .0
+            .borrow()
+            .iter()
+            .find(|(s, r, _, _)| s == sel && r == raw)
+        {
+            return Some((*stage, forms.clone()));
+        }
+        let (stage, spec) = recipe
+            .stages
+            .iter()
+            .enumerate()
+            .rfind(|(_, s)| s.active(sel) && s.name == recipe.signature)?;
+        let raw_ref = Template::from_pieces(vec![Piece::Ref(raw.to_string())]);
+        let forms = std::rc::Rc::new(spec.prim.output_forms(sel, &raw_ref));
+        self.0
+            .borrow_mut()
+            .push((sel.clone(), raw.to_string(), stage, forms.clone()));
+        Some((stage, forms))
+    }
+}
+
 /// The way of writing a trace's raw MAC, other than the signature stage's own, that gives
 /// `expected`, if one does: the signature stage's output forms, made over the trace.
-fn output_match(case: &Case, trace: &Trace, expected: &str) -> Option<Output> {
+fn output_match(case: &Case, forms: &Forms, trace: &Trace, expected: &str) -> Option<Output> {
     let raw = trace.stages.iter().rev().find(|s| s.raw)?;
-    let sel = &trace.selection;
-    let (stage, spec) = case
-        .recipe
-        .stages
-        .iter()
-        .enumerate()
-        .rfind(|(_, s)| s.active(sel) && s.name == case.recipe.signature)?;
-    let raw_ref = Template::from_pieces(vec![Piece::Ref(raw.name.clone())]);
+    let (stage, all) = forms.get(case.recipe, &trace.selection, &raw.name)?;
+    let name = &case.recipe.stages[stage].name;
     let own = trace.signature();
-    spec.prim
-        .output_forms(sel, &raw_ref)
-        .into_iter()
+    all.iter()
         .find(|m| {
-            eval_over(trace, &*m.prim, &spec.name).is_ok_and(|bytes| {
+            eval_over(trace, &*m.prim, name).is_ok_and(|bytes| {
                 bytes.as_slice() != own && bytes.as_slice() == expected.as_bytes()
             })
         })
-        .map(|form| Output { stage, form })
+        .map(|form| Output {
+            stage,
+            form: form.clone(),
+        })
 }
 
 /// The recipe under each set of stage replacements tried so far (by the singles that make

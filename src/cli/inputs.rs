@@ -73,7 +73,7 @@ impl Catalog {
                         .map_err(|e| e.to_string())
                 });
             match loaded {
-                Ok((recipe, _)) if self.recipes.iter().any(|r| r.id == recipe.id) => eprintln!(
+                Ok((recipe, _)) if self.taken(&recipe.id) => eprintln!(
                     "sigscope: warning: recipe {}: the id `{}` is taken; skipped (rename it)",
                     path.display(),
                     recipe.id
@@ -90,10 +90,49 @@ impl Catalog {
         }
     }
 
+    /// Only the built-in `id`, when there is one (a command that names its scheme needs no
+    /// other: start-up does not grow with the catalog); else every built-in.
+    fn load_one(id: &str) -> Result<Catalog, CliError> {
+        let file = format!("{id}.toml");
+        let Some((_, text)) = builtin::SOURCES.iter().find(|(f, _)| *f == file) else {
+            return Catalog::load(None);
+        };
+        let recipe = Recipe::from_checked_toml(text)
+            .map_err(|e| CliError(format!("built-in recipe {file}: {e}")))?;
+        Ok(Catalog {
+            recipes: vec![recipe],
+            user: None,
+            library: BTreeMap::new(),
+            bundle: None,
+        })
+    }
+
+    /// Whether an id is taken: by a scheme loaded here or by any built-in.
+    fn taken(&self, id: &str) -> bool {
+        self.recipes.iter().any(|r| r.id == id)
+            || builtin::SOURCES
+                .iter()
+                .any(|(f, _)| f.strip_suffix(".toml") == Some(id))
+    }
+
+    /// The catalog for a command that signs or checks with one scheme: as [`Catalog::for_inputs`],
+    /// but when `-p` names a built-in only that one is read (a user's recipe of that id still
+    /// wins over it).
+    pub fn for_scheme(args: &InputArgs) -> Result<Catalog, CliError> {
+        match args.scheme.as_deref() {
+            Some(id) => Catalog::with_inputs(Catalog::load_one(id)?, args),
+            None => Catalog::for_inputs(args),
+        }
+    }
+
     /// The catalog for a command's inputs: the recipes folder, --recipe, and --bundle with the
     /// recipe it carries.
     pub fn for_inputs(args: &InputArgs) -> Result<Catalog, CliError> {
-        let mut catalog = Catalog::load(None)?;
+        Catalog::with_inputs(Catalog::load(None)?, args)
+    }
+
+    fn with_inputs(catalog: Catalog, args: &InputArgs) -> Result<Catalog, CliError> {
+        let mut catalog = catalog;
         let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
         if let Some(dir) = config.recipes_dir() {
             catalog.add_folder(&dir);
@@ -118,7 +157,7 @@ impl Catalog {
                     Recipe::from_toml(text).map_err(|e| CliError(format!("{what}: {e}")))?;
                 // A bundle's recipe never stands in for a built-in scheme: a stranger's file
                 // could otherwise redefine `tpns` to print the key.
-                if catalog.recipes.iter().any(|r| r.id == recipe.id) {
+                if catalog.taken(&recipe.id) {
                     let own = format!("bundle:{}", recipe.id);
                     eprintln!(
                         "sigscope: warning: --bundle {} carries its own recipe `{}`; it is loaded as `{own}`, not as the built-in scheme",

@@ -174,7 +174,7 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
         reveal: args.reveal,
     };
     let args = &profiled;
-    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let catalog = Catalog::for_scheme(&args.inputs)?;
     let recipe = catalog.pick_for(&args.inputs, true)?;
     if args.format == Format::Code && args.lang.is_none() {
         return Err(CliError(

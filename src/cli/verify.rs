@@ -76,7 +76,7 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         their_canonical: args.their_canonical.clone(),
     };
     let args = &profiled;
-    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let catalog = Catalog::for_scheme(&args.inputs)?;
     let recipe = catalog.pick_or_recognize(&args.inputs)?;
     // A body file the scheme hashes unchanged is streamed, as sign does (a bundle's fingerprints
     // need every stage's bytes).
@@ -178,7 +178,7 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
     };
     let args = &profiled;
     use crate::diagnose::{self, Case, Outcome};
-    let catalog = Catalog::for_inputs(&args.inputs)?;
+    let catalog = Catalog::for_scheme(&args.inputs)?;
     let recipe = catalog.pick_or_recognize(&args.inputs)?;
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = expected_signature(args, &resolved, recipe, "diagnose")?;

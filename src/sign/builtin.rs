@@ -9,11 +9,12 @@ pub const DEFAULT_SCHEME: &str = "tpns";
 /// `assets/providers/`, by group and then name (`build.rs` lists them).
 pub const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
-/// Every built-in recipe, loaded. A built-in that fails to load is a bug caught by the tests.
+/// Every built-in recipe, loaded. A built-in that fails to load is a bug caught by the tests,
+/// which also run every check on each (so start-up does not: see [`Recipe::from_checked_toml`]).
 pub fn all() -> Result<Vec<Recipe>, (&'static str, RecipeError)> {
     SOURCES
         .iter()
-        .map(|(file, text)| Recipe::from_toml(text).map_err(|e| (*file, e)))
+        .map(|(file, text)| Recipe::from_checked_toml(text).map_err(|e| (*file, e)))
         .collect()
 }
 
@@ -48,6 +49,12 @@ pub fn readme_table(recipes: &[Recipe]) -> String {
 mod tests {
     #[test]
     fn every_builtin_loads_and_ids_match_files() {
+        // Every check, as a user's recipe gets them.
+        for (file, text) in super::SOURCES {
+            if let Err(e) = super::Recipe::from_toml(text) {
+                panic!("{file}: {e}");
+            }
+        }
         let all = super::all().unwrap_or_else(|(f, e)| panic!("{f}: {e}"));
         for ((file, _), r) in super::SOURCES.iter().zip(&all) {
             assert_eq!(format!("{}.toml", r.id), *file);

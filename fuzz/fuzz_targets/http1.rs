@@ -43,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
         match conn.read_request(&limits) {
             Ok(m) => {
                 assert!(rest.windows(m.raw.len()).any(|w| w == m.raw.as_slice()));
-                let mut v = judge().verify(&m.raw, 0);
+                let mut v = match sigscope::request::import::parse(&m.raw, &mut |_| Ok(Vec::new()))
+                {
+                    Ok(request) => judge().verify(&request, 0),
+                    Err(e) => sigscope::wire::verdict::Verdict::unreadable(&e),
+                };
                 judge().explain(&mut v);
             }
             Err(Fail::Closed) => break,

@@ -200,3 +200,34 @@ fn recipes_beside_the_config_are_schemes() {
     assert!(err(&o).contains("recipes/broken.toml"), "{}", err(&o));
     assert!(err(&o).contains("(skipped)"));
 }
+
+#[test]
+fn a_config_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
+    let d = dir("bounded");
+    let fifo = d.join("config.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let big = d.join("big.toml");
+    std::fs::write(&big, "#".repeat((1 << 20) + 1)).unwrap();
+    let mut cases = vec![
+        ("/dev/zero".to_string(), "not a regular file"),
+        (big.display().to_string(), "more than 1024 KiB"),
+    ];
+    if made.is_ok_and(|s| s.success()) {
+        // With no writer, opening a FIFO would wait for ever: it must not be opened.
+        cases.push((fifo.display().to_string(), "not a regular file"));
+    } else {
+        eprintln!("skipped the FIFO case: mkfifo is not available here");
+    }
+    for (path, what) in cases {
+        let started = std::time::Instant::now();
+        let o = run(&["sign", "-p", "github", "--example", "--config", &path]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{path}"
+        );
+        assert_eq!(o.status.code(), Some(2), "{path}");
+        let e = err(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains(&format!("config {path}: {what}")), "{e}");
+    }
+}

@@ -104,6 +104,37 @@ pub struct KeyRead {
     pub note: Option<String>,
 }
 
+/// The most a configuration file may be.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// A configuration file's text: a regular file (a FIFO or a device such as `/dev/zero` is
+/// refused at once, never read until it ends) of at most [`MAX_CONFIG_BYTES`], in UTF-8.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let what = || format!("config {}", path.display());
+    // Asked before opening: opening a FIFO with no writer waits for one.
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", what()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{}: not a regular file (a pipe or a device is not read)",
+            what()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", what()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: {e}", what()))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "{}: more than {} KiB, the most a configuration may be",
+            what(),
+            MAX_CONFIG_BYTES >> 10
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", what()))
+}
+
 impl Config {
     /// The default file: `config.toml` in the platform's config directory.
     pub fn default_path() -> Option<PathBuf> {
@@ -126,8 +157,7 @@ impl Config {
                 }
             },
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("config {}: {e}", path.display()))?;
+        let text = read_bounded(&path)?;
         Config::parse(&text, &path)
     }
 

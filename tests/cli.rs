@@ -1857,3 +1857,14 @@ fn a_bundle_says_the_key_differs_even_when_a_stage_holds_the_key() {
     ]);
     assert!(stdout(&o).contains("bundle     every stage matches the bundle's fingerprints"));
 }
+
+#[test]
+fn a_huge_value_quoted_in_an_error_is_cut() {
+    let huge = format!("output={}", "x".repeat(120_000));
+    let o = run(&["sign", "-p", "tpns", "--example", "--variant", &huge]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.len() < 1000, "{} bytes", e.len());
+    assert!(e.contains("more bytes)"), "{e}");
+}

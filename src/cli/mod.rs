@@ -69,7 +69,7 @@ pub fn main() -> ExitCode {
         Err(CliError(message)) => {
             // One line, and nothing a terminal would act on (a stranger's file names and values
             // can be in it).
-            let line = message.replace('\n', " ");
+            let line = cut(&message.replace('\n', " "), MAX_ERROR_CHARS);
             let _ = writeln!(
                 std::io::stderr(),
                 "sigscope: error: {}",
@@ -77,6 +77,17 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// The longest error line, in characters: a value quoted back (a 120 KB `--variant`) is cut.
+const MAX_ERROR_CHARS: usize = 600;
+
+/// A line cut to `max` characters, saying how much was left out.
+fn cut(line: &str, max: usize) -> String {
+    match line.char_indices().nth(max) {
+        None => line.to_string(),
+        Some((at, _)) => format!("{}… ({} more bytes)", &line[..at], line.len() - at),
     }
 }
 

@@ -1868,3 +1868,17 @@ fn a_huge_value_quoted_in_an_error_is_cut() {
     assert!(e.len() < 1000, "{} bytes", e.len());
     assert!(e.contains("more bytes)"), "{e}");
 }
+
+#[test]
+fn listen_refuses_a_timeout_too_short_to_serve_anyone() {
+    for (flag, value) in [
+        ("--idle-timeout", "1e-300"),
+        ("--header-timeout", "0"),
+        ("--idle-timeout", "inf"),
+    ] {
+        let o = run(&["listen", "-p", "github", "--key", "k", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains("give a number of seconds from 0.01"), "{e}");
+    }
+}

@@ -18,11 +18,12 @@ use crate::wire::show::{body_lines, head_lines, mask_key, millis};
 use crate::wire::verdict::Judge;
 
 fn seconds(flag: &str, s: f64) -> Result<Duration, CliError> {
-    if s.is_finite() && s > 0.0 && s < 1e7 {
+    // Below 10 ms every connection would be cut before it could speak.
+    if s.is_finite() && (0.01..1e7).contains(&s) {
         Ok(Duration::from_secs_f64(s))
     } else {
         Err(CliError(format!(
-            "{flag} {s}: give a number of seconds above 0"
+            "{flag} {s}: give a number of seconds from 0.01 to 10000000"
         )))
     }
 }

@@ -231,3 +231,26 @@ fn a_config_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
         assert!(e.contains(&format!("config {path}: {what}")), "{e}");
     }
 }
+
+#[test]
+fn a_config_error_never_prints_the_value_back() {
+    let path = config(
+        "no-echo",
+        "[profiles.a]\nscheme = \"tpns\"\nkey_env = 987654321012\n",
+    );
+    let o = run(&[
+        "sign",
+        "-P",
+        "a",
+        "--config",
+        path.to_str().unwrap(),
+        "--example",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = err(&o);
+    assert!(!e.contains("987654321012"), "{e}");
+    assert!(
+        e.contains(":3: invalid type: integer, expected a string"),
+        "{e}"
+    );
+}

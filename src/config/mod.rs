@@ -104,6 +104,27 @@ pub struct KeyRead {
     pub note: Option<String>,
 }
 
+/// A TOML reader's message without the value it quotes (`invalid type: integer `9876…``): a
+/// config holds secrets, and a misplaced one must not be printed back. The names of keys the
+/// reader expected stay.
+fn without_values(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid ") else {
+        return message.to_string();
+    };
+    // `invalid type: integer `987`, expected …`, `invalid value: string "x", expected …`.
+    match rest.split_once(", expected") {
+        Some((what, expected)) => {
+            let kind: String = what
+                .split_once(['`', '"'])
+                .map_or(what, |(head, _)| head)
+                .trim_end()
+                .to_string();
+            format!("invalid {kind}, expected{expected}")
+        }
+        None => message.to_string(),
+    }
+}
+
 /// The most a configuration file may be.
 pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
@@ -171,7 +192,7 @@ impl Config {
             let place = e
                 .span()
                 .map_or_else(|| path.display().to_string(), |s| at(s.start));
-            format!("config {place}: {}", e.message().trim())
+            format!("config {place}: {}", without_values(e.message().trim()))
         })?;
         let mut profiles = BTreeMap::new();
         let mut plaintext = Vec::new();

@@ -1882,3 +1882,59 @@ fn listen_refuses_a_timeout_too_short_to_serve_anyone() {
         assert!(e.contains("give a number of seconds from 0.01"), "{e}");
     }
 }
+
+#[test]
+fn a_curl_line_file_over_the_request_limit_is_refused_unread() {
+    let dir = std::env::temp_dir().join(format!("sigscope-sparse-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.bin");
+    // Sparse: 2 GiB long, nothing written.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let line = dir.join("req.curl");
+    std::fs::write(
+        &line,
+        format!(
+            "curl https://example.com/x -H 'X-Hub-Signature-256: sha256=00' --data-binary @{}\n",
+            big.display()
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let o = run(&[
+        "verify",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--allow-request-files",
+        "--request",
+        line.to_str().unwrap(),
+    ]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("more than 256 MiB, the most a request's data may be"),
+        "{e}"
+    );
+    // Without the flag the file is named once, as not read (never also as read).
+    let o = run(&[
+        "verify",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--request",
+        line.to_str().unwrap(),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!e.contains("the body is read from the file"), "{e}");
+    assert!(
+        e.contains("which is not read without --allow-request-files"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -39,6 +39,9 @@ pub fn read_file(path: &Path, flag: &str) -> Result<Vec<u8>, CliError> {
 pub const MAX_KEY_BYTES: usize = 64 << 10;
 
 /// How much a file given with a flag may hold.
+/// The most a request (and the data its curl line reads from files) may be.
+pub const MAX_REQUEST_BYTES: usize = crate::sign::engine::MAX_STAGE_BYTES;
+
 fn read_limit(flag: &str) -> usize {
     match flag {
         "--key-file" => MAX_KEY_BYTES,

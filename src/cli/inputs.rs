@@ -606,6 +606,7 @@ fn import_request(
     // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
     // only with the user's consent, and only when it is a regular file.
     let mut skipped = Vec::new();
+    let mut read_files = Vec::new();
     let mut read = |p: &str| -> Result<Vec<u8>, String> {
         if !args.allow_request_files {
             skipped.push(p.to_string());
@@ -618,7 +619,17 @@ fn import_request(
                     .to_string(),
             );
         }
-        std::fs::read(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))
+        // As large as a request may be, and no larger (a sparse 2 GiB file is refused unread).
+        let limit = super::files::MAX_REQUEST_BYTES;
+        if meta.len() > limit as u64 {
+            return Err(format!(
+                "more than {}, the most a request's data may be",
+                super::files::size_words(limit)
+            ));
+        }
+        let data = std::fs::read(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
+        read_files.push(p.to_string());
+        Ok(data)
     };
     let imported = crate::request::import::parse(&bytes, &mut read)
         .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
@@ -627,6 +638,9 @@ fn import_request(
         return Err(CliError(format!("--request {}: {e}", path.display())));
     }
     let mut notes = imported.notes;
+    for file in read_files {
+        notes.push(format!("the body is read from the file `{file}`"));
+    }
     for file in skipped {
         notes.push(format!(
             "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"

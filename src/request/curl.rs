@@ -333,10 +333,8 @@ pub fn parse(
         None => return Err(err(last_line, "a `|` with no command after it")),
     }
     let mut stdin = stdin;
-    let mut read_at = |value: &[u8],
-                       line: usize,
-                       notes: &mut Vec<String>|
-     -> Result<Vec<u8>, ImportError> {
+    // The caller's reader says what it read or left out (it alone knows).
+    let mut read_at = |value: &[u8], line: usize| -> Result<Vec<u8>, ImportError> {
         let path = text(value, line, "the file name")?;
         if path == "-" {
             return stdin.take().ok_or_else(|| {
@@ -346,7 +344,6 @@ pub fn parse(
                 )
             });
         }
-        notes.push(format!("the body is read from the file `{path}`"));
         read_file(&path).map_err(|e| err(line, format!("@{path}: {e}")))
     };
 
@@ -468,7 +465,7 @@ pub fn parse(
                 Opt::Data | Opt::DataBinary => {
                     let bytes = match value.strip_prefix(b"@") {
                         Some(path) => {
-                            let b = read_at(path, line, &mut notes)?;
+                            let b = read_at(path, line)?;
                             if opt == Opt::Data {
                                 b.into_iter()
                                     .filter(|&b| b != b'\r' && b != b'\n')
@@ -487,12 +484,12 @@ pub fn parse(
                     form_data = true;
                 }
                 Opt::DataUrlencode => {
-                    data.push(urlencode_data(&value, line, &mut read_at, &mut notes)?);
+                    data.push(urlencode_data(&value, line, &mut read_at)?);
                     form_data = true;
                 }
                 Opt::Json => {
                     let bytes = match value.strip_prefix(b"@") {
-                        Some(path) => read_at(path, line, &mut notes)?,
+                        Some(path) => read_at(path, line)?,
                         None => value,
                     };
                     data.push(bytes);
@@ -536,7 +533,7 @@ pub fn parse(
                     format!("bytes={}", text(&value, line, "the range")?),
                 )),
                 Opt::Upload => {
-                    data.push(read_at(&value, line, &mut notes)?);
+                    data.push(read_at(&value, line)?);
                     upload = true;
                 }
                 Opt::Form => {
@@ -618,16 +615,11 @@ fn windows_cmd_line(text: &str) -> Option<usize> {
 }
 
 /// Reads the file an `@name` value names (`@-`: the piped standard input), noting it.
-type ReadAt<'a> = dyn FnMut(&[u8], usize, &mut Vec<String>) -> Result<Vec<u8>, ImportError> + 'a;
+type ReadAt<'a> = dyn FnMut(&[u8], usize) -> Result<Vec<u8>, ImportError> + 'a;
 
 /// `--data-urlencode` as curl encodes it: `content`, `=content`, `name=content`, `@file`,
 /// `name@file`; the content percent-encoded except the unreserved characters.
-fn urlencode_data(
-    value: &[u8],
-    line: usize,
-    read_at: &mut ReadAt,
-    notes: &mut Vec<String>,
-) -> Result<Vec<u8>, ImportError> {
+fn urlencode_data(value: &[u8], line: usize, read_at: &mut ReadAt) -> Result<Vec<u8>, ImportError> {
     let enc = |b: &[u8]| -> Vec<u8> {
         const KEEP: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
             .remove(b'-')
@@ -646,7 +638,7 @@ fn urlencode_data(
             out
         }
         (_, Some(a)) => {
-            let content = read_at(&value[a + 1..], line, notes)?;
+            let content = read_at(&value[a + 1..], line)?;
             let mut out = Vec::new();
             if a > 0 {
                 out.extend_from_slice(&value[..a]);

@@ -572,7 +572,7 @@ impl Resolved {
                 "body from {}: {} MiB is too large to parse as JSON or parameters (the limit is {} MiB); only schemes that hash the body unchanged take bodies of any size",
                 self.body_source,
                 len >> 20,
-                sign::primitives::MAX_PARSED_BYTES >> 20
+                sign::json::MAX_PARSED_BYTES >> 20
             )),
             SignError::MissingParam { input, name } if input == "body" => CliError(format!(
                 "body from {}: missing parameter `{name}`",

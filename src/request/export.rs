@@ -3,7 +3,7 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::sign::{Placement, primitives};
+use crate::sign::Placement;
 
 /// Everything but the unreserved characters of RFC 3986 is encoded in a query value.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
@@ -142,7 +142,7 @@ fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportEr
         member: name.to_string(),
         reason,
     };
-    let parsed = primitives::parse_json(body).map_err(|e| {
+    let parsed = crate::sign::json::parse_json(body).map_err(|e| {
         not_object(format!(
             "line {}, column {}: {}",
             e.line, e.column, e.message

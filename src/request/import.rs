@@ -9,7 +9,6 @@ pub use super::http::head_with_lf;
 use super::message::err;
 pub use super::message::{ImportError, Imported};
 use crate::sign::Recipe;
-use crate::sign::primitives;
 use crate::sign::recipe::Source;
 use crate::sign::template::{Piece, Template};
 
@@ -196,7 +195,7 @@ pub fn map_with(
                 for (name, v) in captures {
                     let v = match p.decode.get(&name) {
                         Some(alphabet) => {
-                            match crate::sign::primitives::decode_base64(v.as_bytes(), *alphabet) {
+                            match crate::sign::encoding::decode_base64(v.as_bytes(), *alphabet) {
                                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                                 Err(e) => {
                                     m.errors.push(format!("{place}: the {name} part {e}"));
@@ -314,20 +313,20 @@ fn source_value_bytes(
     match (kind, name) {
         ("header", Some(n)) => req.header(&n).map(|v| v.trim().as_bytes().to_vec()),
         ("query", Some(n)) => {
-            let params = primitives::parse_params(query?.as_bytes(), true).ok()?;
+            let params = crate::sign::form::parse_params(query?.as_bytes(), true).ok()?;
             params
                 .into_iter()
                 .find(|(k, _)| k == n.as_bytes())
                 .map(|(_, v)| v)
         }
         ("member", Some(n)) => {
-            let json = primitives::parse_json(&req.body).ok()?;
+            let json = crate::sign::json::parse_json(&req.body).ok()?;
             match member(&json, &n)? {
                 serde_json::Value::String(s) => Some(s.clone().into_bytes()),
                 other => Some(other.to_string().into_bytes()),
             }
         }
-        ("form", Some(n)) => primitives::parse_params(&req.body, true)
+        ("form", Some(n)) => crate::sign::form::parse_params(&req.body, true)
             .ok()?
             .into_iter()
             .find(|(k, _)| k == n.as_bytes())
@@ -387,7 +386,7 @@ fn auth_params(value: &str) -> Vec<(String, String)> {
             j = end;
             v
         };
-        let value = primitives::percent_decode(value.as_bytes(), false);
+        let value = crate::sign::form::percent_decode(value.as_bytes(), false);
         out.push((name, String::from_utf8_lossy(&value).into_owned()));
         i = j;
     }

@@ -88,11 +88,6 @@ pub fn readme_table() -> String {
     out
 }
 
-// Paths that callers outside the core used before these moved to leaf modules.
-pub use super::encoding::decode_base64;
-pub use super::form::{parse_params, percent_decode};
-pub use super::json::{MAX_PARSED_BYTES, parse_json};
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

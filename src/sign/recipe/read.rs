@@ -11,11 +11,7 @@ use super::*;
 impl Recipe {
     /// Reads and checks a recipe from its TOML text.
     pub fn from_toml(text: &str) -> Result<Recipe, RecipeError> {
-        let raw: RawRecipe = toml::from_str(text).map_err(|e| RecipeError {
-            line: e.span().map_or(0, |s| line_of(text, s.start)),
-            message: e.message().trim().to_string(),
-        })?;
-        let recipe = raw.compile(text)?;
+        let recipe = Recipe::from_checked_toml(text)?;
         recipe.check()?;
         Ok(recipe)
     }

@@ -143,7 +143,20 @@ pub fn generate(req: &Request, lang: Lang) -> Result<String, CodeError> {
         names.stage(&spec.name);
     }
 
-    // What the stages and the header lines read.
+    // A placed value never shows a secret (the key, a secret field, a stage made from them):
+    // the program writes it as the trace does, masked.
+    let secret = |name: &str| {
+        name == "key"
+            || recipe
+                .field(name)
+                .is_some_and(|f| f.kind == FieldKind::Secret)
+            || trace
+                .stage(name)
+                .is_some_and(|s| Show::of(s) == Show::Secret)
+    };
+
+    // What the stages and the header lines read. A secret only a header line names is masked
+    // there, so the program does not read it (Go refuses a variable it never uses).
     let mut used: BTreeSet<String> = BTreeSet::new();
     let placed = placed_headers(recipe, trace, req.headers);
     for spec in &stages {
@@ -152,7 +165,12 @@ pub fn generate(req: &Request, lang: Lang) -> Result<String, CodeError> {
         }
     }
     for (n, v) in &placed {
-        used.extend(n.references().chain(v.references()).map(str::to_string));
+        used.extend(
+            n.references()
+                .chain(v.references())
+                .filter(|r| !secret(r))
+                .map(str::to_string),
+        );
     }
 
     let mut constants = Vec::new();
@@ -218,17 +236,6 @@ pub fn generate(req: &Request, lang: Lang) -> Result<String, CodeError> {
         let mut pieces = parts;
         pieces.push(Piece::Literal("\n".to_string()));
         template(&*syntax, &names, &Template::from_pieces(pieces))
-    };
-    // A placed value never shows a secret (the key, a secret field, a stage made from them):
-    // the program writes it as the trace does, masked.
-    let secret = |name: &str| {
-        name == "key"
-            || recipe
-                .field(name)
-                .is_some_and(|f| f.kind == FieldKind::Secret)
-            || trace
-                .stage(name)
-                .is_some_and(|s| Show::of(s) == Show::Secret)
     };
     let header_lines = placed
         .iter()

@@ -149,3 +149,60 @@ fn the_readme_lists_the_catalog() {
         "the README's schemes differ from the catalog (run with SIGSCOPE_BLESS=1 to write them):\n{table}"
     );
 }
+
+/// Bad input in the carriers of the catalog's schemes: one error line that names the header or
+/// parameter, exit 2, never a panic.
+#[test]
+fn a_malformed_carrier_gets_one_line_naming_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalog");
+    let presigned = dir.join("builtin-regressions/aws-sigv4-s3-presigned-get.http");
+    let Ok(genuine) = std::fs::read_to_string(&presigned) else {
+        panic!("{} is missing", presigned.display());
+    };
+    let tmp = std::env::temp_dir().join(format!("sigscope-carriers-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("a temporary folder");
+    let without_credential = {
+        let (line, rest) = genuine.split_once('\n').expect("a request line");
+        let start = line.find("X-Amz-Credential=").expect("a credential");
+        let end = line[start..]
+            .find('&')
+            .map_or(line.len(), |e| start + e + 1);
+        format!("{}{}\n{rest}", &line[..start], &line[end..])
+    };
+    let cases: &[(&str, String, &str)] = &[
+        ("aws-sigv4", without_credential, "X-Amz-Credential"),
+        (
+            "hubspot",
+            "POST /hook HTTP/1.1\r\nHost: example.com\r\nX-HubSpot-Signature: ab\r\nX-HubSpot-Signature-Version: v9\r\n\r\n{}".to_string(),
+            "X-HubSpot-Signature-Version",
+        ),
+        (
+            "oauth1",
+            "POST /a HTTP/1.1\r\nHost: example.com\r\nAuthorization: OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"RSA-MD5\", oauth_signature=\"x\"\r\n\r\n".to_string(),
+            "oauth_signature_method",
+        ),
+    ];
+    for (i, (id, request, names)) in cases.iter().enumerate() {
+        let file = tmp.join(format!("{i}.http"));
+        std::fs::write(&file, request).expect("written");
+        let out = sigscope(&[
+            "verify",
+            "-p",
+            id,
+            "--key",
+            "k",
+            "--request",
+            file.to_str().expect("utf-8"),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("sigscope: error"))
+            .collect();
+        assert_eq!(out.status.code(), Some(2), "{id}: {stderr}");
+        assert_eq!(errors.len(), 1, "{id}: one error line: {stderr}");
+        assert!(errors[0].contains(names), "{id}: names {names}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{id}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -313,6 +313,8 @@ pub struct Resolved {
     pub received: Option<String>,
     /// What the import of a request found and did not find.
     pub notes: Vec<String>,
+    /// For each field a request did not give, where its import looked.
+    pub looked: BTreeMap<String, String>,
 }
 
 impl Resolved {
@@ -427,6 +429,9 @@ impl Resolved {
         if let Some(b) = bundle {
             chosen.extend(b.variants.clone());
         }
+        if let Some(m) = &imported {
+            chosen.extend(m.variants.clone());
+        }
         for item in &args.variants {
             let (name, choice) = item
                 .split_once('=')
@@ -470,6 +475,10 @@ impl Resolved {
                 .as_ref()
                 .and_then(|m| m.signature.clone())
                 .or(bundle.map(|b| b.expected.clone().unwrap_or_else(|| b.signature.clone()))),
+            looked: imported
+                .as_ref()
+                .map(|m| m.looked.clone())
+                .unwrap_or_default(),
             notes: imported.map(|m| m.notes).unwrap_or_default(),
         })
     }
@@ -556,9 +565,12 @@ impl Resolved {
     /// A core error, in terms of the flags that caused it.
     fn explain(&self, e: SignError) -> CliError {
         match e {
-            SignError::MissingField { name, label } => CliError(format!(
-                "missing field `{name}` ({label}): give --set {name}=VALUE"
-            )),
+            SignError::MissingField { name, label } => CliError(match self.looked.get(&name) {
+                Some(place) => format!(
+                    "missing field `{name}` ({label}): the request has no {place}; give --set {name}=VALUE"
+                ),
+                None => format!("missing field `{name}` ({label}): give --set {name}=VALUE"),
+            }),
             SignError::InvalidJson {
                 input,
                 line,

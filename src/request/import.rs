@@ -48,6 +48,10 @@ pub struct Mapped {
     /// The request's header lines as received.
     pub headers: Vec<u8>,
     pub signature: Option<String>,
+    /// Variant choices the request makes (its version header, its signature method).
+    pub variants: BTreeMap<String, String>,
+    /// For each field the request did not give, where the import looked (`query:X-Amz-Credential`).
+    pub looked: BTreeMap<String, String>,
     /// What was taken from where, and what was not found.
     pub notes: Vec<String>,
     /// A carrier that is there but malformed (an Authorization that does not read as the
@@ -161,23 +165,29 @@ pub fn map_with(
             Some((v, _)) => {
                 m.fields.insert(field.clone(), v);
             }
-            None => m.notes.push(format!(
-                "no {} in the request for `{field}`",
-                describe_sources(sources, req)
-            )),
+            None => {
+                let places = describe_sources(sources, req);
+                m.notes
+                    .push(format!("no {places} in the request for `{field}`"));
+                m.looked.insert(field.clone(), places);
+            }
         }
     }
     for p in &spec.patterns {
         let Some(value) = source_value(req, &p.from, &|n| known(&m, n)) else {
             m.notes.push(format!("no {} in the request", p.from.from));
+            for name in p.pattern.references() {
+                if !m.fields.contains_key(name) && !given.contains_key(name) {
+                    let place = m.looked.entry(name.to_string()).or_default();
+                    if !place.is_empty() {
+                        place.push_str(" or ");
+                    }
+                    place.push_str(&p.from.from);
+                }
+            }
             continue;
         };
-        let (kind, source_name) = p.from.from.split_once(':').unwrap_or(("", &p.from.from));
-        let place = if kind == "header" {
-            format!("header {source_name}")
-        } else {
-            p.from.from.clone()
-        };
+        let place = place_of(&p.from.from);
         let found = match &p.split {
             // A list (`t=…,v1=…`): the captures of every item that reads as the pattern.
             Some(sep) => {
@@ -246,7 +256,74 @@ pub fn map_with(
     if m.body.is_none() {
         m.body = first_value_bytes(req, &body_sources, &|n| known(&m, n)).map(|(b, _)| b);
     }
+    for rule in &spec.variants {
+        if m.variants.contains_key(&rule.variant) {
+            continue;
+        }
+        // `field:NAME` reads what the import found (a service named in a credential scope).
+        let value = match rule.from.from.strip_prefix("field:") {
+            Some(name) => known(&m, name),
+            None => source_value(req, &rule.from, &|n| known(&m, n)),
+        };
+        let Some(value) = value else {
+            continue;
+        };
+        let choices = recipe
+            .variant(&rule.variant)
+            .map(|v| v.choices.clone())
+            .unwrap_or_default();
+        let value = value.trim();
+        // A value is matched as written, then in any case, then by what comes before its
+        // first `;` (a Content-Type's media type without its charset).
+        let bare = value.split(';').next().unwrap_or(value).trim();
+        let find = |keys: &mut dyn Iterator<Item = &String>| -> Option<String> {
+            let keys: Vec<&String> = keys.collect();
+            keys.iter()
+                .find(|k| k.as_str() == value)
+                .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(value)))
+                .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(bare)))
+                .map(|k| k.to_string())
+        };
+        let picked = match (&rule.choice, rule.map.is_empty()) {
+            (Some(c), _) => Some(c.clone()),
+            (None, false) => find(&mut rule.map.keys())
+                .and_then(|k| rule.map.get(&k).cloned())
+                .or_else(|| rule.otherwise.clone()),
+            (None, true) => find(&mut choices.iter()).or_else(|| rule.otherwise.clone()),
+        };
+        match picked {
+            Some(choice) => {
+                m.notes.push(format!(
+                    "{} picks {}={choice}",
+                    place_of(&rule.from.from),
+                    rule.variant
+                ));
+                m.variants.insert(rule.variant.clone(), choice);
+            }
+            None => {
+                let shown: String = value.chars().take(60).collect();
+                let known: Vec<&str> = if rule.map.is_empty() {
+                    choices.iter().map(String::as_str).collect()
+                } else {
+                    rule.map.keys().map(String::as_str).collect()
+                };
+                m.errors.push(format!(
+                    "{}: `{shown}` is not one this scheme knows ({})",
+                    place_of(&rule.from.from),
+                    known.join(", ")
+                ));
+            }
+        }
+    }
     m
+}
+
+/// A source as a sentence names it: `header X-Foo`, `query:X-Amz-Signature`.
+fn place_of(from: &str) -> String {
+    match from.split_once(':') {
+        Some(("header", name)) => format!("header {name}"),
+        _ => from.to_string(),
+    }
 }
 
 fn applies(source: &Source, req: &Imported) -> bool {

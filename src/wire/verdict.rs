@@ -208,11 +208,13 @@ impl Judge {
                 )
             };
         };
-        let selection =
-            match recipe.select(self.choices.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-                Ok(s) => s,
-                Err(e) => return Verdict::error(Some(recipe), e.to_string(), notes),
-            };
+        // The request's own choices (its version header), under the --variant flags.
+        let mut choices = mapped.variants.clone();
+        choices.extend(self.choices.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let selection = match recipe.select(choices.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            Ok(s) => s,
+            Err(e) => return Verdict::error(Some(recipe), e.to_string(), notes),
+        };
         let body = mapped.body.clone().unwrap_or_else(|| imported.body.clone());
         let inputs = Inputs {
             fields: &mapped.fields,
@@ -263,7 +265,7 @@ impl Judge {
                     fields: trace.fields.clone(),
                     body,
                     headers: mapped.headers.clone(),
-                    choices: self.choices.clone(),
+                    choices,
                     expected,
                 })
             }),

@@ -105,6 +105,23 @@ pub struct ImportSpec {
     pub signature: Vec<Source>,
     /// Values taken apart by a template: `WallTech {token}:{signature}` from a header.
     pub patterns: Vec<Pattern>,
+    /// Variants the request picks (HubSpot's version header, OAuth's signature method, a
+    /// presigned URL's query), in order: the first rule that finds its source decides.
+    pub variants: Vec<VariantRule>,
+}
+
+/// A variant chosen by what a request carries: `choice` when the source is there at all, else
+/// its value through `map` (or the value itself when it is one of the choices), else
+/// `otherwise`. The source may be `field:NAME`, a value the import found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantRule {
+    pub variant: String,
+    pub from: Source,
+    pub choice: Option<String>,
+    pub map: BTreeMap<String, String>,
+    /// The choice for a value the map (or the choices) do not name; none: such a value is an
+    /// error naming the source.
+    pub otherwise: Option<String>,
 }
 
 /// A place in a request: `header:NAME`, `query:NAME`, `member:NAME` (of a JSON body),

@@ -111,6 +111,21 @@ struct RawImport {
     signature: Option<OneOrManySources>,
     #[serde(default)]
     patterns: Vec<RawPattern>,
+    #[serde(default)]
+    variants: Vec<RawVariantRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariantRule {
+    variant: String,
+    from: RawSource,
+    #[serde(default)]
+    choice: Option<String>,
+    #[serde(default)]
+    map: BTreeMap<String, String>,
+    #[serde(default)]
+    otherwise: Option<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -431,6 +446,50 @@ impl RawRecipe {
                         pattern,
                         split: p.split.clone(),
                         decode,
+                    });
+                }
+                for r in &raw.variants {
+                    let Some(v) = variants.iter().find(|v| v.name == r.variant) else {
+                        return Err(e(format!(
+                            "import.variants: `{}` is not a variant of this scheme",
+                            r.variant
+                        )));
+                    };
+                    let named = r.choice.iter().chain(r.map.values()).chain(&r.otherwise);
+                    if let Some(bad) = named.into_iter().find(|c| !v.choices.contains(c)) {
+                        return Err(e(format!(
+                            "import.variants: `{bad}` is not a choice of `{}` ({})",
+                            v.name,
+                            v.choices.join(", ")
+                        )));
+                    }
+                    if r.choice.is_some() && !r.map.is_empty() {
+                        return Err(e(format!(
+                            "import.variants `{}`: give `choice` or `map`, not both",
+                            r.variant
+                        )));
+                    }
+                    let from = match &r.from {
+                        RawSource::Plain(f) => match f.strip_prefix("field:") {
+                            Some(name) if fields.iter().any(|x| x.name == name) => Source {
+                                from: f.clone(),
+                                methods: Vec::new(),
+                            },
+                            Some(name) => {
+                                return Err(e(format!(
+                                    "import.variants: `field:{name}`: `{name}` is not a field"
+                                )));
+                            }
+                            None => source(&r.from).map_err(e)?,
+                        },
+                        _ => source(&r.from).map_err(e)?,
+                    };
+                    spec.variants.push(VariantRule {
+                        variant: r.variant.clone(),
+                        from,
+                        otherwise: r.otherwise.clone(),
+                        choice: r.choice.clone(),
+                        map: r.map.clone(),
                     });
                 }
                 spec

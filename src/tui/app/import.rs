@@ -59,6 +59,10 @@ impl App {
             self.inputs.headers = Editor::new(&mapped.headers, true);
             took.push("the headers".to_string());
         }
+        for (name, choice) in &mapped.variants {
+            self.inputs.choices.insert(name.clone(), choice.clone());
+            took.push(format!("{name}={choice}"));
+        }
         if let Some(sig) = &mapped.signature {
             self.expected = text_area(sig);
             took.push("the signature".to_string());

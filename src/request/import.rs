@@ -389,6 +389,20 @@ fn source_value_bytes(
     };
     match (kind, name) {
         ("header", Some(n)) => req.header(&n).map(|v| v.trim().as_bytes().to_vec()),
+        // Every header whose name starts so (DocuSign's X-DocuSign-Signature-1, -2 …), in the
+        // request's order, values joined with `,`.
+        ("headers", Some(prefix)) => {
+            let values: Vec<&str> = req
+                .headers
+                .iter()
+                .filter(|(n, _)| {
+                    n.len() >= prefix.len()
+                        && n.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+                })
+                .map(|(_, v)| v.trim())
+                .collect();
+            (!values.is_empty()).then(|| values.join(",").into_bytes())
+        }
         ("query", Some(n)) => {
             let params = crate::sign::form::parse_params(query?.as_bytes(), true).ok()?;
             params

@@ -175,6 +175,12 @@ upper() {
   bytes_of "$1" | tr a-z A-Z | od -An -v -tx1 | tr -d ' \n'
 }
 
+# @helper check check
+# Nothing when the claimed value equals the computed one, else the mark (hex in, hex out).
+check() {
+  if [ "$1" = "$2" ]; then printf ''; else printf '%s' "$3"; fi
+}
+
 # @helper trim trim
 trim() {
   local hex=$1

@@ -538,6 +538,15 @@ func upper(data []byte) []byte {
 	return out
 }
 
+// @helper check check imports=bytes
+// check gives nothing when the claimed value equals the computed one, else the mark.
+func check(claimed, computed, differs []byte) []byte {
+	if bytes.Equal(claimed, computed) {
+		return []byte{}
+	}
+	return differs
+}
+
 // @helper trim trim imports=bytes
 func trim(data []byte) []byte {
 	return bytes.Trim(data, " \t\n\r\f")

@@ -527,6 +527,12 @@
         return out;
     }
 
+// @helper check check imports=java.util.Arrays
+    /** Nothing when the claimed value equals the computed one, else the mark. */
+    static byte[] check(byte[] claimed, byte[] computed, byte[] differs) {
+        return Arrays.equals(claimed, computed) ? new byte[0] : differs;
+    }
+
 // @helper trim trim
     static byte[] trim(byte[] data) {
         return unbin(bin(data).replaceAll("^[ \\t\\n\\r\\f]+|[ \\t\\n\\r\\f]+$", ""));

@@ -378,6 +378,12 @@ function upper(data) {
   return unbin(bin(data).replace(/[a-z]+/g, (s) => s.toUpperCase()));
 }
 
+// @helper check check
+// Nothing when the claimed value equals the computed one, else the mark.
+function check(claimed, computed, differs) {
+  return Buffer.compare(Buffer.from(claimed), Buffer.from(computed)) === 0 ? Buffer.alloc(0) : differs;
+}
+
 // @helper trim trim
 function trim(data) {
   return unbin(bin(data).replace(/^[ \t\n\r\f]+|[ \t\n\r\f]+$/g, ""));

@@ -392,6 +392,13 @@ function upper(string $data): string
     return strtr($data, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
 }
 
+// @helper check check_claim
+/** Nothing when the claimed value equals the computed one, else the mark. */
+function check_claim(string $claimed, string $computed, string $differs): string
+{
+    return $claimed === $computed ? '' : $differs;
+}
+
 // @helper trim trim_ascii
 function trim_ascii(string $data): string
 {

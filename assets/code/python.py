@@ -246,6 +246,10 @@ def lower(data):
 def upper(data):
     return data.upper()
 
+# @helper check check
+def check(claimed, computed, differs):
+    return b"" if claimed == computed else differs
+
 # @helper trim trim
 def trim(data):
     return data.strip(b" \t\n\r\x0c")

@@ -300,6 +300,12 @@ def upper(data)
   data.b.tr("a-z", "A-Z")
 end
 
+# @helper check check
+# Nothing when the claimed value equals the computed one, else the mark.
+def check(claimed, computed, differs)
+  claimed.b == computed.b ? "".b : differs
+end
+
 # @helper trim trim
 def trim(data)
   data.b.sub(/\A[ \t\n\r\f]+/, "").sub(/[ \t\n\r\f]+\z/, "")

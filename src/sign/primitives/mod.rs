@@ -3,6 +3,7 @@
 //! [`crate::sign::primitive::Primitive`]; adding a primitive is adding its file and a line here.
 
 mod base64_;
+mod check;
 mod concat;
 mod crc32;
 mod date;
@@ -50,6 +51,7 @@ pub const ALL: &[&Spec] = &[
     &headers::SIGNED,
     &path::SPEC,
     &date::SPEC,
+    &check::SPEC,
 ];
 
 /// The spec of a primitive name.

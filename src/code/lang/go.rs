@@ -182,7 +182,9 @@ impl Syntax for Go {
                 show: &|show, name, ident| match show {
                     Show::Text => format!("show(\"{name}\", {ident})"),
                     Show::Hex => format!("showHex(\"{name}\", {ident})"),
-                    Show::Secret => format!("showSecret(\"{name}\")"),
+                    // A secret stage no later stage reads is still a variable Go
+                    // must see used.
+                    Show::Secret => format!("showSecret(\"{name}\")\n\t_ = {ident}"),
                 },
                 write: &|bytes| format!("os.Stdout.Write({bytes})"),
                 newline: "[]byte(\"\\n\")",

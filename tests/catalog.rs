@@ -206,3 +206,55 @@ fn a_malformed_carrier_gets_one_line_naming_it() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// `verify --request` without `-p` finds each vendor's genuine request's scheme among all of
+/// them (by its carrier, then the vendor it names) and verifies it.
+#[test]
+fn each_genuine_request_is_recognized_without_p() {
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (dir, cases) in case_files() {
+        for case in cases.as_array().expect("cases.json is a list") {
+            let id = case["id"].as_str().expect("an id");
+            let key = case["key"].as_str().expect("a key");
+            let key_flag = match case["key_form"].as_str().unwrap_or("text") {
+                "hex" => "--key-hex",
+                "base64" => "--key-base64",
+                _ => "--key",
+            };
+            for req in case["requests"].as_array().into_iter().flatten() {
+                if req["valid"].as_bool() != Some(true) {
+                    continue;
+                }
+                let file = dir.join(req["file"].as_str().expect("a file"));
+                let file = file.to_str().expect("utf-8").to_string();
+                let sets: Vec<String> = req["set"]
+                    .as_object()
+                    .or(case["set"].as_object())
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                    .collect();
+                let mut args = vec!["verify", key_flag, key, "--request", &file];
+                for s in &sets {
+                    args.extend(["--set", s.as_str()]);
+                }
+                let out = sigscope(&args);
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                checked += 1;
+                if !out.status.success() || !stderr.contains(&format!("reads as scheme {id} ")) {
+                    wrong.push(format!("{id} {file}: {}", stderr.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} not recognized:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    if checked == 0 {
+        eprintln!("no catalog fixtures: nothing recognized");
+    }
+}

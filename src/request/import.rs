@@ -52,6 +52,8 @@ pub struct Mapped {
     pub variants: BTreeMap<String, String>,
     /// For each field the request did not give, where the import looked (`query:X-Amz-Credential`).
     pub looked: BTreeMap<String, String>,
+    /// Whether a pattern took the body out of a carrier (a JWT's payload).
+    pub body_captured: bool,
     /// What was taken from where, and what was not found.
     pub notes: Vec<String>,
     /// A carrier that is there but malformed (an Authorization that does not read as the
@@ -69,7 +71,7 @@ pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
             // How well the request fits the scheme: each input found where the scheme's import
             // looks counts for it, each one missing and each malformed carrier against it.
             let wanted = r.import.fields.len() as i64;
-            let got = m.fields.len() as i64;
+            let got = m.fields.len() as i64 + i64::from(m.body_captured);
             signed.then_some((r, 2 * got - wanted - m.errors.len() as i64))
         })
         .collect();
@@ -79,7 +81,7 @@ pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
     // Several carry a signature where this request has one: those whose import it fits best
     // (a Standard Webhooks request has webhook-id and webhook-timestamp too, a GoCardless one
     // not), then the one the request names, if exactly one is (GitHub and Meta both use
-    // X-Hub-Signature-256; a GitHub request says X-GitHub-Event).
+    // X-Hub-Signature-256; a GitHub request says X-GitHub-Event), else the one standard.
     let best = found.iter().map(|(_, score)| *score).max().unwrap_or(0);
     let fitting: Vec<&Recipe> = found
         .iter()
@@ -90,7 +92,21 @@ pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
         return fitting;
     }
     let named: Vec<&Recipe> = fitting.iter().copied().filter(|r| names(req, r)).collect();
-    if named.len() == 1 { named } else { fitting }
+    if named.len() == 1 {
+        return named;
+    }
+    // No vendor named: a standard that fits as well is what the request is (a bare JWT is a
+    // JWT, not Vonage's or Netlify's).
+    let standard: Vec<&Recipe> = fitting
+        .iter()
+        .copied()
+        .filter(|r| named.is_empty() && r.group == crate::sign::recipe::Group::Standard)
+        .collect();
+    if standard.len() == 1 {
+        standard
+    } else {
+        fitting
+    }
 }
 
 /// Whether a request names a scheme's vendor: its name's first word or its id's first part
@@ -219,6 +235,7 @@ pub fn map_with(
                         m.signature = Some(v);
                     } else if name == "body" {
                         m.body = Some(v.into_bytes());
+                        m.body_captured = true;
                     } else if !name.starts_with('_') && !given.contains_key(&name) {
                         m.fields.entry(name).or_insert(v);
                     }

@@ -299,8 +299,9 @@ params_canonical() {
   if [[ $keep_repeats != 1 ]]; then
     kept=()
     for line in "${lines[@]}"; do
-      [[ -n ${seen[${line%% *}]:-} ]] && continue
-      seen[${line%% *}]=1
+      # Keyed with a prefix: a parameter may have an empty name (`=x`).
+      [[ -n ${seen[_${line%% *}]:-} ]] && continue
+      seen[_${line%% *}]=1
       kept+=("$line")
     done
     lines=("${kept[@]}")

@@ -585,9 +585,9 @@ impl Primitive for Headers {
         let pair = source(self.pair.get(sel));
         let join = self.join.get(sel).to_string();
         let form = if *self.trailing.get(sel) {
-            format!("{pair} lines, each ended by {join:?}")
+            format!("{pair:?} lines, each ended by {join:?}")
         } else {
-            format!("{pair} joined by {join:?}")
+            format!("{pair:?} joined by {join:?}")
         };
         format!("{which} of {from}: {form}, {}", how.join(", "))
     }

@@ -305,8 +305,9 @@ params_canonical() {
   if [[ $keep_repeats != 1 ]]; then
     kept=()
     for line in "${lines[@]}"; do
-      [[ -n ${seen[${line%% *}]:-} ]] && continue
-      seen[${line%% *}]=1
+      # Keyed with a prefix: a parameter may have an empty name (`=x`).
+      [[ -n ${seen[_${line%% *}]:-} ]] && continue
+      seen[_${line%% *}]=1
       kept+=("$line")
     done
     lines=("${kept[@]}")
@@ -364,13 +365,17 @@ param_value() {
   exit 1
 }
 
-# @helper headers header_lines needs=trim_text
-# Canonical header lines (name:value, sorted) or their names joined by ";". Set pairs come as
-# "Name:hex …", excluded names as a space-separated list.
+# @helper headers header_lines needs=trim_text,percent_encode
+# The chosen headers, each written by the pair template, joined by the join (and ended by it when
+# trailing): selected, merged, encoded and sorted as the trace did. Set pairs come as "Name:hex …",
+# prefixes and excluded names as space-separated lists, the join as hex.
 header_lines() {
-  local text line name value entry word out=""
-  local -a names=() values=() kept_names=() kept_values=() wanted=() order=()
-  local -A merged=()
+  local separator=$4 prefixes=$5 exclude=$6 missing=$7 empty=$8 name_case=$9 encode=${10}
+  local order=${11} squeeze=${12} pair=${13} join=${14} trailing=${15}
+  local text line name value entry word key chosen rest item out=""
+  local -a names=() values=() kept_names=() kept_values=() parts=() wanted=() keys=() ordered=()
+  local -a items=()
+  local -A merged=() spelled=()
   text=$(bytes_of "$1")
   while IFS= read -r line || [[ -n $line ]]; do
     line=${line%$'\r'}
@@ -402,40 +407,106 @@ header_lines() {
     names=("${kept_names[@]}" "$name")
     values=("${kept_values[@]}" "$value")
   done
-  IFS=';' read -r -a parts <<<"$(bytes_of "$3")"
+  IFS=$separator read -r -a parts <<<"$(bytes_of "$3")"
   for word in "${parts[@]}"; do
     word=$(trim_text "$word")
-    [[ -n $word ]] && wanted+=("${word,,}")
+    word=${word,,}
+    if [[ -n $word && " ${wanted[*]} " != *" $word "* ]]; then
+      wanted+=("$word")
+    fi
   done
   for i in "${!names[@]}"; do
-    name=${names[i],,}
-    if ((${#wanted[@]})); then
-      [[ " ${wanted[*]} " == *" $name "* ]] || continue
-    else
-      [[ " ${4,,} " == *" $name "* ]] && continue
+    name=${names[i]}
+    key=${name,,}
+    chosen=0
+    if ((${#wanted[@]} == 0)) && [[ -z $prefixes ]]; then
+      chosen=1
+    fi
+    for word in $prefixes; do
+      if [[ $key == "${word,,}"* ]]; then
+        chosen=1
+      fi
+    done
+    if ((chosen)) && [[ " ${exclude,,} " == *" $key "* ]]; then
+      chosen=0
+    fi
+    if [[ " ${wanted[*]} " == *" $key "* ]]; then
+      chosen=1
     fi
     value=$(trim_text "${values[i]}")
-    value=${value//+([$' \t'])/ }
-    if [[ -n ${merged[$name]+set} ]]; then
-      merged[$name]+=",$value"
+    if [[ $squeeze == 1 ]]; then
+      value=${value//+([$' \t'])/ }
+    fi
+    ((chosen)) || continue
+    if [[ $empty == drop && -z $value ]]; then
+      continue
+    fi
+    if [[ -n ${merged[$key]+set} ]]; then
+      merged[$key]+=",$value"
     else
-      merged[$name]=$value
-      order+=("$name")
+      merged[$key]=$value
+      spelled[$key]=$name
+      keys+=("$key")
     fi
   done
-  for word in "${wanted[@]}"; do
-    if [[ -z ${merged[$word]+set} ]]; then
-      echo "the signed header $word is not among the request's headers" >&2
-      exit 1
-    fi
-  done
-  ((${#order[@]})) && mapfile -t order < <(printf '%s\n' "${order[@]}" | sort)
-  if [[ $5 == 1 ]]; then
-    hex_of "$(IFS=';' && printf '%s' "${order[*]}")"
-    return
+  if [[ $missing == error ]]; then
+    for word in "${wanted[@]}"; do
+      if [[ -z ${merged[$word]+set} ]]; then
+        echo "the signed header $word is not among the request's headers" >&2
+        exit 1
+      fi
+    done
   fi
-  for name in "${order[@]}"; do
-    out+=$(hex_of "$name:${merged[$name]}")0a
+  if [[ $order == none ]]; then
+    # Those the names list, in its order, then the others as received.
+    for word in "${wanted[@]}"; do
+      if [[ -n ${merged[$word]+set} ]]; then
+        ordered+=("$word")
+      fi
+    done
+    for key in "${keys[@]}"; do
+      [[ " ${wanted[*]} " == *" $key "* ]] || ordered+=("$key")
+    done
+    keys=("${ordered[@]}")
+  fi
+  # Each item as "namehex linehex": the name and the line as the pair template writes it.
+  for key in "${keys[@]}"; do
+    name=$key
+    [[ $name_case == lower ]] || name=${spelled[$key]}
+    name=$(hex_of "$name")
+    value=$(hex_of "${merged[$key]}")
+    if [[ $encode == rfc3986 ]]; then
+      name=$(percent_encode "$name" unreserved)
+      value=$(percent_encode "$value" unreserved)
+    fi
+    rest=$pair
+    item=""
+    while [[ -n $rest ]]; do
+      if [[ $rest == '{name}'* ]]; then
+        item+=$name
+        rest=${rest#'{name}'}
+      elif [[ $rest == '{value}'* ]]; then
+        item+=$value
+        rest=${rest#'{value}'}
+      else
+        item+=$(hex_of "${rest:0:1}")
+        rest=${rest:1}
+      fi
+    done
+    items+=("$name $item")
   done
+  # Hex text sorts as the bytes it holds.
+  if ((${#items[@]})) && [[ $order == name ]]; then
+    mapfile -t items < <(printf '%s\n' "${items[@]}" | sort -s -t' ' -k1,1)
+  elif ((${#items[@]})) && [[ $order == line ]]; then
+    mapfile -t items < <(printf '%s\n' "${items[@]}" | sort -s -t' ' -k2,2)
+  fi
+  for i in "${!items[@]}"; do
+    ((i == 0)) || out+=$join
+    out+=${items[i]#* }
+  done
+  if [[ $trailing == 1 ]] && ((${#items[@]})); then
+    out+=$join
+  fi
   printf '%s' "$out"
 }

@@ -587,10 +587,11 @@ func normalizePath(path []byte) []byte {
 	return []byte(out)
 }
 
-// @helper headers headerLines needs=pair imports=regexp,sort,strings
-// headerLines returns canonical header lines (name:value, sorted) or their names joined by ";".
-func headerLines(lines []byte, set []pair, names []byte, exclude []string, namesOnly bool) []byte {
-	type header struct{ name, value string }
+// @helper headers headerLines needs=pair,percent_encode imports=bytes,regexp,sort,strings
+// headerLines writes the chosen headers, each by pair, joined by join (and ended by it when
+// trailing): selected, merged, encoded and sorted as the trace did.
+func headerLines(lines []byte, set []pair, names []byte, separator string, prefixes, exclude []string, missing, empty, nameCase, encode, order string, squeeze bool, pattern string, join []byte, trailing bool) []byte {
+	type header struct{ key, name, value string }
 	var headers []header
 	for _, line := range strings.Split(string(lines), "\n") {
 		line = strings.TrimSuffix(line, "\r")
@@ -605,7 +606,7 @@ func headerLines(lines []byte, set []pair, names []byte, exclude []string, names
 		if colon < 0 {
 			fail("not a header line: %q", line)
 		}
-		headers = append(headers, header{line[:colon], strings.Trim(line[colon+1:], " \t\n\r\f")})
+		headers = append(headers, header{"", line[:colon], strings.Trim(line[colon+1:], " \t\n\r\f")})
 	}
 	for _, s := range set {
 		if len(s.value) > 0 {
@@ -615,53 +616,115 @@ func headerLines(lines []byte, set []pair, names []byte, exclude []string, names
 					kept = append(kept, h)
 				}
 			}
-			headers = append(kept, header{s.name, string(s.value)})
+			headers = append(kept, header{"", s.name, string(s.value)})
 		}
 	}
+	index := func(list []string, name string) int {
+		for i, l := range list {
+			if strings.EqualFold(l, name) {
+				return i
+			}
+		}
+		return -1
+	}
 	var wanted []string
-	for _, n := range strings.Split(string(names), ";") {
-		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
+	for _, n := range strings.Split(string(names), separator) {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" && index(wanted, n) < 0 {
 			wanted = append(wanted, n)
 		}
 	}
-	contains := func(list []string, name string) bool {
-		for _, l := range list {
-			if strings.EqualFold(l, name) {
-				return true
-			}
-		}
-		return false
-	}
 	spaces := regexp.MustCompile(`[ \t]+`)
-	merged := map[string]string{}
-	var order []string
+	var merged []header
 	for _, h := range headers {
-		name := strings.ToLower(h.name)
-		if (len(wanted) > 0 && !contains(wanted, name)) || (len(wanted) == 0 && contains(exclude, name)) {
+		key := strings.ToLower(h.name)
+		chosen := len(wanted) == 0 && len(prefixes) == 0
+		for _, p := range prefixes {
+			chosen = chosen || strings.HasPrefix(key, strings.ToLower(p))
+		}
+		chosen = index(wanted, key) >= 0 || (chosen && index(exclude, key) < 0)
+		value := strings.Trim(h.value, " \t\n\r\f")
+		if squeeze {
+			value = spaces.ReplaceAllString(value, " ")
+		}
+		if !chosen || (empty == "drop" && value == "") {
 			continue
 		}
-		value := spaces.ReplaceAllString(strings.Trim(h.value, " \t\n\r\f"), " ")
-		if old, seen := merged[name]; seen {
-			merged[name] = old + "," + value
-		} else {
-			merged[name] = value
-			order = append(order, name)
+		found := false
+		for i := range merged {
+			if merged[i].key == key {
+				merged[i].value += "," + value
+				found = true
+			}
+		}
+		if !found {
+			merged = append(merged, header{key, h.name, value})
 		}
 	}
-	for _, w := range wanted {
-		if _, ok := merged[w]; !ok {
-			fail("the signed header %s is not among the request's headers", w)
+	if missing == "error" {
+		for _, w := range wanted {
+			present := false
+			for _, m := range merged {
+				present = present || m.key == w
+			}
+			if !present {
+				fail("the signed header %s is not among the request's headers", w)
+			}
 		}
 	}
-	sort.Strings(order)
-	if namesOnly {
-		return []byte(strings.Join(order, ";"))
+	if order == "none" {
+		rank := func(key string) int {
+			if i := index(wanted, key); i >= 0 {
+				return i
+			}
+			return len(wanted)
+		}
+		sort.SliceStable(merged, func(i, j int) bool { return rank(merged[i].key) < rank(merged[j].key) })
 	}
-	var out strings.Builder
-	for _, name := range order {
-		out.WriteString(name + ":" + merged[name] + "\n")
+	out := make([]pair, len(merged))
+	for i, m := range merged {
+		name := m.key
+		if nameCase != "lower" {
+			name = m.name
+		}
+		out[i] = pair{name, []byte(m.value)}
+		if encode == "rfc3986" {
+			out[i] = pair{string(percentEncode([]byte(name), "unreserved")), percentEncode([]byte(m.value), "unreserved")}
+		}
 	}
-	return []byte(out.String())
+	written := func(p pair) []byte {
+		var item []byte
+		rest := pattern
+		for rest != "" {
+			n, v := strings.Index(rest, "{name}"), strings.Index(rest, "{value}")
+			switch {
+			case n >= 0 && (v < 0 || n < v):
+				item = append(append(item, rest[:n]...), p.name...)
+				rest = rest[n+len("{name}"):]
+			case v >= 0:
+				item = append(append(item, rest[:v]...), p.value...)
+				rest = rest[v+len("{value}"):]
+			default:
+				item = append(item, rest...)
+				rest = ""
+			}
+		}
+		return item
+	}
+	switch order {
+	case "name":
+		sort.SliceStable(out, func(i, j int) bool { return out[i].name < out[j].name })
+	case "line":
+		sort.SliceStable(out, func(i, j int) bool { return bytes.Compare(written(out[i]), written(out[j])) < 0 })
+	}
+	items := make([][]byte, len(out))
+	for i, p := range out {
+		items[i] = written(p)
+	}
+	text := bytes.Join(items, join)
+	if trailing && len(out) > 0 {
+		text = append(text, join...)
+	}
+	return text
 }
 
 // @helper utc_date utcDate imports=strconv,strings,time

@@ -566,9 +566,12 @@
         return unbin(out);
     }
 
-// @helper headers headerLines imports=java.util.ArrayList,java.util.LinkedHashMap,java.util.List,java.util.Locale,java.util.Map,java.util.TreeMap
-    /** Canonical header lines (name:value, sorted) or their names joined by ";". */
-    static byte[] headerLines(byte[] lines, List<Map.Entry<String, byte[]>> set, byte[] names, List<String> exclude, boolean namesOnly) {
+// @helper headers headerLines needs=percent_encode imports=java.util.ArrayList,java.util.LinkedHashMap,java.util.List,java.util.Locale,java.util.Map,java.util.regex.Pattern
+    /**
+     * The chosen headers, each written by pair, joined by join (and ended by it when trailing):
+     * selected, merged, encoded and sorted as the trace did.
+     */
+    static byte[] headerLines(byte[] lines, List<Map.Entry<String, byte[]>> set, byte[] names, String separator, List<String> prefixes, List<String> exclude, String missing, String empty, String nameCase, String encode, String sort, boolean squeeze, String pair, byte[] join, boolean trailing) {
         String ws = "^[ \\t\\n\\r\\f]+|[ \\t\\n\\r\\f]+$";
         List<String[]> headers = new ArrayList<>();
         for (String line : bin(lines).split("\n")) {
@@ -594,34 +597,74 @@
             }
         }
         List<String> wanted = new ArrayList<>();
-        for (String n : bin(names).split(";")) {
-            if (!n.trim().isEmpty()) {
-                wanted.add(n.trim().toLowerCase(Locale.ROOT));
+        for (String n : bin(names).split(Pattern.quote(separator))) {
+            n = n.strip().toLowerCase(Locale.ROOT);
+            if (!n.isEmpty() && !wanted.contains(n)) {
+                wanted.add(n);
             }
         }
-        Map<String, String> merged = new LinkedHashMap<>();
+        Map<String, String[]> merged = new LinkedHashMap<>();
         for (String[] h : headers) {
-            String name = h[0].toLowerCase(Locale.ROOT);
-            boolean keep = wanted.isEmpty()
-                ? exclude.stream().noneMatch(e -> e.equalsIgnoreCase(name))
-                : wanted.contains(name);
-            if (keep) {
-                String value = h[1].replaceAll(ws, "").replaceAll("[ \\t]+", " ");
-                merged.merge(name, value, (a, b) -> a + "," + b);
+            String key = h[0].toLowerCase(Locale.ROOT);
+            boolean chosen = wanted.isEmpty() && prefixes.isEmpty()
+                || prefixes.stream().anyMatch(p -> key.startsWith(p.toLowerCase(Locale.ROOT)));
+            chosen = wanted.contains(key) || (chosen && exclude.stream().noneMatch(e -> e.equalsIgnoreCase(key)));
+            String value = h[1].replaceAll(ws, "");
+            if (squeeze) {
+                value = value.replaceAll("[ \\t]+", " ");
+            }
+            if (!chosen || (empty.equals("drop") && value.isEmpty())) {
+                continue;
+            }
+            String[] seen = merged.get(key);
+            if (seen != null) {
+                seen[1] += "," + value;
+            } else {
+                merged.put(key, new String[] {h[0], value});
             }
         }
-        for (String w : wanted) {
-            if (!merged.containsKey(w)) {
-                throw new IllegalArgumentException("the signed header " + w + " is not among the request's headers");
+        if (missing.equals("error")) {
+            for (String w : wanted) {
+                if (!merged.containsKey(w)) {
+                    throw new IllegalArgumentException("the signed header " + w + " is not among the request's headers");
+                }
             }
         }
-        Map<String, String> sorted = new TreeMap<>(merged);
-        if (namesOnly) {
-            return unbin(String.join(";", sorted.keySet()));
+        List<Map.Entry<String, String[]>> items = new ArrayList<>(merged.entrySet());
+        if (sort.equals("none")) {
+            items.sort((a, b) -> Integer.compare(
+                wanted.contains(a.getKey()) ? wanted.indexOf(a.getKey()) : wanted.size(),
+                wanted.contains(b.getKey()) ? wanted.indexOf(b.getKey()) : wanted.size()));
         }
-        StringBuilder out = new StringBuilder();
-        sorted.forEach((n, v) -> out.append(n).append(':').append(v).append('\n'));
-        return unbin(out.toString());
+        List<String[]> out = new ArrayList<>();
+        for (Map.Entry<String, String[]> item : items) {
+            String name = nameCase.equals("lower") ? item.getKey() : item.getValue()[0];
+            String value = item.getValue()[1];
+            if (encode.equals("rfc3986")) {
+                name = bin(percentEncode(unbin(name), "unreserved"));
+                value = bin(percentEncode(unbin(value), "unreserved"));
+            }
+            out.add(new String[] {name, value});
+        }
+        String[] pieces = pair.split("(?=\\{name\\}|\\{value\\})|(?<=\\{name\\}|\\{value\\})");
+        java.util.function.Function<String[], String> written = p -> {
+            StringBuilder line = new StringBuilder();
+            for (String piece : pieces) {
+                line.append(piece.equals("{name}") ? p[0] : piece.equals("{value}") ? p[1] : bin(utf8(piece)));
+            }
+            return line.toString();
+        };
+        if (sort.equals("name")) {
+            out.sort((a, b) -> a[0].compareTo(b[0]));
+        } else if (sort.equals("line")) {
+            out.sort((a, b) -> written.apply(a).compareTo(written.apply(b)));
+        }
+        List<String> texts = new ArrayList<>();
+        for (String[] p : out) {
+            texts.add(written.apply(p));
+        }
+        String text = String.join(bin(join), texts);
+        return unbin(trailing && !out.isEmpty() ? text + bin(join) : text);
     }
 
 // @helper utc_date utcDate imports=java.time.Instant,java.time.ZoneOffset,java.time.format.DateTimeFormatter

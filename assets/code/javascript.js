@@ -414,9 +414,12 @@ function normalizePath(path) {
   return unbin(out);
 }
 
-// @helper headers headerLines
-/** Canonical header lines (`name:value`, sorted) or their names joined by ";". */
-function headerLines(lines, set, names, exclude, namesOnly) {
+// @helper headers headerLines needs=percent_encode
+/**
+ * The chosen headers, each written by `pair`, joined by `join` (and ended by it when
+ * `trailing`): selected, merged, encoded and sorted as the trace did.
+ */
+function headerLines(lines, set, names, separator, prefixes, exclude, missing, empty, nameCase, encode, sort, squeeze, pair, join, trailing) {
   const ws = /^[ \t\n\r\f]+|[ \t\n\r\f]+$/g;
   let headers = [];
   for (let line of bin(lines).split("\n")) {
@@ -440,26 +443,63 @@ function headerLines(lines, set, names, exclude, namesOnly) {
       headers.push([name, bin(value)]);
     }
   }
-  const wanted = bin(names).split(";").map((n) => n.trim().toLowerCase()).filter((n) => n);
+  const wanted = [];
+  for (let n of bin(names).split(separator)) {
+    n = n.trim().toLowerCase();
+    if (n && !wanted.includes(n)) {
+      wanted.push(n);
+    }
+  }
+  const starts = prefixes.map((p) => p.toLowerCase());
   const excluded = exclude.map((e) => e.toLowerCase());
   const merged = new Map();
-  for (const [n, v] of headers) {
-    const name = n.toLowerCase();
-    if (wanted.length > 0 ? wanted.includes(name) : !excluded.includes(name)) {
-      const value = v.replace(ws, "").replace(/[ \t]+/g, " ");
-      merged.set(name, merged.has(name) ? merged.get(name) + "," + value : value);
+  for (const [name, v] of headers) {
+    const key = name.toLowerCase();
+    const chosen =
+      wanted.includes(key) ||
+      (((wanted.length === 0 && starts.length === 0) || starts.some((p) => key.startsWith(p))) && !excluded.includes(key));
+    let value = v.replace(ws, "");
+    if (squeeze) {
+      value = value.replace(/[ \t]+/g, " ");
+    }
+    if (!chosen || (empty === "drop" && value === "")) {
+      continue;
+    }
+    if (merged.has(key)) {
+      merged.get(key)[1] += "," + value;
+    } else {
+      merged.set(key, [name, value]);
     }
   }
-  for (const name of wanted) {
-    if (!merged.has(name)) {
-      throw new Error(`the signed header ${name} is not among the request's headers`);
+  if (missing === "error") {
+    for (const name of wanted) {
+      if (!merged.has(name)) {
+        throw new Error(`the signed header ${name} is not among the request's headers`);
+      }
     }
   }
-  const ordered = [...merged.keys()].sort();
-  if (namesOnly) {
-    return unbin(ordered.join(";"));
+  let items = [...merged.entries()];
+  if (sort === "none") {
+    const rank = (key) => (wanted.includes(key) ? wanted.indexOf(key) : wanted.length);
+    items.sort((a, b) => rank(a[0]) - rank(b[0]));
   }
-  return unbin(ordered.map((n) => `${n}:${merged.get(n)}\n`).join(""));
+  let out = items.map(([key, [name, value]]) => {
+    const written = nameCase === "lower" ? key : name;
+    if (encode === "rfc3986") {
+      return [bin(percentEncode(unbin(written), "unreserved")), bin(percentEncode(unbin(value), "unreserved"))];
+    }
+    return [written, value];
+  });
+  const pieces = pair.split(/(\{name\}|\{value\})/);
+  const written = ([n, v]) => pieces.map((p) => (p === "{name}" ? n : p === "{value}" ? v : bin(Buffer.from(p)))).join("");
+  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  if (sort === "name") {
+    out.sort((a, b) => cmp(a[0], b[0]));
+  } else if (sort === "line") {
+    out.sort((a, b) => cmp(written(a), written(b)));
+  }
+  const text = out.map(written).join(bin(join));
+  return unbin(trailing && out.length > 0 ? text + bin(join) : text);
 }
 
 // @helper utc_date utcDate

@@ -433,9 +433,12 @@ function normalize_path(string $path): string
     return $out;
 }
 
-// @helper headers header_lines
-/** Canonical header lines (name:value, sorted) or their names joined by ";". */
-function header_lines(string $lines, array $set, string $names, array $exclude, bool $names_only): string
+// @helper headers header_lines needs=percent_encode
+/**
+ * The chosen headers, each written by $pair, joined by $join (and ended by it when $trailing):
+ * selected, merged, encoded and sorted as the trace did.
+ */
+function header_lines(string $lines, array $set, string $names, string $separator, array $prefixes, array $exclude, string $missing, string $empty, string $name_case, string $encode, string $sort, bool $squeeze, string $pair, string $join, bool $trailing): string
 {
     $ws = " \t\n\r\f";
     $headers = [];
@@ -458,34 +461,78 @@ function header_lines(string $lines, array $set, string $names, array $exclude, 
     }
     foreach ($set as [$name, $value]) {
         if ($value !== '') {
-            $headers = array_filter($headers, fn ($h) => strcasecmp($h[0], $name) !== 0);
+            $headers = array_values(array_filter($headers, fn ($h) => strcasecmp($h[0], $name) !== 0));
             $headers[] = [$name, $value];
         }
     }
-    $wanted = array_values(array_filter(array_map(fn ($n) => strtolower(trim($n)), explode(';', $names)), fn ($n) => $n !== ''));
+    $wanted = [];
+    foreach (explode($separator, $names) as $n) {
+        $n = strtolower(trim($n));
+        if ($n !== '' && !in_array($n, $wanted, true)) {
+            $wanted[] = $n;
+        }
+    }
+    $starts = array_map('strtolower', $prefixes);
     $excluded = array_map('strtolower', $exclude);
     $merged = [];
     foreach ($headers as [$name, $value]) {
-        $name = strtolower($name);
-        if ($wanted ? in_array($name, $wanted, true) : !in_array($name, $excluded, true)) {
-            $value = preg_replace('/[ \t]+/', ' ', trim($value, $ws));
-            $merged[$name] = isset($merged[$name]) ? $merged[$name] . ',' . $value : $value;
+        $key = strtolower($name);
+        $chosen = !$wanted && !$starts;
+        foreach ($starts as $start) {
+            $chosen = $chosen || str_starts_with($key, $start);
+        }
+        $chosen = in_array($key, $wanted, true) || ($chosen && !in_array($key, $excluded, true));
+        $value = trim($value, $ws);
+        if ($squeeze) {
+            $value = preg_replace('/[ \t]+/', ' ', $value);
+        }
+        if (!$chosen || ($empty === 'drop' && $value === '')) {
+            continue;
+        }
+        if (isset($merged[$key])) {
+            $merged[$key][1] .= ',' . $value;
+        } else {
+            $merged[$key] = [$name, $value];
         }
     }
-    foreach ($wanted as $name) {
-        if (!isset($merged[$name])) {
-            throw new InvalidArgumentException("the signed header $name is not among the request's headers");
+    if ($missing === 'error') {
+        foreach ($wanted as $name) {
+            if (!isset($merged[$name])) {
+                throw new InvalidArgumentException("the signed header $name is not among the request's headers");
+            }
         }
     }
-    ksort($merged, SORT_STRING);
-    if ($names_only) {
-        return implode(';', array_map('strval', array_keys($merged)));
+    $items = [];
+    foreach ($merged as $key => [$name, $value]) {
+        $items[] = [(string) $key, $name, $value];
     }
-    $out = '';
-    foreach ($merged as $name => $value) {
-        $out .= $name . ':' . $value . "\n";
+    if ($sort === 'none') {
+        $rank = function ($key) use ($wanted) {
+            $at = array_search($key, $wanted, true);
+            return $at === false ? count($wanted) : $at;
+        };
+        usort($items, fn ($a, $b) => $rank($a[0]) <=> $rank($b[0]));
     }
-    return $out;
+    $out = [];
+    foreach ($items as [$key, $name, $value]) {
+        $written = $name_case === 'lower' ? $key : $name;
+        $out[] = $encode === 'rfc3986'
+            ? [percent_encode($written, 'unreserved'), percent_encode($value, 'unreserved')]
+            : [$written, $value];
+    }
+    $pieces = preg_split('/(\{name\}|\{value\})/', $pair, -1, PREG_SPLIT_DELIM_CAPTURE);
+    $line = fn ($p) => implode('', array_map(fn ($piece) => match ($piece) {
+        '{name}' => $p[0],
+        '{value}' => $p[1],
+        default => $piece,
+    }, $pieces));
+    if ($sort === 'name') {
+        usort($out, fn ($a, $b) => strcmp($a[0], $b[0]));
+    } elseif ($sort === 'line') {
+        usort($out, fn ($a, $b) => strcmp($line($a), $line($b)));
+    }
+    $text = implode($join, array_map($line, $out));
+    return $trailing && $out ? $text . $join : $text;
 }
 
 // @helper utc_date utc_date

@@ -274,9 +274,12 @@ def normalize_path(path):
         out += b"/"
     return out
 
-# @helper headers header_lines imports=re
-def header_lines(lines, set_, names, exclude, names_only):
-    """Canonical header lines (`name:value`, sorted) or their names joined by `;`."""
+# @helper headers header_lines needs=percent_encode imports=re
+def header_lines(lines, set_, names, separator, prefixes, exclude, missing, empty, name_case,
+                 encode, sort, squeeze, pair, join, trailing):
+    """The chosen headers, each written by `pair`, joined by `join` (and ended by it when
+    `trailing`): selected, merged, encoded and sorted as the trace did."""
+    ws = b" \t\n\r\x0c"
     headers = []
     for line in lines.split(b"\n"):
         line = line.removesuffix(b"\r")
@@ -284,31 +287,64 @@ def header_lines(lines, set_, names, exclude, names_only):
             continue
         if line[:1] in (b" ", b"\t"):
             name, value = headers[-1]
-            headers[-1] = (name, value + b" " + line.strip(b" \t\n\r\x0c"))
+            headers[-1] = (name, value + b" " + line.strip(ws))
             continue
         name, colon, value = line.partition(b":")
         if not colon:
             raise ValueError(f"not a header line: {line!r}")
-        headers.append((name.decode("latin-1"), value.strip(b" \t\n\r\x0c")))
+        headers.append((name.decode("latin-1"), value.strip(ws)))
     for name, value in set_:
         if value:
             headers = [(n, v) for n, v in headers if n.lower() != name.lower()]
             headers.append((name, value))
-    wanted = [n.strip().lower() for n in names.decode().split(";") if n.strip()]
+    wanted = []
+    for n in names.decode("latin-1").split(separator):
+        n = n.strip().lower()
+        if n and n not in wanted:
+            wanted.append(n)
+    starts = tuple(p.lower() for p in prefixes)
     excluded = [e.lower() for e in exclude]
     merged = {}
     for name, value in headers:
-        name = name.lower()
-        if (name in wanted) if wanted else (name not in excluded):
-            value = re.sub(rb"[ \t]+", b" ", value.strip(b" \t\n\r\x0c"))
-            merged[name] = merged[name] + b"," + value if name in merged else value
-    for name in wanted:
-        if name not in merged:
-            raise ValueError(f"the signed header {name} is not among the request's headers")
-    ordered = sorted(merged.items())
-    if names_only:
-        return ";".join(n for n, _ in ordered).encode()
-    return b"".join(n.encode() + b":" + v + b"\n" for n, v in ordered)
+        key = name.lower()
+        chosen = key in wanted or (
+            (not wanted and not starts or key.startswith(starts)) and key not in excluded
+        )
+        value = value.strip(ws)
+        if squeeze:
+            value = re.sub(rb"[ \t]+", b" ", value)
+        if not chosen or (empty == "drop" and not value):
+            continue
+        if key in merged:
+            merged[key][1] += b"," + value
+        else:
+            merged[key] = [name, value]
+    if missing == "error":
+        for name in wanted:
+            if name not in merged:
+                raise ValueError(f"the signed header {name} is not among the request's headers")
+    items = list(merged.items())
+    if sort == "none":
+        items.sort(key=lambda item: wanted.index(item[0]) if item[0] in wanted else len(wanted))
+    out = []
+    for key, (name, value) in items:
+        name = (key if name_case == "lower" else name).encode("latin-1")
+        if encode == "rfc3986":
+            name, value = percent_encode(name, "unreserved"), percent_encode(value, "unreserved")
+        out.append((name, value))
+    pieces = re.split(r"(\{name\}|\{value\})", pair)
+
+    def written(name, value):
+        return b"".join(
+            name if p == "{name}" else value if p == "{value}" else p.encode() for p in pieces
+        )
+
+    if sort == "name":
+        out.sort(key=lambda item: item[0])
+    elif sort == "line":
+        out.sort(key=lambda item: written(*item))
+    text = join.join(written(name, value) for name, value in out)
+    return text + join if trailing and out else text
 
 # @helper utc_date utc_date imports=datetime
 def utc_date(seconds, dashes):

@@ -334,9 +334,10 @@ def normalize_path(path)
   out.b
 end
 
-# @helper headers header_lines
-# Canonical header lines (name:value, sorted) or their names joined by ";".
-def header_lines(lines, set, names, exclude, names_only)
+# @helper headers header_lines needs=percent_encode
+# The chosen headers, each written by pair, joined by join (and ended by it when trailing):
+# selected, merged, encoded and sorted as the trace did.
+def header_lines(lines, set, names, separator, prefixes, exclude, missing, empty, name_case, encode, sort, squeeze, pair, join, trailing)
   ws = /\A[ \t\n\r\f]+|[ \t\n\r\f]+\z/
   headers = []
   lines.b.split("\n").each do |line|
@@ -356,25 +357,52 @@ def header_lines(lines, set, names, exclude, names_only)
     next if value.empty?
 
     headers.reject! { |n, _| n.casecmp?(name) }
-    headers << [name.b, value]
+    headers << [name.b, value.b]
   end
-  wanted = names.split(";").map { |n| n.strip.downcase }.reject(&:empty?)
+  wanted = []
+  names.b.split(separator).each do |n|
+    n = n.strip.downcase
+    wanted << n unless n.empty? || wanted.include?(n)
+  end
+  starts = prefixes.map { |p| p.downcase.b }
   excluded = exclude.map(&:downcase)
   merged = {}
   headers.each do |name, value|
-    name = name.downcase
-    next unless wanted.empty? ? !excluded.include?(name) : wanted.include?(name)
+    key = name.downcase
+    chosen = wanted.include?(key) ||
+             (((wanted.empty? && starts.empty?) || starts.any? { |p| key.start_with?(p) }) && !excluded.include?(key))
+    value = value.gsub(ws, "")
+    value = value.gsub(/[ \t]+/, " ") if squeeze
+    next if !chosen || (empty == "drop" && value.empty?)
 
-    value = value.gsub(ws, "").gsub(/[ \t]+/, " ")
-    merged[name] = merged.key?(name) ? "#{merged[name]},#{value}".b : value
+    if merged.key?(key)
+      merged[key][1] = merged[key][1] + ",".b + value
+    else
+      merged[key] = [name, value]
+    end
   end
-  wanted.each do |name|
-    raise ArgumentError, "the signed header #{name} is not among the request's headers" unless merged.key?(name)
+  if missing == "error"
+    wanted.each do |name|
+      raise ArgumentError, "the signed header #{name} is not among the request's headers" unless merged.key?(name)
+    end
   end
-  ordered = merged.sort
-  return ordered.map(&:first).join(";").b if names_only
-
-  ordered.map { |n, v| "#{n}:".b + v + "\n".b }.join.b
+  items = merged.to_a
+  if sort == "none"
+    rank = ->(key) { wanted.index(key) || wanted.length }
+    items = items.each_with_index.sort_by { |(key, _), i| [rank.call(key), i] }.map(&:first)
+  end
+  out = items.map do |key, (name, value)|
+    written = (name_case == "lower" ? key : name).b
+    encode == "rfc3986" ? [percent_encode(written, "unreserved"), percent_encode(value, "unreserved")] : [written, value.b]
+  end
+  pieces = pair.split(/(\{name\}|\{value\})/)
+  line = ->(n, v) { pieces.map { |piece| { "{name}" => n, "{value}" => v }.fetch(piece) { piece.b } }.join.b }
+  case sort
+  when "name" then out = out.each_with_index.sort_by { |(n, _), i| [n, i] }.map(&:first)
+  when "line" then out = out.each_with_index.sort_by { |(n, v), i| [line.call(n, v), i] }.map(&:first)
+  end
+  text = out.map { |n, v| line.call(n, v) }.join(join.b).b
+  trailing && !out.empty? ? (text + join.b).b : text
 end
 
 # @helper utc_date utc_date

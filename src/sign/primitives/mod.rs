@@ -70,7 +70,11 @@ pub fn readme_table() -> String {
             .map(|a| {
                 let default = match a.default {
                     Some("") | None => String::new(),
-                    Some(d) => format!(", default `{d}`"),
+                    // A line end or tab as a recipe writes it (`\n`), not as itself.
+                    Some(d) => format!(
+                        ", default `{}`",
+                        d.replace('\n', "\\n").replace('\t', "\\t")
+                    ),
                 };
                 format!("`{} = {}`: {}{default}", a.name, a.kind.written(), a.doc)
             })

@@ -231,7 +231,8 @@ impl Primitive for Params {
         let form = if pair == "{name}={value}" && join == "&" {
             "k=v&…".to_string()
         } else {
-            format!("{pair} joined by {join:?}")
+            // Quoted, as the join is: a line end in the pair stays on one line.
+            format!("{pair:?} joined by {join:?}")
         };
         format!("{form} of {}: {}", inputs.join(" + "), words.join(", "))
     }

@@ -434,10 +434,10 @@ header_lines() {
   printf '%s' "$out"
 }
 
-# @helper json_string json_string
+# @helper json_string json_quote
 # UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it (as hex); bytes
 # that are not UTF-8 stop the script.
-json_string() {
+json_quote() {
   local hex=$1 out=22 i pair b need=0 lo=128 hi=191
   for ((i = 0; i < ${#hex}; i += 2)); do
     pair=${hex:i:2}

@@ -669,9 +669,9 @@ func utcDate(seconds []byte, dashes bool) []byte {
 	return []byte(time.Unix(n, 0).UTC().Format(layout))
 }
 
-// @helper json_string jsonString imports=fmt,unicode/utf8
-// jsonString writes UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify does.
-func jsonString(data []byte) []byte {
+// @helper json_string jsonQuote imports=fmt,unicode/utf8
+// jsonQuote writes UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify does.
+func jsonQuote(data []byte) []byte {
 	if !utf8.Valid(data) {
 		fail("json_string: the text is not UTF-8")
 	}

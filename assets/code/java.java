@@ -626,9 +626,9 @@
         return utf8(Instant.ofEpochSecond(n).atZone(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(pattern)));
     }
 
-// @helper json_string jsonString imports=java.nio.ByteBuffer,java.nio.charset.StandardCharsets
+// @helper json_string jsonQuote imports=java.nio.ByteBuffer,java.nio.charset.StandardCharsets
     /** UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it. */
-    static byte[] jsonString(byte[] data) throws Exception {
+    static byte[] jsonQuote(byte[] data) throws Exception {
         // Refuses bytes that are not UTF-8 (the decoder reports them instead of replacing them).
         StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(data));
         StringBuilder out = new StringBuilder("\"");

@@ -463,9 +463,9 @@ function utcDate(seconds, dashes) {
   return Buffer.from(dashes ? day : day.replace(/-/g, ""));
 }
 
-// @helper json_string jsonString
+// @helper json_string jsonQuote
 /** UTF-8 text as a JSON string literal: JSON.stringify itself (bytes that are not UTF-8 throw). */
-function jsonString(data) {
+function jsonQuote(data) {
   const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
   return Buffer.from(JSON.stringify(text));
 }

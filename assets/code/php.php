@@ -488,9 +488,9 @@ function utc_date(string $seconds, bool $dashes): string
     return gmdate($dashes ? 'Y-m-d' : 'Ymd', (int) trim($seconds));
 }
 
-// @helper json_string json_string
+// @helper json_string json_quote
 /** UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it. */
-function json_string(string $data): string
+function json_quote(string $data): string
 {
     if (preg_match('//u', $data) !== 1) {
         fwrite(STDERR, "json_string: the text is not UTF-8\n");

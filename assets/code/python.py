@@ -312,8 +312,8 @@ def utc_date(seconds, dashes):
     day = datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc)
     return day.strftime("%Y-%m-%d" if dashes else "%Y%m%d").encode()
 
-# @helper json_string json_string
-def json_string(data):
+# @helper json_string json_quote
+def json_quote(data):
     """UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it."""
     text = data.decode("utf-8")
     out = ['"']

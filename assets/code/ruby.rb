@@ -377,9 +377,9 @@ def utc_date(seconds, dashes)
   Time.at(Integer(seconds.strip, 10)).utc.strftime(dashes ? "%Y-%m-%d" : "%Y%m%d").b
 end
 
-# @helper json_string json_string
+# @helper json_string json_quote
 # UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it.
-def json_string(data)
+def json_quote(data)
   abort("json_string: the text is not UTF-8") unless data.dup.force_encoding("UTF-8").valid_encoding?
   escapes = { '"' => '\\"', "\\" => "\\\\", "\b" => '\\b', "\f" => '\\f', "\n" => '\\n', "\r" => '\\r', "\t" => '\\t' }
   body = data.b.gsub(/[\x00-\x1f"\\]/n) { |c| escapes.fetch(c) { format('\\u%04x', c.ord) } }

@@ -510,3 +510,74 @@ header_lines() {
   fi
   printf '%s' "$out"
 }
+
+# @helper json_string json_quote
+# UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it (as hex); bytes
+# that are not UTF-8 stop the script.
+json_quote() {
+  local hex=$1 out=22 i pair b need=0 lo=128 hi=191
+  for ((i = 0; i < ${#hex}; i += 2)); do
+    pair=${hex:i:2}
+    b=$((16#$pair))
+    if ((need > 0)); then
+      if ((b < lo || b > hi)); then
+        echo "json_string: the text is not UTF-8 (byte $((i / 2)))" >&2
+        exit 1
+      fi
+      out+=$pair lo=128 hi=191 need=$((need - 1))
+      continue
+    fi
+    case $pair in
+      22 | 5c) out+=5c$pair ;;
+      08) out+=5c62 ;;
+      09) out+=5c74 ;;
+      0a) out+=5c6e ;;
+      0c) out+=5c66 ;;
+      0d) out+=5c72 ;;
+      [01]?) out+=5c753030$(hex_of "$pair") ;;
+      *)
+        if ((b >= 0xc2 && b <= 0xdf)); then
+          need=1
+        elif ((b >= 0xe0 && b <= 0xef)); then
+          need=2 lo=$((b == 0xe0 ? 160 : 128)) hi=$((b == 0xed ? 159 : 191))
+        elif ((b >= 0xf0 && b <= 0xf4)); then
+          need=3 lo=$((b == 0xf0 ? 144 : 128)) hi=$((b == 0xf4 ? 143 : 191))
+        elif ((b >= 0x80)); then
+          echo "json_string: the text is not UTF-8 (byte $((i / 2)))" >&2
+          exit 1
+        fi
+        out+=$pair
+        ;;
+    esac
+  done
+  if ((need > 0)); then
+    echo "json_string: the text is not UTF-8 (it ends inside a character)" >&2
+    exit 1
+  fi
+  printf '%s22' "$out"
+}
+
+# @helper ensure_suffix ensure_suffix
+ensure_suffix() {
+  if [[ $1 == *"$2" ]]; then
+    printf '%s' "$1"
+  else
+    printf '%s%s' "$1" "$2"
+  fi
+}
+
+# @helper switch switch_value needs=lower
+# The result of the key the value equals (ASCII case ignored when asked), else otherwise. Keys and
+# results are hex values joined by ":" (a key may be empty).
+switch_value() {
+  local value=$1 keys=$2: results=$3: key result
+  while [[ -n $keys ]]; do
+    key=${keys%%:*} keys=${keys#*:}
+    result=${results%%:*} results=${results#*:}
+    if [[ $key == "$value" ]] || { [[ $5 == 1 ]] && [[ $(lower "$key") == "$(lower "$value")" ]]; }; then
+      printf '%s' "$result"
+      return
+    fi
+  done
+  printf '%s' "$4"
+}

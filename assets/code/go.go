@@ -740,3 +740,53 @@ func utcDate(seconds []byte, dashes bool) []byte {
 	}
 	return []byte(time.Unix(n, 0).UTC().Format(layout))
 }
+
+// @helper json_string jsonQuote imports=fmt,unicode/utf8
+// jsonQuote writes UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify does.
+func jsonQuote(data []byte) []byte {
+	if !utf8.Valid(data) {
+		fail("json_string: the text is not UTF-8")
+	}
+	out := []byte{'"'}
+	for _, c := range data {
+		switch {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c == '\b':
+			out = append(out, '\\', 'b')
+		case c == '\f':
+			out = append(out, '\\', 'f')
+		case c == '\n':
+			out = append(out, '\\', 'n')
+		case c == '\r':
+			out = append(out, '\\', 'r')
+		case c == '\t':
+			out = append(out, '\\', 't')
+		case c < 0x20:
+			out = append(out, fmt.Sprintf("\\u%04x", c)...)
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, '"')
+}
+
+// @helper ensure_suffix ensureSuffix imports=bytes
+func ensureSuffix(data, suffix []byte) []byte {
+	if bytes.HasSuffix(data, suffix) {
+		return data
+	}
+	return cat(data, suffix)
+}
+
+// @helper switch switchValue needs=lower imports=bytes
+// switchValue returns the result of the key the value equals (ASCII case ignored when asked), else
+// otherwise.
+func switchValue(value []byte, keys, results [][]byte, otherwise []byte, ignoreCase bool) []byte {
+	for i, key := range keys {
+		if bytes.Equal(value, key) || ignoreCase && bytes.Equal(lower(value), lower(key)) {
+			return results[i]
+		}
+	}
+	return otherwise
+}

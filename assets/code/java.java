@@ -674,3 +674,43 @@
         String pattern = dashes ? "yyyy-MM-dd" : "yyyyMMdd";
         return utf8(Instant.ofEpochSecond(n).atZone(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(pattern)));
     }
+
+// @helper json_string jsonQuote imports=java.nio.ByteBuffer,java.nio.charset.StandardCharsets
+    /** UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it. */
+    static byte[] jsonQuote(byte[] data) throws Exception {
+        // Refuses bytes that are not UTF-8 (the decoder reports them instead of replacing them).
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(data));
+        StringBuilder out = new StringBuilder("\"");
+        for (byte b : data) {
+            int c = b & 0xff;
+            switch (c) {
+                case '"', '\\' -> out.append('\\').append((char) c);
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(c < 0x20 ? String.format("\\u%04x", c) : String.valueOf((char) c));
+            }
+        }
+        return unbin(out.append('"').toString());
+    }
+
+// @helper ensure_suffix ensureSuffix
+    static byte[] ensureSuffix(byte[] data, byte[] suffix) {
+        return bin(data).endsWith(bin(suffix)) ? data : cat(data, suffix);
+    }
+
+// @helper switch switchValue needs=lower imports=java.util.Arrays,java.util.List
+    /** The result of the key the value equals (ASCII case ignored when asked), else otherwise. */
+    static byte[] switchValue(byte[] value, List<byte[]> keys, List<byte[]> results, byte[] otherwise,
+            boolean ignoreCase) {
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            if (Arrays.equals(value, key)
+                    || ignoreCase && Arrays.equals(lower(value), lower(key))) {
+                return results.get(i);
+            }
+        }
+        return otherwise;
+    }

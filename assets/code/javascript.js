@@ -508,3 +508,24 @@ function utcDate(seconds, dashes) {
   const day = new Date(Number(bin(seconds).trim()) * 1000).toISOString().slice(0, 10);
   return Buffer.from(dashes ? day : day.replace(/-/g, ""));
 }
+
+// @helper json_string jsonQuote
+/** UTF-8 text as a JSON string literal: JSON.stringify itself (bytes that are not UTF-8 throw). */
+function jsonQuote(data) {
+  const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
+  return Buffer.from(JSON.stringify(text));
+}
+
+// @helper ensure_suffix ensureSuffix
+function ensureSuffix(data, suffix) {
+  const ends = data.length >= suffix.length && data.subarray(data.length - suffix.length).equals(suffix);
+  return ends ? data : Buffer.concat([data, suffix]);
+}
+
+// @helper switch switchValue
+/** The result of the key the value equals (ASCII case ignored when asked), else otherwise. */
+function switchValue(value, keys, results, otherwise, ignoreCase) {
+  const fold = (b) => (ignoreCase ? bin(b).replace(/[A-Z]+/g, (s) => s.toLowerCase()) : bin(b));
+  const at = keys.findIndex((key) => fold(key) === fold(value));
+  return at >= 0 ? results[at] : otherwise;
+}

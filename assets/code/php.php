@@ -541,3 +541,36 @@ function utc_date(string $seconds, bool $dashes): string
 {
     return gmdate($dashes ? 'Y-m-d' : 'Ymd', (int) trim($seconds));
 }
+
+// @helper json_string json_quote
+/** UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it. */
+function json_quote(string $data): string
+{
+    if (preg_match('//u', $data) !== 1) {
+        fwrite(STDERR, "json_string: the text is not UTF-8\n");
+        exit(1);
+    }
+    $escapes = ['"' => '\\"', '\\' => '\\\\', "\x08" => '\\b', "\f" => '\\f', "\n" => '\\n', "\r" => '\\r', "\t" => '\\t'];
+    for ($c = 0; $c < 0x20; $c++) {
+        $escapes[chr($c)] ??= sprintf('\\u%04x', $c);
+    }
+    return '"' . strtr($data, $escapes) . '"';
+}
+
+// @helper ensure_suffix ensure_suffix
+function ensure_suffix(string $data, string $suffix): string
+{
+    return str_ends_with($data, $suffix) ? $data : $data . $suffix;
+}
+
+// @helper switch switch_value needs=lower
+/** The result of the key the value equals (ASCII case ignored when asked), else $otherwise. */
+function switch_value(string $value, array $keys, array $results, string $otherwise, bool $ignore_case): string
+{
+    foreach ($keys as $i => $key) {
+        if ($value === $key || ($ignore_case && lower($value) === lower($key))) {
+            return $results[$i];
+        }
+    }
+    return $otherwise;
+}

@@ -351,3 +351,32 @@ def utc_date(seconds, dashes):
     """The UTC calendar date of a time in unix seconds."""
     day = datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc)
     return day.strftime("%Y-%m-%d" if dashes else "%Y%m%d").encode()
+
+# @helper json_string json_quote
+def json_quote(data):
+    """UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it."""
+    text = data.decode("utf-8")
+    out = ['"']
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c in "\b\f\n\r\t":
+            out.append("\\" + "bfnrt"["\b\f\n\r\t".index(c)])
+        elif c < " ":
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    out.append('"')
+    return "".join(out).encode("utf-8")
+
+# @helper ensure_suffix ensure_suffix
+def ensure_suffix(data, suffix):
+    return data if data.endswith(suffix) else data + suffix
+
+# @helper switch switch_value
+def switch_value(value, keys, results, otherwise, ignore_case):
+    """The result of the key the value equals (ASCII case ignored when asked), else otherwise."""
+    for key, result in zip(keys, results):
+        if value.lower() == key.lower() if ignore_case else value == key:
+            return result
+    return otherwise

@@ -410,3 +410,24 @@ end
 def utc_date(seconds, dashes)
   Time.at(Integer(seconds.strip, 10)).utc.strftime(dashes ? "%Y-%m-%d" : "%Y%m%d").b
 end
+
+# @helper json_string json_quote
+# UTF-8 text as a JSON string literal, as JavaScript's JSON.stringify writes it.
+def json_quote(data)
+  abort("json_string: the text is not UTF-8") unless data.dup.force_encoding("UTF-8").valid_encoding?
+  escapes = { '"' => '\\"', "\\" => "\\\\", "\b" => '\\b', "\f" => '\\f', "\n" => '\\n', "\r" => '\\r', "\t" => '\\t' }
+  body = data.b.gsub(/[\x00-\x1f"\\]/n) { |c| escapes.fetch(c) { format('\\u%04x', c.ord) } }
+  "\"#{body}\"".b
+end
+
+# @helper ensure_suffix ensure_suffix
+def ensure_suffix(data, suffix)
+  data.b.end_with?(suffix.b) ? data.b : data.b + suffix.b
+end
+
+# @helper switch switch_value needs=lower
+# The result of the key the value equals (ASCII case ignored when asked), else otherwise.
+def switch_value(value, keys, results, otherwise, ignore_case)
+  at = keys.index { |key| key.b == value.b || (ignore_case && lower(key) == lower(value)) }
+  at.nil? ? otherwise : results[at]
+end

@@ -530,6 +530,48 @@ mod tests {
     use crate::sign::primitives;
 
     #[test]
+    fn a_field_named_like_a_ruby_constant_keeps_clear_of_it() {
+        // Hygraph's `env` field: written `ENV`, it replaced Ruby's environment, and `secret`
+        // could no longer read the key.
+        let recipe = Recipe::from_toml(
+            "id = \"t\"\nname = \"t\"\ndescription = \"t\"\n\n\
+             [[fields]]\nname = \"env\"\ndefault = \"master\"\n\n\
+             [[stages]]\nname = \"mac\"\nhmac = \"sha256\"\nkey = \"{key}\"\nmessage = \"{env}\"\n\n\
+             [[stages]]\nname = \"signature\"\nhex = \"{mac}\"\n",
+        )
+        .expect("a recipe");
+        let trace = crate::sign::run(
+            &recipe,
+            &crate::sign::Inputs {
+                fields: &BTreeMap::new(),
+                key: b"k",
+                body: b"",
+                headers: b"",
+                selection: &Selection::default(),
+            },
+        )
+        .expect("a trace");
+        let program = generate(
+            &Request {
+                recipe: &recipe,
+                trace: &trace,
+                headers: b"",
+                command: "test",
+            },
+            Lang::Ruby,
+        )
+        .expect("Ruby code");
+        assert!(
+            !program.lines().any(|l| l.starts_with("ENV =")),
+            "{program}"
+        );
+        assert!(
+            program.lines().any(|l| l.starts_with("ENV_ =")),
+            "{program}"
+        );
+    }
+
+    #[test]
     fn every_primitive_has_a_helper_or_a_reason_in_every_language() {
         for lang in Lang::ALL {
             let syntax = lang.syntax();

@@ -63,7 +63,7 @@ pub struct Mapped {
 
 /// The schemes whose import finds a signature in a request, in catalog order.
 pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
-    let found: Vec<(&Recipe, i64)> = recipes
+    let found: Vec<(&Recipe, i64, usize)> = recipes
         .iter()
         .filter_map(|r| {
             let m = map(r, req, &BTreeMap::new());
@@ -72,8 +72,25 @@ pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
             // looks counts for it, each one missing and each malformed carrier against it.
             let wanted = r.import.fields.len() as i64;
             let got = m.fields.len() as i64 + i64::from(m.body_captured);
-            signed.then_some((r, 2 * got - wanted - m.errors.len() as i64))
+            // A value the scheme cannot sign without (no default, not a time or nonce made
+            // now) that the request does not give counts as a malformed carrier.
+            let lacking = r
+                .fields
+                .iter()
+                .filter(|f| f.default.is_none() && !f.kind.is_generated())
+                .filter(|f| !m.fields.contains_key(&f.name) && m.looked.contains_key(&f.name))
+                .count();
+            signed.then_some((r, 2 * got - wanted, m.errors.len() + lacking))
         })
+        .collect();
+    // A scheme that finds its carrier malformed (Qiniu's pattern reading Azure's `SharedKey …`)
+    // or lacks a value it needs (S3's AWSAccessKeyId in an OSS presigned URL) gives way to any
+    // that reads the request cleanly.
+    let clean = found.iter().any(|(_, _, errors)| *errors == 0);
+    let found: Vec<(&Recipe, i64)> = found
+        .into_iter()
+        .filter(|(_, _, errors)| !clean || *errors == 0)
+        .map(|(r, score, errors)| (r, score - errors as i64))
         .collect();
     if found.len() < 2 {
         return found.into_iter().map(|(r, _)| r).collect();

@@ -101,6 +101,8 @@ pub enum Kind {
     Names,
     /// A table of names to templates.
     TemplateMap,
+    /// A table of values (any text, `""` too) to templates.
+    ValueMap,
 }
 
 impl Kind {
@@ -121,6 +123,7 @@ impl Kind {
             Kind::Text => "\"text\"".into(),
             Kind::Names => "[\"name\", …]".into(),
             Kind::TemplateMap => "{ name = T }".into(),
+            Kind::ValueMap => "{ \"value\" = T, … }".into(),
         }
     }
 }
@@ -245,6 +248,16 @@ impl<'a> Args<'a> {
             )),
             (None, None) => Err(format!("`{}` needs `{name}`", self.primitive)),
         }
+    }
+
+    /// An argument as written, or None when the stage leaves it out (for an argument whose
+    /// default is another argument, such as `case`'s `otherwise`).
+    pub fn given<T: ArgValue>(&self, name: &'static str) -> Result<Option<Param<T>>, String> {
+        self.spec(name)?;
+        self.table
+            .get(name)
+            .map(|v| self.param(name, v))
+            .transpose()
     }
 
     /// An optional list of words (`omit = ["sign"]`).

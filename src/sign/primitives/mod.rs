@@ -13,11 +13,14 @@ mod headers;
 mod hex_;
 mod hmac_;
 mod json;
+mod json_string;
 mod output;
 mod param;
 mod params;
 mod path;
 mod percent;
+mod suffix;
+mod switch;
 mod text;
 mod url;
 
@@ -38,6 +41,7 @@ pub const ALL: &[&Spec] = &[
     &decode::FROM_BASE64,
     &decode::FROM_HEX,
     &json::SPEC,
+    &json_string::SPEC,
     &params::SPEC,
     &param::SPEC,
     &url::SPEC,
@@ -47,6 +51,8 @@ pub const ALL: &[&Spec] = &[
     &text::UPPER,
     &text::TRIM,
     &text::SLICE,
+    &suffix::SPEC,
+    &switch::SPEC,
     &headers::CANONICAL,
     &headers::SIGNED,
     &path::SPEC,
@@ -172,6 +178,22 @@ mod tests {
                 "`{}`: a `|` would break the README's table",
                 spec.name
             );
+        }
+    }
+
+    #[test]
+    fn no_primitive_is_named_like_an_argument() {
+        // A stage's primitive is the key of its table that names one: a primitive named like
+        // another's argument (`hex`'s `case`) would make that stage hold two.
+        for spec in ALL {
+            for arg in spec.args {
+                assert!(
+                    super::spec(arg.name).is_none(),
+                    "`{}` takes `{}`, which is also a primitive",
+                    spec.name,
+                    arg.name
+                );
+            }
         }
     }
 

@@ -46,11 +46,23 @@ pub fn base64(data: &[u8], alphabet: Alphabet, padding: bool) -> Vec<u8> {
 const LENIENT: GeneralPurposeConfig =
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
 
-/// Base64 in one alphabet, padded or not.
+/// Base64 in one alphabet, padded or not; the bits after the last whole byte must be zero
+/// (RFC 4648 section 3.5).
 pub fn decode_base64(text: &[u8], alphabet: Alphabet) -> Result<Vec<u8>, String> {
+    decode_base64_with(text, alphabet, false)
+}
+
+/// As [`decode_base64`]; with `trailing_bits`, bits after the last whole byte that are not zero
+/// are ignored, as Java's `java.util.Base64` decoders and most libraries do (`QR==` is `A`).
+pub fn decode_base64_with(
+    text: &[u8],
+    alphabet: Alphabet,
+    trailing_bits: bool,
+) -> Result<Vec<u8>, String> {
+    let config = LENIENT.with_decode_allow_trailing_bits(trailing_bits);
     let engine = match alphabet {
-        Alphabet::Standard => GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT),
-        Alphabet::UrlSafe => GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT),
+        Alphabet::Standard => GeneralPurpose::new(&base64::alphabet::STANDARD, config),
+        Alphabet::UrlSafe => GeneralPurpose::new(&base64::alphabet::URL_SAFE, config),
     };
     engine.decode(text).map_err(|e| match e {
         base64::DecodeError::InvalidByte(at, b) => format!(
@@ -65,6 +77,11 @@ pub fn decode_base64(text: &[u8], alphabet: Alphabet) -> Result<Vec<u8>, String>
         base64::DecodeError::InvalidLength(n) => {
             format!("is not base64: {n} characters cannot be a base64 text")
         }
+        base64::DecodeError::InvalidLastSymbol(at, b) => format!(
+            "is not strict base64: `{}` at character {} leaves bits that are not zero (Java's decoders ignore them; a recipe's from_base64 does with lenient = true)",
+            b as char,
+            at + 1
+        ),
         other => format!("is not base64: {other}"),
     })
 }

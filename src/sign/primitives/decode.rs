@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::sign::SignError;
 use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
-use crate::sign::encoding::{Alphabet, decode_base64, decode_hex};
+use crate::sign::encoding::{Alphabet, decode_base64_with, decode_hex};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{
     Expected, Mistake, Out, Primitive, Scope, Slip, Spec, Vector, name_of,
@@ -34,22 +34,37 @@ pub const FROM_BASE64: Spec = Spec {
             "`+/` or `-_`",
         ),
         STRIP,
+        ArgSpec::optional(
+            "lenient",
+            Kind::Bool,
+            "false",
+            "bits after the last whole byte that are not zero ignored (Java's decoders), not an error",
+        ),
     ],
     func: &FROM_BASE64_FUNC,
     build: |a| {
         Ok(Arc::new(Decode {
             input: a.main()?,
             strip: a.get("strip")?,
-            from: From::Base64(a.get("alphabet")?),
+            from: From::Base64(a.get("alphabet")?, a.get("lenient")?),
         }))
     },
-    vectors: &[Vector {
-        stage: "from_base64 = \"{body}\"",
-        key: "",
-        body: "Zm9vYmFy",
-        expected: Expected::Text("foobar"),
-        source: "RFC 4648, section 10",
-    }],
+    vectors: &[
+        Vector {
+            stage: "from_base64 = \"{body}\"",
+            key: "",
+            body: "Zm9vYmFy",
+            expected: Expected::Text("foobar"),
+            source: "RFC 4648, section 10",
+        },
+        Vector {
+            stage: "from_base64 = \"{body}\"\nlenient = true",
+            key: "",
+            body: "Zm9vYh==",
+            expected: Expected::Text("foob"),
+            source: "RFC 4648, sections 3.5 and 10: Zm9vYg== is foob; a decoder that does not check the pad bits reads Zm9vYh== alike",
+        },
+    ],
     file: file!(),
 };
 
@@ -81,7 +96,7 @@ const FROM_HEX_FUNC: Func = Func::helper("from_hex", &["text", "strip"]);
 
 #[derive(Debug)]
 enum From {
-    Base64(Param<Alphabet>),
+    Base64(Param<Alphabet>, Param<bool>),
     Hex,
 }
 
@@ -111,7 +126,9 @@ impl Primitive for Decode {
             format!(" (after `{strip}`)")
         };
         let decoded = match &self.from {
-            From::Base64(alphabet) => decode_base64(text, *alphabet.get(sel)),
+            From::Base64(alphabet, lenient) => {
+                decode_base64_with(text, *alphabet.get(sel), *lenient.get(sel))
+            }
             From::Hex => decode_hex(text),
         };
         decoded.map(Out::from).map_err(|m| SignError::Input {
@@ -128,18 +145,24 @@ impl Primitive for Decode {
             format!("{} without {strip:?}", name_of(self.input.get(sel)))
         };
         match &self.from {
-            From::Base64(a) => format!(
-                "bytes of {input}, base64-decoded ({} alphabet)",
+            From::Base64(a, lenient) => format!(
+                "bytes of {input}, base64-decoded ({} alphabet{})",
                 match a.get(sel) {
                     Alphabet::Standard => "standard",
                     Alphabet::UrlSafe => "URL-safe",
+                },
+                if *lenient.get(sel) {
+                    ", pad bits ignored"
+                } else {
+                    ""
                 }
             ),
             From::Hex => format!("bytes of {input}, hex-decoded"),
         }
     }
 
-    /// The key text used as it is, not decoded.
+    /// The key text used as it is, not decoded. (A lenient base64 decode is no slip to try: where
+    /// the strict one succeeds it gives the same bytes.)
     fn mistakes(&self, _sel: &Selection) -> Vec<Mistake> {
         vec![Mistake {
             slip: Slip {
@@ -156,7 +179,8 @@ impl Primitive for Decode {
         let input = Arg::Bytes(self.input.get(sel).clone());
         let strip = Arg::Text(self.strip.get(sel).clone());
         Some(match &self.from {
-            From::Base64(a) => Call::new(
+            // Every language's decoder here ignores pad bits: the snippet is lenient either way.
+            From::Base64(a, _) => Call::new(
                 &FROM_BASE64_FUNC,
                 vec![input, strip, Arg::Bool(*a.get(sel) == Alphabet::UrlSafe)],
             ),
@@ -174,7 +198,7 @@ mod tests {
         let d = Decode {
             input: Param::Fixed(Template::parse("{key}").unwrap()),
             strip: Param::Fixed("whsec_".into()),
-            from: From::Base64(Param::Fixed(Alphabet::Standard)),
+            from: From::Base64(Param::Fixed(Alphabet::Standard), Param::Fixed(false)),
         };
         assert_eq!(
             d.describe(&Selection::default()),

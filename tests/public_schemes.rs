@@ -549,6 +549,24 @@ fn derived_signing_keys_are_masked_like_the_key() {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert_eq!(masked, ["k_date", "k_region", "k_service", "k_signing"]);
+    // A key written as hex of a MAC (Baidu's, Tencent COS's, Akamai's signing key) is masked
+    // with the MAC it is written from.
+    for (id, want) in [
+        ("baidu-bce", ["signing_key_mac", "signing_key"]),
+        ("tencent-cos", ["sign_key_mac", "sign_key"]),
+        ("akamai-edgegrid", ["signing_key_mac", "signing_key"]),
+    ] {
+        let o = sigscope(&["sign", "-p", id, "--example", "--format", "bundle"]);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let masked: Vec<&str> = v["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["key_masked"] == true)
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(masked, want, "{id}");
+    }
     // OAuth's token secret is a secret field: masked, and not in a bundle.
     let o = sigscope(&["sign", "-p", "oauth1", "--example", "--format", "bundle"]);
     let bundle = String::from_utf8_lossy(&o.stdout);

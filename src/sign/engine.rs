@@ -11,6 +11,10 @@ use super::primitive::{Primitive, Rendered, Scope, StreamRole};
 use super::recipe::{FieldKind, INPUTS, Recipe, Selection, StageSpec};
 use super::template::{Piece, Template};
 
+/// Primitives whose output gives back their input: what a key is written from through them is
+/// the key too.
+const REVERSIBLE: &[&str] = &["hex", "base64", "from_hex", "from_base64", "concat"];
+
 pub use super::primitive::MAX_STAGE_BYTES;
 /// The most bytes all the stages of a trace may hold together.
 pub const MAX_TRACE_BYTES: usize = 768 << 20;
@@ -218,12 +222,29 @@ impl<'a> Run<'a> {
             }
         }
         let sel = inputs.selection;
-        let key_stages = recipe
+        let mut key_stages: BTreeSet<&str> = recipe
             .active_stages(sel)
             .flat_map(|s| s.prim.keys(sel))
             .filter_map(|t| t.single_ref())
             .filter(|r| !INPUTS.contains(r) && recipe.field(r).is_none())
             .collect();
+        // A stage a key stage is written from reversibly is the same key in other letters: Baidu's
+        // signing key is the hex of a MAC, so that MAC is masked too.
+        loop {
+            let more: Vec<&str> = recipe
+                .active_stages(sel)
+                .filter(|s| key_stages.contains(s.name.as_str()))
+                .filter(|s| REVERSIBLE.contains(&s.primitive))
+                .flat_map(|s| s.prim.inputs(sel))
+                .filter_map(|t| t.single_ref())
+                .filter(|r| !INPUTS.contains(r) && recipe.field(r).is_none())
+                .filter(|r| !key_stages.contains(r))
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            key_stages.extend(more);
+        }
         Ok(Run {
             recipe,
             inputs: *inputs,

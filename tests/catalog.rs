@@ -258,3 +258,66 @@ fn each_genuine_request_is_recognized_without_p() {
         eprintln!("no catalog fixtures: nothing recognized");
     }
 }
+
+/// The commonest slip in every vendor's docs: the signature written in the other encoding (hex
+/// where the vendor sends base64, or the reverse). For each scheme's vendor-made example, diagnose
+/// must name it. The other encoding is made here with the `hex` and `base64` crates from the
+/// SDK's value, never by sigscope.
+#[test]
+fn diagnose_names_the_other_encoding_for_each_scheme() {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    // A signature that ends with a claim check (Netlify's, Vonage's: the token's MAC, then
+    // `check`'s mark) is not one encoding of a MAC, and diagnose does not re-encode it: a known
+    // gap, left out here and said in the notes.
+    let all = sigscope::sign::builtin::all().unwrap_or_else(|(f, e)| panic!("{f}: {e}"));
+    let checked_claims: Vec<&str> = all
+        .iter()
+        .filter(|r| r.stages.iter().any(|s| s.primitive == "check"))
+        .map(|r| r.id.as_str())
+        .collect();
+    for (_, cases) in case_files() {
+        for case in cases.as_array().expect("a list") {
+            let id = case["id"].as_str().expect("an id");
+            let Some(sig) = case["example_signature"].as_str() else {
+                continue;
+            };
+            if !seen.insert(id.to_string()) || checked_claims.contains(&id) {
+                continue;
+            }
+            let hex_form = sig.len() % 2 == 0 && sig.bytes().all(|b| b.is_ascii_hexdigit());
+            let other = if hex_form {
+                hex::decode(sig).ok().map(|raw| STANDARD.encode(raw))
+            } else {
+                STANDARD
+                    .decode(sig)
+                    .or_else(|_| URL_SAFE.decode(sig))
+                    .or_else(|_| URL_SAFE_NO_PAD.decode(sig))
+                    .ok()
+                    .filter(|raw| raw.len() >= 16)
+                    .map(hex::encode)
+            };
+            // Not an encoded MAC (a token, a PLAINTEXT key, a signature with a prefix inside).
+            let Some(other) = other else { continue };
+            let out = sigscope(&["diagnose", "-p", id, "--example", "--expect", &other]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            checked += 1;
+            let names = if hex_form { "base64" } else { "hex" };
+            if !out.status.success() || !stdout.contains("Explained") || !stdout.contains(names) {
+                failures.push(format!(
+                    "{id}: {other} not explained as {names}:\n{stdout}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

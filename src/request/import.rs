@@ -408,6 +408,7 @@ fn source_value_bytes(
             .into_iter()
             .find(|(k, _)| k == n.as_bytes())
             .map(|(_, v)| v),
+        ("xml", Some(n)) => crate::sign::xml::element_value(&req.body, &n),
         ("auth-param", Some(n)) => auth_params(req.header("authorization")?)
             .into_iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(&n))

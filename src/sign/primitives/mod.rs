@@ -19,6 +19,7 @@ mod path;
 mod percent;
 mod text;
 mod url;
+mod xml_params;
 
 pub use self::headers::parse_header_lines;
 pub use self::params::{ParamSort, Repeats};
@@ -38,6 +39,7 @@ pub const ALL: &[&Spec] = &[
     &decode::FROM_HEX,
     &json::SPEC,
     &params::SPEC,
+    &xml_params::SPEC,
     &param::SPEC,
     &url::SPEC,
     &percent::ENCODE,

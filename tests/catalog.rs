@@ -181,6 +181,11 @@ fn a_malformed_carrier_gets_one_line_naming_it() {
             "POST /a HTTP/1.1\r\nHost: example.com\r\nAuthorization: OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"RSA-MD5\", oauth_signature=\"x\"\r\n\r\n".to_string(),
             "oauth_signature_method",
         ),
+        (
+            "wechatpay-v2",
+            "POST /pay/orderquery HTTP/1.1\r\nHost: api.mch.weixin.qq.com\r\n\r\n<xml>\n<appid>wx1</appid>\n<sign>AB</sig>\n</xml>".to_string(),
+            "invalid XML at line 3, column 9",
+        ),
     ];
     for (i, (id, request, names)) in cases.iter().enumerate() {
         let file = tmp.join(format!("{i}.http"));

@@ -34,6 +34,12 @@ const HARD_JSON: &str = r#"{"z":[1,2.50,-0.0,1E+2,{"y":null,"b":""}],"a":"first"
 /// bare names, a broken escape.
 const HARD_FORM: &str = "z=3&a=%2Fb+c&a=1&m=caf%C3%A9&empty=&flag&x=%zz&A=~*";
 
+/// A body that tests reading a flat XML document (WeChat Pay v2): a declaration, comments and a
+/// processing instruction, CRLF line ends (inside CDATA too), CDATA, entities and character
+/// references, an empty element and an empty CDATA, attributes, `&` and `=` inside a value,
+/// non-ASCII (outside the BMP too), a name that sorts before the lower-case ones.
+const HARD_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- a comment -->\r\n<xml>\r\n<nonce_str><![CDATA[5K8264ILTKCH16CQ]]></nonce_str>\r\n<attach><![CDATA[]]></attach>\r\n<notify_url><![CDATA[https://example.com/n?a=1&b=2]]></notify_url>\r\n<body>caf&#xe9; &amp; &lt;tea&gt; &quot;&apos; 日本 \u{1F600}</body>\r\n<Zed>upper case sorts first</Zed>\r\n<cr>a&#13;b</cr>\r\n<detail><![CDATA[line 1\r\nline 2]]></detail>\r\n<empty/>\r\n<total_fee unit=\"fen\">1</total_fee>\r\n<?pi data?>\r\n<sign>0123</sign>\r\n</xml>\r\n";
+
 /// A URL that tests URL parts and path normalization: dot segments, doubled slashes, a port, a
 /// query out of order, a fragment.
 const HARD_URL: &str = "https://api.example.com:8443/a/./b/../c//d%20e?z=1&a=%20x&a=0&b=#frag";
@@ -73,7 +79,7 @@ fn cases() -> Vec<Case> {
         }
         // The example's choices with harder inputs, where the scheme takes them.
         let mut hard = Vec::new();
-        for body in [HARD_JSON, HARD_FORM] {
+        for body in [HARD_JSON, HARD_FORM, HARD_XML] {
             hard.push((
                 format!("body {}", &body[..12]),
                 Inputs_ {
@@ -345,8 +351,15 @@ fn check_language(
         lang.label(),
         failures.join("\n\n")
     );
+    // Node.js has no XML parser in its standard library: its helpers declare `xml_params`
+    // unsupported, and that is the one refusal allowed beside bash's.
+    let allowed = |r: &String| lang == Lang::JavaScript && r.contains("`xml_params`");
     if lang != Lang::Bash {
-        assert!(refused.is_empty(), "{} refused: {refused:?}", lang.label());
+        assert!(
+            refused.iter().all(allowed),
+            "{} refused: {refused:?}",
+            lang.label()
+        );
     }
     assert!(
         runs.len() >= cases.len() / 2,

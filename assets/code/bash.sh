@@ -49,6 +49,7 @@ read_body() {
 
 # @unsupported crc32 bash has no CRC-32 tool (coreutils' cksum computes another CRC)
 # @unsupported json bash has no JSON parser
+# @unsupported xml_params bash has no XML parser
 # @helper hmac hmac_digest
 hmac_digest() {
   bytes_of "$3" | openssl dgst "-$1" -mac HMAC -macopt "hexkey:$2" -binary | od -An -v -tx1 | tr -d ' \n'

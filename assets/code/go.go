@@ -467,6 +467,84 @@ func paramValue(name string, text []byte, decode bool) []byte {
 	return nil
 }
 
+// @helper xml_params xmlParams needs=pair imports=bytes,encoding/xml,io,sort
+// xmlParams writes the root's child elements of a flat XML document as name=value&…; no DTD is
+// read (encoding/xml knows only the predefined entities).
+func xmlParams(text []byte, order, skip string, omit []string) []byte {
+	dec := xml.NewDecoder(bytes.NewReader(text))
+	var names []string
+	var values [][]byte
+	depth, roots := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fail("invalid XML: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			fail("a DOCTYPE is refused: no DTD or entity declarations are read")
+		case xml.StartElement:
+			depth++
+			name := t.Name.Local
+			if t.Name.Space != "" {
+				name = t.Name.Space + ":" + name
+			}
+			switch {
+			case depth == 1:
+				roots++
+				if roots > 1 {
+					fail("invalid XML: a second root element <%s>", name)
+				}
+			case depth == 2:
+				for _, n := range names {
+					if n == name {
+						fail("invalid XML: <%s> appears twice: which one is signed is not defined", name)
+					}
+				}
+				names = append(names, name)
+				values = append(values, []byte{})
+			default:
+				fail("invalid XML: <%s> holds an element <%s>: only a flat document is read", names[len(names)-1], name)
+			}
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if depth == 2 {
+				values[len(values)-1] = append(values[len(values)-1], t...)
+			} else if len(bytes.Trim(t, " \t\r\n")) > 0 {
+				fail("invalid XML: text outside the root's child elements")
+			}
+		}
+	}
+	if roots == 0 {
+		fail("invalid XML: no root element")
+	}
+	var kept []pair
+	for i, name := range names {
+		omitted := false
+		for _, o := range omit {
+			omitted = omitted || o == name
+		}
+		if !omitted && !(skip == "empty" && len(values[i]) == 0) {
+			kept = append(kept, pair{name, values[i]})
+		}
+	}
+	if order == "name" {
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].name < kept[j].name })
+	}
+	var out []byte
+	for i, p := range kept {
+		if i > 0 {
+			out = append(out, '&')
+		}
+		out = append(append(append(out, p.name...), '='), p.value...)
+	}
+	return out
+}
+
 // @helper url urlPart imports=strings
 // urlPart returns a part of a URL, verbatim (no normalization).
 func urlPart(url []byte, part string) []byte {

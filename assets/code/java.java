@@ -468,6 +468,51 @@
         throw new IllegalArgumentException("no parameter " + name);
     }
 
+// @helper xml_params xmlParams imports=java.io.ByteArrayInputStream,java.util.ArrayList,java.util.Arrays,java.util.List,javax.xml.parsers.DocumentBuilderFactory,org.w3c.dom.Element,org.w3c.dom.Node
+    /** The root's child elements of a flat XML document as name=value&…; no DTD is read. */
+    static byte[] xmlParams(byte[] text, String sort, String skip, List<String> omit) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setExpandEntityReferences(false);
+        var builder = factory.newDocumentBuilder();
+        builder.setErrorHandler(null);
+        Element root = builder.parse(new ByteArrayInputStream(text)).getDocumentElement();
+        List<byte[][]> pairs = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n.getNodeType() == Node.ELEMENT_NODE) {
+                String name = n.getNodeName();
+                for (Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+                    if (c.getNodeType() == Node.ELEMENT_NODE) {
+                        throw new IllegalArgumentException("<" + name + "> holds an element <" + c.getNodeName() + ">: only a flat document is read");
+                    }
+                }
+                if (seen.contains(name)) {
+                    throw new IllegalArgumentException("<" + name + "> appears twice: which one is signed is not defined");
+                }
+                seen.add(name);
+                String value = n.getTextContent();
+                if (!omit.contains(name) && !(skip.equals("empty") && value.isEmpty())) {
+                    pairs.add(new byte[][] {utf8(name), utf8(value)});
+                }
+            } else if ((n.getNodeType() == Node.TEXT_NODE || n.getNodeType() == Node.CDATA_SECTION_NODE)
+                    && !n.getNodeValue().strip().isEmpty()) {
+                throw new IllegalArgumentException("text directly inside <" + root.getNodeName() + ">: only elements are read there");
+            }
+        }
+        if (sort.equals("name")) {
+            pairs.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (byte[][] p : pairs) {
+            if (!out.isEmpty()) {
+                out.add(utf8("&"));
+            }
+            out.add(cat(p[0], utf8("="), p[1]));
+        }
+        return cat(out.toArray(new byte[0][]));
+    }
+
 // @helper url urlPart
     /** A part of a URL, verbatim (no normalization). */
     static byte[] urlPart(byte[] url, String part) {

@@ -336,6 +336,7 @@ function paramValue(name, text, decode) {
   return found[1];
 }
 
+// @unsupported xml_params Node.js has no XML parser in its standard library
 // @helper url urlPart
 /** A part of a URL, verbatim (no normalization). */
 function urlPart(url, part) {

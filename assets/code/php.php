@@ -354,6 +354,51 @@ function param_value(string $name, string $text, bool $decode): string
     throw new InvalidArgumentException("no parameter $name");
 }
 
+// @helper xml_params xml_params
+/** The root's child elements of a flat XML document as name=value&…; no DTD is read (ext-dom). */
+function xml_params(string $text, string $sort, string $skip, array $omit): string
+{
+    $doc = new DOMDocument();
+    $quiet = libxml_use_internal_errors(true);
+    $ok = $doc->loadXML($text, LIBXML_NONET);
+    $error = libxml_get_last_error();
+    libxml_clear_errors();
+    libxml_use_internal_errors($quiet);
+    if (!$ok || $doc->documentElement === null) {
+        throw new InvalidArgumentException('invalid XML: ' . trim($error ? $error->message : 'no root element'));
+    }
+    if ($doc->doctype !== null) {
+        throw new InvalidArgumentException('a DOCTYPE is refused: no DTD or entity declarations are read');
+    }
+    $root = $doc->documentElement;
+    $pairs = [];
+    $seen = [];
+    foreach ($root->childNodes as $n) {
+        if ($n->nodeType === XML_ELEMENT_NODE) {
+            foreach ($n->childNodes as $c) {
+                if ($c->nodeType === XML_ELEMENT_NODE) {
+                    throw new InvalidArgumentException("<{$n->nodeName}> holds an element <{$c->nodeName}>: only a flat document is read");
+                }
+            }
+            if (isset($seen[$n->nodeName])) {
+                throw new InvalidArgumentException("<{$n->nodeName}> appears twice: which one is signed is not defined");
+            }
+            $seen[$n->nodeName] = true;
+            $value = $n->textContent;
+            if (!in_array($n->nodeName, $omit, true) && !($skip === 'empty' && $value === '')) {
+                $pairs[] = [$n->nodeName, $value];
+            }
+        } elseif (($n->nodeType === XML_TEXT_NODE || $n->nodeType === XML_CDATA_SECTION_NODE)
+            && trim($n->nodeValue, " \t\r\n") !== '') {
+            throw new InvalidArgumentException("text directly inside <{$root->nodeName}>: only elements are read there");
+        }
+    }
+    if ($sort === 'name') {
+        usort($pairs, fn ($a, $b) => strcmp($a[0], $b[0]));
+    }
+    return implode('&', array_map(fn ($p) => $p[0] . '=' . $p[1], $pairs));
+}
+
 // @helper url url_part
 /** A part of a URL, verbatim (no normalization). */
 function url_part(string $url, string $part): string

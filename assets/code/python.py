@@ -215,6 +215,50 @@ def param_value(name, text, decode):
             return v
     raise ValueError(f"no parameter {name}")
 
+# @helper xml_params xml_params imports=xml.parsers.expat
+def xml_params(text, sort, skip, omit):
+    """The root's child elements of a flat XML document as name=value&…; no DTD is read."""
+    parser = xml.parsers.expat.ParserCreate("UTF-8")
+    elements = []
+    depth = 0
+
+    def refuse_doctype(*_):
+        raise ValueError("a DOCTYPE is refused: no DTD or entity declarations are read")
+
+    def start(name, _attributes):
+        nonlocal depth
+        depth += 1
+        if depth == 2:
+            if any(n == name for n, _ in elements):
+                raise ValueError(f"<{name}> appears twice: which one is signed is not defined")
+            elements.append((name, []))
+        elif depth > 2:
+            raise ValueError(f"<{elements[-1][0]}> holds an element <{name}>: only a flat document is read")
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    def characters(data):
+        if depth == 2:
+            elements[-1][1].append(data)
+        elif data.strip(" \t\r\n"):
+            raise ValueError("text outside the root's child elements")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.Parse(text, True)
+    pairs = [
+        (name.encode(), "".join(parts).encode())
+        for name, parts in elements
+        if name not in omit and not (skip == "empty" and not "".join(parts))
+    ]
+    if sort == "name":
+        pairs.sort(key=lambda p: p[0])
+    return b"&".join(name + b"=" + value for name, value in pairs)
+
 # @helper url url_part
 def url_part(url, part):
     """A part of a URL, verbatim (no normalization)."""

@@ -263,6 +263,35 @@ def param_value(name, text, decode)
   found[1]
 end
 
+# @helper xml_params xml_params imports=rexml/document
+# The root's child elements of a flat XML document as name=value&…; no DTD is read.
+def xml_params(text, sort, skip, omit)
+  doc = REXML::Document.new(text.dup.force_encoding(Encoding::UTF_8))
+  raise ArgumentError, "a DOCTYPE is refused: no DTD or entity declarations are read" if doc.doctype
+
+  root = doc.root or raise ArgumentError, "invalid XML: no root element"
+  pairs = []
+  seen = {}
+  root.children.each do |node|
+    case node
+    when REXML::Element
+      inner = node.children.find { |c| c.is_a?(REXML::Element) }
+      raise ArgumentError, "<#{node.name}> holds an element <#{inner.name}>: only a flat document is read" if inner
+      raise ArgumentError, "<#{node.expanded_name}> appears twice: which one is signed is not defined" if seen[node.expanded_name]
+
+      seen[node.expanded_name] = true
+      value = node.children.grep(REXML::Text).map(&:value).join
+      next if omit.include?(node.expanded_name) || (skip == "empty" && value.empty?)
+
+      pairs << [node.expanded_name.b, value.b]
+    when REXML::Text
+      raise ArgumentError, "text directly inside <#{root.name}>: only elements are read there" unless node.value.strip.empty?
+    end
+  end
+  pairs.sort_by! { |name, _| name } if sort == "name"
+  pairs.map { |name, value| name + "=".b + value }.join("&".b)
+end
+
 # @helper url url_part
 # A part of a URL, verbatim (no normalization).
 def url_part(url, part)

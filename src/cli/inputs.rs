@@ -580,6 +580,16 @@ impl Resolved {
                 "body from {}: invalid JSON at line {line}, column {column}: {message}",
                 self.body_source
             )),
+            SignError::InvalidXml {
+                stage,
+                input,
+                line,
+                column,
+                message,
+            } if input == "body" => CliError(format!(
+                "body from {}: invalid XML at line {line}, column {column} (stage `{stage}`): {message}",
+                self.body_source
+            )),
             SignError::TooLarge { input, len } if input == "body" => CliError(format!(
                 "body from {}: {} MiB is too large to parse as JSON or parameters (the limit is {} MiB); only schemes that hash the body unchanged take bodies of any size",
                 self.body_source,

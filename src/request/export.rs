@@ -35,6 +35,16 @@ pub enum ExportError {
     NoUrl,
     #[error("the body must be a JSON object to carry the `{member}` member: {reason}")]
     NotAnObject { member: String, reason: String },
+    /// An XML body that does not read as a flat document, so no element can go in it.
+    #[error(
+        "the XML body cannot carry the <{member}> element: line {line}, column {column}: {message}"
+    )]
+    NotFlatXml {
+        member: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// A CR, LF or NUL (or, in a name, method or URL, any control byte or space) would end a
     /// line early or smuggle another header into the request.
     #[error(
@@ -136,8 +146,21 @@ pub fn build(placement: &Placement, body: &[u8]) -> Result<Request, ExportError>
 }
 
 /// The body with a string member set: appended before the closing brace when absent, the whole
-/// object rewritten (compact, order kept) when the member is already there.
+/// object rewritten (compact, order kept) when the member is already there. In an XML body (one
+/// that starts with `<`) the member is a child element of the root: put in place of the first
+/// of its name, or added before the root's end tag.
 fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportError> {
+    let start = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    if start.trim_ascii_start().first() == Some(&b'<') {
+        return crate::sign::xml::with_element(body, name, value).map_err(|e| {
+            ExportError::NotFlatXml {
+                member: name.to_string(),
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            }
+        });
+    }
     let not_object = |reason: String| ExportError::NotAnObject {
         member: name.to_string(),
         reason,
@@ -450,6 +473,13 @@ mod tests {
             b"{\"sign\":\"S=\",\"b\":2}"
         );
         assert!(build(&p, b"[1]").is_err());
+        // An XML body (WeChat Pay v2): the member is an element of the root.
+        assert_eq!(
+            build(&p, b"<xml>\n<a>1</a>\n</xml>").unwrap().body,
+            b"<xml>\n<a>1</a>\n<sign>S=</sign>\n</xml>"
+        );
+        let e = build(&p, b"<xml><a>1</xml>").unwrap_err().to_string();
+        assert!(e.starts_with("the XML body cannot carry the <sign> element: line 1, column 10: ill-formed document: expected `</a>`"), "{e}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod recipe;
 pub mod template;
 pub mod time;
 pub mod visible;
+pub mod xml;
 
 pub use compare::{Comparison, compare};
 pub use engine::{BodyStream, Inputs, Memo, Placement, Stage, Trace, run, run_memo, stream};
@@ -47,6 +48,14 @@ pub enum SignError {
     },
     #[error("{input}: invalid JSON at line {line}, column {column}: {message}")]
     InvalidJson {
+        input: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{input}: invalid XML at line {line}, column {column} (stage `{stage}`): {message}")]
+    InvalidXml {
+        stage: String,
         input: String,
         line: usize,
         column: usize,

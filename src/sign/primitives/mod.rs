@@ -23,6 +23,7 @@ mod suffix;
 mod switch;
 mod text;
 mod url;
+mod xml_params;
 
 pub use self::headers::parse_header_lines;
 pub use self::params::{ParamSort, Repeats};
@@ -43,6 +44,7 @@ pub const ALL: &[&Spec] = &[
     &json::SPEC,
     &json_string::SPEC,
     &params::SPEC,
+    &xml_params::SPEC,
     &param::SPEC,
     &url::SPEC,
     &percent::ENCODE,

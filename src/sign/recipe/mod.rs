@@ -202,6 +202,8 @@ pub enum BodyKind {
     Json,
     /// Request parameters: `k=v&k=v` or a JSON object.
     Params,
+    /// An XML document (WeChat Pay v2's `<xml>…</xml>`).
+    Xml,
     /// The scheme signs no body.
     None,
 }

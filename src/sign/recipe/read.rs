@@ -167,7 +167,15 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         ),
     };
     let kind = from.split_once(':').map_or(from.as_str(), |(k, _)| k);
-    let named = ["header", "headers", "query", "member", "form", "auth-param"];
+    let named = [
+        "header",
+        "headers",
+        "query",
+        "member",
+        "form",
+        "xml",
+        "auth-param",
+    ];
     let whole = ["method", "url", "url-without-query", "body", "query"];
     let ok = match from.split_once(':') {
         Some((k, name)) => named.contains(&k) && !name.is_empty() && Template::parse(name).is_ok(),
@@ -177,7 +185,7 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         Ok(Source { from, methods })
     } else {
         Err(format!(
-            "import source `{from}`: expected header:NAME, headers:PREFIX, query:NAME, member:NAME, form:NAME, auth-param:NAME, method, url, url-without-query, body or query"
+            "import source `{from}`: expected header:NAME, headers:PREFIX, query:NAME, member:NAME, form:NAME, xml:NAME, auth-param:NAME, method, url, url-without-query, body or query"
         ))
     }
 }

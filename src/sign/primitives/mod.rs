@@ -3,6 +3,7 @@
 //! [`crate::sign::primitive::Primitive`]; adding a primitive is adding its file and a line here.
 
 mod base64_;
+mod cavage;
 mod concat;
 mod crc32;
 mod date;
@@ -17,6 +18,7 @@ mod param;
 mod params;
 mod path;
 mod percent;
+mod sigbase;
 mod text;
 mod url;
 
@@ -50,6 +52,8 @@ pub const ALL: &[&Spec] = &[
     &headers::SIGNED,
     &path::SPEC,
     &date::SPEC,
+    &sigbase::SPEC,
+    &cavage::SPEC,
 ];
 
 /// The spec of a primitive name.

@@ -779,6 +779,44 @@ mod tests {
     }
 
     #[test]
+    fn structured_dictionaries_and_header_params() {
+        // RFC 9421 appendix B.2.5's headers, and a cavage Signature header.
+        let raw = "POST /foo HTTP/1.1\nHost: example.com\nSignature-Input: sig-b25=(\"date\" \"@authority\"   \"content-type\");created=1618884473;keyid=\"test-shared-secret\"\nSignature: sig-b25=:pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=:\nContent-Digest: sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:\n\n{}";
+        let req = parse(raw.as_bytes(), &mut no_files).unwrap();
+        let m = map(&recipe("rfc9421"), &req, &BTreeMap::new());
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        assert_eq!(m.fields["label"], "sig-b25");
+        assert_eq!(
+            m.fields["signature_params"],
+            "(\"date\" \"@authority\" \"content-type\");created=1618884473;keyid=\"test-shared-secret\""
+        );
+        assert_eq!(
+            m.signature.as_deref(),
+            Some("pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=")
+        );
+        assert_eq!(m.variants["digest"], "sha-512");
+        // A label the user picks that the dictionaries lack: one sentence naming each header.
+        let given = BTreeMap::from([("label".to_string(), "sig1".to_string())]);
+        let m = map(&recipe("rfc9421"), &req, &given);
+        assert_eq!(
+            m.errors,
+            [
+                "header Signature-Input has no member `sig1` (it has sig-b25)",
+                "header Signature has no member `sig1` (it has sig-b25)"
+            ]
+        );
+        let raw = "GET /a HTTP/1.1\nHost: h\nSignature: keyId=\"k1\",algorithm=\"hmac-sha256\",headers=\"date host\",signature=\"c2ln\"\n\n";
+        let m = map(
+            &recipe("cavage"),
+            &parse(raw.as_bytes(), &mut no_files).unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(m.fields["key_id"], "k1");
+        assert_eq!(m.fields["header_list"], "date host");
+        assert_eq!(m.signature.as_deref(), Some("c2ln"));
+    }
+
+    #[test]
     fn curl_errors_name_the_line() {
         let e = parse(b"curl https://h/x \\\n -H 'no colon'", &mut no_files).unwrap_err();
         assert_eq!(

@@ -186,6 +186,26 @@ fn a_malformed_carrier_gets_one_line_naming_it() {
             "POST /pay/orderquery HTTP/1.1\r\nHost: api.mch.weixin.qq.com\r\n\r\n<xml>\n<appid>wx1</appid>\n<sign>AB</sig>\n</xml>".to_string(),
             "invalid XML at line 3, column 9",
         ),
+        (
+            "rfc9421",
+            "POST /foo HTTP/1.1\r\nHost: example.com\r\nSignature-Input: sig1=((\"@method\");created=1\r\nSignature: sig1=:AAAA:\r\n\r\n".to_string(),
+            "Signature-Input",
+        ),
+        (
+            "rfc9421",
+            "POST /foo HTTP/1.1\r\nHost: example.com\r\nSignature-Input: sig1=(\"@method\");created=1\r\nSignature: sig2=:AAAA:\r\n\r\n".to_string(),
+            "Signature-Input has no member `sig2`",
+        ),
+        (
+            "rfc9421",
+            "POST /foo HTTP/1.1\r\nHost: example.com\r\nSignature-Input: sig1=(\"x-missing\");created=1\r\nSignature: sig1=:AAAA:\r\n\r\n".to_string(),
+            "\"x-missing\"",
+        ),
+        (
+            "cavage",
+            "GET /a HTTP/1.1\r\nHost: example.com\r\nAuthorization: Signature keyId=\"k\",headers=\"(request-target) x-missing\",signature=\"AAAA\"\r\n\r\n".to_string(),
+            "x-missing",
+        ),
     ];
     for (i, (id, request, names)) in cases.iter().enumerate() {
         let file = tmp.join(format!("{i}.http"));

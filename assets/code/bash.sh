@@ -50,6 +50,8 @@ read_body() {
 # @unsupported crc32 bash has no CRC-32 tool (coreutils' cksum computes another CRC)
 # @unsupported json bash has no JSON parser
 # @unsupported xml_params bash has no XML parser
+
+# @unsupported signature_base bash has no Structured Field (RFC 8941) parser for Signature-Input
 # @helper hmac hmac_digest
 hmac_digest() {
   bytes_of "$3" | openssl dgst "-$1" -mac HMAC -macopt "hexkey:$2" -binary | od -An -v -tx1 | tr -d ' \n'
@@ -581,4 +583,91 @@ switch_value() {
     fi
   done
   printf '%s' "$4"
+
+# @helper cavage_string cavage_string needs=trim_text,url
+# draft-cavage-http-signatures: one "name: value" line per listed name, in the list's order. Set
+# pairs come as "Name:hex …".
+cavage_string() {
+  local text line name value entry word rest out="" first=1 i
+  local -a names=() values=() kept_names=() kept_values=() found=() words=()
+  text=$(bytes_of "$4")
+  while IFS= read -r line || [[ -n $line ]]; do
+    line=${line%$'\r'}
+    [[ -z $line ]] && continue
+    if [[ $line == [$' \t']* ]]; then
+      values[-1]+=" $(trim_text "$line")"
+      continue
+    fi
+    if [[ $line != *:* ]]; then
+      echo "not a header line: $line" >&2
+      exit 1
+    fi
+    names+=("${line%%:*}")
+    values+=("$(trim_text "${line#*:}")")
+  done <<<"$text"
+  for entry in $5; do
+    name=${entry%%:*}
+    value=$(bytes_of "${entry#*:}")
+    [[ -n $value ]] || continue
+    kept_names=()
+    kept_values=()
+    for i in "${!names[@]}"; do
+      if [[ ${names[i],,} != "${name,,}" ]]; then
+        kept_names+=("${names[i]}")
+        kept_values+=("${values[i]}")
+      fi
+    done
+    names=("${kept_names[@]}" "$name")
+    values=("${kept_values[@]}" "$value")
+  done
+  text=$(bytes_of "$1")
+  read -r -a words <<<"${text,,}"
+  for word in "${words[@]}"; do
+    case $word in
+      '(request-target)')
+        rest=$(bytes_of "$(url_part "$3" path-and-query)")
+        [[ $rest == /* ]] || rest=/$rest
+        value=$(bytes_of "$2")
+        value="${value,,} $rest"
+        ;;
+      '(created)' | '(expires)')
+        if [[ $word == '(created)' ]]; then
+          value=$(trim_text "$(bytes_of "$6")")
+        else
+          value=$(trim_text "$(bytes_of "$7")")
+        fi
+        if [[ -z $value ]]; then
+          echo "$word is listed, but the signature has no such parameter" >&2
+          exit 1
+        fi
+        ;;
+      '('*)
+        echo "$word is not a pseudo-header of the draft" >&2
+        exit 1
+        ;;
+      *)
+        found=()
+        for i in "${!names[@]}"; do
+          if [[ ${names[i],,} == "$word" ]]; then
+            found+=("$(trim_text "${values[i]}")")
+          fi
+        done
+        if ((${#found[@]} == 0)); then
+          echo "$word is listed, but the request has no such header" >&2
+          exit 1
+        fi
+        value=${found[0]}
+        for ((i = 1; i < ${#found[@]}; i++)); do
+          value+=", ${found[i]}"
+        done
+        ;;
+    esac
+    if ((first)); then
+      first=0
+    else
+      out+=0a
+    fi
+    out+=$(hex_of "$word: $value")
+  done
+  printf '%s' "$out"
 }

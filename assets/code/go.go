@@ -867,4 +867,358 @@ func switchValue(value []byte, keys, results [][]byte, otherwise []byte, ignoreC
 		}
 	}
 	return otherwise
+
+// @helper request_headers - needs=pair imports=strings
+// reqHeader is a request header: its name and value.
+type reqHeader struct{ name, value string }
+
+// requestHeaders returns the request's headers: values trimmed, folded lines joined, set applied.
+func requestHeaders(lines []byte, set []pair) []reqHeader {
+	var headers []reqHeader
+	for _, line := range strings.Split(string(lines), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			continue
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			headers[len(headers)-1].value += " " + strings.Trim(line, " \t\n\r\f")
+			continue
+		}
+		colon := strings.IndexByte(line, ':')
+		if colon < 0 {
+			fail("not a header line: %q", line)
+		}
+		headers = append(headers, reqHeader{line[:colon], strings.Trim(line[colon+1:], " \t\n\r\f")})
+	}
+	for _, p := range set {
+		if len(p.value) > 0 {
+			kept := headers[:0]
+			for _, h := range headers {
+				if !strings.EqualFold(h.name, p.name) {
+					kept = append(kept, h)
+				}
+			}
+			headers = append(kept, reqHeader{p.name, string(p.value)})
+		}
+	}
+	return headers
+}
+
+// headerValues returns the values of a header (any case), in their order.
+func headerValues(headers []reqHeader, name string) []string {
+	var out []string
+	for _, h := range headers {
+		if strings.EqualFold(h.name, name) {
+			out = append(out, h.value)
+		}
+	}
+	return out
+}
+
+// @helper cavage_string cavageString needs=request_headers,url imports=strings
+// cavageString is draft-cavage-http-signatures' signing string: one "name: value" line per listed
+// name, in the list's order.
+func cavageString(names, method, url, lines []byte, set []pair, created, expires []byte) []byte {
+	headers := requestHeaders(lines, set)
+	var out []string
+	for _, name := range strings.Fields(strings.ToLower(string(names))) {
+		var value string
+		switch {
+		case name == "(request-target)":
+			rest := string(urlPart(url, "path-and-query"))
+			if !strings.HasPrefix(rest, "/") {
+				rest = "/" + rest
+			}
+			value = strings.ToLower(string(method)) + " " + rest
+		case name == "(created)" || name == "(expires)":
+			v := created
+			if name == "(expires)" {
+				v = expires
+			}
+			value = strings.TrimSpace(string(v))
+			if value == "" {
+				fail("%s is listed, but the signature has no such parameter", name)
+			}
+		case strings.HasPrefix(name, "("):
+			fail("%s is not a pseudo-header of the draft", name)
+		default:
+			values := headerValues(headers, name)
+			if len(values) == 0 {
+				fail("%s is listed, but the request has no such header", name)
+			}
+			value = strings.Join(values, ", ")
+		}
+		out = append(out, name+": "+value)
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
+// @helper signature_base signatureBase needs=request_headers,url,percent_decode imports=encoding/base64,fmt,regexp,strings
+// sfValue is a Structured Field bare item: its kind and its text (or bytes).
+type sfValue struct {
+	kind  string
+	text  string
+	bytes []byte
+}
+
+// sfParam is a parameter of a Structured Field item or inner list.
+type sfParam struct {
+	key   string
+	value sfValue
+}
+
+// sfMember is an item of an inner list, with its parameters.
+type sfMember struct {
+	value  sfValue
+	params []sfParam
+}
+
+var sfBareItem = regexp.MustCompile(`^(-?[0-9]+(\.[0-9]+)?|[A-Za-z*][A-Za-z0-9!#$%&'*+\-.^_` + "`" + `|~:/]*)`)
+var sfKey = regexp.MustCompile(`^[a-z*][a-z0-9_\-.*]*`)
+
+// sfInnerList parses an RFC 8941 inner list with parameters.
+func sfInnerList(text []byte) ([]sfMember, []sfParam) {
+	s := strings.TrimSpace(string(text))
+	at := 0
+	peek := func() byte {
+		if at < len(s) {
+			return s[at]
+		}
+		return 0
+	}
+	bare := func() sfValue {
+		c := peek()
+		switch {
+		case c == '"':
+			var out strings.Builder
+			at++
+			for {
+				if at >= len(s) {
+					fail("an unterminated string")
+				}
+				d := s[at]
+				at++
+				if d == '\\' {
+					out.WriteByte(s[at])
+					at++
+				} else if d == '"' {
+					return sfValue{kind: "string", text: out.String()}
+				} else {
+					out.WriteByte(d)
+				}
+			}
+		case c == ':':
+			end := strings.IndexByte(s[at+1:], ':') + at + 1
+			b, err := base64.StdEncoding.DecodeString(s[at+1 : end])
+			if err != nil {
+				fail("a Byte Sequence that is not base64: %v", err)
+			}
+			at = end + 1
+			return sfValue{kind: "bytes", bytes: b}
+		case c == '?':
+			at += 2
+			return sfValue{kind: "bool", text: s[at-1 : at]}
+		}
+		m := sfBareItem.FindStringSubmatch(s[at:])
+		if m == nil {
+			fail("not a Structured Field item at %q", s[at:])
+		}
+		at += len(m[0])
+		kind := "integer"
+		if (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '*' {
+			kind = "token"
+		} else if m[2] != "" {
+			kind = "decimal"
+		}
+		return sfValue{kind: kind, text: m[0]}
+	}
+	params := func() []sfParam {
+		var out []sfParam
+		for peek() == ';' {
+			at++
+			for peek() == ' ' {
+				at++
+			}
+			key := sfKey.FindString(s[at:])
+			if key == "" {
+				fail("not a parameter key at %q", s[at:])
+			}
+			at += len(key)
+			value := sfValue{kind: "bool", text: "1"}
+			if peek() == '=' {
+				at++
+				value = bare()
+			}
+			out = append(out, sfParam{key, value})
+		}
+		return out
+	}
+	if peek() != '(' {
+		fail("not an inner list: (\"…\" …);created=…")
+	}
+	at++
+	var items []sfMember
+	for {
+		for peek() == ' ' {
+			at++
+		}
+		if peek() == ')' {
+			at++
+			break
+		}
+		value := bare()
+		items = append(items, sfMember{value, params()})
+		if peek() != ' ' && peek() != ')' {
+			fail("an inner list's items are separated by spaces, at %q", s[at:])
+		}
+	}
+	listParams := params()
+	if at != len(s) {
+		fail("text after the inner list: %q", s[at:])
+	}
+	return items, listParams
+}
+
+func sfBare(v sfValue) string {
+	switch v.kind {
+	case "string":
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v.text) + `"`
+	case "bytes":
+		return ":" + base64.StdEncoding.EncodeToString(v.bytes) + ":"
+	case "bool":
+		return "?" + v.text
+	case "decimal":
+		parts := strings.SplitN(v.text, ".", 2)
+		frac := strings.TrimRight(parts[1], "0")
+		if frac == "" {
+			frac = "0"
+		}
+		return parts[0] + "." + frac
+	}
+	return v.text
+}
+
+func sfItem(v sfValue, params []sfParam) string {
+	out := sfBare(v)
+	for _, p := range params {
+		out += ";" + p.key
+		if !(p.value.kind == "bool" && p.value.text == "1") {
+			out += "=" + sfBare(p.value)
+		}
+	}
+	return out
+}
+
+// formEncode is WHATWG URL's form encoding, a space as %20 (RFC 9421 2.2.8).
+func formEncode(data []byte) string {
+	var out strings.Builder
+	for _, b := range data {
+		if (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || strings.IndexByte("*-._", b) >= 0 {
+			out.WriteByte(b)
+		} else {
+			fmt.Fprintf(&out, "%%%02X", b)
+		}
+	}
+	return out.String()
+}
+
+// signatureBase is RFC 9421's signature base of the components a Signature-Input member lists.
+func signatureBase(params, method, url, lines []byte, set []pair) []byte {
+	headers := requestHeaders(lines, set)
+	items, listParams := sfInnerList(params)
+	u := string(url)
+	path := string(urlPart(url, "path"))
+	if path == "" {
+		path = "/"
+	}
+	query := string(urlPart(url, "query"))
+	scheme := ""
+	if i := strings.Index(u, "://"); i >= 0 {
+		scheme = strings.ToLower(u[:i])
+	}
+	var out strings.Builder
+	var shownItems []string
+	for _, item := range items {
+		shown := sfItem(item.value, item.params)
+		shownItems = append(shownItems, shown)
+		keys := map[string]sfValue{}
+		for _, p := range item.params {
+			keys[p.key] = p.value
+		}
+		if item.value.kind != "string" {
+			fail("the covered component %s is not a String", shown)
+		}
+		_, req := keys["req"]
+		_, tr := keys["tr"]
+		if req || tr {
+			fail("the covered component %s: req and tr do not apply to a request", shown)
+		}
+		name := item.value.text
+		var value string
+		switch name {
+		case "@method":
+			value = string(method)
+		case "@target-uri":
+			value = strings.SplitN(u, "#", 2)[0]
+		case "@authority":
+			host := strings.ToLower(string(urlPart(url, "host")))
+			if i := strings.LastIndexByte(host, '@'); i >= 0 {
+				host = host[i+1:]
+			}
+			port := map[string]string{"https": ":443", "wss": ":443", "http": ":80", "ws": ":80"}[scheme]
+			if port != "" {
+				host = strings.TrimSuffix(host, port)
+			}
+			value = host
+		case "@scheme":
+			value = scheme
+		case "@request-target":
+			value = path
+			if strings.Contains(string(urlPart(url, "path-and-query")), "?") {
+				value += "?" + query
+			}
+		case "@path":
+			value = path
+		case "@query":
+			value = "?" + query
+		case "@query-param":
+			var found []string
+			for _, p := range strings.Split(query, "&") {
+				if p == "" {
+					continue
+				}
+				k, v, _ := strings.Cut(p, "=")
+				if formEncode(percentDecode([]byte(k), true)) == keys["name"].text {
+					found = append(found, formEncode(percentDecode([]byte(v), true)))
+				}
+			}
+			if len(found) != 1 {
+				fail("the covered component %s: the query has it %d times", shown, len(found))
+			}
+			value = found[0]
+		default:
+			if strings.HasPrefix(name, "@") {
+				fail("the covered component %s is not one this snippet derives", shown)
+			}
+			values := headerValues(headers, name)
+			if len(values) == 0 {
+				fail("the covered component %s: the request has no such header", shown)
+			}
+			_, bs := keys["bs"]
+			_, sf := keys["sf"]
+			_, key := keys["key"]
+			switch {
+			case bs:
+				for i, v := range values {
+					values[i] = ":" + base64.StdEncoding.EncodeToString([]byte(v)) + ":"
+				}
+			case sf || key:
+				fail("%s: this snippet does not re-serialize Structured Fields (sigscope does)", shown)
+			}
+			value = strings.Join(values, ", ")
+		}
+		out.WriteString(shown + ": " + value + "\n")
+	}
+	out.WriteString(`"@signature-params": (` + strings.Join(shownItems, " ") + ")" + sfItem(sfValue{kind: "token"}, listParams))
+	return []byte(out.String())
 }

@@ -758,4 +758,305 @@
             }
         }
         return otherwise;
+
+// @helper request_headers - imports=java.util.ArrayList,java.util.List,java.util.Map
+    /** The request's headers as {name, value} pairs: values trimmed, folded lines joined, set applied. */
+    static List<String[]> requestHeaders(byte[] lines, List<Map.Entry<String, byte[]>> set) {
+        String ws = "^[ \\t\\n\\r\\f]+|[ \\t\\n\\r\\f]+$";
+        List<String[]> headers = new ArrayList<>();
+        for (String line : bin(lines).split("\n", -1)) {
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                String[] last = headers.get(headers.size() - 1);
+                last[1] = last[1] + " " + line.replaceAll(ws, "");
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("not a header line: " + line);
+            }
+            headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).replaceAll(ws, "")});
+        }
+        for (Map.Entry<String, byte[]> e : set) {
+            if (e.getValue().length > 0) {
+                headers.removeIf(h -> h[0].equalsIgnoreCase(e.getKey()));
+                headers.add(new String[] {e.getKey(), bin(e.getValue())});
+            }
+        }
+        return headers;
+    }
+
+    /** The values of a header (any case), in their order. */
+    static List<String> headerValues(List<String[]> headers, String name) {
+        List<String> out = new ArrayList<>();
+        for (String[] h : headers) {
+            if (h[0].equalsIgnoreCase(name)) {
+                out.add(h[1]);
+            }
+        }
+        return out;
+    }
+
+// @helper cavage_string cavageString needs=request_headers,url imports=java.util.ArrayList,java.util.List,java.util.Locale,java.util.Map
+    /** draft-cavage-http-signatures: one "name: value" line per listed name, in the list's order. */
+    static byte[] cavageString(byte[] names, byte[] method, byte[] url, byte[] lines, List<Map.Entry<String, byte[]>> set, byte[] created, byte[] expires) {
+        List<String[]> headers = requestHeaders(lines, set);
+        List<String> out = new ArrayList<>();
+        for (String name : bin(names).toLowerCase(Locale.ROOT).trim().split("[ \\t\\n\\r\\f]+")) {
+            if (name.isEmpty()) {
+                continue;
+            }
+            String value;
+            if (name.equals("(request-target)")) {
+                String rest = bin(urlPart(url, "path-and-query"));
+                value = bin(method).toLowerCase(Locale.ROOT) + " " + (rest.startsWith("/") ? rest : "/" + rest);
+            } else if (name.equals("(created)") || name.equals("(expires)")) {
+                value = bin(name.equals("(created)") ? created : expires).trim();
+                if (value.isEmpty()) {
+                    throw new IllegalArgumentException(name + " is listed, but the signature has no such parameter");
+                }
+            } else if (name.startsWith("(")) {
+                throw new IllegalArgumentException(name + " is not a pseudo-header of the draft");
+            } else {
+                List<String> values = headerValues(headers, name);
+                if (values.isEmpty()) {
+                    throw new IllegalArgumentException(name + " is listed, but the request has no such header");
+                }
+                value = String.join(", ", values);
+            }
+            out.add(name + ": " + value);
+        }
+        return unbin(String.join("\n", out));
+    }
+
+// @helper signature_base signatureBase needs=request_headers,url,percent_decode imports=java.util.ArrayList,java.util.Base64,java.util.List,java.util.Locale,java.util.Map,java.util.regex.Matcher,java.util.regex.Pattern
+    /** A Structured Field bare item: its kind and its text (for a Byte Sequence, the bytes as bin text). */
+    record SfValue(String kind, String text) {}
+
+    /** A Structured Field item or inner list parameter. */
+    record SfParam(String key, SfValue value) {}
+
+    /** An inner list's item with its parameters. */
+    record SfMember(SfValue value, List<SfParam> params) {}
+
+    /** An RFC 8941 inner list with parameters. */
+    record SfInnerList(List<SfMember> items, List<SfParam> params) {}
+
+    static SfInnerList sfInnerList(byte[] text) {
+        String s = bin(text).trim();
+        int[] at = {0};
+        Pattern item = Pattern.compile("^(-?[0-9]+(\\.[0-9]+)?|[A-Za-z*][A-Za-z0-9!#$%&'*+\\-.^_`|~:/]*)");
+        Pattern key = Pattern.compile("^[a-z*][a-z0-9_\\-.*]*");
+        java.util.function.IntFunction<Character> peek = i -> i < s.length() ? s.charAt(i) : '\0';
+        java.util.function.Supplier<SfValue> bare = () -> {
+            char c = peek.apply(at[0]);
+            if (c == '"') {
+                StringBuilder out = new StringBuilder();
+                at[0]++;
+                for (;;) {
+                    if (at[0] >= s.length()) {
+                        throw new IllegalArgumentException("an unterminated string");
+                    }
+                    char d = s.charAt(at[0]++);
+                    if (d == '\\') {
+                        out.append(s.charAt(at[0]++));
+                    } else if (d == '"') {
+                        return new SfValue("string", out.toString());
+                    } else {
+                        out.append(d);
+                    }
+                }
+            }
+            if (c == ':') {
+                int end = s.indexOf(':', at[0] + 1);
+                String value = bin(Base64.getDecoder().decode(s.substring(at[0] + 1, end)));
+                at[0] = end + 1;
+                return new SfValue("bytes", value);
+            }
+            if (c == '?') {
+                at[0] += 2;
+                return new SfValue("bool", s.substring(at[0] - 1, at[0]));
+            }
+            Matcher m = item.matcher(s.substring(at[0]));
+            if (!m.find()) {
+                throw new IllegalArgumentException("not a Structured Field item at " + s.substring(at[0]));
+            }
+            at[0] += m.group(0).length();
+            String kind = Character.isLetter(c) || c == '*' ? "token" : m.group(2) != null ? "decimal" : "integer";
+            return new SfValue(kind, m.group(0));
+        };
+        java.util.function.Supplier<List<SfParam>> params = () -> {
+            List<SfParam> out = new ArrayList<>();
+            while (peek.apply(at[0]) == ';') {
+                at[0]++;
+                while (peek.apply(at[0]) == ' ') {
+                    at[0]++;
+                }
+                Matcher m = key.matcher(s.substring(at[0]));
+                if (!m.find()) {
+                    throw new IllegalArgumentException("not a parameter key at " + s.substring(at[0]));
+                }
+                at[0] += m.group(0).length();
+                SfValue value = new SfValue("bool", "1");
+                if (peek.apply(at[0]) == '=') {
+                    at[0]++;
+                    value = bare.get();
+                }
+                out.add(new SfParam(m.group(0), value));
+            }
+            return out;
+        };
+        if (peek.apply(at[0]) != '(') {
+            throw new IllegalArgumentException("not an inner list: (\"…\" …);created=…");
+        }
+        at[0]++;
+        List<SfMember> items = new ArrayList<>();
+        for (;;) {
+            while (peek.apply(at[0]) == ' ') {
+                at[0]++;
+            }
+            if (peek.apply(at[0]) == ')') {
+                at[0]++;
+                break;
+            }
+            SfValue value = bare.get();
+            items.add(new SfMember(value, params.get()));
+            if (peek.apply(at[0]) != ' ' && peek.apply(at[0]) != ')') {
+                throw new IllegalArgumentException("an inner list's items are separated by spaces, at " + s.substring(at[0]));
+            }
+        }
+        List<SfParam> listParams = params.get();
+        if (at[0] != s.length()) {
+            throw new IllegalArgumentException("text after the inner list: " + s.substring(at[0]));
+        }
+        return new SfInnerList(items, listParams);
+    }
+
+    static String sfBare(SfValue v) {
+        switch (v.kind()) {
+            case "string":
+                return "\"" + v.text().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            case "bytes":
+                return ":" + Base64.getEncoder().encodeToString(unbin(v.text())) + ":";
+            case "bool":
+                return "?" + v.text();
+            case "decimal": {
+                String[] parts = v.text().split("\\.", 2);
+                String frac = parts[1].replaceAll("0+$", "");
+                return parts[0] + "." + (frac.isEmpty() ? "0" : frac);
+            }
+            default:
+                return v.text();
+        }
+    }
+
+    static String sfItem(SfValue v, List<SfParam> params) {
+        StringBuilder out = new StringBuilder(sfBare(v));
+        for (SfParam p : params) {
+            out.append(';').append(p.key());
+            if (!(p.value().kind().equals("bool") && p.value().text().equals("1"))) {
+                out.append('=').append(sfBare(p.value()));
+            }
+        }
+        return out.toString();
+    }
+
+    /** WHATWG URL's form encoding, a space as %20 (RFC 9421 2.2.8). */
+    static String formEncode(byte[] data) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : data) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "*-._".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append(String.format("%%%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    /** RFC 9421's signature base of the components a Signature-Input member lists. */
+    static byte[] signatureBase(byte[] params, byte[] method, byte[] url, byte[] lines, List<Map.Entry<String, byte[]>> set) {
+        List<String[]> headers = requestHeaders(lines, set);
+        SfInnerList list = sfInnerList(params);
+        String u = bin(url);
+        String path = bin(urlPart(url, "path"));
+        path = path.isEmpty() ? "/" : path;
+        String query = bin(urlPart(url, "query"));
+        int sep = u.indexOf("://");
+        String scheme = sep < 0 ? "" : u.substring(0, sep).toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder();
+        List<String> shownItems = new ArrayList<>();
+        for (SfMember item : list.items()) {
+            String shown = sfItem(item.value(), item.params());
+            shownItems.add(shown);
+            Map<String, SfValue> keys = new java.util.HashMap<>();
+            for (SfParam p : item.params()) {
+                keys.put(p.key(), p.value());
+            }
+            if (!item.value().kind().equals("string")) {
+                throw new IllegalArgumentException("the covered component " + shown + " is not a String");
+            }
+            if (keys.containsKey("req") || keys.containsKey("tr")) {
+                throw new IllegalArgumentException("the covered component " + shown + ": req and tr do not apply to a request");
+            }
+            String name = item.value().text();
+            String value;
+            switch (name) {
+                case "@method" -> value = bin(method);
+                case "@target-uri" -> value = u.split("#", 2)[0];
+                case "@authority" -> {
+                    String host = bin(urlPart(url, "host")).toLowerCase(Locale.ROOT);
+                    host = host.substring(host.lastIndexOf('@') + 1);
+                    String port = Map.of("https", ":443", "wss", ":443", "http", ":80", "ws", ":80").get(scheme);
+                    value = port != null && host.endsWith(port) ? host.substring(0, host.length() - port.length()) : host;
+                }
+                case "@scheme" -> value = scheme;
+                case "@request-target" -> value = path + (bin(urlPart(url, "path-and-query")).contains("?") ? "?" + query : "");
+                case "@path" -> value = path;
+                case "@query" -> value = "?" + query;
+                case "@query-param" -> {
+                    List<String> found = new ArrayList<>();
+                    for (String pair : query.split("&")) {
+                        if (pair.isEmpty()) {
+                            continue;
+                        }
+                        int eq = pair.indexOf('=');
+                        String k = eq < 0 ? pair : pair.substring(0, eq);
+                        String v = eq < 0 ? "" : pair.substring(eq + 1);
+                        if (formEncode(percentDecode(unbin(k), true)).equals(keys.get("name").text())) {
+                            found.add(formEncode(percentDecode(unbin(v), true)));
+                        }
+                    }
+                    if (found.size() != 1) {
+                        throw new IllegalArgumentException("the covered component " + shown + ": the query has it " + found.size() + " times");
+                    }
+                    value = found.get(0);
+                }
+                default -> {
+                    if (name.startsWith("@")) {
+                        throw new IllegalArgumentException("the covered component " + shown + " is not one this snippet derives");
+                    }
+                    List<String> values = headerValues(headers, name);
+                    if (values.isEmpty()) {
+                        throw new IllegalArgumentException("the covered component " + shown + ": the request has no such header");
+                    }
+                    if (keys.containsKey("bs")) {
+                        values.replaceAll(v -> ":" + Base64.getEncoder().encodeToString(unbin(v)) + ":");
+                    } else if (keys.containsKey("sf") || keys.containsKey("key")) {
+                        throw new IllegalArgumentException(shown + ": this snippet does not re-serialize Structured Fields (sigscope does)");
+                    }
+                    value = String.join(", ", values);
+                }
+            }
+            out.append(shown).append(": ").append(value).append('\n');
+        }
+        out.append("\"@signature-params\": (").append(String.join(" ", shownItems)).append(')')
+            .append(sfItem(new SfValue("token", ""), list.params()));
+        return unbin(out.toString());
     }

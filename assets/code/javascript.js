@@ -529,4 +529,258 @@ function switchValue(value, keys, results, otherwise, ignoreCase) {
   const fold = (b) => (ignoreCase ? bin(b).replace(/[A-Z]+/g, (s) => s.toLowerCase()) : bin(b));
   const at = keys.findIndex((key) => fold(key) === fold(value));
   return at >= 0 ? results[at] : otherwise;
+
+// @helper request_headers -
+/** The request's headers as [name, value] pairs: values trimmed, folded lines joined, set applied. */
+function requestHeaders(lines, set) {
+  const ws = /^[ \t\n\r\f]+|[ \t\n\r\f]+$/g;
+  let headers = [];
+  for (let line of bin(lines).split("\n")) {
+    line = line.replace(/\r$/, "");
+    if (!line) {
+      continue;
+    }
+    if (line[0] === " " || line[0] === "\t") {
+      headers[headers.length - 1][1] += " " + line.replace(ws, "");
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon < 0) {
+      throw new Error(`not a header line: ${line}`);
+    }
+    headers.push([line.slice(0, colon), line.slice(colon + 1).replace(ws, "")]);
+  }
+  for (const [name, value] of set) {
+    if (value.length > 0) {
+      headers = headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+      headers.push([name, bin(value)]);
+    }
+  }
+  return headers;
+}
+
+/** The values of a header (any case), in their order. */
+function headerValues(headers, name) {
+  return headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+}
+
+// @helper cavage_string cavageString needs=request_headers,url
+/** draft-cavage-http-signatures: one `name: value` line per listed name, in the list's order. */
+function cavageString(names, method, url, lines, set, created, expires) {
+  const headers = requestHeaders(lines, set);
+  const out = [];
+  for (const name of bin(names).toLowerCase().split(/[ \t\n\r\f]+/).filter((n) => n)) {
+    let value;
+    if (name === "(request-target)") {
+      const rest = bin(urlPart(url, "path-and-query"));
+      value = bin(method).toLowerCase() + " " + (rest.startsWith("/") ? rest : "/" + rest);
+    } else if (name === "(created)" || name === "(expires)") {
+      value = bin(name === "(created)" ? created : expires).trim();
+      if (!value) {
+        throw new Error(`${name} is listed, but the signature has no such parameter`);
+      }
+    } else if (name.startsWith("(")) {
+      throw new Error(`${name} is not a pseudo-header of the draft`);
+    } else {
+      const values = headerValues(headers, name);
+      if (values.length === 0) {
+        throw new Error(`${name} is listed, but the request has no such header`);
+      }
+      value = values.join(", ");
+    }
+    out.push(`${name}: ${value}`);
+  }
+  return unbin(out.join("\n"));
+}
+
+// @helper signature_base signatureBase needs=request_headers,url,percent_decode
+/** An RFC 8941 inner list with parameters: { items: [[bare item, params]], params }. */
+function sfInnerList(text) {
+  const s = bin(text).trim();
+  let at = 0;
+  const bare = () => {
+    const c = s[at];
+    if (c === '"') {
+      let out = "";
+      at++;
+      for (;;) {
+        if (at >= s.length) {
+          throw new Error("an unterminated string");
+        }
+        const d = s[at++];
+        if (d === "\\") {
+          out += s[at++];
+        } else if (d === '"') {
+          return ["string", out];
+        } else {
+          out += d;
+        }
+      }
+    }
+    if (c === ":") {
+      const end = s.indexOf(":", at + 1);
+      const value = Buffer.from(s.slice(at + 1, end), "base64");
+      at = end + 1;
+      return ["bytes", value];
+    }
+    if (c === "?") {
+      at += 2;
+      return ["bool", s[at - 1] === "1"];
+    }
+    const m = /^(-?[0-9]+(\.[0-9]+)?|[A-Za-z*][A-Za-z0-9!#$%&'*+\-.^_`|~:/]*)/.exec(s.slice(at));
+    if (!m) {
+      throw new Error(`not a Structured Field item at ${s.slice(at)}`);
+    }
+    at += m[0].length;
+    return [/[A-Za-z*]/.test(c) ? "token" : m[2] ? "decimal" : "integer", m[0]];
+  };
+  const params = () => {
+    const out = [];
+    while (s[at] === ";") {
+      at++;
+      while (s[at] === " ") {
+        at++;
+      }
+      const m = /^[a-z*][a-z0-9_\-.*]*/.exec(s.slice(at));
+      if (!m) {
+        throw new Error(`not a parameter key at ${s.slice(at)}`);
+      }
+      at += m[0].length;
+      let value = ["bool", true];
+      if (s[at] === "=") {
+        at++;
+        value = bare();
+      }
+      out.push([m[0], value]);
+    }
+    return out;
+  };
+  if (s[at] !== "(") {
+    throw new Error('not an inner list: ("…" …);created=…');
+  }
+  at++;
+  const items = [];
+  for (;;) {
+    while (s[at] === " ") {
+      at++;
+    }
+    if (s[at] === ")") {
+      at++;
+      break;
+    }
+    items.push([bare(), params()]);
+    if (s[at] !== " " && s[at] !== ")") {
+      throw new Error(`an inner list's items are separated by spaces, at ${s.slice(at)}`);
+    }
+  }
+  const listParams = params();
+  if (at !== s.length) {
+    throw new Error(`text after the inner list: ${s.slice(at)}`);
+  }
+  return { items, params: listParams };
+}
+
+function sfBare([kind, v]) {
+  if (kind === "string") {
+    return '"' + v.replace(/[\\"]/g, (c) => "\\" + c) + '"';
+  }
+  if (kind === "bytes") {
+    return ":" + v.toString("base64") + ":";
+  }
+  if (kind === "bool") {
+    return v ? "?1" : "?0";
+  }
+  if (kind === "decimal") {
+    const [whole, frac] = v.split(".");
+    return whole + "." + (frac.replace(/0+$/, "") || "0");
+  }
+  return v;
+}
+
+function sfItem(value, params) {
+  return (
+    sfBare(value) +
+    params.map(([k, v]) => ";" + k + (v[0] === "bool" && v[1] === true ? "" : "=" + sfBare(v))).join("")
+  );
+}
+
+/** WHATWG URL's form encoding, a space as %20 (RFC 9421 2.2.8). */
+function formEncode(data) {
+  let out = "";
+  for (const b of data) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9*\-._]/.test(c) ? c : "%" + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+
+/** RFC 9421's signature base of the components a Signature-Input member lists. */
+function signatureBase(params, method, url, lines, set) {
+  const headers = requestHeaders(lines, set);
+  const list = sfInnerList(params);
+  const u = bin(url);
+  const path = bin(urlPart(url, "path")) || "/";
+  const query = bin(urlPart(url, "query"));
+  const scheme = u.slice(0, Math.max(u.indexOf("://"), 0)).toLowerCase();
+  let out = "";
+  for (const [item, itemParams] of list.items) {
+    const shown = sfItem(item, itemParams);
+    const keys = itemParams.map(([k]) => k);
+    if (item[0] !== "string") {
+      throw new Error(`the covered component ${shown} is not a String`);
+    }
+    const name = item[1];
+    if (keys.includes("req") || keys.includes("tr")) {
+      throw new Error(`the covered component ${shown}: req and tr do not apply to a request`);
+    }
+    let value;
+    if (name === "@method") {
+      value = bin(method);
+    } else if (name === "@target-uri") {
+      value = u.split("#")[0];
+    } else if (name === "@authority") {
+      const host = bin(urlPart(url, "host")).toLowerCase().split("@").pop();
+      const port = { https: ":443", wss: ":443", http: ":80", ws: ":80" }[scheme];
+      value = port && host.endsWith(port) ? host.slice(0, -port.length) : host;
+    } else if (name === "@scheme") {
+      value = scheme;
+    } else if (name === "@request-target") {
+      value = path + (bin(urlPart(url, "path-and-query")).includes("?") ? "?" + query : "");
+    } else if (name === "@path") {
+      value = path;
+    } else if (name === "@query") {
+      value = "?" + query;
+    } else if (name === "@query-param") {
+      const wanted = itemParams.find(([k]) => k === "name")[1][1];
+      const found = [];
+      for (const pair of query.split("&").filter((p) => p)) {
+        const eq = pair.indexOf("=");
+        const [k, v] = eq < 0 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
+        if (formEncode(percentDecode(unbin(k), true)) === wanted) {
+          found.push(formEncode(percentDecode(unbin(v), true)));
+        }
+      }
+      if (found.length !== 1) {
+        throw new Error(`the covered component ${shown}: the query has it ${found.length} times`);
+      }
+      value = found[0];
+    } else if (name.startsWith("@")) {
+      throw new Error(`the covered component ${shown} is not one this snippet derives`);
+    } else {
+      const values = headerValues(headers, name);
+      if (values.length === 0) {
+        throw new Error(`the covered component ${shown}: the request has no such header`);
+      }
+      if (keys.includes("bs")) {
+        value = values.map((v) => ":" + unbin(v).toString("base64") + ":").join(", ");
+      } else if (keys.includes("sf") || keys.includes("key")) {
+        throw new Error(`${shown}: this snippet does not re-serialize Structured Fields (sigscope does)`);
+      } else {
+        value = values.join(", ");
+      }
+    }
+    out += `${shown}: ${value}\n`;
+  }
+  const inner = "(" + list.items.map(([i, p]) => sfItem(i, p)).join(" ") + ")" + sfItem(["token", ""], list.params);
+  return unbin(out + '"@signature-params": ' + inner);
 }

@@ -618,4 +618,285 @@ function switch_value(string $value, array $keys, array $results, string $otherw
         }
     }
     return $otherwise;
+
+// @helper request_headers -
+/** The request's headers as [name, value] pairs: values trimmed, folded lines joined, set applied. */
+function request_headers(string $lines, array $set): array
+{
+    $ws = " \t\n\r\f";
+    $headers = [];
+    foreach (explode("\n", $lines) as $line) {
+        if (str_ends_with($line, "\r")) {
+            $line = substr($line, 0, -1);
+        }
+        if ($line === '') {
+            continue;
+        }
+        if ($line[0] === ' ' || $line[0] === "\t") {
+            $headers[count($headers) - 1][1] .= ' ' . trim($line, $ws);
+            continue;
+        }
+        $colon = strpos($line, ':');
+        if ($colon === false) {
+            throw new InvalidArgumentException("not a header line: $line");
+        }
+        $headers[] = [substr($line, 0, $colon), trim(substr($line, $colon + 1), $ws)];
+    }
+    foreach ($set as [$name, $value]) {
+        if ($value !== '') {
+            $headers = array_values(array_filter($headers, fn ($h) => strcasecmp($h[0], $name) !== 0));
+            $headers[] = [$name, $value];
+        }
+    }
+    return $headers;
+}
+
+/** The values of a header (any case), in their order. */
+function header_values(array $headers, string $name): array
+{
+    $out = [];
+    foreach ($headers as [$n, $v]) {
+        if (strcasecmp($n, $name) === 0) {
+            $out[] = $v;
+        }
+    }
+    return $out;
+}
+
+// @helper cavage_string cavage_string needs=request_headers,url
+/** draft-cavage-http-signatures: one "name: value" line per listed name, in the list's order. */
+function cavage_string(string $names, string $method, string $url, string $lines, array $set, string $created, string $expires): string
+{
+    $headers = request_headers($lines, $set);
+    $out = [];
+    foreach (preg_split('/[ \t\n\r\f]+/', strtolower($names), -1, PREG_SPLIT_NO_EMPTY) as $name) {
+        if ($name === '(request-target)') {
+            $rest = url_part($url, 'path-and-query');
+            $value = strtolower($method) . ' ' . (str_starts_with($rest, '/') ? $rest : '/' . $rest);
+        } elseif ($name === '(created)' || $name === '(expires)') {
+            $value = trim($name === '(created)' ? $created : $expires);
+            if ($value === '') {
+                throw new InvalidArgumentException("$name is listed, but the signature has no such parameter");
+            }
+        } elseif (str_starts_with($name, '(')) {
+            throw new InvalidArgumentException("$name is not a pseudo-header of the draft");
+        } else {
+            $values = header_values($headers, $name);
+            if (!$values) {
+                throw new InvalidArgumentException("$name is listed, but the request has no such header");
+            }
+            $value = implode(', ', $values);
+        }
+        $out[] = "$name: $value";
+    }
+    return implode("\n", $out);
+}
+
+// @helper signature_base signature_base needs=request_headers,url,percent_decode
+/** An RFC 8941 inner list with parameters: [[[bare item, params], …], params]. */
+function sf_inner_list(string $text): array
+{
+    $s = trim($text);
+    $at = 0;
+    $peek = function () use (&$s, &$at): string {
+        return $at < strlen($s) ? $s[$at] : '';
+    };
+    $bare = function () use (&$s, &$at, $peek): array {
+        $c = $peek();
+        if ($c === '"') {
+            $out = '';
+            $at++;
+            for (;;) {
+                if ($at >= strlen($s)) {
+                    throw new InvalidArgumentException('an unterminated string');
+                }
+                $d = $s[$at++];
+                if ($d === '\\') {
+                    $out .= $s[$at++];
+                } elseif ($d === '"') {
+                    return ['string', $out];
+                } else {
+                    $out .= $d;
+                }
+            }
+        }
+        if ($c === ':') {
+            $end = strpos($s, ':', $at + 1);
+            $value = base64_decode(substr($s, $at + 1, $end - $at - 1), true);
+            $at = $end + 1;
+            return ['bytes', $value];
+        }
+        if ($c === '?') {
+            $at += 2;
+            return ['bool', $s[$at - 1] === '1'];
+        }
+        if (!preg_match('/\A(-?[0-9]+(\.[0-9]+)?|[A-Za-z*][A-Za-z0-9!#$%&\'*+\-.^_`|~:\/]*)/', substr($s, $at), $m)) {
+            throw new InvalidArgumentException('not a Structured Field item at ' . substr($s, $at));
+        }
+        $at += strlen($m[0]);
+        return [preg_match('/[A-Za-z*]/', $c) ? 'token' : (isset($m[2]) && $m[2] !== '' ? 'decimal' : 'integer'), $m[0]];
+    };
+    $params = function () use (&$s, &$at, $peek, $bare): array {
+        $out = [];
+        while ($peek() === ';') {
+            $at++;
+            while ($peek() === ' ') {
+                $at++;
+            }
+            if (!preg_match('/\A[a-z*][a-z0-9_\-.*]*/', substr($s, $at), $m)) {
+                throw new InvalidArgumentException('not a parameter key at ' . substr($s, $at));
+            }
+            $at += strlen($m[0]);
+            $value = ['bool', true];
+            if ($peek() === '=') {
+                $at++;
+                $value = $bare();
+            }
+            $out[] = [$m[0], $value];
+        }
+        return $out;
+    };
+    if ($peek() !== '(') {
+        throw new InvalidArgumentException('not an inner list: ("…" …);created=…');
+    }
+    $at++;
+    $items = [];
+    for (;;) {
+        while ($peek() === ' ') {
+            $at++;
+        }
+        if ($peek() === ')') {
+            $at++;
+            break;
+        }
+        $item = $bare();
+        $items[] = [$item, $params()];
+        if ($peek() !== ' ' && $peek() !== ')') {
+            throw new InvalidArgumentException("an inner list's items are separated by spaces, at " . substr($s, $at));
+        }
+    }
+    $list_params = $params();
+    if ($at !== strlen($s)) {
+        throw new InvalidArgumentException('text after the inner list: ' . substr($s, $at));
+    }
+    return [$items, $list_params];
+}
+
+function sf_bare(array $value): string
+{
+    [$kind, $v] = $value;
+    switch ($kind) {
+        case 'string':
+            return '"' . addcslashes($v, '"\\') . '"';
+        case 'bytes':
+            return ':' . base64_encode($v) . ':';
+        case 'bool':
+            return $v ? '?1' : '?0';
+        case 'decimal':
+            [$whole, $frac] = explode('.', $v);
+            $frac = rtrim($frac, '0');
+            return $whole . '.' . ($frac === '' ? '0' : $frac);
+        default:
+            return $v;
+    }
+}
+
+function sf_item(array $value, array $params): string
+{
+    $out = sf_bare($value);
+    foreach ($params as [$k, $v]) {
+        $out .= ';' . $k . ($v === ['bool', true] ? '' : '=' . sf_bare($v));
+    }
+    return $out;
+}
+
+/** WHATWG URL's form encoding, a space as %20 (RFC 9421 2.2.8). */
+function form_encode(string $data): string
+{
+    $out = '';
+    foreach (str_split($data) as $c) {
+        $out .= preg_match('/[A-Za-z0-9*\-._]/', $c) ? $c : sprintf('%%%02X', ord($c));
+    }
+    return $data === '' ? '' : $out;
+}
+
+/** RFC 9421's signature base of the components a Signature-Input member lists. */
+function signature_base(string $params, string $method, string $url, string $lines, array $set): string
+{
+    $headers = request_headers($lines, $set);
+    [$items, $list_params] = sf_inner_list($params);
+    $path = url_part($url, 'path');
+    $path = $path === '' ? '/' : $path;
+    $query = url_part($url, 'query');
+    $colon = strpos($url, '://');
+    $scheme = strtolower($colon === false ? '' : substr($url, 0, $colon));
+    $out = '';
+    foreach ($items as [$item, $item_params]) {
+        $shown = sf_item($item, $item_params);
+        $keys = array_map(fn ($p) => $p[0], $item_params);
+        if ($item[0] !== 'string') {
+            throw new InvalidArgumentException("the covered component $shown is not a String");
+        }
+        $name = $item[1];
+        if (in_array('req', $keys, true) || in_array('tr', $keys, true)) {
+            throw new InvalidArgumentException("the covered component $shown: req and tr do not apply to a request");
+        }
+        if ($name === '@method') {
+            $value = $method;
+        } elseif ($name === '@target-uri') {
+            $value = explode('#', $url, 2)[0];
+        } elseif ($name === '@authority') {
+            $host = strtolower(url_part($url, 'host'));
+            $at = strrpos($host, '@');
+            $host = $at === false ? $host : substr($host, $at + 1);
+            $port = ['https' => ':443', 'wss' => ':443', 'http' => ':80', 'ws' => ':80'][$scheme] ?? null;
+            $value = $port !== null && str_ends_with($host, $port) ? substr($host, 0, -strlen($port)) : $host;
+        } elseif ($name === '@scheme') {
+            $value = $scheme;
+        } elseif ($name === '@request-target') {
+            $value = $path . (str_contains(url_part($url, 'path-and-query'), '?') ? '?' . $query : '');
+        } elseif ($name === '@path') {
+            $value = $path;
+        } elseif ($name === '@query') {
+            $value = '?' . $query;
+        } elseif ($name === '@query-param') {
+            $wanted = '';
+            foreach ($item_params as [$k, $v]) {
+                if ($k === 'name') {
+                    $wanted = $v[1];
+                }
+            }
+            $found = [];
+            foreach (explode('&', $query) as $pair) {
+                if ($pair === '') {
+                    continue;
+                }
+                $parts = explode('=', $pair, 2);
+                if (form_encode(percent_decode($parts[0], true)) === $wanted) {
+                    $found[] = form_encode(percent_decode($parts[1] ?? '', true));
+                }
+            }
+            if (count($found) !== 1) {
+                throw new InvalidArgumentException("the covered component $shown: the query has it " . count($found) . ' times');
+            }
+            $value = $found[0];
+        } elseif (str_starts_with($name, '@')) {
+            throw new InvalidArgumentException("the covered component $shown is not one this snippet derives");
+        } else {
+            $values = header_values($headers, $name);
+            if (!$values) {
+                throw new InvalidArgumentException("the covered component $shown: the request has no such header");
+            }
+            if (in_array('bs', $keys, true)) {
+                $value = implode(', ', array_map(fn ($v) => ':' . base64_encode($v) . ':', $values));
+            } elseif (in_array('sf', $keys, true) || in_array('key', $keys, true)) {
+                throw new InvalidArgumentException("$shown: this snippet does not re-serialize Structured Fields (sigscope does)");
+            } else {
+                $value = implode(', ', $values);
+            }
+        }
+        $out .= "$shown: $value\n";
+    }
+    $inner = '(' . implode(' ', array_map(fn ($p) => sf_item($p[0], $p[1]), $items)) . ')' . sf_item(['token', ''], $list_params);
+    return $out . '"@signature-params": ' . $inner;
 }

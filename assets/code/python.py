@@ -424,3 +424,218 @@ def switch_value(value, keys, results, otherwise, ignore_case):
         if value.lower() == key.lower() if ignore_case else value == key:
             return result
     return otherwise
+
+# @helper request_headers -
+def request_headers(lines, set_):
+    """The request's headers as (name, value) pairs: values trimmed, folded lines joined, set applied."""
+    headers = []
+    for line in lines.split(b"\n"):
+        line = line.removesuffix(b"\r")
+        if not line:
+            continue
+        if line[:1] in (b" ", b"\t"):
+            name, value = headers[-1]
+            headers[-1] = (name, value + b" " + line.strip(b" \t\n\r\x0c"))
+            continue
+        name, colon, value = line.partition(b":")
+        if not colon:
+            raise ValueError(f"not a header line: {line!r}")
+        headers.append((name.decode("latin-1"), value.strip(b" \t\n\r\x0c")))
+    for name, value in set_:
+        if value:
+            headers = [(n, v) for n, v in headers if n.lower() != name.lower()]
+            headers.append((name, value))
+    return headers
+
+
+def header_values(headers, name):
+    """The values of a header (any case), in their order."""
+    return [v for n, v in headers if n.lower() == name.lower()]
+
+# @helper cavage_string cavage_string needs=request_headers,url
+def cavage_string(names, method, url, lines, set_, created, expires):
+    """draft-cavage-http-signatures: one `name: value` line per listed name, in the list's order."""
+    headers = request_headers(lines, set_)
+    out = []
+    for name in names.lower().split():
+        if name == b"(request-target)":
+            rest = url_part(url, "path-and-query")
+            value = method.lower() + b" " + (rest if rest.startswith(b"/") else b"/" + rest)
+        elif name in (b"(created)", b"(expires)"):
+            value = (created if name == b"(created)" else expires).strip()
+            if not value:
+                raise ValueError(f"{name.decode()} is listed, but the signature has no such parameter")
+        elif name.startswith(b"("):
+            raise ValueError(f"{name.decode()} is not a pseudo-header of the draft")
+        else:
+            values = header_values(headers, name.decode("latin-1"))
+            if not values:
+                raise ValueError(f"{name.decode()} is listed, but the request has no such header")
+            value = b", ".join(values)
+        out.append(name + b": " + value)
+    return b"\n".join(out)
+
+# @helper signature_base signature_base needs=request_headers,url,percent_decode imports=base64,re
+def sf_inner_list(text):
+    """An RFC 8941 inner list with parameters: ([(bare item, params)], params)."""
+    s = text.decode("ascii").strip()
+    at = [0]
+
+    def peek():
+        return s[at[0]:at[0] + 1]
+
+    def bare():
+        c = peek()
+        if c == '"':
+            at[0] += 1
+            out = ""
+            while True:
+                c = peek()
+                if not c:
+                    raise ValueError("an unterminated string")
+                at[0] += 1
+                if c == "\\":
+                    out += peek()
+                    at[0] += 1
+                elif c == '"':
+                    return ("string", out)
+                else:
+                    out += c
+        if c == ":":
+            end = s.index(":", at[0] + 1)
+            value = base64.b64decode(s[at[0] + 1:end])
+            at[0] = end + 1
+            return ("bytes", value)
+        if c == "?":
+            at[0] += 2
+            return ("bool", s[at[0] - 1] == "1")
+        m = re.match(r"-?[0-9]+(\.[0-9]+)?|[A-Za-z*][A-Za-z0-9!#$%&'*+\-.^_`|~:/]*", s[at[0]:])
+        if not m or not m.group(0):
+            raise ValueError(f"not a Structured Field item at {s[at[0]:]!r}")
+        at[0] += len(m.group(0))
+        kind = "token" if c.isalpha() or c == "*" else "decimal" if m.group(1) else "integer"
+        return (kind, m.group(0))
+
+    def params():
+        out = []
+        while peek() == ";":
+            at[0] += 1
+            while peek() == " ":
+                at[0] += 1
+            m = re.match(r"[a-z*][a-z0-9_\-.*]*", s[at[0]:])
+            if not m:
+                raise ValueError(f"not a parameter key at {s[at[0]:]!r}")
+            at[0] += len(m.group(0))
+            value = ("bool", True)
+            if peek() == "=":
+                at[0] += 1
+                value = bare()
+            out.append((m.group(0), value))
+        return out
+
+    if peek() != "(":
+        raise ValueError("not an inner list: (\"…\" …);created=…")
+    at[0] += 1
+    items = []
+    while True:
+        while peek() == " ":
+            at[0] += 1
+        if peek() == ")":
+            at[0] += 1
+            break
+        items.append((bare(), params()))
+        if peek() not in (" ", ")"):
+            raise ValueError(f"an inner list's items are separated by spaces, at {s[at[0]:]!r}")
+    list_params = params()
+    if at[0] != len(s):
+        raise ValueError(f"text after the inner list: {s[at[0]:]!r}")
+    return items, list_params
+
+
+def sf_bare(value):
+    kind, v = value
+    if kind == "string":
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind == "bytes":
+        return ":" + base64.b64encode(v).decode() + ":"
+    if kind == "bool":
+        return "?1" if v else "?0"
+    if kind == "decimal":
+        whole, frac = v.split(".")
+        return whole + "." + (frac.rstrip("0") or "0")
+    return v
+
+
+def sf_item(value, params):
+    return sf_bare(value) + "".join(
+        ";" + k + ("" if v == ("bool", True) else "=" + sf_bare(v)) for k, v in params
+    )
+
+
+def form_encode(data):
+    """WHATWG URL's form encoding, a space as %20 (RFC 9421 2.2.8)."""
+    return "".join(
+        chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "*-._") else f"%{b:02X}"
+        for b in data
+    ).encode()
+
+
+def signature_base(params, method, url, lines, set_):
+    """RFC 9421's signature base of the components a Signature-Input member lists."""
+    headers = request_headers(lines, set_)
+    items, list_params = sf_inner_list(params)
+    path = url_part(url, "path") or b"/"
+    query = url_part(url, "query")
+    out = b""
+    for item, item_params in items:
+        shown = sf_item(item, item_params)
+        keys = [k for k, _ in item_params]
+        if item[0] != "string":
+            raise ValueError(f"the covered component {shown} is not a String")
+        name = item[1]
+        if "req" in keys or "tr" in keys:
+            raise ValueError(f"the covered component {shown}: req and tr do not apply to a request")
+        if name == "@method":
+            value = method
+        elif name == "@target-uri":
+            value = url.split(b"#", 1)[0]
+        elif name == "@authority":
+            scheme = url[:url.find(b"://")].lower()
+            host = url_part(url, "host").lower().rpartition(b"@")[2]
+            default = {b"https": b":443", b"wss": b":443", b"http": b":80", b"ws": b":80"}.get(scheme)
+            value = host[: -len(default)] if default and host.endswith(default) else host
+        elif name == "@scheme":
+            value = url[:url.find(b"://")].lower()
+        elif name == "@request-target":
+            value = path + (b"?" + query if b"?" in url_part(url, "path-and-query") else b"")
+        elif name == "@path":
+            value = path
+        elif name == "@query":
+            value = b"?" + query
+        elif name == "@query-param":
+            wanted = dict(item_params)["name"][1].encode()
+            found = []
+            for pair in query.split(b"&"):
+                if pair:
+                    k, _, v = pair.partition(b"=")
+                    k, v = (percent_decode(x, True) for x in (k, v))
+                    if form_encode(k) == wanted:
+                        found.append(form_encode(v))
+            if len(found) != 1:
+                raise ValueError(f"the covered component {shown}: the query has it {len(found)} times")
+            value = found[0]
+        elif name.startswith("@"):
+            raise ValueError(f"the covered component {shown} is not one this snippet derives")
+        else:
+            values = header_values(headers, name)
+            if not values:
+                raise ValueError(f"the covered component {shown}: the request has no such header")
+            if "bs" in keys:
+                value = b", ".join(b":" + base64.b64encode(v) + b":" for v in values)
+            elif "sf" in keys or "key" in keys:
+                raise ValueError(f"{shown}: this snippet does not re-serialize Structured Fields (sigscope does)")
+            else:
+                value = b", ".join(values)
+        out += shown.encode() + b": " + value + b"\n"
+    inner = "(" + " ".join(sf_item(i, p) for i, p in items) + ")" + sf_item(("token", ""), list_params)
+    return out + b'"@signature-params": ' + inner.encode()

@@ -459,4 +459,225 @@ end
 def switch_value(value, keys, results, otherwise, ignore_case)
   at = keys.index { |key| key.b == value.b || (ignore_case && lower(key) == lower(value)) }
   at.nil? ? otherwise : results[at]
+
+# @helper request_headers -
+# The request's headers as [name, value] pairs: values trimmed, folded lines joined, set applied.
+def request_headers(lines, set)
+  ws = /\A[ \t\n\r\f]+|[ \t\n\r\f]+\z/
+  headers = []
+  lines.b.split("\n").each do |line|
+    line = line.delete_suffix("\r")
+    next if line.empty?
+
+    if line.start_with?(" ", "\t")
+      headers.last[1] += " ".b + line.gsub(ws, "")
+      next
+    end
+    name, value = line.split(":", 2)
+    raise ArgumentError, "not a header line: #{line}" if value.nil?
+
+    headers << [name, value.gsub(ws, "")]
+  end
+  set.each do |name, value|
+    next if value.empty?
+
+    headers.reject! { |n, _| n.casecmp?(name) }
+    headers << [name.b, value.b]
+  end
+  headers
+end
+
+# The values of a header (any case), in their order.
+def header_values(headers, name)
+  headers.select { |n, _| n.casecmp?(name) }.map(&:last)
+end
+
+# @helper cavage_string cavage_string needs=request_headers,url
+# draft-cavage-http-signatures: one "name: value" line per listed name, in the list's order.
+def cavage_string(names, method, url, lines, set, created, expires)
+  headers = request_headers(lines, set)
+  out = []
+  names.b.downcase.split(/[ \t\n\r\f]+/).reject(&:empty?).each do |name|
+    value =
+      if name == "(request-target)"
+        rest = url_part(url, "path-and-query")
+        method.b.downcase + " ".b + (rest.start_with?("/") ? rest : "/".b + rest)
+      elsif ["(created)", "(expires)"].include?(name)
+        v = (name == "(created)" ? created : expires).b.strip
+        raise ArgumentError, "#{name} is listed, but the signature has no such parameter" if v.empty?
+
+        v
+      elsif name.start_with?("(")
+        raise ArgumentError, "#{name} is not a pseudo-header of the draft"
+      else
+        values = header_values(headers, name)
+        raise ArgumentError, "#{name} is listed, but the request has no such header" if values.empty?
+
+        values.join(", ".b)
+      end
+    out << name + ": ".b + value
+  end
+  out.join("\n".b).b
+end
+
+# @helper signature_base signature_base needs=request_headers,url,percent_decode imports=base64
+# An RFC 8941 inner list with parameters: [[[bare item, params], …], params].
+def sf_inner_list(text)
+  s = text.b.strip
+  at = 0
+  bare = lambda do
+    c = s[at]
+    if c == '"'
+      out = +""
+      at += 1
+      loop do
+        raise ArgumentError, "an unterminated string" if at >= s.length
+
+        d = s[at]
+        at += 1
+        if d == "\\"
+          out << s[at]
+          at += 1
+        elsif d == '"'
+          return [:string, out]
+        else
+          out << d
+        end
+      end
+    end
+    if c == ":"
+      finish = s.index(":", at + 1)
+      value = Base64.strict_decode64(s[at + 1...finish])
+      at = finish + 1
+      return [:bytes, value]
+    end
+    if c == "?"
+      at += 2
+      return [:bool, s[at - 1] == "1"]
+    end
+    m = /\A(-?[0-9]+(\.[0-9]+)?|[A-Za-z*][A-Za-z0-9!#$%&'*+\-.^_`|~:\/]*)/.match(s[at..])
+    raise ArgumentError, "not a Structured Field item at #{s[at..]}" if m.nil?
+
+    at += m[0].length
+    [c.match?(/[A-Za-z*]/) ? :token : (m[2] ? :decimal : :integer), m[0]]
+  end
+  params = lambda do
+    out = []
+    while s[at] == ";"
+      at += 1
+      at += 1 while s[at] == " "
+      m = /\A[a-z*][a-z0-9_\-.*]*/.match(s[at..])
+      raise ArgumentError, "not a parameter key at #{s[at..]}" if m.nil?
+
+      at += m[0].length
+      value = [:bool, true]
+      if s[at] == "="
+        at += 1
+        value = bare.call
+      end
+      out << [m[0], value]
+    end
+    out
+  end
+  raise ArgumentError, 'not an inner list: ("…" …);created=…' unless s[at] == "("
+
+  at += 1
+  items = []
+  loop do
+    at += 1 while s[at] == " "
+    if s[at] == ")"
+      at += 1
+      break
+    end
+    items << [bare.call, params.call]
+    raise ArgumentError, "an inner list's items are separated by spaces, at #{s[at..]}" unless [" ", ")"].include?(s[at])
+  end
+  list_params = params.call
+  raise ArgumentError, "text after the inner list: #{s[at..]}" unless at == s.length
+
+  [items, list_params]
+end
+
+def sf_bare(value)
+  kind, v = value
+  case kind
+  when :string then "\"#{v.gsub(/[\\"]/) { |c| "\\#{c}" }}\""
+  when :bytes then ":#{Base64.strict_encode64(v)}:"
+  when :bool then v ? "?1" : "?0"
+  when :decimal
+    whole, frac = v.split(".")
+    frac = frac.sub(/0+\z/, "")
+    "#{whole}.#{frac.empty? ? '0' : frac}"
+  else v
+  end
+end
+
+def sf_item(value, params)
+  sf_bare(value) + params.map { |k, v| ";#{k}" + (v == [:bool, true] ? "" : "=#{sf_bare(v)}") }.join
+end
+
+# WHATWG URL's form encoding, a space as %20 (RFC 9421 2.2.8).
+def form_encode(data)
+  data.bytes.map { |b| b.chr.match?(/[A-Za-z0-9*\-._]/) ? b.chr : format("%%%02X", b) }.join.b
+end
+
+# RFC 9421's signature base of the components a Signature-Input member lists.
+def signature_base(params, method, url, lines, set)
+  headers = request_headers(lines, set)
+  items, list_params = sf_inner_list(params)
+  url = url.b
+  path = url_part(url, "path")
+  path = "/".b if path.empty?
+  query = url_part(url, "query")
+  scheme = (url.index("://") ? url[0...url.index("://")] : "").downcase
+  out = "".b
+  items.each do |item, item_params|
+    shown = sf_item(item, item_params)
+    keys = item_params.map(&:first)
+    raise ArgumentError, "the covered component #{shown} is not a String" unless item[0] == :string
+
+    name = item[1]
+    raise ArgumentError, "the covered component #{shown}: req and tr do not apply to a request" if keys.include?("req") || keys.include?("tr")
+
+    value =
+      case name
+      when "@method" then method.b
+      when "@target-uri" then url.split("#", 2)[0]
+      when "@authority"
+        host = url_part(url, "host").downcase.split("@").last || "".b
+        port = { "https" => ":443", "wss" => ":443", "http" => ":80", "ws" => ":80" }[scheme]
+        port && host.end_with?(port) ? host[0...-port.length] : host
+      when "@scheme" then scheme
+      when "@request-target"
+        path + (url_part(url, "path-and-query").include?("?") ? "?".b + query : "".b)
+      when "@path" then path
+      when "@query" then "?".b + query
+      when "@query-param"
+        wanted = item_params.assoc("name")[1][1]
+        found = query.split("&").reject(&:empty?).filter_map do |pair|
+          k, v = pair.split("=", 2)
+          form_encode(percent_decode(v.to_s.b, true)) if form_encode(percent_decode(k.b, true)) == wanted.b
+        end
+        raise ArgumentError, "the covered component #{shown}: the query has it #{found.length} times" unless found.length == 1
+
+        found[0]
+      else
+        raise ArgumentError, "the covered component #{shown} is not one this snippet derives" if name.start_with?("@")
+
+        values = header_values(headers, name)
+        raise ArgumentError, "the covered component #{shown}: the request has no such header" if values.empty?
+
+        if keys.include?("bs")
+          values.map { |v| ":#{Base64.strict_encode64(v)}:" }.join(", ")
+        elsif keys.include?("sf") || keys.include?("key")
+          raise ArgumentError, "#{shown}: this snippet does not re-serialize Structured Fields (sigscope does)"
+        else
+          values.join(", ".b)
+        end
+      end
+    out << shown.b << ": ".b << value.b << "\n".b
+  end
+  inner = "(" + items.map { |i, p| sf_item(i, p) }.join(" ") + ")" + sf_item([:token, ""], list_params)
+  out << "\"@signature-params\": ".b << inner.b
+  out
 end

@@ -194,7 +194,10 @@ pub fn map_with(
         if given.contains_key(field) {
             continue;
         }
-        match first_value(req, sources, &|n| known(&m, n)) {
+        let mut errs = Vec::new();
+        let found = first_value(req, sources, &|n| known(&m, n), &mut errs);
+        add_errors(&mut m, errs);
+        match found {
             Some((v, _)) => {
                 m.fields.insert(field.clone(), v);
             }
@@ -207,7 +210,10 @@ pub fn map_with(
         }
     }
     for p in &spec.patterns {
-        let Some(value) = source_value(req, &p.from, &|n| known(&m, n)) else {
+        let mut errs = Vec::new();
+        let value = source_value(req, &p.from, &|n| known(&m, n), &mut errs);
+        add_errors(&mut m, errs);
+        let Some(value) = value else {
             m.notes.push(format!("no {} in the request", p.from.from));
             for name in p.pattern.references() {
                 if !m.fields.contains_key(name) && !given.contains_key(name) {
@@ -271,7 +277,10 @@ pub fn map_with(
         }
     }
     if !spec.signature.is_empty() {
-        match first_value(req, &spec.signature, &|n| known(&m, n)) {
+        let mut errs = Vec::new();
+        let found = first_value(req, &spec.signature, &|n| known(&m, n), &mut errs);
+        add_errors(&mut m, errs);
+        match found {
             Some((v, _)) => m.signature = Some(v),
             None => m.notes.push(format!(
                 "no {} in the request for the signature",
@@ -288,7 +297,10 @@ pub fn map_with(
         spec.body.clone()
     };
     if m.body.is_none() {
-        m.body = first_value_bytes(req, &body_sources, &|n| known(&m, n)).map(|(b, _)| b);
+        let mut errs = Vec::new();
+        m.body =
+            first_value_bytes(req, &body_sources, &|n| known(&m, n), &mut errs).map(|(b, _)| b);
+        add_errors(&mut m, errs);
     }
     // An XML body the import reads from (`xml:sign`) that does not read: say where, rather than
     // that nothing was found. A body that is not XML at all (no `<` first) is only not found.
@@ -314,10 +326,12 @@ pub fn map_with(
             continue;
         }
         // `field:NAME` reads what the import found (a service named in a credential scope).
+        let mut errs = Vec::new();
         let value = match rule.from.from.strip_prefix("field:") {
             Some(name) => known(&m, name),
-            None => source_value(req, &rule.from, &|n| known(&m, n)),
+            None => source_value(req, &rule.from, &|n| known(&m, n), &mut errs),
         };
+        add_errors(&mut m, errs);
         let Some(value) = value else {
             continue;
         };
@@ -396,12 +410,22 @@ fn describe_sources(sources: &[Source], req: &Imported) -> String {
     list.join(" or ")
 }
 
+/// Keeps the errors a source's lookup found, each once.
+fn add_errors(m: &mut Mapped, errs: Vec<String>) {
+    for e in errs {
+        if !m.errors.contains(&e) {
+            m.errors.push(e);
+        }
+    }
+}
+
 fn first_value(
     req: &Imported,
     sources: &[Source],
     field: &dyn Fn(&str) -> Option<String>,
+    errs: &mut Vec<String>,
 ) -> Option<(String, usize)> {
-    first_value_bytes(req, sources, field)
+    first_value_bytes(req, sources, field, errs)
         .map(|(b, i)| (String::from_utf8_lossy(&b).into_owned(), i))
 }
 
@@ -409,27 +433,32 @@ fn first_value_bytes(
     req: &Imported,
     sources: &[Source],
     field: &dyn Fn(&str) -> Option<String>,
+    errs: &mut Vec<String>,
 ) -> Option<(Vec<u8>, usize)> {
     sources
         .iter()
         .enumerate()
         .filter(|(_, s)| applies(s, req))
-        .find_map(|(i, s)| source_value_bytes(req, s, field).map(|v| (v, i)))
+        .find_map(|(i, s)| source_value_bytes(req, s, field, errs).map(|v| (v, i)))
 }
 
 fn source_value(
     req: &Imported,
     source: &Source,
     field: &dyn Fn(&str) -> Option<String>,
+    errs: &mut Vec<String>,
 ) -> Option<String> {
-    source_value_bytes(req, source, field).map(|b| String::from_utf8_lossy(&b).into_owned())
+    source_value_bytes(req, source, field, errs).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// The value at a source, if the request has it.
+/// The value at a source, if the request has it. A carrier that is there but malformed (a
+/// Structured Field that does not parse, a dictionary without the member asked for) adds one
+/// sentence naming its header to `errs`.
 fn source_value_bytes(
     req: &Imported,
     source: &Source,
     field: &dyn Fn(&str) -> Option<String>,
+    errs: &mut Vec<String>,
 ) -> Option<Vec<u8>> {
     let (kind, name) = match source.from.split_once(':') {
         Some((k, n)) => (k, Some(render_name(n, field)?)),
@@ -480,6 +509,47 @@ fn source_value_bytes(
             .into_iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(&n))
             .map(|(_, v)| v.into_bytes()),
+        ("param", Some(n)) => {
+            let (header, name) = n.split_once('/')?;
+            header_params(req.header(header)?)
+                .into_iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.into_bytes())
+        }
+        ("dict-key", Some(header)) => match dictionary(req, &header) {
+            Ok(dict) => dict?.keys().next().map(|k| k.as_str().as_bytes().to_vec()),
+            Err(e) => {
+                errs.push(e);
+                None
+            }
+        },
+        ("dict", Some(n)) => {
+            let (header, key) = n.split_once('/')?;
+            match dictionary(req, header) {
+                Ok(dict) => {
+                    let dict = dict?;
+                    match dict.iter().find(|(k, _)| k.as_str() == key) {
+                        Some((_, member)) => Some(member_text(member).into_bytes()),
+                        None => {
+                            let keys: Vec<&str> = dict.keys().map(|k| k.as_str()).collect();
+                            errs.push(format!(
+                                "header {header} has no member `{key}` (it has {})",
+                                if keys.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    keys.join(", ")
+                                }
+                            ));
+                            None
+                        }
+                    }
+                }
+                Err(e) => {
+                    errs.push(e);
+                    None
+                }
+            }
+        }
         ("method", None) => Some(req.method.clone().into_bytes()),
         ("url", None) => Some(req.url.clone().into_bytes()),
         ("url-without-query", None) => Some(without_query.as_bytes().to_vec()),
@@ -504,10 +574,72 @@ pub fn member<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_
     member(next, rest)
 }
 
+/// A header read as a Structured Field Dictionary (RFC 8941, by the `sfv` crate), its lines
+/// combined; None when the request has no such header, an error naming it when it does not parse.
+fn dictionary(req: &Imported, header: &str) -> Result<Option<sfv::Dictionary>, String> {
+    let lines: Vec<&str> = req
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(header))
+        .map(|(_, v)| v.trim())
+        .collect();
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let value = lines.join(", ");
+    sfv::Parser::new(&value)
+        .parse::<sfv::Dictionary>()
+        .map(Some)
+        .map_err(|e| {
+            let shown: String = value.chars().take(60).collect();
+            format!(
+                "header {header}: `{shown}` is not a Structured Field Dictionary (RFC 8941): {e}"
+            )
+        })
+}
+
+/// A dictionary member as a field holds it: a String's text, a Byte Sequence's base64, anything
+/// else (an Inner List with its parameters, a token, a number) strictly serialized.
+fn member_text(member: &sfv::ListEntry) -> String {
+    use sfv::{BareItem, FieldType, ListEntry};
+    if let ListEntry::Item(item) = member {
+        match &item.bare_item {
+            BareItem::String(s) => return s.as_str().to_string(),
+            BareItem::ByteSequence(b) => {
+                return String::from_utf8_lossy(&crate::sign::encoding::base64(
+                    b,
+                    crate::sign::encoding::Alphabet::Standard,
+                    true,
+                ))
+                .into_owned();
+            }
+            _ => {}
+        }
+    }
+    let one: sfv::List = vec![member.clone()];
+    one.serialize().unwrap_or_default()
+}
+
 /// The parameters of an `Authorization` header after its scheme word: `k=v` or `k="v"`, comma
 /// separated; values percent-decoded (as OAuth writes them).
 fn auth_params(value: &str) -> Vec<(String, String)> {
     let rest = value.trim().split_once([' ', '\t']).map_or("", |(_, r)| r);
+    params_list(rest)
+}
+
+/// The parameters of a header that is a list of them, with or without a scheme word before
+/// (`Signature: keyId="k",signature="…"`, or `Authorization: Signature keyId="k",…`).
+fn header_params(value: &str) -> Vec<(String, String)> {
+    let value = value.trim();
+    let first = value.split([',', '=']).next().unwrap_or("");
+    match first.trim().split_once([' ', '\t']) {
+        Some(_) => auth_params(value),
+        None => params_list(value),
+    }
+}
+
+/// `k=v` or `k="v"` parameters, comma separated; values percent-decoded.
+fn params_list(rest: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let bytes = rest.as_bytes();
     let mut i = 0;
@@ -740,6 +872,44 @@ mod tests {
             &BTreeMap::new(),
         );
         assert_eq!(m.signature.as_deref(), Some("Z8zC"));
+    }
+
+    #[test]
+    fn structured_dictionaries_and_header_params() {
+        // RFC 9421 appendix B.2.5's headers, and a cavage Signature header.
+        let raw = "POST /foo HTTP/1.1\nHost: example.com\nSignature-Input: sig-b25=(\"date\" \"@authority\"   \"content-type\");created=1618884473;keyid=\"test-shared-secret\"\nSignature: sig-b25=:pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=:\nContent-Digest: sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:\n\n{}";
+        let req = parse(raw.as_bytes(), &mut no_files).unwrap();
+        let m = map(&recipe("rfc9421"), &req, &BTreeMap::new());
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        assert_eq!(m.fields["label"], "sig-b25");
+        assert_eq!(
+            m.fields["signature_params"],
+            "(\"date\" \"@authority\" \"content-type\");created=1618884473;keyid=\"test-shared-secret\""
+        );
+        assert_eq!(
+            m.signature.as_deref(),
+            Some("pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=")
+        );
+        assert_eq!(m.variants["digest"], "sha-512");
+        // A label the user picks that the dictionaries lack: one sentence naming each header.
+        let given = BTreeMap::from([("label".to_string(), "sig1".to_string())]);
+        let m = map(&recipe("rfc9421"), &req, &given);
+        assert_eq!(
+            m.errors,
+            [
+                "header Signature-Input has no member `sig1` (it has sig-b25)",
+                "header Signature has no member `sig1` (it has sig-b25)"
+            ]
+        );
+        let raw = "GET /a HTTP/1.1\nHost: h\nSignature: keyId=\"k1\",algorithm=\"hmac-sha256\",headers=\"date host\",signature=\"c2ln\"\n\n";
+        let m = map(
+            &recipe("cavage"),
+            &parse(raw.as_bytes(), &mut no_files).unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(m.fields["key_id"], "k1");
+        assert_eq!(m.fields["header_list"], "date host");
+        assert_eq!(m.signature.as_deref(), Some("c2ln"));
     }
 
     #[test]

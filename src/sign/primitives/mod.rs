@@ -3,6 +3,7 @@
 //! [`crate::sign::primitive::Primitive`]; adding a primitive is adding its file and a line here.
 
 mod base64_;
+mod cavage;
 mod check;
 mod concat;
 mod crc32;
@@ -19,6 +20,7 @@ mod param;
 mod params;
 mod path;
 mod percent;
+mod sigbase;
 mod suffix;
 mod switch;
 mod text;
@@ -60,6 +62,8 @@ pub const ALL: &[&Spec] = &[
     &path::SPEC,
     &date::SPEC,
     &check::SPEC,
+    &sigbase::SPEC,
+    &cavage::SPEC,
 ];
 
 /// The spec of a primitive name.

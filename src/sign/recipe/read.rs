@@ -175,17 +175,28 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         "form",
         "xml",
         "auth-param",
+        "param",
+        "dict",
+        "dict-key",
     ];
     let whole = ["method", "url", "url-without-query", "body", "query"];
     let ok = match from.split_once(':') {
-        Some((k, name)) => named.contains(&k) && !name.is_empty() && Template::parse(name).is_ok(),
+        Some((k, name)) => {
+            named.contains(&k)
+                && !name.is_empty()
+                && Template::parse(name).is_ok()
+                && (!matches!(k, "param" | "dict")
+                    || name
+                        .split_once('/')
+                        .is_some_and(|(h, n)| !h.is_empty() && !n.is_empty()))
+        }
         None => whole.contains(&kind),
     };
     if ok {
         Ok(Source { from, methods })
     } else {
         Err(format!(
-            "import source `{from}`: expected header:NAME, headers:PREFIX, query:NAME, member:NAME, form:NAME, xml:NAME, auth-param:NAME, method, url, url-without-query, body or query"
+            "import source `{from}`: expected header:NAME, headers:PREFIX, query:NAME, member:NAME, form:NAME, xml:NAME, auth-param:NAME, param:HEADER/NAME, dict:HEADER/KEY, dict-key:HEADER, method, url, url-without-query, body or query"
         ))
     }
 }

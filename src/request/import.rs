@@ -332,9 +332,17 @@ pub fn map_with(
             None => source_value(req, &rule.from, &|n| known(&m, n), &mut errs),
         };
         add_errors(&mut m, errs);
-        let Some(value) = value else {
+        let Some(mut value) = value else {
             continue;
         };
+        if let Some(name) = &rule.member {
+            let json = crate::sign::json::parse_json(value.as_bytes()).ok();
+            match json.as_ref().and_then(|j| member(j, name)) {
+                Some(serde_json::Value::String(v)) => value = v.clone(),
+                Some(other) => value = other.to_string(),
+                None => continue,
+            }
+        }
         let choices = recipe
             .variant(&rule.variant)
             .map(|v| v.choices.clone())

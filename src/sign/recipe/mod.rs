@@ -119,6 +119,8 @@ pub struct VariantRule {
     pub from: Source,
     pub choice: Option<String>,
     pub map: BTreeMap<String, String>,
+    /// The value is a JSON object and this member of it is read (a JWT header's `alg`).
+    pub member: Option<String>,
     /// The choice for a value the map (or the choices) do not name; none: such a value is an
     /// error naming the source.
     pub otherwise: Option<String>,

@@ -126,6 +126,8 @@ struct RawVariantRule {
     map: BTreeMap<String, String>,
     #[serde(default)]
     otherwise: Option<String>,
+    #[serde(default)]
+    member: Option<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -507,6 +509,7 @@ impl RawRecipe {
                         variant: r.variant.clone(),
                         from,
                         otherwise: r.otherwise.clone(),
+                        member: r.member.clone(),
                         choice: r.choice.clone(),
                         map: r.map.clone(),
                     });

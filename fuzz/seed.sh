@@ -28,5 +28,6 @@ for id in $ids; do
 done
 printf '\x41{"z":[1,2.50,-0.0,1E+2,{"y":null,"b":""}],"a":"first","caf\xc3\xa9":"\\u00e9","a":"dup","n":null}' >"$out/json/hard"
 printf '\x80z=3&a=%%2Fb+c&a=1&m=caf%%C3%%A9&empty=&flag&x=%%zz' >"$out/json/form"
+printf '\x00<?xml version="1.0"?>\r\n<xml>\r\n<a><![CDATA[x\r\ny]]></a><b>&amp;&#65;&#x42;</b><c/>\r\n<!-- c --><sign>1</sign>\r\n</xml>' >"$out/json/xml"
 printf '\x05POST /h HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3;x\r\nabc\r\n0\r\nT: 1\r\n\r\nHTTP/1.1 200 OK\r\n\r\nend' >"$out/http1/chunked"
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"

@@ -1,11 +1,12 @@
-//! JSON canonical forms and parameter lists: never a panic; a canonical form is JSON that reads
-//! back to itself.
+//! JSON canonical forms, parameter lists and flat XML documents: never a panic; a canonical form
+//! is JSON that reads back to itself; an element put into an XML document reads back.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sigscope::sign::json::canonical;
 use sigscope::sign::form::parse_params;
 use sigscope::sign::json::{JsonForm, JsonSkip, JsonSort};
+use sigscope::sign::xml::{read_flat, with_element};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, text)) = data.split_first() else {
@@ -28,4 +29,17 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = parse_params(text, options & 128 != 0);
+    if let Ok(flat) = read_flat(text)
+        && flat.root_end.is_some()
+    {
+        let out = with_element(text, "sign", "a&<b>").expect("a flat document takes an element");
+        let again = read_flat(&out).expect("the document reads back with the element");
+        assert!(
+            again
+                .elements
+                .iter()
+                .any(|e| e.name == "sign" && e.value == b"a&<b>"),
+            "the element put in reads back"
+        );
+    }
 });

@@ -26,8 +26,9 @@ pub struct Element {
     pub value: Vec<u8>,
     /// From its `<` to the end of its end tag.
     pub span: Range<usize>,
-    /// Where it starts, for messages.
+    /// Where it starts (line and column, from 1), for messages.
     pub line: usize,
+    pub column: usize,
 }
 
 /// A flat document: the root's name, its children in order (repeats kept), and where the
@@ -131,12 +132,16 @@ pub fn read_flat(bytes: &[u8]) -> Result<Flat, XmlError> {
             (Event::Start(e), At::Root) => {
                 at = At::Child(name_of(e.name().as_ref()), start, Vec::new());
             }
-            (Event::Empty(e), At::Root) => elements.push(Element {
-                name: name_of(e.name().as_ref()),
-                value: Vec::new(),
-                span: start..end,
-                line: place(text, start).0,
-            }),
+            (Event::Empty(e), At::Root) => {
+                let (line, column) = place(text, start);
+                elements.push(Element {
+                    name: name_of(e.name().as_ref()),
+                    value: Vec::new(),
+                    span: start..end,
+                    line,
+                    column,
+                });
+            }
             (Event::End(_), At::Root) => {
                 root_end = Some(start);
                 at = At::AfterRoot;
@@ -164,11 +169,13 @@ pub fn read_flat(bytes: &[u8]) -> Result<Flat, XmlError> {
                 value.extend_from_slice(resolved.as_bytes());
             }
             (Event::End(_), At::Child(name, from, value)) => {
+                let (line, column) = place(text, *from);
                 elements.push(Element {
                     name: std::mem::take(name),
                     value: std::mem::take(value),
                     span: *from..end,
-                    line: place(text, *from).0,
+                    line,
+                    column,
                 });
                 at = At::Root;
             }

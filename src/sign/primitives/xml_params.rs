@@ -103,10 +103,10 @@ impl Primitive for XmlParams {
             if let Some(first) = flat.elements[..i].iter().find(|f| f.name == e.name) {
                 return Err(invalid(
                     e.line,
-                    1,
+                    e.column,
                     format!(
-                        "<{}> appears twice (lines {} and {}): which one is signed is not defined",
-                        e.name, first.line, e.line
+                        "<{}> appears again (first at line {}, column {}): which one is signed is not defined",
+                        e.name, first.line, first.column
                     ),
                 ));
             }
@@ -222,7 +222,7 @@ mod tests {
         let e = eval(&p, "<xml>\n<a>1</a>\n<a>2</a>\n</xml>").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "body: invalid XML at line 3, column 1 (stage `test`): <a> appears twice (lines 2 and 3): which one is signed is not defined"
+            "body: invalid XML at line 3, column 1 (stage `test`): <a> appears again (first at line 2, column 1): which one is signed is not defined"
         );
         let e = eval(&p, "{\"a\":1}").unwrap_err();
         assert!(

@@ -583,6 +583,7 @@ switch_value() {
     fi
   done
   printf '%s' "$4"
+}
 
 # @helper cavage_string cavage_string needs=trim_text,url
 # draft-cavage-http-signatures: one "name: value" line per listed name, in the list's order. Set

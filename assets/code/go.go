@@ -867,6 +867,7 @@ func switchValue(value []byte, keys, results [][]byte, otherwise []byte, ignoreC
 		}
 	}
 	return otherwise
+}
 
 // @helper request_headers - needs=pair imports=strings
 // reqHeader is a request header: its name and value.

@@ -758,6 +758,7 @@
             }
         }
         return otherwise;
+    }
 
 // @helper request_headers - imports=java.util.ArrayList,java.util.List,java.util.Map
     /** The request's headers as {name, value} pairs: values trimmed, folded lines joined, set applied. */

@@ -529,6 +529,7 @@ function switchValue(value, keys, results, otherwise, ignoreCase) {
   const fold = (b) => (ignoreCase ? bin(b).replace(/[A-Z]+/g, (s) => s.toLowerCase()) : bin(b));
   const at = keys.findIndex((key) => fold(key) === fold(value));
   return at >= 0 ? results[at] : otherwise;
+}
 
 // @helper request_headers -
 /** The request's headers as [name, value] pairs: values trimmed, folded lines joined, set applied. */

@@ -618,6 +618,7 @@ function switch_value(string $value, array $keys, array $results, string $otherw
         }
     }
     return $otherwise;
+}
 
 // @helper request_headers -
 /** The request's headers as [name, value] pairs: values trimmed, folded lines joined, set applied. */

@@ -459,6 +459,7 @@ end
 def switch_value(value, keys, results, otherwise, ignore_case)
   at = keys.index { |key| key.b == value.b || (ignore_case && lower(key) == lower(value)) }
   at.nil? ? otherwise : results[at]
+end
 
 # @helper request_headers -
 # The request's headers as [name, value] pairs: values trimmed, folded lines joined, set applied.

@@ -207,7 +207,7 @@ impl Catalog {
         let mut no_files = |_: &str| Ok(Vec::new());
         let imported = crate::request::import::parse(&bytes, &mut no_files)
             .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
-        let found = crate::request::import::recognize(&self.recipes, &imported);
+        let found = crate::request::recognize::recognize(&self.recipes, &imported);
         match found.as_slice() {
             [one] => {
                 eprintln!(

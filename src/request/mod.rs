@@ -7,4 +7,5 @@ pub mod export;
 pub mod http;
 pub mod import;
 pub mod message;
+pub mod recognize;
 pub mod shell;

@@ -157,7 +157,7 @@ impl Judge {
         let index = match self.fixed {
             Some(i) => i,
             None => {
-                let found = import::recognize(&self.recipes, imported);
+                let found = crate::request::recognize::recognize(&self.recipes, imported);
                 match found.as_slice() {
                     [one] => self
                         .recipes

@@ -97,7 +97,7 @@ fn listen_1000_webhooks_50_connections(bencher: divan::Bencher) {
     let judge = Judge::new(
         recipes,
         Some(github),
-        KEY.to_vec(),
+        vec![KEY.to_vec()],
         Default::default(),
         Default::default(),
     );

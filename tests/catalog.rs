@@ -352,3 +352,41 @@ fn diagnose_names_the_other_encoding_for_each_scheme() {
         failures.join("\n")
     );
 }
+
+/// Box signs each delivery with both of an application's keys (BOX-SIGNATURE-PRIMARY and
+/// -SECONDARY, made by box-sdk-gen in webhooks-a/gen.mjs): given both keys, or only the
+/// secondary beside a wrong one, verify accepts and says which key matched.
+#[test]
+fn several_keys_match_any_carried_signature_and_say_which() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalog/webhooks-a");
+    let genuine = dir.join("box.http").to_string_lossy().to_string();
+    let tampered = dir.join("box-tampered.http").to_string_lossy().to_string();
+    let run = |keys: &[&str], file: &str| {
+        let mut args = vec!["verify", "-p", "box", "--format", "json", "--request", file];
+        for k in keys {
+            args.extend(["--key", k]);
+        }
+        let o = sigscope(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        (o.status.code(), v)
+    };
+    let (code, v) = run(&["not-a-key", "SampleSecondaryKey"], &genuine);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["key_index"], 2, "{v}");
+    assert_eq!(v["signature_index"], 2, "the secondary header: {v}");
+    let (code, v) = run(&["SamplePrimaryKey", "SampleSecondaryKey"], &genuine);
+    assert_eq!((code, &v["key_index"]), (Some(0), &serde_json::json!(1)));
+    let (code, _) = run(&["not-a-key", "nor-this"], &genuine);
+    assert_eq!(code, Some(1));
+    let (code, _) = run(&["SamplePrimaryKey", "SampleSecondaryKey"], &tampered);
+    assert_eq!(code, Some(1));
+    // Signing takes one key: two are one line saying so.
+    let o = sigscope(&["sign", "-p", "box", "--example", "--key", "a", "--key", "b"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("only verify, diagnose and listen take several"),
+        "{err}"
+    );
+}

@@ -553,3 +553,39 @@ fn past_the_connection_limit_503_and_an_idle_connection_is_closed() {
         .unwrap();
     assert_eq!(response(&mut third).0, 200);
 }
+
+#[test]
+fn with_several_keys_a_match_with_any_is_a_match_and_says_which() {
+    // The old key first, the key the sender signs with second (a rotation).
+    let mut l = Listening::start(&[
+        "-p",
+        "github",
+        "--key",
+        "the old secret",
+        "--key",
+        KEY,
+        "--format",
+        "json",
+    ]);
+    let mut s = l.connect();
+    s.write_all(&github_request(
+        "/k",
+        b"Hello, World!",
+        &github_signature(b"Hello, World!"),
+    ))
+    .unwrap();
+    let (status, _, _) = response(&mut s);
+    assert_eq!(status, 200);
+    let c = l.next();
+    assert_eq!(c["match"], true, "{c}");
+    assert!(
+        c["message"].as_str().unwrap().contains("with key 2 of 2"),
+        "{c}"
+    );
+    // A signature neither key gives.
+    s.write_all(&github_request("/k", b"Hello, World!", "sha256=00"))
+        .unwrap();
+    response(&mut s);
+    let c = l.next();
+    assert_eq!(c["match"], false, "{c}");
+}

@@ -16,7 +16,7 @@ fn judge() -> &'static Judge {
         let mut j = Judge::new(
             builtin::all().expect("built-ins load"),
             None,
-            b"key".to_vec(),
+            vec![b"key".to_vec()],
             Default::default(),
             Default::default(),
         );

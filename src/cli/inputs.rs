@@ -303,6 +303,11 @@ pub struct Resolved {
     pub fields: BTreeMap<String, String>,
     pub generated: Vec<Generated>,
     pub key: Secret,
+    /// Where the key came from, when several were given (`key 1 (--key-env A)`), else empty.
+    pub key_label: String,
+    /// The keys after the first, each with where it came from, for the commands that verify
+    /// with several (a match with any is a match).
+    pub more_keys: Vec<(Secret, String)>,
     pub body: Body,
     /// Where the body came from, for messages (`--body-file req.json`).
     pub body_source: String,
@@ -378,9 +383,14 @@ impl Resolved {
         fields.extend(explicit);
         let generated = generate_missing(recipe, &mut fields)?;
 
-        let key = args
-            .key_source
-            .read(args.example.then_some(example.key.as_str()))?;
+        let example_key = args.example.then_some(example.key.as_str());
+        let mut keys = if args.key_source.several {
+            args.key_source.read_all(example_key)?
+        } else {
+            vec![(args.key_source.read(example_key)?, String::new())]
+        };
+        let (key, key_label) = keys.remove(0);
+        let more_keys = keys;
 
         let streamable = may_stream && recipe.body_members.is_empty();
         let (body, body_source) = if let Some(b) = &args.body {
@@ -468,6 +478,8 @@ impl Resolved {
             generated,
             headers,
             key,
+            key_label,
+            more_keys,
             body,
             body_source,
             selection,
@@ -525,11 +537,29 @@ impl Resolved {
 
     /// Runs the core, streaming the body file when the scheme allows it.
     pub fn sign(&self, recipe: &Recipe) -> Result<Trace, CliError> {
+        self.sign_with_key(recipe, self.key.bytes())
+    }
+
+    /// The i-th key given (0: the first), of 1 + `more_keys`.
+    pub fn key_at(&self, i: usize) -> &[u8] {
+        match i {
+            0 => self.key.bytes(),
+            i => self.more_keys[i - 1].0.bytes(),
+        }
+    }
+
+    /// How many keys were given.
+    pub fn key_count(&self) -> usize {
+        1 + self.more_keys.len()
+    }
+
+    /// Signs as [`Resolved::sign`], with `key`.
+    pub fn sign_with_key(&self, recipe: &Recipe, key: &[u8]) -> Result<Trace, CliError> {
         match &self.body {
             Body::Bytes(body) => {
                 let inputs = Inputs {
                     fields: &self.fields,
-                    key: self.key.bytes(),
+                    key,
                     body,
                     headers: &self.headers,
                     selection: &self.selection,
@@ -539,7 +569,7 @@ impl Resolved {
             Body::Stream(path) => {
                 let inputs = Inputs {
                     fields: &self.fields,
-                    key: self.key.bytes(),
+                    key,
                     body: &[],
                     headers: &self.headers,
                     selection: &self.selection,

@@ -41,7 +41,7 @@ pub fn show_with(
     // The TUI opens without a key and asks for it in the Key pane; printing needs one.
     let ask_key = terminal && !args.key_source.is_given() && !args.example;
     if ask_key {
-        args.key_source.key = Some(std::ffi::OsString::new());
+        args.key_source.key = vec![std::ffi::OsString::new()];
     }
     let resolved = Resolved::from_args_with(recipe, &args, catalog.bundle.as_ref(), false)?;
     let expect = expect.or(resolved.received.as_deref());
@@ -201,7 +201,7 @@ pub fn resume(
     let keyed = args.key_source.has_flag() || args.profile.is_some();
     let mut note = format!("reopened {}", path.display());
     if !keyed {
-        args.key_source.key = Some(std::ffi::OsString::new());
+        args.key_source.key = vec![std::ffi::OsString::new()];
         note.push_str(" · history keeps no key: type it in the Key pane");
     }
     args.start_note = Some(note);

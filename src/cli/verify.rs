@@ -65,11 +65,27 @@ fn expected_signature<'a>(
         })
 }
 
+/// Which of several keys the verdict is about, in words: the one accepted, or that none was.
+fn key_words(resolved: &Resolved, index: usize, accepted: bool) -> String {
+    let count = resolved.key_count();
+    let source = match index {
+        0 => resolved.key_label.clone(),
+        i => resolved.more_keys[i - 1].1.clone(),
+    };
+    if accepted {
+        format!("{source} gives the accepted signature ({count} keys given)")
+    } else {
+        format!("none of the {count} keys gives an accepted signature (the trace above is key 1's)")
+    }
+}
+
 /// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
 /// A request time outside the scheme's window is a warning, not a mismatch.
 pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    let mut inputs = with_profile(&args.inputs)?;
+    inputs.key_source.several = true;
     let profiled = VerifyArgs {
-        inputs: with_profile(&args.inputs)?,
+        inputs,
         expect: args.expect.clone(),
         format: args.format,
         quiet: args.quiet,
@@ -83,11 +99,19 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
     let stream = catalog.bundle.is_none();
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), stream)?;
     let expected = expected_signature(args, &resolved, recipe, "verify")?;
-    let trace = resolved.sign(recipe)?;
+    let keyed = crate::sign::compare::with_keys(
+        recipe,
+        resolved.key_count(),
+        expected,
+        |i| resolved.sign_with_key(recipe, resolved.key_at(i)),
+        |t: &crate::sign::Trace| t.signature(),
+    )?;
+    let (trace, set) = (keyed.signed, keyed.set);
+    let key_line = (keyed.key_count > 1)
+        .then(|| key_words(&resolved, keyed.key_index, set.comparison.accepted()));
     if !args.quiet {
         resolved.report_generated();
     }
-    let set = crate::sign::compare::compare_set(recipe, trace.signature(), expected);
     let accepted = set.comparison.accepted();
     let theirs = match &args.their_canonical {
         Some(path) => {
@@ -138,6 +162,8 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             "received": expected.trim(),
             "signature_index": set.index + 1,
             "signature_count": set.count,
+            "key_index": keyed.key_index + 1,
+            "key_count": keyed.key_count,
             "difference": difference,
             "bundle_differing_stages": differ,
             "time_warning": age.as_ref().map(|a| format!("the request time is {a}")),
@@ -149,6 +175,9 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
     }
     output::write(out, Format::Trace, recipe, &resolved, &trace)?;
     output::write_expectation(out, recipe, &trace, expected)?;
+    if let Some(line) = key_line {
+        writeln!(out, "key        {line}")?;
+    }
     if let Some(bundle) = &catalog.bundle {
         writeln!(out, "bundle     {}", bundle.verdict(&trace))?;
     }
@@ -169,8 +198,10 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
 
 pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let args = &all.verify;
+    let mut inputs = with_profile(&args.inputs)?;
+    inputs.key_source.several = true;
     let profiled = VerifyArgs {
-        inputs: with_profile(&args.inputs)?,
+        inputs,
         expect: args.expect.clone(),
         format: args.format,
         quiet: args.quiet,
@@ -188,20 +219,50 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
     if !args.quiet {
         resolved.report_generated();
     }
-    let case = Case {
-        recipe,
-        fields: &trace.fields,
-        key: resolved.key.bytes(),
-        body,
-        headers: &resolved.headers,
-        selection: &resolved.selection,
-        expected,
-    };
     let limits = diagnose::Limits {
         max_candidates: all.max_candidates,
         ..Default::default()
     };
-    let outcome = diagnose::diagnose_with(&case, &limits).map_err(|e| CliError(e.to_string()))?;
+    // With several keys, each is searched in turn (a match or an explanation ends it); the
+    // report is the first key's when none explains the signature.
+    let mut found = None;
+    for i in 0..resolved.key_count() {
+        let case = Case {
+            recipe,
+            fields: &trace.fields,
+            key: resolved.key_at(i),
+            body,
+            headers: &resolved.headers,
+            selection: &resolved.selection,
+            expected,
+        };
+        let outcome =
+            diagnose::diagnose_with(&case, &limits).map_err(|e| CliError(e.to_string()))?;
+        let done = matches!(outcome, Outcome::Matches(_) | Outcome::Explained(_));
+        if done || found.is_none() {
+            found = Some((i, outcome));
+        }
+        if done {
+            break;
+        }
+    }
+    let Some((key_index, outcome)) = found else {
+        return Err(CliError("no key to diagnose with".to_string()));
+    };
+    let key_line = (resolved.key_count() > 1).then(|| {
+        let source = match key_index {
+            0 => resolved.key_label.clone(),
+            i => resolved.more_keys[i - 1].1.clone(),
+        };
+        match outcome {
+            Outcome::Matches(_) => format!("{source} gives the signature"),
+            Outcome::Explained(_) => format!("{source}: the explanation below is with it"),
+            _ => format!(
+                "none of the {} keys gives or explains the signature (below: key 1's search)",
+                resolved.key_count()
+            ),
+        }
+    });
     let code = match outcome {
         Outcome::Matches(_) | Outcome::Explained(_) => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
@@ -215,6 +276,8 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         value["scheme"] = serde_json::json!(recipe.id);
         value["expected"] = serde_json::json!(expected.trim());
         value["computed"] = serde_json::json!(trace.signature_text());
+        value["key_index"] = serde_json::json!(key_index + 1);
+        value["key_count"] = serde_json::json!(resolved.key_count());
         serde_json::to_writer_pretty(&mut *out, &value)?;
         writeln!(out)?;
         return Ok(code);
@@ -225,6 +288,9 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         crate::sign::visible::printable(expected.trim())
     )?;
     writeln!(out, "computed   {}", trace.signature_text())?;
+    if let Some(line) = key_line {
+        writeln!(out, "key        {line}")?;
+    }
     writeln!(out)?;
     for line in outcome.report() {
         writeln!(out, "{line}")?;

@@ -45,7 +45,12 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             KeySource::FLAGS
         )));
     }
-    let key = inputs.key_source.read(None)?;
+    let keys: Vec<Vec<u8>> = inputs
+        .key_source
+        .read_all(None)?
+        .into_iter()
+        .map(|(k, _)| k.bytes().to_vec())
+        .collect();
     let mut given = BTreeMap::new();
     for item in &inputs.set {
         let (name, value) = item
@@ -65,13 +70,7 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             .select(choices.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| CliError(format!("--variant: {e}")))?;
     }
-    let mut judge = Judge::new(
-        catalog.recipes.clone(),
-        fixed,
-        key.bytes().to_vec(),
-        choices,
-        given,
-    );
+    let mut judge = Judge::new(catalog.recipes.clone(), fixed, keys, choices, given);
     judge.max_candidates = args.max_candidates;
     let tls = match (&args.forward, &args.cacert) {
         (Some(t), _) if t.tls => Some(Tls::new(args.cacert.as_deref()).map_err(CliError)?),

@@ -175,7 +175,22 @@ pub fn map_with(
     }
     if !spec.signature.is_empty() {
         let mut errs = Vec::new();
-        let found = first_value(req, &spec.signature, &|n| known(&m, n), &mut errs);
+        let found = if spec.every_signature {
+            let separator = recipe
+                .signatures
+                .as_ref()
+                .and_then(|l| l.separator.clone())
+                .unwrap_or_else(|| ",".to_string());
+            let all: Vec<String> = spec
+                .signature
+                .iter()
+                .filter(|s| applies(s, req))
+                .filter_map(|s| source_value(req, s, &|n| known(&m, n), &mut errs))
+                .collect();
+            (!all.is_empty()).then(|| (all.join(&separator), 0))
+        } else {
+            first_value(req, &spec.signature, &|n| known(&m, n), &mut errs)
+        };
         add_errors(&mut m, errs);
         match found {
             Some((v, _)) => m.signature = Some(v),

@@ -160,6 +160,54 @@ fn compare_one(recipe: &Recipe, computed: &[u8], expected: &str) -> Comparison {
     }
 }
 
+/// The outcome of a verification with several keys: the key that was accepted (else the
+/// first), the signature it gave and how that compares.
+#[derive(Debug)]
+pub struct KeyedComparison<'e, T> {
+    /// The 0-based place of the key among those given.
+    pub key_index: usize,
+    pub key_count: usize,
+    /// What signing with that key gave (a trace).
+    pub signed: T,
+    pub set: SetComparison<'e>,
+}
+
+/// Signs with each of `key_count` keys in turn (`sign(i)` with the i-th) and compares with every
+/// signature `expected` holds: the first key whose signature is accepted wins (Box's primary and
+/// secondary keys, DocuSign's up to 100, a key being rotated); when none is, the first key's
+/// result is the one reported. Each comparison is constant-time; which key matched is not a
+/// secret. `signature` reads the signature bytes out of what `sign` returned.
+pub fn with_keys<'e, T, E>(
+    recipe: &Recipe,
+    key_count: usize,
+    expected: &'e str,
+    mut sign: impl FnMut(usize) -> Result<T, E>,
+    signature: impl Fn(&T) -> &[u8],
+) -> Result<KeyedComparison<'e, T>, E> {
+    let first = sign(0)?;
+    let set = compare_set(recipe, signature(&first), expected);
+    let mut best = KeyedComparison {
+        key_index: 0,
+        key_count: key_count.max(1),
+        signed: first,
+        set,
+    };
+    if best.set.comparison.accepted() {
+        return Ok(best);
+    }
+    for i in 1..key_count {
+        let signed = sign(i)?;
+        let set = compare_set(recipe, signature(&signed), expected);
+        if set.comparison.accepted() {
+            best.key_index = i;
+            best.signed = signed;
+            best.set = set;
+            return Ok(best);
+        }
+    }
+    Ok(best)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,8 @@ impl Verdict {
 pub struct Judge {
     recipes: Vec<Recipe>,
     fixed: Option<usize>,
-    key: Vec<u8>,
+    /// The keys: a match with any is a match (at least one).
+    keys: Vec<Vec<u8>>,
     choices: BTreeMap<String, String>,
     given: BTreeMap<String, String>,
     /// Signings a diagnose search may try.
@@ -122,9 +123,9 @@ impl std::fmt::Debug for Judge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Judge(scheme {:?}, key <{} bytes, redacted>)",
+            "Judge(scheme {:?}, {} key(s) <redacted>)",
             self.fixed.map(|i| &self.recipes[i].id),
-            self.key.len()
+            self.keys.len()
         )
     }
 }
@@ -132,17 +133,22 @@ impl std::fmt::Debug for Judge {
 impl Judge {
     /// `fixed`: the scheme's index in `recipes`, or None to recognize each request's. `given`
     /// fields win over the request's (a URL the request was sent to before a tunnel, say).
+    /// `keys`: one or more; a request is accepted when any of them gives an accepted signature.
     pub fn new(
         recipes: Vec<Recipe>,
         fixed: Option<usize>,
-        key: Vec<u8>,
+        keys: Vec<Vec<u8>>,
         choices: BTreeMap<String, String>,
         given: BTreeMap<String, String>,
     ) -> Judge {
         Judge {
             recipes,
             fixed,
-            key,
+            keys: if keys.is_empty() {
+                vec![Vec::new()]
+            } else {
+                keys
+            },
             choices,
             given,
             max_candidates: diagnose::DEFAULT_MAX_CANDIDATES,
@@ -216,21 +222,31 @@ impl Judge {
             Err(e) => return Verdict::error(Some(recipe), e.to_string(), notes),
         };
         let body = mapped.body.clone().unwrap_or_else(|| imported.body.clone());
-        let inputs = Inputs {
-            fields: &mapped.fields,
-            key: &self.key,
-            body: &body,
-            headers: &mapped.headers,
-            selection: &selection,
-        };
-        let trace = match sign::run(recipe, &inputs) {
-            Ok(t) => t,
+        let keyed = sign::compare::with_keys(
+            recipe,
+            self.keys.len(),
+            &expected,
+            |i| {
+                let inputs = Inputs {
+                    fields: &mapped.fields,
+                    key: &self.keys[i],
+                    body: &body,
+                    headers: &mapped.headers,
+                    selection: &selection,
+                };
+                sign::run(recipe, &inputs)
+            },
+            |t: &sign::Trace| t.signature(),
+        );
+        let keyed = match keyed {
+            Ok(k) => k,
             Err(e) => {
                 let mut v = Verdict::error(Some(recipe), e.to_string(), notes);
                 v.received = Some(expected);
                 return v;
             }
         };
+        let (trace, set) = (&keyed.signed, &keyed.set);
         if let Some(Ok(age)) = sign::time::age(recipe, &trace.fields, now_millis)
             && !age.accepted()
         {
@@ -239,12 +255,25 @@ impl Judge {
                 age.window_seconds
             ));
         }
-        let set = sign::compare::compare_set(recipe, trace.signature(), &expected);
+        let which = if keyed.key_count > 1 && set.comparison.accepted() {
+            format!(" with key {} of {}", keyed.key_index + 1, keyed.key_count)
+        } else {
+            String::new()
+        };
         let (outcome, message) = match &set.comparison {
-            sign::Comparison::Match => (Outcome::Match, "the signatures match".to_string()),
-            sign::Comparison::Equivalent(why) => {
-                (Outcome::Match, format!("the signatures match ({why})"))
-            }
+            sign::Comparison::Match => (Outcome::Match, format!("the signatures match{which}")),
+            sign::Comparison::Equivalent(why) => (
+                Outcome::Match,
+                format!("the signatures match{which} ({why})"),
+            ),
+            sign::Comparison::Mismatch { at, .. } if keyed.key_count > 1 => (
+                Outcome::Mismatch,
+                format!(
+                    "no key of {} gives it (key 1's signature differs from character {} on)",
+                    keyed.key_count,
+                    at + 1
+                ),
+            ),
             sign::Comparison::Mismatch { at, .. } => (
                 Outcome::Mismatch,
                 format!("the signatures differ from character {} on", at + 1),
@@ -283,20 +312,41 @@ impl Judge {
         else {
             return;
         };
-        let case = diagnose::Case {
-            recipe,
-            fields: &kept.fields,
-            key: &self.key,
-            body: &kept.body,
-            headers: &kept.headers,
-            selection: &selection,
-            expected: &kept.expected,
-        };
         let limits = diagnose::Limits {
             max_candidates: self.max_candidates,
             ..Default::default()
         };
-        match diagnose::diagnose_with(&case, &limits) {
+        // With several keys, each is searched in turn until one explains the signature.
+        let several = self.keys.len() > 1;
+        let mut first = None;
+        for (i, key) in self.keys.iter().enumerate() {
+            let case = diagnose::Case {
+                recipe,
+                fields: &kept.fields,
+                key,
+                body: &kept.body,
+                headers: &kept.headers,
+                selection: &selection,
+                expected: &kept.expected,
+            };
+            let result = diagnose::diagnose_with(&case, &limits);
+            let explained = matches!(&result, Ok(diagnose::Outcome::Explained(_)));
+            if explained || first.is_none() {
+                let with = if several && explained {
+                    format!(" (with key {} of {})", i + 1, self.keys.len())
+                } else {
+                    String::new()
+                };
+                first = Some((result, with));
+            }
+            if explained {
+                break;
+            }
+        }
+        let Some((result, with)) = first else {
+            return;
+        };
+        match result {
             Ok(outcome) => {
                 verdict.explained = matches!(outcome, diagnose::Outcome::Explained(_));
                 verdict.explanation = Some(match &outcome {
@@ -310,6 +360,7 @@ impl Judge {
                         if let Some((stage, byte)) = outcome.difference() {
                             s.push_str(&format!(" (the {stage} strings part at byte {byte})"));
                         }
+                        s.push_str(&with);
                         s
                     }
                     other => other.report().join(" "),

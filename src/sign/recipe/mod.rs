@@ -103,6 +103,9 @@ pub struct ImportSpec {
     pub fields: BTreeMap<String, Vec<Source>>,
     pub body: Vec<Source>,
     pub signature: Vec<Source>,
+    /// Every signature source the request has gives a signature (Box's primary and secondary
+    /// headers), joined with the `[signatures]` separator; else the first found is the one.
+    pub every_signature: bool,
     /// Values taken apart by a template: `WallTech {token}:{signature}` from a header.
     pub patterns: Vec<Pattern>,
     /// Variants the request picks (HubSpot's version header, OAuth's signature method, a

@@ -110,6 +110,8 @@ struct RawImport {
     #[serde(default)]
     signature: Option<OneOrManySources>,
     #[serde(default)]
+    every_signature: bool,
+    #[serde(default)]
     patterns: Vec<RawPattern>,
     #[serde(default)]
     variants: Vec<RawVariantRule>,
@@ -441,6 +443,23 @@ impl RawRecipe {
                 };
                 if let Some(list) = &raw.signature {
                     spec.signature = sources(list).map_err(e)?;
+                }
+                if raw.every_signature {
+                    if spec.signature.len() < 2 {
+                        return Err(e(
+                            "import.every_signature: give import.signature a list of two or more sources"
+                                .to_string(),
+                        ));
+                    }
+                    match self.signatures.as_ref().map(|s| s.get_ref()) {
+                        Some(RawSignatures {
+                            separator: Some(_), ..
+                        }) => {}
+                        _ => {
+                            return Err(e("import.every_signature: the signatures are joined with the separator of a [signatures] table, and there is none".to_string()));
+                        }
+                    }
+                    spec.every_signature = true;
                 }
                 for p in &raw.patterns {
                     let pattern = Template::parse(&p.pattern)

@@ -266,9 +266,11 @@ impl App {
         Judge::new(
             self.recipes.clone(),
             Some(self.current),
-            self.key_encoding
-                .decode(&self.inputs.key.bytes())
-                .unwrap_or_default(),
+            vec![
+                self.key_encoding
+                    .decode(&self.inputs.key.bytes())
+                    .unwrap_or_default(),
+            ],
             self.inputs.choices.clone(),
             Default::default(),
         )

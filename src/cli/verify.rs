@@ -214,8 +214,25 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
     let resolved = Resolved::from_args_with(recipe, &args.inputs, catalog.bundle.as_ref(), false)?;
     let expected = expected_signature(args, &resolved, recipe, "diagnose")?;
     let body = resolved.body_bytes().unwrap_or_default();
-    // The fields as signed (defaults and generated values included).
-    let trace = resolved.sign(recipe)?;
+    // The fields as signed (defaults and generated values included). A signing that fails (a
+    // key a strict decoder refuses) is diagnosed still: the search may find how the other
+    // signer's library read it; else its error is the answer.
+    let (trace, sign_error) = match resolved.sign(recipe) {
+        Ok(t) => (Some(t), None),
+        Err(e) => (None, Some(e)),
+    };
+    let fields = match &trace {
+        Some(t) => t.fields.clone(),
+        None => {
+            let mut fields = resolved.fields.clone();
+            for f in &recipe.fields {
+                if let (false, Some(d)) = (fields.contains_key(&f.name), &f.default) {
+                    fields.insert(f.name.clone(), d.clone());
+                }
+            }
+            fields
+        }
+    };
     if !args.quiet {
         resolved.report_generated();
     }
@@ -229,15 +246,18 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
     for i in 0..resolved.key_count() {
         let case = Case {
             recipe,
-            fields: &trace.fields,
+            fields: &fields,
             key: resolved.key_at(i),
             body,
             headers: &resolved.headers,
             selection: &resolved.selection,
             expected,
         };
-        let outcome =
-            diagnose::diagnose_with(&case, &limits).map_err(|e| CliError(e.to_string()))?;
+        let outcome = match (diagnose::diagnose_with(&case, &limits), &sign_error) {
+            (Ok(o), _) => o,
+            (Err(_), Some(e)) => return Err(CliError(e.0.clone())),
+            (Err(e), None) => return Err(CliError(e.to_string())),
+        };
         let done = matches!(outcome, Outcome::Matches(_) | Outcome::Explained(_));
         if done || found.is_none() {
             found = Some((i, outcome));
@@ -275,7 +295,7 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         value["match"] = serde_json::json!(matches!(outcome, Outcome::Matches(_)));
         value["scheme"] = serde_json::json!(recipe.id);
         value["expected"] = serde_json::json!(expected.trim());
-        value["computed"] = serde_json::json!(trace.signature_text());
+        value["computed"] = serde_json::json!(trace.as_ref().map(|t| t.signature_text()));
         value["key_index"] = serde_json::json!(key_index + 1);
         value["key_count"] = serde_json::json!(resolved.key_count());
         serde_json::to_writer_pretty(&mut *out, &value)?;
@@ -287,7 +307,11 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         "expected   {}",
         crate::sign::visible::printable(expected.trim())
     )?;
-    writeln!(out, "computed   {}", trace.signature_text())?;
+    match (&trace, &sign_error) {
+        (Some(t), _) => writeln!(out, "computed   {}", t.signature_text())?,
+        (None, Some(e)) => writeln!(out, "computed   none: {}", e.0)?,
+        (None, None) => {}
+    }
     if let Some(line) = key_line {
         writeln!(out, "key        {line}")?;
     }

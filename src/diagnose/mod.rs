@@ -29,6 +29,49 @@ use crate::sign::recipe::Selection;
 use crate::sign::template::{Piece, Template};
 use crate::sign::{self, Comparison, Inputs, Recipe, SignError, Trace};
 
+/// When our own signing fails because a strict decoder refuses its input (a key in base64 whose
+/// pad bits are not zero): the search again with every such stage lenient, as the other
+/// signer's library (Java's) decodes, the lenient decoding the first change of what it finds.
+/// Nothing lenient to try, or nothing found that way: the signing's own error.
+fn lenient_retry(case: &Case, limits: &Limits, error: SignError) -> Result<Outcome, SignError> {
+    let mut recipe = case.recipe.clone();
+    let mut slip = None;
+    for stage in recipe.stages.iter_mut() {
+        if let Some(m) = stage.prim.lenient(case.selection) {
+            stage.prim = m.prim;
+            slip.get_or_insert(m.slip);
+        }
+    }
+    let Some(slip) = slip else {
+        return Err(error);
+    };
+    let lenient = Case {
+        recipe: &recipe,
+        ..*case
+    };
+    let change = Change::Stage(slip);
+    match diagnose_with(&lenient, limits) {
+        Ok(Outcome::Matches(_)) => {
+            let t = sign::run(
+                &recipe,
+                &Inputs {
+                    fields: case.fields,
+                    key: case.key,
+                    body: case.body,
+                    headers: case.headers,
+                    selection: case.selection,
+                },
+            )?;
+            Ok(explained(vec![change], t.clone(), t, case.expected.trim()))
+        }
+        Ok(Outcome::Explained(mut e)) => {
+            e.changes.insert(0, change);
+            Ok(Outcome::Explained(e))
+        }
+        _ => Err(error),
+    }
+}
+
 /// What was signed, and the signature someone else computed for it.
 pub struct Case<'a> {
     pub recipe: &'a Recipe,
@@ -251,7 +294,7 @@ pub fn diagnose(case: &Case) -> Result<Outcome, SignError> {
 /// many of how many candidates were searched.
 pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError> {
     let expected = case.expected.trim();
-    let ours = sign::run(
+    let ours = match sign::run(
         case.recipe,
         &Inputs {
             fields: case.fields,
@@ -260,7 +303,10 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
             headers: case.headers,
             selection: case.selection,
         },
-    )?;
+    ) {
+        Ok(t) => t,
+        Err(e) => return lenient_retry(case, limits, e),
+    };
     let comparison = sign::compare(case.recipe, ours.signature(), expected);
     if comparison.accepted() {
         return Ok(Outcome::Matches(comparison));

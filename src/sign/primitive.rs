@@ -86,6 +86,12 @@ pub trait Primitive: fmt::Debug + Send + Sync {
     fn mistakes(&self, _sel: &Selection) -> Vec<Mistake> {
         Vec::new()
     }
+    /// For a stage that decodes strictly: the stage as a lenient decoder has it (Java's base64
+    /// decoders ignore pad bits that are not zero), which diagnose tries only when the strict
+    /// decoding fails (where it succeeds, both give the same bytes).
+    fn lenient(&self, _sel: &Selection) -> Option<Mistake> {
+        None
+    }
     /// For a stage that writes the signature as text: the other ways a signer writes the raw
     /// MAC `raw` as its signature (hex in either case, base64 in either alphabet, padded or
     /// not, base64 of the hex text), each as a stage that replaces this one. Diagnose tries

@@ -175,6 +175,31 @@ impl Primitive for Decode {
         }]
     }
 
+    fn lenient(&self, sel: &Selection) -> Option<Mistake> {
+        let From::Base64(alphabet, lenient) = &self.from else {
+            return None;
+        };
+        if *lenient.get(sel) {
+            return None;
+        }
+        Some(Mistake {
+            slip: Slip {
+                data: json!({"kind": "base64_lenient", "input": name_of(self.input.get(sel))}),
+                dimension: "key",
+                rank: 1,
+                sentence: format!(
+                    "the signer decoded `{}` leniently, ignoring pad bits that are not zero (as Java's Base64 decoders and Apache Commons Codec do); a strict decoder refuses it (a recipe says `lenient = true`)",
+                    name_of(self.input.get(sel))
+                ),
+            },
+            prim: Arc::new(Decode {
+                input: self.input.clone(),
+                strip: self.strip.clone(),
+                from: From::Base64(alphabet.clone(), Param::Fixed(true)),
+            }),
+        })
+    }
+
     fn lower(&self, sel: &Selection) -> Option<Call> {
         let input = Arg::Bytes(self.input.get(sel).clone());
         let strip = Arg::Text(self.strip.get(sel).clone());

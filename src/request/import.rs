@@ -106,6 +106,10 @@ pub fn map_with(
             }
         }
     }
+    // Patterns on one source are alternatives (OSS's V1 `OSS ak:sig` and V4 `OSS4-HMAC-SHA256
+    // Credential=…` Authorization): a value that reads as none of them is the error, once.
+    let mut unread: Vec<(String, String)> = Vec::new();
+    let mut read_sources: Vec<String> = Vec::new();
     for p in &spec.patterns {
         let mut errs = Vec::new();
         let value = source_value(req, &p.from, &|n| known(&m, n), &mut errs);
@@ -138,6 +142,7 @@ pub fn map_with(
         };
         match found {
             Some(captures) => {
+                read_sources.push(p.from.from.clone());
                 for (name, v) in captures {
                     let v = match p.decode.get(&name) {
                         Some(alphabet) => {
@@ -163,14 +168,26 @@ pub fn map_with(
             }
             None => {
                 let shown: String = value.chars().take(60).collect();
-                m.errors.push(match &p.split {
+                let error = match &p.split {
                     Some(sep) => format!(
                         "{place}: no `{}` item among `{shown}` (items split on {sep:?})",
                         p.pattern
                     ),
                     None => format!("{place}: `{shown}` does not read as `{}`", p.pattern),
-                });
+                };
+                match unread.iter_mut().find(|(from, _)| *from == p.from.from) {
+                    Some((_, e)) => {
+                        let alt = format!(" or `{}`", p.pattern);
+                        e.push_str(&alt);
+                    }
+                    None => unread.push((p.from.from.clone(), error)),
+                }
             }
+        }
+    }
+    for (from, error) in unread {
+        if !read_sources.contains(&from) {
+            m.errors.push(error);
         }
     }
     if !spec.signature.is_empty() {
@@ -262,13 +279,16 @@ pub fn map_with(
         let value = value.trim();
         // A value is matched as written, then in any case, then by what comes before its
         // first `;` (a Content-Type's media type without its charset).
+        // Then by its first word (an Authorization header's scheme: `OSS4-HMAC-SHA256 Credential=…`).
         let bare = value.split(';').next().unwrap_or(value).trim();
+        let word = value.split_whitespace().next().unwrap_or(value);
         let find = |keys: &mut dyn Iterator<Item = &String>| -> Option<String> {
             let keys: Vec<&String> = keys.collect();
             keys.iter()
                 .find(|k| k.as_str() == value)
                 .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(value)))
                 .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(bare)))
+                .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(word)))
                 .map(|k| k.to_string())
         };
         let picked = match (&rule.choice, rule.map.is_empty()) {

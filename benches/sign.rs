@@ -67,6 +67,7 @@ fn trace<const SIZE: usize>(bencher: divan::Bencher, scheme: &str) {
             body: divan::black_box(&body),
             headers: recipe.example.headers.as_bytes(),
             selection: &selection,
+            received: None,
         };
         sign::run(&recipe, &inputs).unwrap()
     });

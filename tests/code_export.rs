@@ -183,6 +183,7 @@ fn run(recipe: &Recipe, sel: &Selection, inputs: &Inputs_) -> Option<Trace> {
         body: &inputs.body,
         headers: &inputs.headers,
         selection: sel,
+        received: None,
     };
     sign::run(recipe, &inputs).ok()
 }

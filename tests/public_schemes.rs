@@ -179,6 +179,7 @@ fn every_published_case_reproduces_through_its_builtin_recipe() {
                 body: &body,
                 headers: b"",
                 selection: &selection,
+                received: None,
             },
         )
         .unwrap_or_else(|e| panic!("{id}: {e}"));

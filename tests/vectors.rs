@@ -63,6 +63,7 @@ fn every_vector_reproduces() {
             body: v.body.as_bytes(),
             headers: b"",
             selection: &selection,
+            received: None,
         };
         let trace = match sign::run(&recipe, &inputs) {
             Ok(t) => t,
@@ -125,6 +126,7 @@ fn memoized_runs_agree_with_plain_runs() {
             body: v.body.as_bytes(),
             headers: b"",
             selection: &selection,
+            received: None,
         };
         assert_eq!(
             sign::run_memo(&recipe, &inputs, &mut memo)
@@ -144,6 +146,7 @@ fn memoized_runs_agree_with_plain_runs() {
             body: b"a=%41&timeStamp=2%30",
             headers: b"",
             selection: &selection,
+            received: None,
         };
         assert_eq!(
             sign::run_memo(&recipe, &inputs, &mut memo).unwrap(),
@@ -167,6 +170,7 @@ fn streamed_signatures_match_the_vectors() {
             body: b"",
             headers: b"",
             selection: &selection,
+            received: None,
         };
         let Some(mut stream) = sign::stream(&recipe, &inputs).unwrap() else {
             continue;
@@ -212,6 +216,7 @@ fn documented_examples_reproduce_their_printed_signature() {
             body: r.example.body.as_bytes(),
             headers: r.example.headers.as_bytes(),
             selection: &selection,
+            received: None,
         };
         assert_eq!(
             &sign::run(&r, &inputs).unwrap().signature_text(),
@@ -235,6 +240,7 @@ fn a_default_selection_never_panics() {
             body: ex.body.as_bytes(),
             headers: ex.headers.as_bytes(),
             selection: &selection,
+            received: None,
         };
         let _ = sign::run(&recipe, &inputs);
         let _ = sigscope::sign::compare::compare_set(&recipe, b"x", "y");

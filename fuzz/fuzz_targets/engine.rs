@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
         body,
         headers: body,
         selection: &selection,
+        received: None,
     };
     let whole = sign::run(recipe, &inputs);
     if let Ok(Some(mut stream)) = sign::stream(

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         body,
         headers: recipe.example.headers.as_bytes(),
         selection: &selection,
+        received: None,
     };
     let whole = sign::run(&recipe, &inputs);
     if let Ok(Some(mut stream)) = sign::stream(

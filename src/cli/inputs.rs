@@ -537,7 +537,7 @@ impl Resolved {
 
     /// Runs the core, streaming the body file when the scheme allows it.
     pub fn sign(&self, recipe: &Recipe) -> Result<Trace, CliError> {
-        self.sign_with_key(recipe, self.key.bytes())
+        self.sign_with_key(recipe, self.key.bytes(), None)
     }
 
     /// The i-th key given (0: the first), of 1 + `more_keys`.
@@ -553,8 +553,14 @@ impl Resolved {
         1 + self.more_keys.len()
     }
 
-    /// Signs as [`Resolved::sign`], with `key`.
-    pub fn sign_with_key(&self, recipe: &Recipe, key: &[u8]) -> Result<Trace, CliError> {
+    /// Signs as [`Resolved::sign`], with `key`; `received`: the signature to verify, for the
+    /// stages that verify (public-key signatures) rather than compute.
+    pub fn sign_with_key(
+        &self,
+        recipe: &Recipe,
+        key: &[u8],
+        received: Option<&str>,
+    ) -> Result<Trace, CliError> {
         match &self.body {
             Body::Bytes(body) => {
                 let inputs = Inputs {
@@ -563,6 +569,7 @@ impl Resolved {
                     body,
                     headers: &self.headers,
                     selection: &self.selection,
+                    received,
                 };
                 sign::run(recipe, &inputs).map_err(|e| self.explain(e))
             }
@@ -573,6 +580,7 @@ impl Resolved {
                     body: &[],
                     headers: &self.headers,
                     selection: &self.selection,
+                    received,
                 };
                 match sign::stream(recipe, &inputs).map_err(|e| self.explain(e))? {
                     Some(mut stream) => {

@@ -103,7 +103,7 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         recipe,
         resolved.key_count(),
         expected,
-        |i| resolved.sign_with_key(recipe, resolved.key_at(i)),
+        |i| resolved.sign_with_key(recipe, resolved.key_at(i), Some(expected)),
         |t: &crate::sign::Trace| t.signature(),
     )?;
     let (trace, set) = (keyed.signed, keyed.set);

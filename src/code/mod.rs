@@ -548,6 +548,7 @@ mod tests {
                 body: b"",
                 headers: b"",
                 selection: &Selection::default(),
+                received: None,
             },
         )
         .expect("a trace");

@@ -60,6 +60,7 @@ fn lenient_retry(case: &Case, limits: &Limits, error: SignError) -> Result<Outco
                     body: case.body,
                     headers: case.headers,
                     selection: case.selection,
+                    received: Some(case.expected),
                 },
             )?;
             Ok(explained(vec![change], t.clone(), t, case.expected.trim()))
@@ -302,6 +303,7 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
             body: case.body,
             headers: case.headers,
             selection: case.selection,
+            received: Some(case.expected),
         },
     ) {
         Ok(t) => t,
@@ -624,6 +626,7 @@ fn run_with(
             body: &body,
             headers: &headers,
             selection: &selection,
+            received: Some(case.expected),
         },
     )
 }

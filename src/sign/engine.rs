@@ -28,6 +28,10 @@ pub struct Inputs<'a> {
     /// The request's header lines as received (`Name: value`, one a line); empty when none.
     pub headers: &'a [u8],
     pub selection: &'a Selection,
+    /// The signature received (as a request carried it, or --expect), for the stages that
+    /// verify rather than compute (a public-key signature): each signature it holds is tried.
+    /// None when signing.
+    pub received: Option<&'a str>,
 }
 
 impl std::fmt::Debug for Inputs<'_> {
@@ -38,6 +42,7 @@ impl std::fmt::Debug for Inputs<'_> {
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("headers", &String::from_utf8_lossy(self.headers))
             .field("selection", self.selection)
+            .field("received", &self.received)
             .finish()
     }
 }
@@ -199,6 +204,8 @@ struct Run<'a> {
     /// Stages that a later HMAC uses as its whole key (AWS's signing-key chain): derived
     /// secrets, masked whole. A stage that is only part of a key (a timestamp) is not.
     key_stages: BTreeSet<&'a str>,
+    /// The signatures the received value holds (see [`Inputs::received`]).
+    received: Vec<String>,
     /// The stage being made, and whether anything it read was secret.
     current: &'a str,
     tainted: Cell<bool>,
@@ -251,6 +258,15 @@ impl<'a> Run<'a> {
             fields,
             stages: Vec::new(),
             key_stages,
+            received: inputs
+                .received
+                .map(|r| {
+                    super::compare::candidates(recipe, r)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
             current: "",
             tainted: Cell::new(false),
         })
@@ -300,7 +316,8 @@ impl<'a> Run<'a> {
         let sel = self.sel();
         self.current = &spec.name;
         self.tainted.set(false);
-        let out = spec.prim.eval(&*self, sel)?;
+        let mut out = spec.prim.eval(&*self, sel)?;
+        let how = out.how.take();
         let whole = std::iter::once(0..out.bytes.len()).collect::<Vec<_>>();
         let secret = if self.key_stages.contains(spec.name.as_str()) {
             whole
@@ -313,7 +330,7 @@ impl<'a> Run<'a> {
         };
         Ok(Stage {
             name: spec.name.clone(),
-            how: spec.prim.describe(sel),
+            how: how.unwrap_or_else(|| spec.prim.describe(sel)),
             raw: spec.prim.raw(),
             secret: secret.into_iter().filter(|r| !r.is_empty()).collect(),
             bytes: out.bytes,
@@ -435,6 +452,10 @@ impl Run<'_> {
 }
 
 impl Scope for Run<'_> {
+    fn received(&self) -> &[String] {
+        &self.received
+    }
+
     fn render(&self, t: &Template) -> Result<Rendered<'_>, SignError> {
         // What a template would make is measured before it is made.
         if t.single_ref().is_none() {

@@ -19,6 +19,7 @@ pub mod key;
 pub mod lower;
 pub mod primitive;
 pub mod primitives;
+pub mod pubkey;
 pub mod recipe;
 pub mod template;
 pub mod time;

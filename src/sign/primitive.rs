@@ -34,6 +34,10 @@ pub trait Scope {
     fn input_name(&self, t: &Template) -> String {
         t.single_ref().unwrap_or(self.stage()).to_string()
     }
+    /// The signatures received, for a stage that verifies (empty when signing).
+    fn received(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// A primitive's result: its bytes, and where it knows them, the ranges that are secret. When a
@@ -42,6 +46,16 @@ pub trait Scope {
 pub struct Out {
     pub bytes: Vec<u8>,
     pub secret: Option<Vec<Range<usize>>>,
+    /// How the stage was made, when the primitive knows more than its description says (the
+    /// key it verified with, the signature form it found).
+    pub how: Option<String>,
+}
+
+/// Its length only: a stage's bytes may be secret.
+impl fmt::Debug for Out {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Out(<{} bytes>)", self.bytes.len())
+    }
 }
 
 impl From<Vec<u8>> for Out {
@@ -49,6 +63,7 @@ impl From<Vec<u8>> for Out {
         Out {
             bytes,
             secret: None,
+            how: None,
         }
     }
 }
@@ -245,7 +260,18 @@ pub(crate) fn eval_over_values(
     prim: &dyn Primitive,
     values: &[(&str, &[u8])],
 ) -> Result<Vec<u8>, SignError> {
-    struct Values<'a>(&'a [(&'a str, &'a [u8])]);
+    Ok(eval_received(prim, values, &[])?.bytes)
+}
+
+/// For primitives' unit tests: a stage's output over named values with these signatures
+/// received (a verifying stage's input).
+#[cfg(test)]
+pub(crate) fn eval_received(
+    prim: &dyn Primitive,
+    values: &[(&str, &[u8])],
+    received: &[String],
+) -> Result<Out, SignError> {
+    struct Values<'a>(&'a [(&'a str, &'a [u8])], &'a [String]);
     impl Values<'_> {
         fn get(&self, name: &str) -> Result<&[u8], SignError> {
             self.0
@@ -272,8 +298,11 @@ pub(crate) fn eval_over_values(
         fn stage(&self) -> &str {
             "test"
         }
+        fn received(&self) -> &[String] {
+            self.1
+        }
     }
-    Ok(prim.eval(&Values(values), &Selection::default())?.bytes)
+    prim.eval(&Values(values, received), &Selection::default())
 }
 
 /// For primitives' unit tests: a fixed template.

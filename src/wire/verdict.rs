@@ -233,6 +233,7 @@ impl Judge {
                     body: &body,
                     headers: &mapped.headers,
                     selection: &selection,
+                    received: Some(&expected),
                 };
                 sign::run(recipe, &inputs)
             },

@@ -88,6 +88,7 @@ impl Primitive for Concat {
         Ok(Out {
             bytes: out,
             secret: Some(secret),
+            how: None,
         })
     }
 

@@ -9,6 +9,8 @@ mod concat;
 mod crc32;
 mod date;
 mod decode;
+mod ecdsa;
+mod ed25519;
 mod hash;
 mod headers;
 mod hex_;
@@ -20,6 +22,7 @@ mod param;
 mod params;
 mod path;
 mod percent;
+mod rsa_;
 mod sigbase;
 mod suffix;
 mod switch;
@@ -39,6 +42,9 @@ pub const ALL: &[&Spec] = &[
     &hmac_::SPEC,
     &hash::SPEC,
     &crc32::SPEC,
+    &ecdsa::SPEC,
+    &ed25519::SPEC,
+    &rsa_::SPEC,
     &hex_::SPEC,
     &base64_::SPEC,
     &decode::FROM_BASE64,
@@ -140,6 +146,7 @@ mod tests {
                         body: v.body.as_bytes(),
                         headers: b"",
                         selection: &Selection::default(),
+                        received: None,
                     },
                 )
                 .unwrap_or_else(|e| panic!("{} ({}): {e}", spec.name, v.source));

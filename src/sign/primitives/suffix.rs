@@ -71,6 +71,7 @@ impl Primitive for EnsureSuffix {
         Ok(Out {
             bytes,
             secret: Some(secret),
+            how: None,
         })
     }
 

@@ -144,6 +144,7 @@ impl Primitive for Switch {
         Ok(Out {
             bytes: out.bytes.into_owned(),
             secret: Some(secret),
+            how: None,
         })
     }
 

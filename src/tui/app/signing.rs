@@ -246,6 +246,7 @@ fn sign_job(recipe: &Recipe, job: SignJob, memo: &mut sign::Memo) -> SignDone {
                     body: &body,
                     headers: &headers,
                     selection: &selection,
+                    received: None,
                 },
                 memo,
             )

@@ -172,9 +172,9 @@ fn a_malformed_carrier_gets_one_line_naming_it() {
     let cases: &[(&str, String, &str)] = &[
         (
             "jwt",
-            // {"alg":"RS256"} . {"sub":"1"} . a MAC: an algorithm this scheme does not have.
-            "GET /x HTTP/1.1\r\nHost: example.com\r\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA\r\n\r\n".to_string(),
-            "`RS256` is not one this scheme knows",
+            // {"alg":"HS999"} . {"sub":"1"} . a MAC: an algorithm this scheme does not have.
+            "GET /x HTTP/1.1\r\nHost: example.com\r\nAuthorization: Bearer eyJhbGciOiJIUzk5OSJ9.eyJzdWIiOiIxIn0.AAAA\r\n\r\n".to_string(),
+            "`HS999` is not one this scheme knows",
         ),
         ("aws-sigv4", without_credential, "X-Amz-Credential"),
         (

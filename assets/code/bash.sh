@@ -672,3 +672,6 @@ cavage_string() {
   done
   printf '%s' "$out"
 }
+# @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
+# @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
+# @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself

@@ -1223,3 +1223,6 @@ func signatureBase(params, method, url, lines []byte, set []pair) []byte {
 	out.WriteString(`"@signature-params": (` + strings.Join(shownItems, " ") + ")" + sfItem(sfValue{kind: "token"}, listParams))
 	return []byte(out.String())
 }
+// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
+// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
+// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself

@@ -1061,3 +1061,6 @@
             .append(sfItem(new SfValue("token", ""), list.params()));
         return unbin(out.toString());
     }
+// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
+// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
+// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself

@@ -785,3 +785,6 @@ function signatureBase(params, method, url, lines, set) {
   const inner = "(" + list.items.map(([i, p]) => sfItem(i, p)).join(" ") + ")" + sfItem(["token", ""], list.params);
   return unbin(out + '"@signature-params": ' + inner);
 }
+// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
+// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
+// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself

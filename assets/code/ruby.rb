@@ -682,3 +682,6 @@ def signature_base(params, method, url, lines, set)
   out << "\"@signature-params\": ".b << inner.b
   out
 end
+# @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
+# @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
+# @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself

@@ -384,10 +384,14 @@ impl Resolved {
         let generated = generate_missing(recipe, &mut fields)?;
 
         let example_key = args.example.then_some(example.key.as_str());
+        let public = recipe.public_key();
         let mut keys = if args.key_source.several {
-            args.key_source.read_all(example_key)?
+            args.key_source.read_keys(example_key, public)?
         } else {
-            vec![(args.key_source.read(example_key)?, String::new())]
+            vec![(
+                args.key_source.read_one(example_key, public)?,
+                String::new(),
+            )]
         };
         let (key, key_label) = keys.remove(0);
         let more_keys = keys;

@@ -68,6 +68,16 @@ impl KeySource {
     /// see. Several keys are an error here: only the commands that verify take them
     /// ([`KeySource::read_all`]).
     pub fn read(&self, example_key: Option<&str>) -> Result<Secret, CliError> {
+        self.read_one(example_key, false)
+    }
+
+    /// As [`KeySource::read`], for a scheme that does (`public_scheme`) or does not take a key
+    /// document (see [`KeySource::read_keys`]).
+    pub fn read_one(
+        &self,
+        example_key: Option<&str>,
+        public_scheme: bool,
+    ) -> Result<Secret, CliError> {
         if self.flag_count() > 1 {
             return Err(CliError(format!(
                 "{} keys are given ({}): only verify, diagnose and listen take several; give one",
@@ -75,7 +85,7 @@ impl KeySource {
                 self.flag_names().join(", ")
             )));
         }
-        let mut all = self.read_all(example_key)?;
+        let mut all = self.read_keys(example_key, public_scheme)?;
         Ok(all.swap_remove(0).0)
     }
 
@@ -97,6 +107,17 @@ impl KeySource {
     /// Every key the flags give (at least one: else the profile's, else the example's), each
     /// with where it came from, checked as [`KeySource::read`] checks one.
     pub fn read_all(&self, example_key: Option<&str>) -> Result<Vec<(Secret, String)>, CliError> {
+        self.read_keys(example_key, false)
+    }
+
+    /// As [`KeySource::read_all`]; `public_scheme`: the scheme takes a public or private key
+    /// document (PEM, JWK, hex or base64 of a key), read with its surrounding whitespace
+    /// trimmed, so that the notes about a secret's invisible bytes do not apply.
+    pub fn read_keys(
+        &self,
+        example_key: Option<&str>,
+        public_scheme: bool,
+    ) -> Result<Vec<(Secret, String)>, CliError> {
         let mut keys: Vec<(Vec<u8>, String)> = Vec::new();
         for k in &self.key {
             keys.push((k.clone().into_encoded_bytes(), "--key".to_string()));
@@ -153,7 +174,11 @@ impl KeySource {
                     size_words(MAX_KEY_BYTES)
                 )));
             }
-            let notes = crate::sign::key::notes(&key);
+            let notes = if public_scheme || crate::sign::pubkey::is_key_document(&key) {
+                Vec::new()
+            } else {
+                crate::sign::key::notes(&key)
+            };
             if key.is_empty() {
                 eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
             } else if !notes.is_empty() {

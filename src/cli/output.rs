@@ -219,13 +219,20 @@ fn write_trace(
         };
         writeln!(out, "  {:width$}  {}{tag}", f.name, shown(value))?;
     }
-    writeln!(
-        out,
-        "  {:width$}  {} ({} bytes)",
-        "key",
-        visible::MASK,
-        resolved.key.bytes().len()
-    )?;
+    // A public key is not a secret: shown by kind and fingerprint. Anything else is masked.
+    match crate::sign::pubkey::describe_public(
+        resolved.key.bytes(),
+        recipe.public_key_under(&resolved.selection),
+    ) {
+        Some(words) => writeln!(out, "  {:width$}  {words}", "key")?,
+        None => writeln!(
+            out,
+            "  {:width$}  {} ({} bytes)",
+            "key",
+            visible::MASK,
+            resolved.key.bytes().len()
+        )?,
+    }
     match resolved.body_bytes() {
         Some(b) => writeln!(out, "  {:width$}  {} bytes", "body", b.len())?,
         None => writeln!(
@@ -294,6 +301,26 @@ pub fn write_expectation(
     let comparison = set.comparison;
     let computed = trace.signature_text();
     writeln!(out)?;
+    if recipe.public_key_under(&trace.selection) {
+        // Verified, not computed: the stage is the received signature that verifies.
+        writeln!(out, "received   {}", shown(expected.trim()))?;
+        let verdict = if comparison.accepted() {
+            match set.count {
+                1 => "result     match: the signature verifies with the public key".to_string(),
+                n => format!(
+                    "result     match: signature {} of {n} verifies with the public key",
+                    set.index + 1
+                ),
+            }
+        } else {
+            format!(
+                "result     MISMATCH: no signature received verifies with this key (stage `{}` says why)",
+                trace.signature_stage
+            )
+        };
+        writeln!(out, "{verdict}")?;
+        return Ok(comparison.accepted());
+    }
     writeln!(out, "computed   {computed}")?;
     if set.count > 1 || set.candidate != expected.trim() {
         writeln!(out, "received   {}", shown(expected.trim()))?;

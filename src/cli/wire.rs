@@ -45,9 +45,10 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             KeySource::FLAGS
         )));
     }
+    let public = fixed.is_some_and(|i| catalog.recipes[i].public_key());
     let keys: Vec<Vec<u8>> = inputs
         .key_source
-        .read_all(None)?
+        .read_keys(None, public)?
         .into_iter()
         .map(|(k, _)| k.bytes().to_vec())
         .collect();

@@ -291,6 +291,18 @@ pub fn map_with(
                 .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case(word)))
                 .map(|k| k.to_string())
         };
+        if let Some(why) = rule
+            .refuse
+            .iter()
+            .find(|(v, _)| v.eq_ignore_ascii_case(value))
+            .map(|(_, why)| why)
+        {
+            m.errors.push(format!(
+                "{}: `{value}` is refused: {why}",
+                place_of(&rule.from.from)
+            ));
+            continue;
+        }
         let picked = match (&rule.choice, rule.map.is_empty()) {
             (Some(c), _) => Some(c.clone()),
             (None, false) => find(&mut rule.map.keys())

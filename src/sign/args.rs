@@ -330,11 +330,21 @@ impl<'a> Args<'a> {
                 "{arg}: expected a string or {{ variant = \"NAME\", map = {{ … }} }}"
             ));
         };
-        if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "variant" | "map")) {
+        if let Some(k) = t
+            .keys()
+            .find(|k| !matches!(k.as_str(), "variant" | "map" | "otherwise"))
+        {
             return Err(format!(
-                "{arg}: unknown key `{k}` (expected variant and map)"
+                "{arg}: unknown key `{k}` (expected variant, map and otherwise)"
             ));
         }
+        // The value of the choices the map does not name (a stage only some choices use).
+        let otherwise = match t.get("otherwise") {
+            None => None,
+            Some(v) => {
+                Some(scalar_text(v).ok_or_else(|| format!("{arg}: otherwise is not a string"))?)
+            }
+        };
         let v = self
             .variants
             .iter()
@@ -355,13 +365,17 @@ impl<'a> Args<'a> {
         for choice in &v.choices {
             let text = match map {
                 None => choice.clone(),
-                Some(map) => {
-                    let value = map.get(choice).ok_or_else(|| {
-                        format!("{arg}: the map of variant `{variant}` has no value for `{choice}`")
-                    })?;
-                    scalar_text(value)
-                        .ok_or_else(|| format!("{arg}: the value for `{choice}` is not a string"))?
-                }
+                Some(map) => match (map.get(choice), &otherwise) {
+                    (Some(value), _) => scalar_text(value).ok_or_else(|| {
+                        format!("{arg}: the value for `{choice}` is not a string")
+                    })?,
+                    (None, Some(o)) => o.clone(),
+                    (None, None) => {
+                        return Err(format!(
+                            "{arg}: the map of variant `{variant}` has no value for `{choice}` (and no otherwise)"
+                        ));
+                    }
+                },
             };
             values.insert(choice.clone(), value(&text)?);
         }

@@ -107,6 +107,11 @@ pub trait Primitive: fmt::Debug + Send + Sync {
     fn lenient(&self, _sel: &Selection) -> Option<Mistake> {
         None
     }
+    /// Whether the stage verifies received signatures with a public key (and signs with a
+    /// private one) rather than computing a MAC.
+    fn public_key(&self) -> bool {
+        false
+    }
     /// For a stage that writes the signature as text: the other ways a signer writes the raw
     /// MAC `raw` as its signature (hex in either case, base64 in either alphabet, padded or
     /// not, base64 of the hex text), each as a stage that replaces this one. Diagnose tries

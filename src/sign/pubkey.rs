@@ -185,7 +185,7 @@ pub fn parse(bytes: &[u8], kid: Option<&str>) -> Result<Key, String> {
             }
         }
     }
-    if bytes.first() == Some(&0x30) {
+    if binary_der(bytes) {
         return from_der(bytes, "DER");
     }
     if bytes.len() == 32 {
@@ -487,6 +487,57 @@ fn jwk_key(jwk: &serde_json::Value) -> Result<Key, String> {
     })
 }
 
+/// Whether bytes are binary DER (a SEQUENCE that is not text): a hex secret that begins with
+/// `0` (0x30) is not.
+fn binary_der(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&0x30)
+        && (std::str::from_utf8(bytes).is_err()
+            || bytes
+                .iter()
+                .any(|b| *b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')))
+}
+
+/// A public key (or certificate) in words: its kind, fingerprint and form; None for anything
+/// else (a private key or a secret is never described by its content). `public_scheme`: the
+/// scheme verifies with a public key, so that 32 bytes in hex are one; else only what reads
+/// unmistakably as a key (PEM, JWK, DER) is (an HMAC secret of 64 hex digits is not one).
+pub fn describe_public(bytes: &[u8], public_scheme: bool) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?.trim_start();
+    let looks_like_a_key =
+        text.starts_with("-----BEGIN") || text.starts_with('{') || binary_der(bytes);
+    if !(public_scheme || looks_like_a_key) {
+        return None;
+    }
+    public_summary(bytes, public_scheme).map(|s| format!("{s} (a public key: not a secret)"))
+}
+
+/// A public key's summary (kind, fingerprint, form), under the rule of [`describe_public`].
+pub fn public_summary(bytes: &[u8], public_scheme: bool) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?.trim_start();
+    let looks_like_a_key =
+        text.starts_with("-----BEGIN") || text.starts_with('{') || binary_der(bytes);
+    if !(public_scheme || looks_like_a_key) {
+        return None;
+    }
+    match parse(bytes, None) {
+        Ok(key) => (!key.is_private()).then(|| key.summary()),
+        // A JWKS of several keys reads only with a kid; it is a set of public keys still.
+        Err(_) => {
+            let v: serde_json::Value = serde_json::from_str(text).ok()?;
+            let n = v.get("keys")?.as_array()?.len();
+            Some(format!("a JWKS of {n} keys"))
+        }
+    }
+}
+
+/// Whether the bytes read unmistakably as a key (PEM, JWK, DER), so that the notes about a
+/// secret's invisible bytes do not apply.
+pub fn is_key_document(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let t = text.trim_start();
+    t.starts_with("-----BEGIN") || (t.starts_with('{') && parse(bytes, None).is_ok())
+}
+
 /// How a signature is written in its carrier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigText {
@@ -539,6 +590,22 @@ pub struct PkStage<'a> {
     pub key: &'a [u8],
     pub text: SigText,
     pub received: &'a [String],
+    /// The key id that picks a JWKS's key (a JWT header's `kid`).
+    pub kid: Option<String>,
+}
+
+/// The key id in a `kid_from` value: the `kid` member of a JSON object (a JWT's header), or
+/// the text itself; None when empty or when the object has no `kid`.
+pub fn kid_of(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if text.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        return v.get("kid")?.as_str().map(str::to_string);
+    }
+    Some(text.to_string())
 }
 
 /// The outcome of a public-key stage: the text it outputs (the verified signature exactly as
@@ -556,7 +623,7 @@ pub fn verify_or_sign(
     verify: impl Fn(&Key, &[u8], &[u8]) -> Result<String, String>,
     sign: impl Fn(&Key, &[u8]) -> Result<Vec<u8>, String>,
 ) -> Result<PkOut, String> {
-    let key = parse(stage.key, None)?;
+    let key = parse(stage.key, stage.kid.as_deref())?;
     if !families.contains(&key.family()) {
         let want: Vec<&str> = families.iter().map(|f| f.name()).collect();
         return Err(format!(
@@ -570,7 +637,7 @@ pub fn verify_or_sign(
     if stage.received.is_empty() {
         if !key.is_private() {
             return Err(format!(
-                "is an {} ({}): making a {} signature needs the private key; to verify one, give the signature received (--expect, or --request with it)",
+                "is an {} ({}): making an {} signature needs the private key; to verify one, give the signature received (--expect, or --request with it)",
                 key.kind(),
                 key.fingerprint(),
                 stage.algorithm

@@ -262,10 +262,18 @@ impl Judge {
             String::new()
         };
         let (outcome, message) = match &set.comparison {
+            sign::Comparison::Match if recipe.public_key_under(&selection) => (
+                Outcome::Match,
+                format!("the signature verifies with the public key{which}"),
+            ),
             sign::Comparison::Match => (Outcome::Match, format!("the signatures match{which}")),
             sign::Comparison::Equivalent(why) => (
                 Outcome::Match,
                 format!("the signatures match{which} ({why})"),
+            ),
+            sign::Comparison::Mismatch { .. } if recipe.public_key_under(&selection) => (
+                Outcome::Mismatch,
+                "no signature received verifies with the public key".to_string(),
             ),
             sign::Comparison::Mismatch { at, .. } if keyed.key_count > 1 => (
                 Outcome::Mismatch,

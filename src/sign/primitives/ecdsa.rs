@@ -13,7 +13,7 @@ use signature::hazmat::{PrehashSigner, PrehashVerifier};
 use crate::sign::SignError;
 use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
-use crate::sign::lower::{Call, Func};
+use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::pubkey::{Family, Material, PkStage, SigText, verify_or_sign};
 use crate::sign::template::Template;
@@ -32,6 +32,12 @@ pub const SPEC: Spec = Spec {
             "how the signature is written",
         ),
         ArgSpec::optional(
+            "kid_from",
+            Kind::Template,
+            "",
+            "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
+        ),
+        ArgSpec::optional(
             "form",
             Kind::Words(Form::WORDS),
             "der",
@@ -45,6 +51,7 @@ pub const SPEC: Spec = Spec {
             message: a.get("message")?,
             key: a.get("key")?,
             encoding: a.get("encoding")?,
+            kid_from: a.get("kid_from")?,
             form: a.get("form")?,
         }))
     },
@@ -84,6 +91,7 @@ struct Ecdsa {
     message: Param<Template>,
     key: Param<Template>,
     encoding: Param<SigText>,
+    kid_from: Param<Template>,
     form: Param<Form>,
 }
 
@@ -104,8 +112,11 @@ macro_rules! verify_on {
             },
         };
         let high = sig.normalize_s().is_some();
+        let (r, s) = sig.split_bytes();
         let words = format!(
-            ", {found}{}",
+            ", {found}: r = {}, s = {}{}",
+            hex::encode(r),
+            hex::encode(s),
             if high {
                 ", high S (some verifiers refuse it)"
             } else {
@@ -124,6 +135,10 @@ impl Primitive for Ecdsa {
         vec![self.key.get(sel), self.message.get(sel)]
     }
 
+    fn public_key(&self) -> bool {
+        true
+    }
+
     fn keys(&self, sel: &Selection) -> Vec<&Template> {
         vec![self.key.get(sel)]
     }
@@ -131,6 +146,7 @@ impl Primitive for Ecdsa {
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let key = scope.render(self.key.get(sel))?;
         let message = scope.render(self.message.get(sel))?;
+        let kid = crate::sign::pubkey::kid_of(&scope.render(self.kid_from.get(sel))?.bytes);
         let hash = *self.hash.get(sel);
         let prehash = match hash {
             Hash::Sha256 => sha2::Sha256::digest(&message.bytes).to_vec(),
@@ -149,6 +165,7 @@ impl Primitive for Ecdsa {
             key: &key.bytes,
             text: *self.encoding.get(sel),
             received: scope.received(),
+            kid,
         };
         let out = verify_or_sign(
             &stage,
@@ -204,8 +221,23 @@ impl Primitive for Ecdsa {
         )
     }
 
-    fn lower(&self, _sel: &Selection) -> Option<Call> {
-        None
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
+            vec![
+                Arg::Text(
+                    match self.hash.get(sel) {
+                        Hash::Sha256 => "sha256",
+                        Hash::Sha384 => "sha384",
+                    }
+                    .to_string(),
+                ),
+                Arg::Bytes(self.message.get(sel).clone()),
+                Arg::Bytes(self.key.get(sel).clone()),
+                Arg::Text(self.encoding.get(sel).name().to_string()),
+                Arg::Bool(*self.form.get(sel) == Form::Raw),
+            ],
+        ))
     }
 }
 
@@ -220,6 +252,7 @@ mod tests {
             message: fixed("{body}"),
             key: fixed("{key}"),
             encoding: Param::Fixed(SigText::Hex),
+            kid_from: fixed(""),
             form: Param::Fixed(form),
         }
     }

@@ -11,7 +11,7 @@ use ed25519_dalek::{Signer, Verifier};
 use crate::sign::SignError;
 use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
-use crate::sign::lower::{Call, Func};
+use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::pubkey::{Family, Material, PkStage, SigText, verify_or_sign};
 use crate::sign::template::Template;
@@ -32,6 +32,12 @@ pub const SPEC: Spec = Spec {
             "base64",
             "how the signature is written",
         ),
+        ArgSpec::optional(
+            "kid_from",
+            Kind::Template,
+            "",
+            "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
+        ),
     ],
     func: &FUNC,
     build: |a| {
@@ -39,6 +45,7 @@ pub const SPEC: Spec = Spec {
             message: a.main()?,
             key: a.get("key")?,
             encoding: a.get("encoding")?,
+            kid_from: a.get("kid_from")?,
         }))
     },
     vectors: &[Vector {
@@ -61,11 +68,16 @@ struct Ed25519 {
     message: Param<Template>,
     key: Param<Template>,
     encoding: Param<SigText>,
+    kid_from: Param<Template>,
 }
 
 impl Primitive for Ed25519 {
     fn inputs(&self, sel: &Selection) -> Vec<&Template> {
         vec![self.key.get(sel), self.message.get(sel)]
+    }
+
+    fn public_key(&self) -> bool {
+        true
     }
 
     fn keys(&self, sel: &Selection) -> Vec<&Template> {
@@ -75,12 +87,14 @@ impl Primitive for Ed25519 {
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let key = scope.render(self.key.get(sel))?;
         let message = scope.render(self.message.get(sel))?;
+        let kid = crate::sign::pubkey::kid_of(&scope.render(self.kid_from.get(sel))?.bytes);
         let stage = PkStage {
             algorithm: "Ed25519".into(),
             message: &message.bytes,
             key: &key.bytes,
             text: *self.encoding.get(sel),
             received: scope.received(),
+            kid,
         };
         let out = verify_or_sign(
             &stage,
@@ -123,8 +137,15 @@ impl Primitive for Ed25519 {
         )
     }
 
-    fn lower(&self, _sel: &Selection) -> Option<Call> {
-        None
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
+            vec![
+                Arg::Bytes(self.message.get(sel).clone()),
+                Arg::Bytes(self.key.get(sel).clone()),
+                Arg::Text(self.encoding.get(sel).name().to_string()),
+            ],
+        ))
     }
 }
 
@@ -139,6 +160,7 @@ mod tests {
             message: fixed("{body}"),
             key: fixed("{key}"),
             encoding: Param::Fixed(SigText::Hex),
+            kid_from: fixed(""),
         }
     }
 

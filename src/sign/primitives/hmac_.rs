@@ -74,6 +74,16 @@ impl Primitive for HmacStage {
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let key = scope.render(self.key.get(sel))?;
+        // A public key's text as an HMAC key is what the key-confusion attack forges (an HS256
+        // JWT accepted by a verifier holding the issuer's RS256 public key): refused.
+        if let Some(what) = crate::sign::pubkey::public_summary(&key.bytes, false) {
+            return Err(SignError::Input {
+                input: scope.input_name(self.key.get(sel)),
+                message: format!(
+                    "is a public key ({what}): an HMAC keyed with a public key's text is the key-confusion attack (an HS256 token checked with an RS256 key, RFC 8725 section 2.1); refused: give the HMAC secret, or the algorithm the key is for"
+                ),
+            });
+        }
         let message = scope.render(self.message.get(sel))?;
         Ok(hmac(*self.alg.get(sel), &key.bytes, &message.bytes).into())
     }

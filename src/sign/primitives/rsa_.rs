@@ -20,7 +20,7 @@ use signature::{RandomizedSigner, SignatureEncoding, Signer, Verifier};
 use crate::sign::SignError;
 use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
-use crate::sign::lower::{Call, Func};
+use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
 use crate::sign::pubkey::{Family, Key, Material, PkStage, SigText, verify_or_sign};
 use crate::sign::template::Template;
@@ -48,6 +48,12 @@ pub const SPEC: Spec = Spec {
             "base64",
             "how the signature is written",
         ),
+        ArgSpec::optional(
+            "kid_from",
+            Kind::Template,
+            "",
+            "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
+        ),
     ],
     func: &FUNC,
     build: |a| {
@@ -57,6 +63,7 @@ pub const SPEC: Spec = Spec {
             key: a.get("key")?,
             padding: a.get("padding")?,
             encoding: a.get("encoding")?,
+            kid_from: a.get("kid_from")?,
         }))
     },
     vectors: &[Vector {
@@ -114,6 +121,7 @@ struct Rsa {
     key: Param<Template>,
     padding: Param<Padding>,
     encoding: Param<SigText>,
+    kid_from: Param<Template>,
 }
 
 fn public(key: &Key) -> Option<rsa::RsaPublicKey> {
@@ -173,6 +181,10 @@ impl Primitive for Rsa {
         vec![self.key.get(sel), self.message.get(sel)]
     }
 
+    fn public_key(&self) -> bool {
+        true
+    }
+
     fn keys(&self, sel: &Selection) -> Vec<&Template> {
         vec![self.key.get(sel)]
     }
@@ -180,6 +192,7 @@ impl Primitive for Rsa {
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
         let key = scope.render(self.key.get(sel))?;
         let message = scope.render(self.message.get(sel))?;
+        let kid = crate::sign::pubkey::kid_of(&scope.render(self.kid_from.get(sel))?.bytes);
         let hash = *self.hash.get(sel);
         let pss = *self.padding.get(sel) == Padding::Pss;
         let stage = PkStage {
@@ -192,6 +205,7 @@ impl Primitive for Rsa {
             key: &key.bytes,
             text: *self.encoding.get(sel),
             received: scope.received(),
+            kid,
         };
         let out = verify_or_sign(
             &stage,
@@ -254,8 +268,17 @@ impl Primitive for Rsa {
         )
     }
 
-    fn lower(&self, _sel: &Selection) -> Option<Call> {
-        None
+    fn lower(&self, sel: &Selection) -> Option<Call> {
+        Some(Call::new(
+            &FUNC,
+            vec![
+                Arg::Text(self.hash.get(sel).name().to_lowercase().replace('-', "")),
+                Arg::Bytes(self.message.get(sel).clone()),
+                Arg::Bytes(self.key.get(sel).clone()),
+                Arg::Bool(*self.padding.get(sel) == Padding::Pss),
+                Arg::Text(self.encoding.get(sel).name().to_string()),
+            ],
+        ))
     }
 }
 
@@ -272,6 +295,7 @@ mod tests {
             key: fixed("{key}"),
             padding: Param::Fixed(padding),
             encoding: Param::Fixed(SigText::Base64),
+            kid_from: fixed(""),
         }
     }
 

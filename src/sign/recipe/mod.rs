@@ -127,6 +127,8 @@ pub struct VariantRule {
     /// The choice for a value the map (or the choices) do not name; none: such a value is an
     /// error naming the source.
     pub otherwise: Option<String>,
+    /// Values refused with a sentence of their own (a JWT's `alg: none`: the attack it is).
+    pub refuse: BTreeMap<String, String>,
 }
 
 /// A place in a request: `header:NAME`, `query:NAME`, `member:NAME` (of a JSON body),
@@ -455,6 +457,20 @@ impl fmt::Display for RecipeError {
 impl std::error::Error for RecipeError {}
 
 impl Recipe {
+    /// Whether a stage verifies with a public key (Ed25519, ECDSA, RSA): the key is then a
+    /// public key (not a secret) or a private key to sign with.
+    pub fn public_key(&self) -> bool {
+        self.stages.iter().any(|s| s.prim.public_key())
+    }
+
+    /// Whether a stage active under `sel` verifies with a public key (JWT's RS256 does, its
+    /// HS256 does not).
+    pub fn public_key_under(&self, sel: &Selection) -> bool {
+        self.stages
+            .iter()
+            .any(|s| s.active(sel) && s.prim.public_key())
+    }
+
     /// A field by name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)

@@ -130,6 +130,8 @@ struct RawVariantRule {
     otherwise: Option<String>,
     #[serde(default)]
     member: Option<String>,
+    #[serde(default)]
+    refuse: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -531,6 +533,7 @@ impl RawRecipe {
                         member: r.member.clone(),
                         choice: r.choice.clone(),
                         map: r.map.clone(),
+                        refuse: r.refuse.clone(),
                     });
                 }
                 spec

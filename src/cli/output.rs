@@ -312,6 +312,18 @@ pub fn write_expectation(
                     set.index + 1
                 ),
             }
+        } else if let Some(rest) = computed
+            .strip_prefix(set.candidate.trim())
+            .filter(|r| !r.is_empty() && !set.candidate.trim().is_empty())
+        {
+            // The signature verified; a check the scheme makes (a claimed body digest) did not.
+            format!(
+                "result     MISMATCH: the signature verifies with the public key, but{}",
+                rest.trim_start_matches(' ').strip_prefix('(').map_or(
+                    rest.to_string(),
+                    |r| format!(" {}", r.trim_end_matches(')'))
+                )
+            )
         } else {
             format!(
                 "result     MISMATCH: no signature received verifies with this key (stage `{}` says why)",

@@ -272,6 +272,18 @@ pub fn map_with(
                 None => continue,
             }
         }
+        if let Some(name) = &rule.parameter {
+            // A parameter of a list (`…;alg="ed25519";keyid="k"`, `a=1, b=2`), quotes taken off.
+            let found = value
+                .split([';', ','])
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(name.as_str())?.strip_prefix('='))
+                .map(|v| v.trim_matches('"').to_string());
+            match found {
+                Some(v) => value = v,
+                None => continue,
+            }
+        }
         let choices = recipe
             .variant(&rule.variant)
             .map(|v| v.choices.clone())

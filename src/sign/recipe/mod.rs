@@ -129,6 +129,8 @@ pub struct VariantRule {
     pub otherwise: Option<String>,
     /// Values refused with a sentence of their own (a JWT's `alg: none`: the attack it is).
     pub refuse: BTreeMap<String, String>,
+    /// The value is a parameter list and this parameter of it is read (RFC 9421's `alg`).
+    pub parameter: Option<String>,
 }
 
 /// A place in a request: `header:NAME`, `query:NAME`, `member:NAME` (of a JSON body),

@@ -132,6 +132,8 @@ struct RawVariantRule {
     member: Option<String>,
     #[serde(default)]
     refuse: BTreeMap<String, String>,
+    #[serde(default)]
+    parameter: Option<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -534,6 +536,7 @@ impl RawRecipe {
                         choice: r.choice.clone(),
                         map: r.map.clone(),
                         refuse: r.refuse.clone(),
+                        parameter: r.parameter.clone(),
                     });
                 }
                 spec

@@ -17,8 +17,8 @@ use crate::wire::listen::{DEFAULT_PORT, Respond};
 #[command(
     name = "sigscope",
     version,
-    about = "Debug HMAC request signatures: every stage of the signature, visible",
-    long_about = "Debug HMAC request signatures: every stage of the signature, visible.\n\n\
+    about = "Debug request signatures (HMAC, Ed25519, ECDSA, RSA): every stage of the signature, visible",
+    long_about = "Debug request signatures (HMAC, Ed25519, ECDSA, RSA): every stage of the signature, visible.\n\n\
         With no command, sigscope opens the terminal UI on a scheme's documented example (or on \
         the inputs given); when standard input or output is not a terminal, it prints the trace \
         instead.",

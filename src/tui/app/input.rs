@@ -176,14 +176,14 @@ impl App {
                 Editor::Binary(_) => false,
             },
             Focus::Expected => {
-                if key.code != KeyCode::Enter {
-                    if undo {
+                let edited = key.code != KeyCode::Enter
+                    && if undo {
                         self.expected.undo()
                     } else {
                         self.expected.input(key)
                     };
-                }
-                false
+                // A public-key scheme verifies the expected signature: an edit signs again.
+                edited && self.recipes[self.current].public_key()
             }
             Focus::Variants | Focus::Stages => false,
         };
@@ -254,8 +254,8 @@ impl App {
                 Editor::Binary(_) => false,
             },
             Focus::Expected => {
-                self.expected.insert_str(one_line(&normalized).trim());
-                false
+                self.expected.insert_str(one_line(&normalized).trim())
+                    && self.recipes[self.current].public_key()
             }
             Focus::Variants | Focus::Stages => {
                 self.say("paste into an editor: focus one with Tab or a click", true);

@@ -82,6 +82,10 @@ impl App {
             headers: self.inputs.headers.bytes(),
             choices: self.inputs.choices.clone(),
             reveal: self.reveal,
+            received: {
+                let expected = self.expected.lines().concat();
+                Some(expected.trim().to_string()).filter(|e| !e.is_empty())
+            },
         }
     }
 
@@ -175,6 +179,8 @@ pub struct SignJob {
     headers: Vec<u8>,
     choices: BTreeMap<String, String>,
     reveal: bool,
+    /// The expected signature, which a public-key stage verifies.
+    received: Option<String>,
 }
 
 /// A signing's result, made ready to show.
@@ -222,6 +228,7 @@ fn sign_job(recipe: &Recipe, job: SignJob, memo: &mut sign::Memo) -> SignDone {
         headers,
         choices,
         reveal,
+        received,
     } = job;
     let control_bytes = body
         .iter()
@@ -246,7 +253,7 @@ fn sign_job(recipe: &Recipe, job: SignJob, memo: &mut sign::Memo) -> SignDone {
                     body: &body,
                     headers: &headers,
                     selection: &selection,
-                    received: None,
+                    received: received.as_deref(),
                 },
                 memo,
             )

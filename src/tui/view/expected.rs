@@ -28,8 +28,33 @@ pub(super) fn expected_lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .as_ref()
         .map(|t| t.signature_text())
         .unwrap_or_default();
+    // A public-key scheme verifies rather than computes: its verdict is in those words.
+    let verifies = app
+        .computed
+        .result
+        .as_ref()
+        .is_ok_and(|t| app.recipe().public_key_under(&t.selection));
     match &comparison {
         None => {}
+        Some(Comparison::Match) if verifies => lines.push(Line::from(Span::styled(
+            "✓ verifies with the public key",
+            Style::default()
+                .fg(Color::Green)
+                .add_modifier(Modifier::BOLD),
+        ))),
+        Some(Comparison::Mismatch { .. }) if verifies => {
+            let why = signature
+                .strip_prefix(expected_text.trim())
+                .filter(|r| !r.is_empty() && !expected_text.trim().is_empty())
+                .map(|r| format!("✗ the signature verifies, but{r}"))
+                .unwrap_or_else(|| {
+                    "✗ does not verify with this key (the signature stage says why)".to_string()
+                });
+            lines.push(Line::from(Span::styled(
+                why,
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            )));
+        }
         Some(Comparison::Match) => lines.push(Line::from(Span::styled(
             "✓ match",
             Style::default()

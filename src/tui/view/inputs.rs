@@ -222,6 +222,24 @@ fn key_title(app: &App, label: &str) -> String {
     let written = app.inputs.key.bytes();
     let encoding = app.key_encoding;
     let mut parts = vec!["Key".to_string()];
+    // A public-key scheme's key says what it is: its kind and fingerprint (a public key is no
+    // secret), or why it does not read as a key.
+    if app.recipes[app.current].public_key()
+        && let Ok(key) = encoding.decode(&written)
+    {
+        match crate::sign::pubkey::parse(&key, None) {
+            Ok(k) if k.is_private() => parts.push(k.kind()),
+            Ok(k) => parts.push(format!("{}, {} (not a secret)", k.kind(), k.fingerprint())),
+            Err(_) if key.is_empty() => parts.push("empty".to_string()),
+            Err(_) if crate::sign::pubkey::public_summary(&key, true).is_some() => {
+                parts.push("a JWKS (the token's kid picks the key)".to_string())
+            }
+            Err(_) => parts.push("not a key sigscope reads".to_string()),
+        }
+        parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
+        parts.push(label.to_string());
+        return parts.join(" · ");
+    }
     match encoding.decode(&written) {
         Ok(key) => {
             parts.push(format!("{} bytes", key.len()));

@@ -73,6 +73,45 @@ fn trace<const SIZE: usize>(bencher: divan::Bencher, scheme: &str) {
     });
 }
 
+/// Verifying a received signature over a 4 KiB body: an HMAC scheme (the signature computed and
+/// compared), Ed25519 (discord) and RSA-2048 PKCS#1 v1.5 (paypal) verified with the public key
+/// as SPKI DER (the key parsed on every run, as the TUI and diagnose do).
+#[divan::bench(args = ["github", "discord", "paypal", "sendgrid"])]
+fn verify_4kib(bencher: divan::Bencher, scheme: &str) {
+    let recipe = builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == scheme)
+        .unwrap();
+    let body = body_for(&recipe, 4096);
+    let fields: BTreeMap<String, String> = recipe.example.fields.clone();
+    let selection = recipe.select([]).unwrap();
+    let private = recipe.example.key.as_bytes().to_vec();
+    let sign_with = |key: &[u8], received: Option<&str>| {
+        let inputs = Inputs {
+            fields: &fields,
+            key,
+            body: &body,
+            headers: recipe.example.headers.as_bytes(),
+            selection: &selection,
+            received,
+        };
+        sign::run(&recipe, &inputs).unwrap()
+    };
+    let signature = sign_with(&private, None).signature_text();
+    let key = if recipe.public_key() {
+        sign::pubkey::parse(&private, None).unwrap().public_der()
+    } else {
+        private.clone()
+    };
+    assert_eq!(
+        sign_with(&key, Some(&signature)).signature_text(),
+        signature,
+        "{scheme} verifies"
+    );
+    bencher.bench_local(|| sign_with(divan::black_box(&key), Some(&signature)));
+}
+
 /// A 1 GiB file under target/, written once.
 fn gib_file() -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-1gib.bin");

@@ -223,6 +223,8 @@ struct DiagnoseCase {
     body: String,
     expected: String,
     explains: Vec<String>,
+    #[serde(default)]
+    variants: std::collections::BTreeMap<String, String>,
 }
 
 /// Diagnose names a sender's mistake for a public-key scheme as for an HMAC one: each candidate
@@ -254,6 +256,10 @@ fn diagnose_names_a_mistake_under_a_public_key() {
         for s in &sets {
             args.extend(["--set", s.as_str()]);
         }
+        let variants: Vec<String> = c.variants.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for v in &variants {
+            args.extend(["--variant", v.as_str()]);
+        }
         let o = sigscope(&args);
         let out = String::from_utf8_lossy(&o.stdout);
         if o.status.code() != Some(0) || !c.explains.iter().all(|w| out.contains(w.as_str())) {
@@ -265,5 +271,5 @@ fn diagnose_names_a_mistake_under_a_public_key() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(cases.len() >= 2);
+    assert!(cases.len() >= 3);
 }

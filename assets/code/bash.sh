@@ -334,7 +334,12 @@ params_canonical() {
   for line in "${lines[@]}"; do
     ((first)) || out+=$join
     first=0
-    rest=$pair
+    # {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
+    if [[ -n ${line#* } ]]; then
+      rest=${pair//'{eq_value}'/'={value}'}
+    else
+      rest=${pair//'{eq_value}'/}
+    fi
     item=""
     while [[ -n $rest ]]; do
       if [[ $rest == '{name}'* ]]; then

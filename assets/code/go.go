@@ -436,7 +436,12 @@ func paramsCanonical(inputs [][]byte, decode bool, omit []string, set []pair, ke
 	items := make([][]byte, len(params))
 	for i, p := range params {
 		var item []byte
-		rest := pattern
+		// {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
+		eq := ""
+		if len(p.value) > 0 {
+			eq = "={value}"
+		}
+		rest := strings.ReplaceAll(pattern, "{eq_value}", eq)
 		for rest != "" {
 			n, v := strings.Index(rest, "{name}"), strings.Index(rest, "{value}")
 			switch {

@@ -446,9 +446,11 @@
         } else if (sort.equals("name-value")) {
             params.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
         }
-        String[] pieces = pair.split("(?=\\{name\\}|\\{value\\})|(?<=\\{name\\}|\\{value\\})");
         List<String> items = new ArrayList<>();
         for (String[] p : params) {
+            // {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
+            String[] pieces = pair.replace("{eq_value}", p[1].isEmpty() ? "" : "={value}")
+                .split("(?=\\{name\\}|\\{value\\})|(?<=\\{name\\}|\\{value\\})");
             StringBuilder item = new StringBuilder();
             for (String piece : pieces) {
                 item.append(piece.equals("{name}") ? p[0] : piece.equals("{value}") ? p[1] : bin(utf8(piece)));

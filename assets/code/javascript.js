@@ -320,9 +320,13 @@ function paramsCanonical(inputs, decode, omit, set, keepRepeats, encode, sort, p
   } else if (sort === "name-value") {
     params.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
   }
-  const pieces = pair.split(/(\{name\}|\{value\})/);
+  // {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
   const items = params.map(([k, v]) =>
-    pieces.map((p) => (p === "{name}" ? k : p === "{value}" ? v : bin(Buffer.from(p)))).join(""),
+    pair
+      .replaceAll("{eq_value}", v.length > 0 ? "={value}" : "")
+      .split(/(\{name\}|\{value\})/)
+      .map((p) => (p === "{name}" ? k : p === "{value}" ? v : bin(Buffer.from(p))))
+      .join(""),
   );
   return unbin(items.join(bin(join)));
 }

@@ -331,13 +331,18 @@ function params_canonical(array $inputs, bool $decode, array $omit, array $set, 
     } elseif ($sort === 'name-value') {
         usort($params, fn ($a, $b) => strcmp($a[0], $b[0]) ?: strcmp($a[1], $b[1]));
     }
-    $pieces = preg_split('/(\{name\}|\{value\})/', $pair, -1, PREG_SPLIT_DELIM_CAPTURE);
+    // {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
     $items = array_map(
         fn ($p) => implode('', array_map(fn ($piece) => match ($piece) {
             '{name}' => $p[0],
             '{value}' => $p[1],
             default => $piece,
-        }, $pieces)),
+        }, preg_split(
+            '/(\{name\}|\{value\})/',
+            str_replace('{eq_value}', $p[1] !== '' ? '={value}' : '', $pair),
+            -1,
+            PREG_SPLIT_DELIM_CAPTURE
+        ))),
         $params
     );
     return implode($join, $items);

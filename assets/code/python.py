@@ -199,9 +199,10 @@ def params_canonical(inputs, decode, omit, set_, keep_repeats, encode, sort, pai
         params.sort(key=lambda p: p[0])
     elif sort == "name-value":
         params.sort()
-    pieces = re.split(r"(\{name\}|\{value\})", pair)
     items = []
     for k, v in params:
+        # {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
+        pieces = re.split(r"(\{name\}|\{value\})", pair.replace("{eq_value}", "={value}" if v else ""))
         item = b""
         for piece in pieces:
             item += k if piece == "{name}" else v if piece == "{value}" else piece.encode()

@@ -248,8 +248,9 @@ def params_canonical(inputs, decode, omit, set, keep_repeats, encode, sort, pair
   when "name" then params = params.each_with_index.sort_by { |(k, _), i| [k, i] }.map(&:first)
   when "name-value" then params = params.sort
   end
-  pieces = pair.split(/(\{name\}|\{value\})/)
+  # {eq_value}: "=" and the value, or nothing for an empty value (OSS's `acl`).
   items = params.map do |k, v|
+    pieces = pair.gsub("{eq_value}", v.empty? ? "" : "={value}").split(/(\{name\}|\{value\})/)
     pieces.map { |piece| { "{name}" => k, "{value}" => v }.fetch(piece) { piece.b } }.join.b
   end
   items.join(join).b

@@ -36,9 +36,14 @@ pub fn candidates<'e>(recipe: &Recipe, expected: &'e str) -> Vec<&'e str> {
     let Some(list) = &recipe.signatures else {
         return vec![expected];
     };
+    // A signature never holds whitespace: items are also split on it, so that groups a space
+    // apart are read too (Persona's `t=…,v1=… t=…,v1=…` while a secret rotates).
     let items: Vec<&str> = match &list.separator {
-        Some(sep) => expected.split(sep.as_str()).map(str::trim).collect(),
-        None => vec![expected],
+        Some(sep) => expected
+            .split(sep.as_str())
+            .flat_map(str::split_whitespace)
+            .collect(),
+        None => expected.split_whitespace().collect(),
     };
     let found: Vec<&str> = items
         .iter()

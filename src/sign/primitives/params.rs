@@ -16,7 +16,7 @@ use crate::sign::template::{Piece, Template};
 
 pub const SPEC: Spec = Spec {
     name: "params",
-    summary: "parameters from `k=v&…` text or a JSON object (several inputs joined), some set or omitted, the first of a repeated name or all, names and values RFC 3986-encoded or not, sorted, each pair written by `pair` and joined by `join` (Twilio: `pair = \"{name}{value}\"`, `join = \"\"`)",
+    summary: "parameters from `k=v&…` text or a JSON object (several inputs joined), some set or omitted, the first of a repeated name or all, names and values RFC 3986-encoded or not, sorted, each pair written by `pair` and joined by `join` (Twilio: `pair = \"{name}{value}\"`, `join = \"\"`; `{eq_value}` is `=` and the value, or nothing when it is empty: OSS's `acl`)",
     main: ArgSpec::required("params", Kind::Templates, "the parameter texts"),
     args: &[
         ArgSpec::optional("sort", Kind::Words(ParamSort::WORDS), "none", "the order"),
@@ -42,8 +42,13 @@ pub const SPEC: Spec = Spec {
     build: |a| {
         let pair: Param<Template> = a.get("pair")?;
         for t in pair.values() {
-            if let Some(r) = t.references().find(|r| !matches!(*r, "name" | "value")) {
-                return Err(format!("pair: `{{{r}}}` is not `{{name}}` or `{{value}}`"));
+            if let Some(r) = t
+                .references()
+                .find(|r| !matches!(*r, "name" | "value" | "eq_value"))
+            {
+                return Err(format!(
+                    "pair: `{{{r}}}` is not `{{name}}`, `{{value}}` or `{{eq_value}}`"
+                ));
             }
         }
         Ok(Arc::new(Params {
@@ -186,6 +191,13 @@ impl Primitive for Params {
                 match piece {
                     Piece::Literal(l) => out.extend_from_slice(l.as_bytes()),
                     Piece::Ref(r) if r == "name" => out.extend_from_slice(k),
+                    // "=" and the value, or nothing for an empty value (OSS's `acl`).
+                    Piece::Ref(r) if r == "eq_value" => {
+                        if !v.is_empty() {
+                            out.push(b'=');
+                            out.extend_from_slice(v);
+                        }
+                    }
                     Piece::Ref(_) => out.extend_from_slice(v),
                 }
             }

@@ -96,7 +96,7 @@ pub fn save(dir: &Path, session: &Session, keep: usize) -> std::io::Result<Optio
     if keep == 0 {
         return Ok(None);
     }
-    std::fs::create_dir_all(dir)?;
+    private_dir(dir)?;
     let name: String = session
         .scheme
         .chars()
@@ -112,7 +112,7 @@ pub fn save(dir: &Path, session: &Session, keep: usize) -> std::io::Result<Optio
     let text = serde_json::to_string_pretty(session).map_err(std::io::Error::other)?;
     // Written beside and renamed, so a crash never leaves half a file.
     let partial = path.with_extension("json.partial");
-    std::fs::write(&partial, text)?;
+    private_file(&partial, text.as_bytes())?;
     std::fs::rename(&partial, &path)?;
     let mut files = files(dir);
     while files.len() > keep {
@@ -120,6 +120,39 @@ pub fn save(dir: &Path, session: &Session, keep: usize) -> std::io::Result<Optio
         let _ = std::fs::remove_file(oldest);
     }
     Ok(Some(path))
+}
+
+/// Creates the folder (and its missing parents) readable by the user alone (mode 700 on Unix);
+/// an existing history folder is narrowed to 700 too.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Writes a file readable by the user alone (mode 600 on Unix), created so from the start.
+pub fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// The sessions in a folder, newest first; files that do not read are left out.

@@ -1065,3 +1065,39 @@ fn f12_hands_the_request_as_signed_to_the_runtime() {
     // F11 asks the runtime to listen; without a key it does not.
     assert_eq!(app.handle(key(KeyCode::F(11))), vec![Effect::Listen]);
 }
+
+#[test]
+fn a_history_session_keeps_no_secret_field_and_its_file_is_private() {
+    // OAuth 1.0a's token secret is half of the HMAC key: the session leaves it out.
+    let app = app("oauth1");
+    let secret = sigscope::sign::builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == "oauth1")
+        .unwrap()
+        .example
+        .fields
+        .get("token_secret")
+        .cloned()
+        .expect("the example has a token secret");
+    assert!(!secret.is_empty());
+    let session = app.session(1_700_000_000_000);
+    let json = serde_json::to_string(&session).unwrap();
+    assert!(!session.fields.contains_key("token_secret"), "{json}");
+    assert!(!json.contains(&secret), "{json}");
+    // Saved: the folder 700, the file 600.
+    let dir = std::env::temp_dir().join(format!("sigscope-history-mode-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let nested = dir.join("state/history");
+    let path = sigscope::history::save(&nested, &session, 5)
+        .unwrap()
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&nested), 0o700);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -336,10 +336,16 @@ impl App {
         });
     }
 
-    /// The current scheme's inputs as a history session (never the key).
+    /// The current scheme's inputs as a history session (never the key, nor a secret field).
     pub fn session(&self, now_millis: i64) -> crate::history::Session {
         let recipe = self.recipe();
-        let fields = field_values(recipe, &self.inputs);
+        // A secret field (an OAuth token secret: half of the HMAC key) is never kept at rest.
+        let mut fields = field_values(recipe, &self.inputs);
+        fields.retain(|name, _| {
+            recipe
+                .field(name)
+                .is_none_or(|f| f.kind != crate::sign::FieldKind::Secret)
+        });
         let mut session = crate::history::Session {
             saved_at: now_millis,
             scheme: recipe.id.clone(),

@@ -29,7 +29,11 @@ fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A command that refuses before reading standard input closes it: the write may then fail
+    // with a broken pipe, which is no failure of the test.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -1649,35 +1653,44 @@ fn control_bytes_never_reach_the_terminal_and_never_split_a_request() {
 
 #[test]
 fn inputs_have_size_limits_with_clear_lines() {
+    // A sparse file bigger than every limit (no disk used): a device such as /dev/zero is
+    // refused before any limit applies.
+    let big = std::env::temp_dir().join(format!("sigscope-big-{}", std::process::id()));
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(300 << 20)
+        .unwrap();
+    let b = big.to_string_lossy().to_string();
     for (args, want) in [
         (
+            vec!["sign", "-p", "tpns", "--example", "--key-file", &b],
+            format!("--key-file {b}: more than 64 KiB, the most a key may be"),
+        ),
+        (
+            vec!["sign", "--recipe", &b, "--example"],
+            format!("--recipe {b}: more than 1 MiB, the most a recipe may be"),
+        ),
+        (
+            vec!["sign", "-p", "linksfield", "--example", "--body-file", &b],
+            format!(
+                "--body-file {b}: more than 256 MiB, the most a body that is not streamed may be"
+            ),
+        ),
+        (
+            vec!["verify", "--bundle", &b, "--key", "k"],
+            format!("--bundle {b}: more than 256 MiB, the most a bundle may be"),
+        ),
+        (
             vec!["sign", "-p", "tpns", "--example", "--key-file", "/dev/zero"],
-            "--key-file /dev/zero: more than 64 KiB, the most a key may be",
-        ),
-        (
-            vec!["sign", "--recipe", "/dev/zero", "--example"],
-            "--recipe /dev/zero: more than 1 MiB, the most a recipe may be",
-        ),
-        (
-            vec![
-                "sign",
-                "-p",
-                "linksfield",
-                "--example",
-                "--body-file",
-                "/dev/zero",
-            ],
-            "--body-file /dev/zero: more than 256 MiB, the most a body that is not streamed may be",
-        ),
-        (
-            vec!["verify", "--bundle", "/dev/zero", "--key", "k"],
-            "--bundle /dev/zero: more than 256 MiB, the most a bundle may be",
+            "--key-file /dev/zero: is a device or a socket, not a file (give - for standard input)"
+                .to_string(),
         ),
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert_eq!(stderr(&o), format!("sigscope: error: {want}\n"));
     }
+    let _ = std::fs::remove_file(&big);
 }
 
 #[test]
@@ -1936,5 +1949,68 @@ fn a_curl_line_file_over_the_request_limit_is_refused_unread() {
         e.contains("which is not read without --allow-request-files"),
         "{e}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A FIFO that nothing writes to is an error after a deadline, not a hang; one a program writes
+/// to is read; a device is refused at once (#25 item 8).
+#[cfg(unix)]
+#[test]
+fn a_fifo_without_a_writer_ends_with_one_line_and_a_device_is_refused() {
+    let dir = std::env::temp_dir().join(format!("sigscope-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("key");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo_arg = fifo.to_string_lossy().to_string();
+    let started = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args(["sign", "-p", "github", "--example", "--format", "signature"])
+        .args(["--key-file", &fifo_arg])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("nothing was written to this FIFO"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // With a writer: the key is read.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, b"It's a Secret to Everybody").unwrap())
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args(["sign", "-p", "github", "--example", "--format", "signature"])
+        .args(["--key-file", &fifo_arg])
+        .output()
+        .unwrap();
+    writer.join().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let with_flag = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args(["sign", "-p", "github", "--example", "--format", "signature"])
+        .args(["--key", "It's a Secret to Everybody"])
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout, with_flag.stdout);
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "sign",
+            "-p",
+            "github",
+            "--example",
+            "--body-file",
+            "/dev/zero",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a device or a socket"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

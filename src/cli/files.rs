@@ -112,7 +112,10 @@ fn read_chunks_limited(
                 path.display()
             )));
         }
-        Box::new(std::fs::File::open(path).map_err(fail)?)
+        match special(path, flag)? {
+            Some(fifo) => Box::new(fifo),
+            None => Box::new(std::fs::File::open(path).map_err(fail)?),
+        }
     };
     // 64 KiB reads: large enough for few system calls, small enough that the chunk is still in
     // the cache when the hash reads it (1 MiB reads evicted it and doubled the system time).
@@ -130,6 +133,88 @@ fn read_chunks_limited(
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(fail(e)),
+        }
+    }
+}
+
+/// How long a FIFO (`<(command)`, a named pipe) may take to give its first byte: a pipe that no
+/// program writes to would otherwise hang the command.
+pub const FIFO_FIRST_BYTE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A file that is not a regular file: a device or a socket is refused in one line; a FIFO is
+/// opened without blocking and read with a deadline for its first byte ([`FIFO_FIRST_BYTE`]).
+/// None: a regular file (or a symlink to one), opened as usual.
+#[cfg(unix)]
+fn special(path: &Path, flag: &str) -> Result<Option<Fifo>, CliError> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(None);
+    };
+    let kind = meta.file_type();
+    if kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
+        return Err(CliError(format!(
+            "{flag} {}: is a device or a socket, not a file (give - for standard input)",
+            path.display()
+        )));
+    }
+    if !kind.is_fifo() {
+        return Ok(None);
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| {
+            CliError(format!(
+                "{flag} {}: cannot read: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
+    Ok(Some(Fifo {
+        file,
+        started: std::time::Instant::now(),
+        seen: false,
+    }))
+}
+
+#[cfg(not(unix))]
+fn special(_path: &Path, _flag: &str) -> Result<Option<Fifo>, CliError> {
+    Ok(None)
+}
+
+/// A FIFO opened without blocking: reads wait (in short sleeps) for a writer and its bytes; no
+/// byte within [`FIFO_FIRST_BYTE`] is an error naming the flag.
+struct Fifo {
+    file: std::fs::File,
+    started: std::time::Instant,
+    seen: bool,
+}
+
+impl Read for Fifo {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.file.read(buf) {
+                Ok(0) if self.seen => return Ok(0),
+                Ok(0) => {}
+                Ok(n) => {
+                    self.seen = true;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            if !self.seen && self.started.elapsed() > FIFO_FIRST_BYTE {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "nothing was written to this FIFO within {} s (no program writes to it?)",
+                        FIFO_FIRST_BYTE.as_secs()
+                    ),
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 }

@@ -54,12 +54,6 @@ fn each_public_key_scheme_verifies_its_vendors_requests() {
             let sdk = case["sdk"].as_str().unwrap_or("?");
             let key = dir.join(case["public_key_file"].as_str().expect("a public key file"));
             let key = key.to_string_lossy().to_string();
-            // RFC 9421 B.2.4 signs a response: sigscope reads requests only (said in the test's
-            // summary line).
-            if case["message_kind"].as_str() == Some("response") {
-                not_built.insert(format!("{id} (a signed response)"));
-                continue;
-            }
             // The algorithm, where the request does not say it (RFC 9421 B.2 leaves it to the key).
             let variant = case["algorithm"]
                 .as_str()
@@ -272,4 +266,33 @@ fn diagnose_names_a_mistake_under_a_public_key() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(cases.len() >= 3);
+}
+
+/// A public key that verifies no candidate gets its own sentence: the wrong key, or another
+/// environment's.
+#[test]
+fn a_key_that_verifies_nothing_is_named() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pubkey/webhooks");
+    if !dir.exists() {
+        eprintln!("skipped: tests/fixtures/pubkey/webhooks is absent");
+        return;
+    }
+    // Telnyx's Ed25519 public key is a valid key, but not Discord's.
+    let other = dir.join("telnyx-public.b64").to_string_lossy().to_string();
+    let req = dir.join("discord.http").to_string_lossy().to_string();
+    let o = sigscope(&[
+        "diagnose",
+        "-p",
+        "discord",
+        "--key-file",
+        &other,
+        "--request",
+        &req,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("none verifies with this public key") && out.contains("another environment"),
+        "{out}"
+    );
 }

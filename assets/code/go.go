@@ -1228,6 +1228,243 @@ func signatureBase(params, method, url, lines []byte, set []pair) []byte {
 	out.WriteString(`"@signature-params": (` + strings.Join(shownItems, " ") + ")" + sfItem(sfValue{kind: "token"}, listParams))
 	return []byte(out.String())
 }
-// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
-// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
-// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself
+// @unsupported php_serialize public-key snippets are written for Python, JavaScript, Go and Java, and PHP's serialize() form (only Paddle Classic, an RSA scheme, uses it) for Python alone
+
+// @helper pk_key - imports=crypto/ecdsa,crypto/ed25519,crypto/elliptic,crypto/rsa,crypto/x509,encoding/base64,encoding/hex,encoding/json,encoding/pem,math/big,regexp,strings
+// pkKey reads a key as users have it: PEM (public, private, certificate), DER, a JWK or JWKS
+// (the key whose kid the JWT header names), or an Ed25519 key as 32 bytes in hex or base64.
+func pkKey(text, kidFrom []byte) interface{} {
+	t := strings.TrimSpace(string(text))
+	if strings.HasPrefix(t, "-----BEGIN") {
+		block, _ := pem.Decode([]byte(t))
+		if block == nil {
+			fail("the key's PEM does not read")
+		}
+		var key interface{}
+		var err error
+		switch block.Type {
+		case "CERTIFICATE":
+			var cert *x509.Certificate
+			cert, err = x509.ParseCertificate(block.Bytes)
+			if err == nil {
+				key = cert.PublicKey
+			}
+		case "PUBLIC KEY":
+			key, err = x509.ParsePKIXPublicKey(block.Bytes)
+		case "RSA PUBLIC KEY":
+			key, err = x509.ParsePKCS1PublicKey(block.Bytes)
+		case "RSA PRIVATE KEY":
+			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+		case "EC PRIVATE KEY":
+			key, err = x509.ParseECPrivateKey(block.Bytes)
+		default:
+			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+		}
+		if err != nil {
+			fail("the key: %v", err)
+		}
+		return key
+	}
+	if strings.HasPrefix(t, "{") {
+		var doc map[string]interface{}
+		if err := json.Unmarshal([]byte(t), &doc); err != nil {
+			fail("the key's JSON: %v", err)
+		}
+		if keys, ok := doc["keys"].([]interface{}); ok {
+			kid, from := "", strings.TrimSpace(string(kidFrom))
+			if strings.HasPrefix(from, "{") {
+				var header map[string]interface{}
+				json.Unmarshal([]byte(from), &header)
+				kid, _ = header["kid"].(string)
+			} else {
+				kid = from
+			}
+			var found []map[string]interface{}
+			for _, k := range keys {
+				m, _ := k.(map[string]interface{})
+				if id, _ := m["kid"].(string); kid == "" || id == kid {
+					found = append(found, m)
+				}
+			}
+			if len(found) != 1 {
+				fail("the JWKS has no single key for kid %q", kid)
+			}
+			doc = found[0]
+		}
+		raw := func(name string) []byte {
+			s, _ := doc[name].(string)
+			b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+			if err != nil {
+				fail("the JWK's %s: %v", name, err)
+			}
+			return b
+		}
+		num := func(name string) *big.Int { return new(big.Int).SetBytes(raw(name)) }
+		_, private := doc["d"]
+		switch doc["kty"] {
+		case "OKP":
+			if private {
+				return ed25519.NewKeyFromSeed(raw("d"))
+			}
+			return ed25519.PublicKey(raw("x"))
+		case "EC":
+			curve := elliptic.P256()
+			if doc["crv"] == "P-384" {
+				curve = elliptic.P384()
+			}
+			if private {
+				d := num("d")
+				x, y := curve.ScalarBaseMult(d.Bytes())
+				return &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: curve, X: x, Y: y}, D: d}
+			}
+			return &ecdsa.PublicKey{Curve: curve, X: num("x"), Y: num("y")}
+		}
+		public := rsa.PublicKey{N: num("n"), E: int(num("e").Int64())}
+		if private {
+			key := &rsa.PrivateKey{PublicKey: public, D: num("d"), Primes: []*big.Int{num("p"), num("q")}}
+			key.Precompute()
+			return key
+		}
+		return &public
+	}
+	der := text
+	if regexp.MustCompile(`^([0-9a-fA-F]{2})+$`).MatchString(t) {
+		der, _ = hex.DecodeString(t)
+	} else if regexp.MustCompile(`^[A-Za-z0-9+/_=-]+$`).MatchString(t) {
+		der, _ = base64.RawStdEncoding.DecodeString(strings.TrimRight(strings.NewReplacer("-", "+", "_", "/").Replace(t), "="))
+	}
+	if len(der) == 32 {
+		return ed25519.PublicKey(der)
+	}
+	if key, err := x509.ParsePKIXPublicKey(der); err == nil {
+		return key
+	}
+	if key, err := x509.ParsePKCS8PrivateKey(der); err == nil {
+		return key
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		fail("the key is not PEM, DER, a JWK or 32 bytes of an Ed25519 key")
+	}
+	return cert.PublicKey
+}
+
+// pkStage gives the signature received (SIGSCOPE_SIGNATURE) when it verifies, `(not verified)`
+// when it does not; without one, a signature made with the private key.
+func pkStage(key interface{}, encoding string, verify func(pub interface{}, sig []byte) bool, sign func(priv interface{}) []byte) []byte {
+	public, private := key, true
+	switch k := key.(type) {
+	case ed25519.PrivateKey:
+		public = k.Public()
+	case *ecdsa.PrivateKey:
+		public = &k.PublicKey
+	case *rsa.PrivateKey:
+		public = &k.PublicKey
+	default:
+		private = false
+	}
+	if received, ok := os.LookupEnv("SIGSCOPE_SIGNATURE"); ok {
+		received = strings.TrimSpace(received)
+		var sig []byte
+		var err error
+		if encoding == "hex" {
+			sig, err = hex.DecodeString(received)
+		} else {
+			sig, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(strings.NewReplacer("-", "+", "_", "/").Replace(received), "="))
+		}
+		if err == nil && verify(public, sig) {
+			return []byte(received)
+		}
+		return []byte("(not verified)")
+	}
+	if !private {
+		fail("a public key cannot sign: set SIGSCOPE_SIGNATURE to the signature to verify it")
+	}
+	sig := sign(key)
+	switch encoding {
+	case "hex":
+		return []byte(hex.EncodeToString(sig))
+	case "base64url":
+		return []byte(base64.RawURLEncoding.EncodeToString(sig))
+	}
+	return []byte(base64.StdEncoding.EncodeToString(sig))
+}
+
+// @helper ed25519 ed25519Signature needs=pk_key
+func ed25519Signature(message, key []byte, encoding string, kidFrom []byte) []byte {
+	return pkStage(pkKey(key, kidFrom), encoding,
+		func(pub interface{}, sig []byte) bool {
+			p, ok := pub.(ed25519.PublicKey)
+			return ok && len(sig) == ed25519.SignatureSize && ed25519.Verify(p, message, sig)
+		},
+		func(priv interface{}) []byte { return ed25519.Sign(priv.(ed25519.PrivateKey), message) })
+}
+
+// @helper ecdsa ecdsaSignature needs=pk_key,hash_for imports=crypto/rand
+func ecdsaSignature(hashName string, message, key []byte, encoding string, raw bool, kidFrom []byte) []byte {
+	h := hashFor(hashName)()
+	h.Write(message)
+	digest := h.Sum(nil)
+	return pkStage(pkKey(key, kidFrom), encoding,
+		func(pub interface{}, sig []byte) bool {
+			p, ok := pub.(*ecdsa.PublicKey)
+			if !ok {
+				return false
+			}
+			size := (p.Curve.Params().BitSize + 7) / 8
+			if len(sig) == 2*size {
+				r, s := new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])
+				return ecdsa.Verify(p, digest, r, s)
+			}
+			return ecdsa.VerifyASN1(p, digest, sig)
+		},
+		func(priv interface{}) []byte {
+			k := priv.(*ecdsa.PrivateKey)
+			if !raw {
+				sig, err := ecdsa.SignASN1(rand.Reader, k, digest)
+				if err != nil {
+					fail("signing: %v", err)
+				}
+				return sig
+			}
+			r, s, err := ecdsa.Sign(rand.Reader, k, digest)
+			if err != nil {
+				fail("signing: %v", err)
+			}
+			size := (k.Curve.Params().BitSize + 7) / 8
+			return append(r.FillBytes(make([]byte, size)), s.FillBytes(make([]byte, size))...)
+		})
+}
+
+// @helper rsa rsaSignature needs=pk_key,hash_for imports=crypto,crypto/rand
+func rsaSignature(hashName string, message, key []byte, pss bool, encoding string, kidFrom []byte) []byte {
+	ch := map[string]crypto.Hash{"sha1": crypto.SHA1, "sha256": crypto.SHA256, "sha384": crypto.SHA384, "sha512": crypto.SHA512}[hashName]
+	h := hashFor(hashName)()
+	h.Write(message)
+	digest := h.Sum(nil)
+	options := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}
+	return pkStage(pkKey(key, kidFrom), encoding,
+		func(pub interface{}, sig []byte) bool {
+			p, ok := pub.(*rsa.PublicKey)
+			if !ok {
+				return false
+			}
+			if pss {
+				return rsa.VerifyPSS(p, ch, digest, sig, options) == nil
+			}
+			return rsa.VerifyPKCS1v15(p, ch, digest, sig) == nil
+		},
+		func(priv interface{}) []byte {
+			var sig []byte
+			var err error
+			if pss {
+				sig, err = rsa.SignPSS(rand.Reader, priv.(*rsa.PrivateKey), ch, digest, options)
+			} else {
+				sig, err = rsa.SignPKCS1v15(nil, priv.(*rsa.PrivateKey), ch, digest)
+			}
+			if err != nil {
+				fail("signing: %v", err)
+			}
+			return sig
+		})
+}

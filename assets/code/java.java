@@ -1063,6 +1063,310 @@
             .append(sfItem(new SfValue("token", ""), list.params()));
         return unbin(out.toString());
     }
-// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
-// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
-// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself
+// @unsupported php_serialize public-key snippets are written for Python, JavaScript, Go and Java, and PHP's serialize() form (only Paddle Classic, an RSA scheme, uses it) for Python alone
+
+// @helper pk_key - needs=json_parse imports=java.io.ByteArrayInputStream,java.math.BigInteger,java.security.KeyFactory,java.security.KeyPair,java.security.KeyPairGenerator,java.security.PrivateKey,java.security.PublicKey,java.security.SecureRandom,java.security.cert.CertificateFactory,java.security.interfaces.ECPrivateKey,java.security.interfaces.RSAPrivateCrtKey,java.security.spec.ECFieldFp,java.security.spec.ECGenParameterSpec,java.security.spec.ECParameterSpec,java.security.spec.ECPoint,java.security.spec.ECPrivateKeySpec,java.security.spec.ECPublicKeySpec,java.security.spec.NamedParameterSpec,java.security.spec.PKCS8EncodedKeySpec,java.security.spec.RSAPrivateCrtKeySpec,java.security.spec.RSAPublicKeySpec,java.security.spec.X509EncodedKeySpec,java.util.Base64
+    /** A key as users have it (PEM public, private or certificate, DER, a JWK or JWKS by the JWT
+     * header's kid, an Ed25519 key as 32 bytes in hex or base64), as its public half and, for a
+     * private key, the private one. */
+    static KeyPair pkKey(byte[] text, byte[] kidFrom) throws Exception {
+        String t = new String(text, StandardCharsets.ISO_8859_1).trim();
+        if (t.startsWith("-----BEGIN")) {
+            String label = t.substring(11, t.indexOf("-----", 11));
+            String body = t.substring(t.indexOf('\n') + 1, t.indexOf("-----END"));
+            byte[] der = Base64.getMimeDecoder().decode(body);
+            switch (label) {
+                case "CERTIFICATE":
+                    return new KeyPair(CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(der)).getPublicKey(), null);
+                case "RSA PUBLIC KEY":
+                    return new KeyPair(pkPublic(pkWrap(der, true)), null);
+                case "RSA PRIVATE KEY":
+                    return pkPrivate(pkWrap(der, false));
+                case "PRIVATE KEY":
+                    return pkPrivate(der);
+                default:
+                    return new KeyPair(pkPublic(der), null);
+            }
+        }
+        if (t.startsWith("{")) {
+            JsonObject doc = (JsonObject) jsonParse(text);
+            Object keys = pkMember(doc, "keys");
+            if (keys != null) {
+                String from = new String(kidFrom, StandardCharsets.UTF_8).trim();
+                String kid = from.startsWith("{") ? (String) pkMember((JsonObject) jsonParse(kidFrom), "kid")
+                    : from.isEmpty() ? null : from;
+                JsonObject found = null;
+                int count = 0;
+                for (Object k : (List<?>) keys) {
+                    if (kid == null || kid.equals(pkMember((JsonObject) k, "kid"))) {
+                        found = (JsonObject) k;
+                        count++;
+                    }
+                }
+                if (count != 1) {
+                    throw new IllegalArgumentException("the JWKS has no single key for kid " + kid);
+                }
+                doc = found;
+            }
+            return pkJwk(doc);
+        }
+        byte[] raw = text;
+        if (t.matches("([0-9a-fA-F]{2})+")) {
+            raw = unhex(t);
+        } else if (t.matches("[A-Za-z0-9+/_=-]+")) {
+            raw = Base64.getDecoder().decode(t.replace('-', '+').replace('_', '/').replaceAll("=+$", ""));
+        }
+        if (raw.length == 32) {
+            return new KeyPair(pkPublic(cat(unhex("302a300506032b6570032100"), raw)), null);
+        }
+        try {
+            return new KeyPair(pkPublic(raw), null);
+        } catch (Exception e) {
+            try {
+                return pkPrivate(raw);
+            } catch (Exception e2) {
+                return new KeyPair(CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(raw)).getPublicKey(), null);
+            }
+        }
+    }
+
+    static Object pkMember(JsonObject o, String name) {
+        Object found = null;
+        for (Map.Entry<String, Object> e : o) {
+            if (e.getKey().equals(name)) {
+                found = e.getValue();
+            }
+        }
+        return found;
+    }
+
+    static PublicKey pkPublic(byte[] spki) throws Exception {
+        for (String alg : new String[] {"RSA", "EC", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(spki));
+            } catch (Exception e) {
+                // the next algorithm
+            }
+        }
+        throw new IllegalArgumentException("the key is not an RSA, EC or Ed25519 public key");
+    }
+
+    /** A private key (PKCS#8) with its public half. */
+    static KeyPair pkPrivate(byte[] pkcs8) throws Exception {
+        for (String alg : new String[] {"RSA", "EC", "Ed25519"}) {
+            PrivateKey key;
+            try {
+                key = KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            } catch (Exception e) {
+                continue;
+            }
+            if (key instanceof RSAPrivateCrtKey k) {
+                return new KeyPair(KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(k.getModulus(), k.getPublicExponent())), key);
+            }
+            if (key instanceof ECPrivateKey k) {
+                return new KeyPair(pkEcPublic(k.getS(), k.getParams()), key);
+            }
+            // Ed25519: the seed is the last 32 bytes of its PKCS#8 form.
+            return pkEd25519(java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length));
+        }
+        throw new IllegalArgumentException("the key is not an RSA, EC or Ed25519 private key");
+    }
+
+    /** An Ed25519 key pair from its 32-byte seed (the generator reads the seed as its randomness). */
+    static KeyPair pkEd25519(byte[] seed) throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("Ed25519");
+        gen.initialize(new NamedParameterSpec("Ed25519"), new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                System.arraycopy(seed, 0, bytes, 0, bytes.length);
+            }
+        });
+        return gen.generateKeyPair();
+    }
+
+    /** The public point d·G of a prime curve, in affine coordinates. */
+    static PublicKey pkEcPublic(BigInteger d, ECParameterSpec spec) throws Exception {
+        BigInteger p = ((ECFieldFp) spec.getCurve().getField()).getP();
+        BigInteger a = spec.getCurve().getA();
+        BigInteger[] q = null;
+        BigInteger[] g = {spec.getGenerator().getAffineX(), spec.getGenerator().getAffineY()};
+        for (int i = d.bitLength() - 1; i >= 0; i--) {
+            q = pkEcAdd(q, q, p, a);
+            if (d.testBit(i)) {
+                q = pkEcAdd(q, g, p, a);
+            }
+        }
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(q[0], q[1]), spec));
+    }
+
+    static BigInteger[] pkEcAdd(BigInteger[] u, BigInteger[] v, BigInteger p, BigInteger a) {
+        if (u == null) {
+            return v;
+        }
+        if (v == null) {
+            return u;
+        }
+        BigInteger l;
+        if (u[0].equals(v[0])) {
+            if (!u[1].equals(v[1]) || u[1].signum() == 0) {
+                return null;
+            }
+            l = u[0].pow(2).multiply(BigInteger.valueOf(3)).add(a).multiply(u[1].shiftLeft(1).modInverse(p)).mod(p);
+        } else {
+            l = v[1].subtract(u[1]).multiply(v[0].subtract(u[0]).modInverse(p)).mod(p);
+        }
+        BigInteger x = l.pow(2).subtract(u[0]).subtract(v[0]).mod(p);
+        return new BigInteger[] {x, l.multiply(u[0].subtract(x)).subtract(u[1]).mod(p)};
+    }
+
+    /** PKCS#1 RSA keys wrapped as SPKI (public) or PKCS#8 (private). */
+    static byte[] pkWrap(byte[] pkcs1, boolean isPublic) {
+        byte[] alg = unhex("300d06092a864886f70d0101010500");
+        if (isPublic) {
+            return pkDer(0x30, cat(alg, pkDer(0x03, cat(new byte[] {0}, pkcs1))));
+        }
+        return pkDer(0x30, cat(unhex("020100"), alg, pkDer(0x04, pkcs1)));
+    }
+
+    static byte[] pkDer(int tag, byte[] content) {
+        int n = content.length;
+        byte[] length = n < 128 ? new byte[] {(byte) n}
+            : n < 256 ? new byte[] {(byte) 0x81, (byte) n}
+            : new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
+        return cat(new byte[] {(byte) tag}, length, content);
+    }
+
+    static KeyPair pkJwk(JsonObject k) throws Exception {
+        java.util.function.Function<String, byte[]> raw = name -> Base64.getUrlDecoder()
+            .decode(((String) pkMember(k, name)).replaceAll("=+$", ""));
+        java.util.function.Function<String, BigInteger> num = name -> new BigInteger(1, raw.apply(name));
+        boolean isPrivate = pkMember(k, "d") != null;
+        String kty = (String) pkMember(k, "kty");
+        if ("OKP".equals(kty)) {
+            if (isPrivate) {
+                return pkEd25519(raw.apply("d"));
+            }
+            return new KeyPair(pkPublic(cat(unhex("302a300506032b6570032100"), raw.apply("x"))), null);
+        }
+        if ("EC".equals(kty)) {
+            java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC");
+            params.init(new ECGenParameterSpec("P-384".equals(pkMember(k, "crv")) ? "secp384r1" : "secp256r1"));
+            ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
+            if (isPrivate) {
+                BigInteger d = num.apply("d");
+                return new KeyPair(pkEcPublic(d, spec),
+                    KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(d, spec)));
+            }
+            return new KeyPair(KeyFactory.getInstance("EC").generatePublic(
+                new ECPublicKeySpec(new ECPoint(num.apply("x"), num.apply("y")), spec)), null);
+        }
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        PublicKey pub = rsa.generatePublic(new RSAPublicKeySpec(num.apply("n"), num.apply("e")));
+        if (!isPrivate) {
+            return new KeyPair(pub, null);
+        }
+        return new KeyPair(pub, rsa.generatePrivate(new RSAPrivateCrtKeySpec(num.apply("n"), num.apply("e"),
+            num.apply("d"), num.apply("p"), num.apply("q"), num.apply("dp"), num.apply("dq"), num.apply("qi"))));
+    }
+
+    /** The signature received (SIGSCOPE_SIGNATURE) when it verifies, `(not verified)` when it does
+     * not; without one, a signature made with the private key. */
+    static byte[] pkStage(KeyPair keys, String encoding, PkVerify verify, PkSign sign) throws Exception {
+        String received = System.getenv("SIGSCOPE_SIGNATURE");
+        if (received != null) {
+            received = received.trim();
+            try {
+                byte[] sig = encoding.equals("hex") ? unhex(received)
+                    : Base64.getDecoder().decode(received.replace('-', '+').replace('_', '/').replaceAll("=+$", ""));
+                return verify.check(keys.getPublic(), sig) ? utf8(received) : utf8("(not verified)");
+            } catch (Exception e) {
+                return utf8("(not verified)");
+            }
+        }
+        if (keys.getPrivate() == null) {
+            System.err.println("a public key cannot sign: set SIGSCOPE_SIGNATURE to the signature to verify it");
+            System.exit(1);
+        }
+        byte[] sig = sign.make(keys.getPrivate());
+        return utf8(encoding.equals("hex") ? HexFormat.of().formatHex(sig)
+            : encoding.equals("base64url") ? Base64.getUrlEncoder().withoutPadding().encodeToString(sig)
+            : Base64.getEncoder().encodeToString(sig));
+    }
+
+    interface PkVerify {
+        boolean check(PublicKey key, byte[] sig) throws Exception;
+    }
+
+    interface PkSign {
+        byte[] make(PrivateKey key) throws Exception;
+    }
+
+// @helper ed25519 ed25519Signature needs=pk_key imports=java.security.Signature
+    static byte[] ed25519Signature(byte[] message, byte[] key, String encoding, byte[] kidFrom) throws Exception {
+        return pkStage(pkKey(key, kidFrom), encoding, (pub, sig) -> {
+            Signature v = Signature.getInstance("Ed25519");
+            v.initVerify(pub);
+            v.update(message);
+            return v.verify(sig);
+        }, priv -> {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(priv);
+            s.update(message);
+            return s.sign();
+        });
+    }
+
+// @helper ecdsa ecdsaSignature needs=pk_key imports=java.security.Signature,java.security.interfaces.ECKey
+    static byte[] ecdsaSignature(String hash, byte[] message, byte[] key, String encoding, boolean raw, byte[] kidFrom) throws Exception {
+        KeyPair keys = pkKey(key, kidFrom);
+        String name = (hash.equals("sha384") ? "SHA384" : "SHA256") + "withECDSA";
+        int size = (((ECKey) keys.getPublic()).getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        return pkStage(keys, encoding, (pub, sig) -> {
+            Signature v = Signature.getInstance(sig.length == 2 * size ? name + "inP1363Format" : name);
+            v.initVerify(pub);
+            v.update(message);
+            return v.verify(sig);
+        }, priv -> {
+            Signature s = Signature.getInstance(raw ? name + "inP1363Format" : name);
+            s.initSign(priv);
+            s.update(message);
+            return s.sign();
+        });
+    }
+
+// @helper rsa rsaSignature needs=pk_key imports=java.security.Signature,java.security.spec.MGF1ParameterSpec,java.security.spec.PSSParameterSpec
+    static byte[] rsaSignature(String hash, byte[] message, byte[] key, boolean pss, String encoding, byte[] kidFrom) throws Exception {
+        String digest = switch (hash) {
+            case "sha1" -> "SHA-1";
+            case "sha384" -> "SHA-384";
+            case "sha512" -> "SHA-512";
+            default -> "SHA-256";
+        };
+        int saltLength = switch (hash) {
+            case "sha1" -> 20;
+            case "sha384" -> 48;
+            case "sha512" -> 64;
+            default -> 32;
+        };
+        PkSign sign = priv -> {
+            Signature s = Signature.getInstance(pss ? "RSASSA-PSS" : digest.replace("-", "") + "withRSA");
+            if (pss) {
+                s.setParameter(new PSSParameterSpec(digest, "MGF1", new MGF1ParameterSpec(digest), saltLength, 1));
+            }
+            s.initSign(priv);
+            s.update(message);
+            return s.sign();
+        };
+        return pkStage(pkKey(key, kidFrom), encoding, (pub, sig) -> {
+            Signature v = Signature.getInstance(pss ? "RSASSA-PSS" : digest.replace("-", "") + "withRSA");
+            if (pss) {
+                v.setParameter(new PSSParameterSpec(digest, "MGF1", new MGF1ParameterSpec(digest), saltLength, 1));
+            }
+            v.initVerify(pub);
+            v.update(message);
+            return v.verify(sig);
+        }, sign);
+    }

@@ -789,6 +789,119 @@ function signatureBase(params, method, url, lines, set) {
   const inner = "(" + list.items.map(([i, p]) => sfItem(i, p)).join(" ") + ")" + sfItem(["token", ""], list.params);
   return unbin(out + '"@signature-params": ' + inner);
 }
-// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
-// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
-// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself
+// @unsupported php_serialize public-key snippets are written for Python, JavaScript, Go and Java, and PHP's serialize() form (only Paddle Classic, an RSA scheme, uses it) for Python alone
+
+// @helper pk_key - imports=crypto
+/** A key as users have it: PEM (public, private, certificate), DER, a JWK or JWKS (the key whose
+ * kid the JWT header names), or an Ed25519 key as 32 bytes in hex or base64. */
+function pkKey(text, kidFrom) {
+  const t = text.toString("latin1").trim();
+  const ed25519Spki = (raw) =>
+    crypto.createPublicKey({
+      key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), raw]),
+      format: "der",
+      type: "spki",
+    });
+  if (t.startsWith("-----BEGIN")) {
+    const label = t.split("\n", 1)[0];
+    if (label.includes("CERTIFICATE")) {
+      return new crypto.X509Certificate(t).publicKey;
+    }
+    return label.includes("PRIVATE KEY") ? crypto.createPrivateKey(t) : crypto.createPublicKey(t);
+  }
+  if (t.startsWith("{")) {
+    let doc = JSON.parse(t);
+    if (doc.keys) {
+      const from = kidFrom.toString().trim();
+      const kid = from.startsWith("{") ? JSON.parse(from).kid : from || undefined;
+      const keys = doc.keys.filter((k) => kid === undefined || k.kid === kid);
+      if (keys.length !== 1) {
+        throw new Error(`the JWKS has no single key for kid ${kid}`);
+      }
+      doc = keys[0];
+    }
+    return doc.d ? crypto.createPrivateKey({ key: doc, format: "jwk" }) : crypto.createPublicKey({ key: doc, format: "jwk" });
+  }
+  let raw = text;
+  if (/^([0-9a-fA-F]{2})+$/.test(t)) {
+    raw = Buffer.from(t, "hex");
+  } else if (/^[A-Za-z0-9+/_=-]+$/.test(t)) {
+    raw = Buffer.from(t.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  }
+  if (raw.length === 32) {
+    return ed25519Spki(raw);
+  }
+  for (const type of ["spki", "pkcs8"]) {
+    try {
+      return type === "spki"
+        ? crypto.createPublicKey({ key: raw, format: "der", type })
+        : crypto.createPrivateKey({ key: raw, format: "der", type });
+    } catch {
+      // the next form
+    }
+  }
+  return new crypto.X509Certificate(raw).publicKey;
+}
+
+/** The signature received (SIGSCOPE_SIGNATURE) when it verifies, `(not verified)` when it does
+ * not; without one, a signature made with the private key. */
+function pkStage(key, encoding, verify, sign) {
+  const received = process.env.SIGSCOPE_SIGNATURE;
+  const decode = (t) =>
+    encoding === "hex" ? Buffer.from(t.trim(), "hex") : Buffer.from(t.trim().replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  const encode = (b) =>
+    encoding === "hex"
+      ? b.toString("hex")
+      : encoding === "base64url"
+        ? b.toString("base64").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
+        : b.toString("base64");
+  if (received !== undefined) {
+    const pub = key.type === "private" ? crypto.createPublicKey(key) : key;
+    try {
+      return Buffer.from(verify(pub, decode(received)) ? received.trim() : "(not verified)");
+    } catch {
+      return Buffer.from("(not verified)");
+    }
+  }
+  if (key.type !== "private") {
+    console.error("a public key cannot sign: set SIGSCOPE_SIGNATURE to the signature to verify it");
+    process.exit(1);
+  }
+  return Buffer.from(encode(sign(key)));
+}
+
+// @helper ed25519 ed25519Signature needs=pk_key
+function ed25519Signature(message, key, encoding, kidFrom) {
+  return pkStage(
+    pkKey(key, kidFrom),
+    encoding,
+    (pub, sig) => crypto.verify(null, message, pub, sig),
+    (priv) => crypto.sign(null, message, priv),
+  );
+}
+
+// @helper ecdsa ecdsaSignature needs=pk_key
+function ecdsaSignature(hash, message, key, encoding, raw, kidFrom) {
+  const k = pkKey(key, kidFrom);
+  const size = k.asymmetricKeyDetails.namedCurve === "secp384r1" ? 48 : 32;
+  return pkStage(
+    k,
+    encoding,
+    (pub, sig) =>
+      crypto.verify(hash, message, { key: pub, dsaEncoding: sig.length === 2 * size ? "ieee-p1363" : "der" }, sig),
+    (priv) => crypto.sign(hash, message, { key: priv, dsaEncoding: raw ? "ieee-p1363" : "der" }),
+  );
+}
+
+// @helper rsa rsaSignature needs=pk_key
+function rsaSignature(hash, message, key, pss, encoding, kidFrom) {
+  const options = pss
+    ? { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST }
+    : { padding: crypto.constants.RSA_PKCS1_PADDING };
+  return pkStage(
+    pkKey(key, kidFrom),
+    encoding,
+    (pub, sig) => crypto.verify(hash, message, { key: pub, ...options }, sig),
+    (priv) => crypto.sign(hash, message, { key: priv, ...options }),
+  );
+}

@@ -906,6 +906,7 @@ function signature_base(string $params, string $method, string $url, string $lin
     $inner = '(' . implode(' ', array_map(fn ($p) => sf_item($p[0], $p[1]), $items)) . ')' . sf_item(['token', ''], $list_params);
     return $out . '"@signature-params": ' . $inner;
 }
-// @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
-// @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
-// @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself
+// @unsupported ed25519 public-key snippets are written for Python, JavaScript, Go and Java: export this scheme in one of them
+// @unsupported ecdsa public-key snippets are written for Python, JavaScript, Go and Java: export this scheme in one of them
+// @unsupported rsa public-key snippets are written for Python, JavaScript, Go and Java: export this scheme in one of them
+// @unsupported php_serialize public-key snippets are written for Python, JavaScript, Go and Java, and PHP's serialize() form (only Paddle Classic, an RSA scheme, uses it) for Python alone

@@ -41,9 +41,9 @@ def hash_digest(alg, message):
     return hashlib.new(alg, message).digest()
 
 # @helper crc32 crc32_text imports=zlib
-def crc32_text(data, hex_digits):
+def crc32_text(data, hex):
     crc = zlib.crc32(data)
-    return (f"{crc:08x}" if hex_digits else str(crc)).encode()
+    return (f"{crc:08x}" if hex else str(crc)).encode()
 
 # @helper hex hex_text
 def hex_text(data, upper):
@@ -640,6 +640,148 @@ def signature_base(params, method, url, lines, set_):
         out += shown.encode() + b": " + value + b"\n"
     inner = "(" + " ".join(sf_item(i, p) for i, p in items) + ")" + sf_item(("token", ""), list_params)
     return out + b'"@signature-params": ' + inner.encode()
-# @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
-# @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
-# @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself
+
+# @helper pk_key - imports=base64,json,os
+# Public-key stages need the `cryptography` package (pip install cryptography).
+def pk_key(text, kid_from):
+    """A key as users have it: PEM (public, private, certificate), DER, a JWK or JWKS (the key
+    whose kid the JWT header names), or an Ed25519 key as 32 bytes in hex or base64."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    def der(raw):
+        for load in (serialization.load_der_public_key,
+                     lambda d: serialization.load_der_private_key(d, None),
+                     lambda d: x509.load_der_x509_certificate(d).public_key()):
+            try:
+                return load(raw)
+            except ValueError:
+                pass
+        raise ValueError("the key is not DER of a public key, a private key or a certificate")
+
+    def jwk(k):
+        n = lambda name: int.from_bytes(base64.urlsafe_b64decode(k[name] + "=" * (-len(k[name]) % 4)), "big")
+        raw = lambda name: base64.urlsafe_b64decode(k[name] + "=" * (-len(k[name]) % 4))
+        if k.get("kty") == "OKP":
+            if "d" in k:
+                return ed25519.Ed25519PrivateKey.from_private_bytes(raw("d"))
+            return ed25519.Ed25519PublicKey.from_public_bytes(raw("x"))
+        if k.get("kty") == "EC":
+            curve = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}[k["crv"]]
+            if "d" in k:
+                return ec.derive_private_key(n("d"), curve)
+            return ec.EllipticCurvePublicNumbers(n("x"), n("y"), curve).public_key()
+        public = rsa.RSAPublicNumbers(n("e"), n("n"))
+        if "d" in k:
+            p, q, d = n("p"), n("q"), n("d")
+            return rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), public).private_key()
+        return public.public_key()
+
+    t = text.strip()
+    if t.startswith(b"-----BEGIN"):
+        if b"CERTIFICATE" in t.split(b"\n", 1)[0]:
+            return x509.load_pem_x509_certificate(t).public_key()
+        if b"PRIVATE KEY" in t.split(b"\n", 1)[0]:
+            return serialization.load_pem_private_key(t, None)
+        return serialization.load_pem_public_key(t)
+    if t.startswith(b"{"):
+        doc = json.loads(t)
+        if "keys" in doc:
+            kid = None
+            if kid_from.strip().startswith(b"{"):
+                kid = json.loads(kid_from).get("kid")
+            elif kid_from.strip():
+                kid = kid_from.decode()
+            keys = [k for k in doc["keys"] if kid is None or k.get("kid") == kid]
+            if len(keys) != 1:
+                raise ValueError(f"the JWKS has no single key for kid {kid!r}")
+            doc = keys[0]
+        return jwk(doc)
+    try:
+        raw = bytes.fromhex(t.decode())
+    except ValueError:
+        try:
+            raw = base64.b64decode(t.replace(b"-", b"+").replace(b"_", b"/") + b"=" * (-len(t) % 4), validate=True)
+        except ValueError:
+            raw = t
+    if len(raw) == 32:
+        return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+    return der(raw)
+
+
+def pk_stage(key, encoding, verify, sign):
+    """The signature received (SIGSCOPE_SIGNATURE) when it verifies, `(not verified)` when it does
+    not; without one, a signature made with the private key."""
+    received = os.environb.get(b"SIGSCOPE_SIGNATURE")
+
+    def decode(t):
+        t = t.strip()
+        if encoding == "hex":
+            return bytes.fromhex(t.decode())
+        return base64.b64decode(t.replace(b"-", b"+").replace(b"_", b"/") + b"=" * (-len(t) % 4))
+
+    def encode(b):
+        if encoding == "hex":
+            return b.hex().encode()
+        if encoding == "base64url":
+            return base64.urlsafe_b64encode(b).rstrip(b"=")
+        return base64.b64encode(b)
+
+    if received is not None:
+        public = key.public_key() if hasattr(key, "private_bytes") else key
+        try:
+            verify(public, decode(received))
+            return received.strip()
+        except Exception:
+            return b"(not verified)"
+    if not hasattr(key, "private_bytes"):
+        sys.exit("a public key cannot sign: set SIGSCOPE_SIGNATURE to the signature to verify it")
+    return encode(sign(key))
+
+# @helper ed25519 ed25519_signature needs=pk_key
+def ed25519_signature(message, key, encoding, kid_from):
+    return pk_stage(pk_key(key, kid_from), encoding,
+                    lambda pub, sig: pub.verify(sig, message), lambda priv: priv.sign(message))
+
+# @helper ecdsa ecdsa_signature needs=pk_key
+def ecdsa_signature(hash_name, message, key, encoding, raw, kid_from):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+    algorithm = ec.ECDSA(hashes.SHA384() if hash_name == "sha384" else hashes.SHA256())
+    k = pk_key(key, kid_from)
+    size = (k.curve.key_size + 7) // 8
+
+    def verify(pub, sig):
+        if len(sig) == 2 * size:
+            sig = encode_dss_signature(int.from_bytes(sig[:size], "big"), int.from_bytes(sig[size:], "big"))
+        pub.verify(sig, message, algorithm)
+
+    def sign(priv):
+        sig = priv.sign(message, algorithm)
+        if raw:
+            r, s = decode_dss_signature(sig)
+            return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+        return sig
+
+    return pk_stage(k, encoding, verify, sign)
+
+# @helper rsa rsa_signature needs=pk_key
+def rsa_signature(hash_name, message, key, pss, encoding, kid_from):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    h = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}[hash_name]()
+    pad = padding.PSS(padding.MGF1(h), h.digest_size) if pss else padding.PKCS1v15()
+    return pk_stage(pk_key(key, kid_from), encoding,
+                    lambda pub, sig: pub.verify(sig, message, pad, h), lambda priv: priv.sign(message, pad, h))
+
+# @helper php_serialize php_serialize needs=params_parse
+def php_serialize(text, omit, decode):
+    """PHP's serialize() of the parameters, ksort()ed: a:N:{s:LEN:"k";s:LEN:"v";...}."""
+    params = dict(p for p in params_parse(text, decode) if p[0].decode("latin-1") not in omit)
+    out = b"a:%d:{" % len(params)
+    for k in sorted(params):
+        for b in (k, params[k]):
+            out += b's:%d:"' % len(b) + b + b'";'
+    return out + b"}"

@@ -683,6 +683,7 @@ def signature_base(params, method, url, lines, set)
   out << "\"@signature-params\": ".b << inner.b
   out
 end
-# @unsupported ed25519 public-key snippets are not written yet: sigscope verifies and signs Ed25519 itself
-# @unsupported ecdsa public-key snippets are not written yet: sigscope verifies and signs ECDSA itself
-# @unsupported rsa public-key snippets are not written yet: sigscope verifies and signs RSA itself
+# @unsupported ed25519 public-key snippets are written for Python, JavaScript, Go and Java: export this scheme in one of them
+# @unsupported ecdsa public-key snippets are written for Python, JavaScript, Go and Java: export this scheme in one of them
+# @unsupported rsa public-key snippets are written for Python, JavaScript, Go and Java: export this scheme in one of them
+# @unsupported php_serialize public-key snippets are written for Python, JavaScript, Go and Java, and PHP's serialize() form (only Paddle Classic, an RSA scheme, uses it) for Python alone

@@ -263,6 +263,15 @@ pub fn generate(req: &Request, lang: Lang) -> Result<String, CodeError> {
         String::new(),
     ];
     doc.extend(syntax.usage().lines().map(str::to_string));
+    if recipe.public_key_under(sel) {
+        doc.push(
+            "Public-key signature: SIGSCOPE_KEY holds the key (PEM, DER, JWK or JWKS, hex or base64); with SIGSCOPE_SIGNATURE set, it is verified (printed as received, or `(not verified)`), else a private key signs."
+                .to_string(),
+        );
+        if lang == Lang::Python {
+            doc.push("Needs the cryptography package (pip install cryptography).".to_string());
+        }
+    }
     if !secrets.is_empty() {
         let envs: Vec<&str> = secrets.iter().map(|(_, e)| e.as_str()).collect();
         doc.push(format!("Secret fields come from: {}.", envs.join(", ")));

@@ -103,6 +103,8 @@ pub enum Outcome {
     NotFound {
         tried: usize,
         dimensions: Vec<String>,
+        /// The candidates were verified with a public key (not computed with a secret).
+        public_key: bool,
     },
     /// The search stopped before the end of the space: its budget ran out, or it was cancelled.
     Stopped {
@@ -156,7 +158,9 @@ impl Outcome {
                 "difference": difference,
                 "signature": e.signature,
             }),
-            Outcome::NotFound { tried, dimensions } => json!({
+            Outcome::NotFound {
+                tried, dimensions, ..
+            } => json!({
                 "outcome": "not_found",
                 "tried": tried,
                 "dimensions": dimensions,
@@ -238,7 +242,17 @@ impl Outcome {
             } => vec![format!(
                 "Stopped: searched {searched} of {total} candidates (the budget; raise it with --max-candidates); none of them gives the expected signature."
             )],
-            Outcome::NotFound { tried, dimensions } => {
+            Outcome::NotFound {
+                tried,
+                dimensions,
+                public_key: true,
+            } => vec![format!(
+                "Not explained: {tried} candidate messages were verified over {}; none verifies with this public key. A key that verifies nothing is the wrong key, or the key of another environment (sandbox and live keys differ): compare its fingerprint (in the trace) with the one the vendor shows.",
+                dimensions.join(", ")
+            )],
+            Outcome::NotFound {
+                tried, dimensions, ..
+            } => {
                 let variants: Vec<&str> = dimensions
                     .iter()
                     .filter_map(|d| d.strip_prefix("variant "))
@@ -398,7 +412,11 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
     let mut dimensions: Vec<String> = singles.iter().map(|s| s.change.dimension()).collect();
     dimensions.push(crate::sign::primitive::OUTPUT.into());
     dimensions.dedup();
-    Ok(Outcome::NotFound { tried, dimensions })
+    Ok(Outcome::NotFound {
+        tried,
+        dimensions,
+        public_key: case.recipe.public_key_under(case.selection),
+    })
 }
 
 fn explained(changes: Vec<Change>, ours: Trace, theirs: Trace, signature: &str) -> Outcome {

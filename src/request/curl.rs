@@ -604,6 +604,7 @@ pub fn parse(
         head: head_bytes,
         body,
         notes,
+        status: None,
     })
 }
 

@@ -16,11 +16,54 @@ pub fn parse(input: &[u8]) -> Result<Imported, ImportError> {
     }
     let skipped = input[..start].iter().filter(|&&b| b == b'\n').count();
     let mut notes = Vec::new();
+    // A response (`HTTP/1.1 200 OK`): its status code is kept, and its headers and body read as
+    // a request's are (RFC 9421 signs responses too).
+    let status = response_status(&input[start..]);
+    let as_request;
+    let input = match status {
+        Some(code) => {
+            let line_end = input[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(input.len(), |p| start + p);
+            let first = input[start..line_end]
+                .strip_suffix(b"\r")
+                .unwrap_or(&input[start..line_end]);
+            notes.push(format!(
+                "a response (`{}`): status {code}, its headers and body",
+                String::from_utf8_lossy(first)
+            ));
+            as_request = [
+                &input[..start],
+                b"GET / HTTP/1.1",
+                &input[start + first.len()..],
+            ]
+            .concat();
+            &as_request[..]
+        }
+        None => input,
+    };
     let owned = normalize_head(&input[start..], &mut notes);
     let mut r = parse_http(owned.as_deref().unwrap_or(&input[start..]), skipped)?;
     notes.append(&mut r.notes);
     r.notes = notes;
+    if status.is_some() {
+        r.method = String::new();
+        r.url = String::new();
+        r.status = status;
+    }
     Ok(r)
+}
+
+/// The status code of a response's first line (`HTTP/1.1 200 OK`, `HTTP/2 404`).
+fn response_status(input: &[u8]) -> Option<u16> {
+    let line = input.split(|&b| b == b'\n').next()?;
+    let mut words = line.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let version = words.next()?;
+    let code = words.next()?.trim_ascii();
+    (version.starts_with(b"HTTP/") && code.len() == 3 && code.iter().all(u8::is_ascii_digit))
+        .then(|| std::str::from_utf8(code).ok()?.parse().ok())
+        .flatten()
 }
 
 /// A head's line end, its lines, and the body after the blank line.
@@ -408,6 +451,7 @@ fn finish_http(
         head,
         body,
         notes,
+        status: None,
     })
 }
 
@@ -473,6 +517,19 @@ fn clip(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_response_keeps_its_status_and_reads_its_headers_and_body() {
+        // RFC 9421 appendix B.2.4's response, as the RFC prints it.
+        let raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 23\r\n\r\n{\"message\": \"good dog\"}";
+        let r = super::parse(raw).unwrap();
+        assert_eq!(r.status, Some(200));
+        assert_eq!(r.method, "");
+        assert_eq!(r.body, b"{\"message\": \"good dog\"}");
+        assert_eq!(super::response_status(b"HTTP/2 404\r\n"), Some(404));
+        assert_eq!(super::response_status(b"GET / HTTP/1.1\r\n"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -515,6 +515,7 @@ fn source_value_bytes(
             }
         }
         ("method", None) => Some(req.method.clone().into_bytes()),
+        ("status", None) => req.status.map(|s| s.to_string().into_bytes()),
         ("url", None) => Some(req.url.clone().into_bytes()),
         ("url-without-query", None) => Some(without_query.as_bytes().to_vec()),
         ("body", None) => Some(req.body.clone()),

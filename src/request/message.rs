@@ -15,6 +15,9 @@ pub struct Imported {
     pub body: Vec<u8>,
     /// Things a user should know about how it was read (one sentence each).
     pub notes: Vec<String>,
+    /// A response's status code (`HTTP/1.1 200 OK`), which a signed response covers as
+    /// `@status`; None for a request.
+    pub status: Option<u16>,
 }
 
 impl Imported {

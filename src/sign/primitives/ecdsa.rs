@@ -43,6 +43,12 @@ pub const SPEC: Spec = Spec {
             "der",
             "the signature's form when signing (verifying reads either)",
         ),
+        ArgSpec::optional(
+            "curve",
+            Kind::Words(Curve::WORDS),
+            "any",
+            "the curve the key must be on (ES256: p256), or any",
+        ),
     ],
     func: &FUNC,
     build: |a| {
@@ -53,6 +59,7 @@ pub const SPEC: Spec = Spec {
             encoding: a.get("encoding")?,
             kid_from: a.get("kid_from")?,
             form: a.get("form")?,
+            curve: a.get("curve")?,
         }))
     },
     vectors: &[Vector {
@@ -69,7 +76,10 @@ pub const SPEC: Spec = Spec {
     file: file!(),
 };
 
-const FUNC: Func = Func::helper("ecdsa", &["hash", "message", "key", "encoding", "raw"]);
+const FUNC: Func = Func::helper(
+    "ecdsa",
+    &["hash", "message", "key", "encoding", "raw", "kid_from"],
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hash {
@@ -77,6 +87,14 @@ enum Hash {
     Sha384,
 }
 crate::arg_words!(Hash, { "sha256" => Hash::Sha256, "sha384" => Hash::Sha384 });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Curve {
+    Any,
+    P256,
+    P384,
+}
+crate::arg_words!(Curve, { "any" => Curve::Any, "p256" => Curve::P256, "p384" => Curve::P384 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -93,6 +111,7 @@ struct Ecdsa {
     encoding: Param<SigText>,
     kid_from: Param<Template>,
     form: Param<Form>,
+    curve: Param<Curve>,
 }
 
 /// Verifies on one curve: the signature read as raw r‖s when it is exactly that long, else as
@@ -167,9 +186,14 @@ impl Primitive for Ecdsa {
             received: scope.received(),
             kid,
         };
+        let families: &[Family] = match self.curve.get(sel) {
+            Curve::Any => &[Family::P256, Family::P384],
+            Curve::P256 => &[Family::P256],
+            Curve::P384 => &[Family::P384],
+        };
         let out = verify_or_sign(
             &stage,
-            &[Family::P256, Family::P384],
+            families,
             |key, _message, sig| match &key.material {
                 Material::P256Public(k) => verify_on!(p256, k, &prehash, sig),
                 Material::P256Private(k) => verify_on!(p256, k.verifying_key(), &prehash, sig),
@@ -236,6 +260,7 @@ impl Primitive for Ecdsa {
                 Arg::Bytes(self.key.get(sel).clone()),
                 Arg::Text(self.encoding.get(sel).name().to_string()),
                 Arg::Bool(*self.form.get(sel) == Form::Raw),
+                Arg::Bytes(self.kid_from.get(sel).clone()),
             ],
         ))
     }
@@ -254,6 +279,7 @@ mod tests {
             encoding: Param::Fixed(SigText::Hex),
             kid_from: fixed(""),
             form: Param::Fixed(form),
+            curve: Param::Fixed(Curve::Any),
         }
     }
 
@@ -295,6 +321,26 @@ mod tests {
         .unwrap();
         assert_eq!(out.bytes, text.as_bytes());
         assert!(out.how.unwrap().contains(", DER"));
+    }
+
+    #[test]
+    fn a_key_of_another_curve_is_one_sentence() {
+        // ES256 needs a P-256 key: RFC 6979's P-256 key where P-384 is asked for.
+        let es384 = Ecdsa {
+            curve: Param::Fixed(Curve::P384),
+            ..stage(Form::Raw)
+        };
+        let e = eval_received(
+            &es384,
+            &[("key", PUBLIC.as_bytes()), ("body", b"sample")],
+            &[SAMPLE.to_string()],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("ECDSA P-256 public key") && e.contains("needs ECDSA P-384"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub const SPEC: Spec = Spec {
     file: file!(),
 };
 
-const FUNC: Func = Func::helper("ed25519", &["message", "key", "encoding"]);
+const FUNC: Func = Func::helper("ed25519", &["message", "key", "encoding", "kid_from"]);
 
 #[derive(Debug)]
 struct Ed25519 {
@@ -144,6 +144,7 @@ impl Primitive for Ed25519 {
                 Arg::Bytes(self.message.get(sel).clone()),
                 Arg::Bytes(self.key.get(sel).clone()),
                 Arg::Text(self.encoding.get(sel).name().to_string()),
+                Arg::Bytes(self.kid_from.get(sel).clone()),
             ],
         ))
     }

@@ -22,6 +22,7 @@ mod param;
 mod params;
 mod path;
 mod percent;
+mod php_serialize;
 mod rsa_;
 mod sigbase;
 mod suffix;
@@ -52,6 +53,7 @@ pub const ALL: &[&Spec] = &[
     &json::SPEC,
     &json_string::SPEC,
     &params::SPEC,
+    &php_serialize::SPEC,
     &xml_params::SPEC,
     &param::SPEC,
     &url::SPEC,

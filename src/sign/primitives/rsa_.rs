@@ -80,7 +80,10 @@ pub const SPEC: Spec = Spec {
     file: file!(),
 };
 
-const FUNC: Func = Func::helper("rsa", &["hash", "message", "key", "pss", "encoding"]);
+const FUNC: Func = Func::helper(
+    "rsa",
+    &["hash", "message", "key", "pss", "encoding", "kid_from"],
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hash {
@@ -277,6 +280,7 @@ impl Primitive for Rsa {
                 Arg::Bytes(self.key.get(sel).clone()),
                 Arg::Bool(*self.padding.get(sel) == Padding::Pss),
                 Arg::Text(self.encoding.get(sel).name().to_string()),
+                Arg::Bytes(self.kid_from.get(sel).clone()),
             ],
         ))
     }

@@ -53,6 +53,12 @@ pub const SPEC: Spec = Spec {
             "",
             "headers added or replaced (an empty value adds nothing)",
         ),
+        ArgSpec::optional(
+            "status",
+            Kind::Template,
+            "",
+            "a response's status code (`@status`); empty: the message is a request",
+        ),
     ],
     func: &FUNC,
     build,
@@ -81,6 +87,7 @@ fn build(a: &Args) -> Result<Prim, String> {
         url: a.get("target")?,
         headers: a.get("headers")?,
         set: a.template_map("set")?,
+        status: a.get("status")?,
     }))
 }
 
@@ -91,13 +98,17 @@ struct SignatureBase {
     url: Param<Template>,
     headers: Param<Template>,
     set: Vec<(String, Param<Template>)>,
+    status: Param<Template>,
 }
 
-/// What a signature base is built from: the request's method, URL and header lines.
+/// What a signature base is built from: the request's method, URL and header lines (a
+/// response's status code instead, when it is one).
 pub struct Message<'a> {
     pub method: &'a [u8],
     pub url: &'a [u8],
     pub headers: &'a [(String, Vec<u8>)],
+    /// A response's status code; empty for a request.
+    pub status: &'a [u8],
 }
 
 /// The signature base of a Signature-Input member's value over a message, or the error (one
@@ -297,7 +308,11 @@ fn derived_value(derived: &str, item: &Item, msg: &Message) -> Result<Vec<u8>, S
                 }
             }
         }
-        "status" => return Err("`@status` is a response's; this is a request".into()),
+        "status" if msg.status.is_empty() => {
+            return Err("`@status` is a response's; this is a request".into());
+        }
+        // RFC 9421 2.2.9: the three-digit status code.
+        "status" => msg.status.to_vec(),
         "signature-params" => {
             return Err("`@signature-params` is always the last line, never in the list".into());
         }
@@ -346,11 +361,17 @@ fn form_encode(data: &[u8]) -> Vec<u8> {
 
 impl Primitive for SignatureBase {
     fn inputs(&self, sel: &Selection) -> Vec<&Template> {
-        [&self.params, &self.method, &self.url, &self.headers]
-            .into_iter()
-            .chain(self.set.iter().map(|(_, t)| t))
-            .map(|p| p.get(sel))
-            .collect()
+        [
+            &self.params,
+            &self.method,
+            &self.url,
+            &self.headers,
+            &self.status,
+        ]
+        .into_iter()
+        .chain(self.set.iter().map(|(_, t)| t))
+        .map(|p| p.get(sel))
+        .collect()
     }
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
@@ -371,10 +392,12 @@ impl Primitive for SignatureBase {
                 list.push((name.clone(), value));
             }
         }
+        let status = scope.render(self.status.get(sel))?;
         let msg = Message {
             method: &method.bytes,
             url: &url.bytes,
             headers: &list,
+            status: &status.bytes,
         };
         signature_base(&params.bytes, &msg)
             .map(Out::from)
@@ -431,6 +454,7 @@ mod tests {
     fn base(params: &str, method: &str, url: &str, headers: &[u8]) -> Result<String, String> {
         let list = parse_header_lines(headers).expect("header lines");
         let msg = Message {
+            status: b"",
             method: method.as_bytes(),
             url: url.as_bytes(),
             headers: &list,

@@ -187,7 +187,14 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         "dict",
         "dict-key",
     ];
-    let whole = ["method", "url", "url-without-query", "body", "query"];
+    let whole = [
+        "method",
+        "url",
+        "url-without-query",
+        "body",
+        "query",
+        "status",
+    ];
     let ok = match from.split_once(':') {
         Some((k, name)) => {
             named.contains(&k)
@@ -204,7 +211,7 @@ fn source(raw: &RawSource) -> Result<Source, String> {
         Ok(Source { from, methods })
     } else {
         Err(format!(
-            "import source `{from}`: expected header:NAME, headers:PREFIX, query:NAME, member:NAME, form:NAME, xml:NAME, auth-param:NAME, param:HEADER/NAME, dict:HEADER/KEY, dict-key:HEADER, method, url, url-without-query, body or query"
+            "import source `{from}`: expected header:NAME, headers:PREFIX, query:NAME, member:NAME, form:NAME, xml:NAME, auth-param:NAME, param:HEADER/NAME, dict:HEADER/KEY, dict-key:HEADER, method, url, url-without-query, body, query or status"
         ))
     }
 }

@@ -589,3 +589,27 @@ fn with_several_keys_a_match_with_any_is_a_match_and_says_which() {
     let c = l.next();
     assert_eq!(c["match"], false, "{c}");
 }
+
+/// A public-key scheme over a real socket: Discord's interaction as PyNaCl signed it
+/// (tests/fixtures/pubkey/webhooks) verifies with the application's public key, and its
+/// tampered twin does not.
+#[test]
+fn a_public_key_scheme_verifies_deliveries_with_the_public_key() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pubkey/webhooks");
+    if !dir.exists() {
+        eprintln!("skipped: tests/fixtures/pubkey/webhooks is absent");
+        return;
+    }
+    let key = dir.join("discord-public.hex").to_string_lossy().to_string();
+    let mut l = Listening::start(&["-p", "discord", "--key-file", &key, "--format", "json"]);
+    for (file, want) in [("discord.http", true), ("discord-tampered.http", false)] {
+        let mut s = l.connect();
+        s.write_all(&std::fs::read(dir.join(file)).unwrap())
+            .unwrap();
+        response(&mut s);
+        let c = l.next();
+        assert_eq!(c["match"], want, "{file}: {c}");
+        assert_eq!(c["scheme"], "discord");
+    }
+}

@@ -265,7 +265,7 @@ fn diagnose_names_a_mistake_under_a_public_key() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(cases.len() >= 3);
+    assert!(cases.len() >= 4);
 }
 
 /// A public key that verifies no candidate gets its own sentence: the wrong key, or another

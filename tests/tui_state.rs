@@ -1101,3 +1101,33 @@ fn a_history_session_keeps_no_secret_field_and_its_file_is_private() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A public-key scheme in the TUI: the expected signature is verified with the key (the
+/// example's private key, by its public half); an edit of the body makes it fail to verify,
+/// and the key pane's title names the key's kind.
+#[test]
+fn a_public_key_scheme_verifies_the_expected_signature_on_every_edit() {
+    let mut app = app("discord");
+    let recipe = sigscope::sign::builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == "discord")
+        .unwrap();
+    let want = recipe.example.signature.clone().unwrap();
+    // Signing with the private key gives Discord's value (Ed25519 is deterministic).
+    assert_eq!(signature(&app), want);
+    while app.focus != Focus::Expected {
+        app.handle(key(KeyCode::Tab));
+    }
+    app.handle(Event::Paste(want.clone()));
+    assert_eq!(
+        signature(&app),
+        want,
+        "verified: the stage is the signature received"
+    );
+    while app.focus != Focus::Body {
+        app.handle(key(KeyCode::Tab));
+    }
+    type_text(&mut app, " ");
+    assert_eq!(signature(&app), "(not verified)");
+}

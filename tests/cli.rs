@@ -1893,6 +1893,7 @@ fn listen_refuses_a_timeout_too_short_to_serve_anyone() {
         assert_eq!(o.status.code(), Some(2), "{flag} {value}");
         let e = String::from_utf8_lossy(&o.stderr);
         assert!(e.contains("give a number of seconds from 0.01"), "{e}");
+        assert!(e.len() < 200, "the value is written short: {e}");
     }
 }
 

@@ -22,8 +22,14 @@ fn seconds(flag: &str, s: f64) -> Result<Duration, CliError> {
     if s.is_finite() && (0.01..1e7).contains(&s) {
         Ok(Duration::from_secs_f64(s))
     } else {
+        // Written short: 1e-300 as 1e-300, not three hundred zeros.
+        let shown = if s != 0.0 && (s.abs() < 1e-3 || s.abs() >= 1e9) {
+            format!("{s:e}")
+        } else {
+            format!("{s}")
+        };
         Err(CliError(format!(
-            "{flag} {s}: give a number of seconds from 0.01 to 10000000"
+            "{flag} {shown}: give a number of seconds from 0.01 to 10000000"
         )))
     }
 }

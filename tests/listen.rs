@@ -613,3 +613,53 @@ fn a_public_key_scheme_verifies_deliveries_with_the_public_key() {
         assert_eq!(c["scheme"], "discord");
     }
 }
+
+/// SIGTERM stops listen without losing a line: every delivery answered before the signal has
+/// its line on standard output, and the exit code is --count's (0: every request matched).
+#[cfg(unix)]
+#[test]
+fn sigterm_writes_every_line_of_the_deliveries_answered() {
+    let mut l = Listening::github_json(&[]);
+    let port = l.port;
+    let body = b"{\"action\":\"opened\"}";
+    let sig = github_signature(body);
+    let senders: Vec<_> = (0..8)
+        .map(|_| {
+            let sig = sig.clone();
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                let mut answered = 0;
+                for _ in 0..50 {
+                    if s.write_all(&github_request("/term", body, &sig)).is_err() {
+                        break;
+                    }
+                    let (status, _, _) = response(&mut s);
+                    if status != 200 {
+                        break;
+                    }
+                    answered += 1;
+                }
+                answered
+            })
+        })
+        .collect();
+    let answered: usize = senders.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(answered, 400);
+    unsafe {
+        libc::kill(l.child.id() as i32, libc::SIGTERM);
+    }
+    let started = Instant::now();
+    let mut lines = 0;
+    let mut line = String::new();
+    while l.lines.read_line(&mut line).unwrap() > 0 {
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["match"], true, "{line}");
+        lines += 1;
+        line.clear();
+    }
+    let status = l.child.wait().unwrap();
+    assert_eq!(lines, answered, "every answered delivery has its line");
+    assert_eq!(status.code(), Some(0));
+    assert!(started.elapsed() < Duration::from_secs(12));
+}

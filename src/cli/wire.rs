@@ -34,6 +34,9 @@ fn seconds(flag: &str, s: f64) -> Result<Duration, CliError> {
     }
 }
 
+/// How long a stopping listen waits for the requests in flight to finish.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// `sigscope listen`.
 pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
     let inputs = with_profile(&args.inputs.input_args())?;
@@ -152,19 +155,51 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         format!(", forwarding to {}{}", t.origin(), t.path)
     });
     eprintln!("sigscope: verifying with {scheme}{forward}; Ctrl-C stops");
+    // SIGTERM, SIGINT or SIGHUP: stop accepting, let the requests in flight finish (up to
+    // STOP_GRACE), write every line and exit as --count does; a second signal exits at once (130).
+    let signalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&signalled))
+            .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&signalled)))
+            .map_err(|e| CliError(format!("cannot handle signals: {e}")))?;
+    }
+    let mut stop_by: Option<std::time::Instant> = None;
     let mut all_matched = true;
     // Lines are written in blocks while captures are waiting, and flushed as soon as none is:
     // a reader sees each line at once, and a burst costs one write, not one a line.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     let mut seen = 0u64;
     loop {
+        if stop_by.is_none() && signalled.load(std::sync::atomic::Ordering::SeqCst) {
+            listener.stop();
+            stop_by = Some(std::time::Instant::now() + STOP_GRACE);
+        }
         let capture = match listener.captures.try_recv() {
             Ok(c) => c,
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 out.flush()?;
-                match listener.captures.recv() {
-                    Ok(c) => c,
-                    Err(_) => break,
+                if let Some(by) = stop_by
+                    && (listener.in_flight() == 0 || std::time::Instant::now() >= by)
+                {
+                    // Every request in flight has finished (or the grace is over), and every
+                    // line it made is written.
+                    match listener.captures.try_recv() {
+                        Ok(c) => c,
+                        Err(_) => break,
+                    }
+                } else {
+                    match listener
+                        .captures
+                        .recv_timeout(std::time::Duration::from_millis(50))
+                    {
+                        Ok(c) => c,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
                 }
             }
             Err(std::sync::mpsc::TryRecvError::Disconnected) => break,

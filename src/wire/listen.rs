@@ -246,14 +246,23 @@ pub struct Listener {
     /// Captures, in the order they were finished.
     pub captures: mpsc::Receiver<Capture>,
     stop: Arc<AtomicBool>,
+    shared: Arc<Shared>,
 }
 
 impl Listener {
     /// Stops accepting connections (those open finish their current request).
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.shared.stopping.store(true, Ordering::SeqCst);
         // Wake the accepting thread.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+    }
+}
+
+impl Listener {
+    /// Requests read whole whose line is not queued yet (a stop waits for them).
+    pub fn in_flight(&self) -> usize {
+        self.shared.busy.load(Ordering::SeqCst)
     }
 }
 
@@ -269,6 +278,26 @@ struct Shared {
     seq: AtomicU64,
     open: AtomicUsize,
     out: mpsc::Sender<Capture>,
+    /// Set on a stop: each connection closes after the request it is serving.
+    stopping: AtomicBool,
+    /// Requests read whole whose line is not queued yet.
+    busy: AtomicUsize,
+}
+
+/// Counts a request in flight while it lives.
+struct Busy<'a>(&'a AtomicUsize);
+
+impl<'a> Busy<'a> {
+    fn new(count: &'a AtomicUsize) -> Busy<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Busy(count)
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Binds and starts accepting. The captures arrive on [`Listener::captures`].
@@ -286,8 +315,11 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
         seq: AtomicU64::new(0),
         open: AtomicUsize::new(0),
         out: tx,
+        stopping: AtomicBool::new(false),
+        busy: AtomicUsize::new(0),
     });
     let stopping = stop.clone();
+    let accepting = shared.clone();
     std::thread::Builder::new()
         .name("listen-accept".into())
         .spawn(move || {
@@ -328,6 +360,7 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
         addr,
         captures: rx,
         stop,
+        shared: accepting,
     })
 }
 
@@ -337,8 +370,14 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
     let _ = stream.set_write_timeout(Some(shared.options.limits.idle_timeout));
     let mut conn = Conn::new(stream);
     loop {
+        // Stopping: a kept-alive connection closes after the request it served.
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
         match conn.read_request(&shared.options.limits) {
             Ok(msg) => {
+                // A request read whole is in flight until its line is queued.
+                let _busy = Busy::new(&shared.busy);
                 let millis = now_millis();
                 let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
                 // Bytes off the wire name no files: a curl line's `@file` reads as empty.

@@ -663,3 +663,97 @@ fn sigterm_writes_every_line_of_the_deliveries_answered() {
     assert_eq!(status.code(), Some(0));
     assert!(started.elapsed() < Duration::from_secs(12));
 }
+
+/// --save on a full disk leaves no empty or partial capture behind and says why (#25 item 9):
+/// a 64 KiB tmpfs, 100 deliveries of 2 KiB. Mounting needs root: elsewhere the test says it
+/// skipped.
+#[cfg(target_os = "linux")]
+#[test]
+fn saves_on_a_full_disk_leave_no_empty_file_and_say_so() {
+    let dir = std::env::temp_dir().join(format!("sigscope-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        let _ = std::fs::remove_dir(&dir);
+        return;
+    }
+    let save = dir.to_string_lossy().to_string();
+    let mut l = Listening::github_json(&["--save", &save]);
+    let body = vec![b'x'; 2048];
+    let sig = github_signature(&body);
+    let mut s = l.connect();
+    let mut full = 0;
+    for _ in 0..100 {
+        s.write_all(&github_request("/full", &body, &sig)).unwrap();
+        response(&mut s);
+        let c = l.next();
+        if let Some(e) = c["saved"]["error"].as_str() {
+            assert!(e.contains("the disk is full"), "{c}");
+            full += 1;
+        }
+    }
+    drop(l);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let empty = files
+        .iter()
+        .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() == 0))
+        .count();
+    let _ = Command::new("umount").arg(&dir).status();
+    let _ = std::fs::remove_dir(&dir);
+    assert!(full > 0, "the disk never filled");
+    assert_eq!(empty, 0, "empty captures left behind");
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!name.ends_with(".partial"), "{name} left behind");
+    }
+    assert_eq!(files.len(), 100 - full, "one file per saved capture");
+}
+
+/// An app that answers a byte a second is cut at --forward-timeout (502, saying so), not after
+/// however long it trickles (#25 item 9).
+#[test]
+fn a_forward_to_a_trickling_app_ends_at_its_deadline() {
+    let app = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = app.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in app.incoming() {
+            let Ok(mut s) = stream else { return };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                for b in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" {
+                    if s.write_all(&[*b]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            });
+        }
+    });
+    let forward = format!("http://127.0.0.1:{port}");
+    let mut l = Listening::github_json(&["--forward", &forward, "--forward-timeout", "1"]);
+    let mut s = l.connect();
+    let started = Instant::now();
+    s.write_all(&github_request("/slow", b"x", &github_signature(b"x")))
+        .unwrap();
+    let (status, _, body) = response(&mut s);
+    assert_eq!(status, 502, "{}", String::from_utf8_lossy(&body));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let c = l.next();
+    assert!(
+        c["forwarded"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 1 s"),
+        "{c}"
+    );
+}

@@ -447,6 +447,10 @@ pub struct ListenArgs {
     /// it).
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub header_timeout: f64,
+    /// Seconds a --forward may take in all, from connecting to the app's last byte (502 past
+    /// it, however slowly the app trickles its answer).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub forward_timeout: f64,
     /// Seconds a kept-alive connection may idle, and a body may pause.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub idle_timeout: f64,

@@ -99,6 +99,7 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         tls,
         save: args.save.clone(),
         max_connections: args.max_connections.max(1),
+        forward_timeout: seconds("--forward-timeout", args.forward_timeout)?,
     };
     let listener = listen::start(options, Arc::new(judge)).map_err(|e| {
         let mut m = format!("cannot listen on {}:{}: {e}", args.bind, args.port);

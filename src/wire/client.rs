@@ -193,6 +193,84 @@ pub fn exchange(
     )
 }
 
+/// As [`exchange`], ended after `total` whatever the server does (a server that trickles a byte
+/// a second never trips the idle timeout): one watchdog thread cancels every exchange past its
+/// deadline.
+pub fn exchange_within(
+    target: &Target,
+    request: &[u8],
+    tls: Option<&Tls>,
+    limits: &Limits,
+    head_request: bool,
+    total: Duration,
+) -> Result<Exchange, String> {
+    let cancel = std::sync::Arc::new(Canceller::default());
+    let id = watchdog().watch(Instant::now() + total, cancel.clone());
+    let result = exchange_cancellable(target, request, tls, limits, head_request, &cancel);
+    watchdog().forget(id);
+    result.map_err(|e| {
+        if cancel.cancelled() {
+            format!(
+                "{} did not answer within {} s",
+                target.origin(),
+                total.as_secs_f64()
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// An exchange watched: its id, its deadline and what cancels it.
+type Watched = (u64, Instant, std::sync::Arc<Canceller>);
+
+/// Exchanges with a deadline, and the thread that cancels them (started once, when first needed).
+struct Watchdog {
+    /// The last id given, and the exchanges watched.
+    watched: std::sync::Mutex<(u64, Vec<Watched>)>,
+}
+
+impl Watchdog {
+    fn watch(&self, deadline: Instant, cancel: std::sync::Arc<Canceller>) -> u64 {
+        let mut w = self.watched.lock().unwrap_or_else(|p| p.into_inner());
+        w.0 += 1;
+        let id = w.0;
+        w.1.push((id, deadline, cancel));
+        id
+    }
+
+    fn forget(&self, id: u64) {
+        let mut w = self.watched.lock().unwrap_or_else(|p| p.into_inner());
+        w.1.retain(|(i, _, _)| *i != id);
+    }
+}
+
+fn watchdog() -> &'static Watchdog {
+    static W: std::sync::OnceLock<&'static Watchdog> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let w: &'static Watchdog = Box::leak(Box::new(Watchdog {
+            watched: std::sync::Mutex::new((0, Vec::new())),
+        }));
+        let _ = std::thread::Builder::new()
+            .name("exchange-deadlines".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let now = Instant::now();
+                    let mut guard = w.watched.lock().unwrap_or_else(|p| p.into_inner());
+                    guard.1.retain(|(_, deadline, cancel)| {
+                        let due = *deadline <= now;
+                        if due {
+                            cancel.cancel();
+                        }
+                        !due
+                    });
+                }
+            });
+        w
+    })
+}
+
 /// As [`exchange`]; `cancel` stops it from another thread.
 pub fn exchange_cancellable(
     target: &Target,

@@ -93,6 +93,8 @@ pub struct Options {
     pub save: Option<PathBuf>,
     /// Connections at once; one more gets 503.
     pub max_connections: usize,
+    /// The most a forward may take, from connecting to the app's last byte (502 past it).
+    pub forward_timeout: Duration,
 }
 
 impl Default for Options {
@@ -105,6 +107,7 @@ impl Default for Options {
             tls: None,
             save: None,
             max_connections: 512,
+            forward_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -508,12 +511,13 @@ fn forward(
     };
     let mut bytes = format!("{method} {target} {version}").into_bytes();
     bytes.extend_from_slice(&msg.raw[line_end..]);
-    match client::exchange(
+    match client::exchange_within(
         app,
         &bytes,
         shared.options.tls.as_ref(),
         &shared.options.limits,
         method == "HEAD",
+        shared.options.forward_timeout,
     ) {
         Ok(x) => {
             let until_close = x.response.head.values("Content-Length").next().is_none()
@@ -543,12 +547,21 @@ fn save(
         .take(16)
         .collect();
     let path = dir.join(format!("{seq:06}-{millis}-{method}.http"));
-    let mut file = std::fs::OpenOptions::new()
+    // Written beside and renamed: a full disk or a crash never leaves a partial capture.
+    let partial = dir.join(format!(".{seq:06}-{millis}-{method}.http.partial"));
+    let reason = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
+        _ => e.to_string(),
+    };
+    let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.write_all(raw)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .open(&partial)
+        .and_then(|mut file| file.write_all(raw))
+        .and_then(|()| std::fs::rename(&partial, &path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(format!("{}: not saved: {}", path.display(), reason(e)));
+    }
     Ok(path)
 }

@@ -757,3 +757,84 @@ fn a_forward_to_a_trickling_app_ends_at_its_deadline() {
         "{c}"
     );
 }
+
+/// The resident memory of a process, in bytes (Linux).
+#[cfg(target_os = "linux")]
+fn rss(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: usize = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+/// A reader that stops reading while 16 senders deliver 256 KiB bodies as fast as listen takes
+/// them: listen's memory stays bounded (the queue holds at most 64 MiB; senders wait), and
+/// after SIGTERM every delivery answered has its line (#25 items 2 and 3).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reader_that_stops_reading_bounds_memory_and_loses_no_line() {
+    let mut l = Listening::github_json(&[]);
+    let port = l.port;
+    let pid = l.child.id();
+    let body = vec![b'a'; 256 << 10];
+    let sig = github_signature(&body);
+    let deadline = Instant::now() + Duration::from_secs(4);
+    let senders: Vec<_> = (0..16)
+        .map(|_| {
+            let (body, sig) = (body.clone(), sig.clone());
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+                let mut answered = 0;
+                while Instant::now() < deadline {
+                    if s.write_all(&github_request("/load", &body, &sig)).is_err() {
+                        break;
+                    }
+                    let mut head = [0u8; 12];
+                    // An answer that does not come within a second: listen is holding back.
+                    if s.read_exact(&mut head).is_err() {
+                        break;
+                    }
+                    let mut rest = [0u8; 4096];
+                    let _ = s.read(&mut rest);
+                    answered += 1;
+                }
+                answered
+            })
+        })
+        .collect();
+    let mut peak = 0;
+    while Instant::now() < deadline {
+        peak = peak.max(rss(pid));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let answered: usize = senders.into_iter().map(|t| t.join().unwrap()).sum();
+    peak = peak.max(rss(pid));
+    assert!(answered > 100, "only {answered} deliveries were answered");
+    assert!(
+        peak < 200 << 20,
+        "listen grew to {} MiB with its output unread",
+        peak >> 20
+    );
+    unsafe {
+        libc::kill(pid as i32, libc::SIGTERM);
+    }
+    let mut lines = 0;
+    let mut line = String::new();
+    while l.lines.read_line(&mut line).unwrap() > 0 {
+        lines += 1;
+        line.clear();
+    }
+    assert!(
+        lines >= answered,
+        "{answered} deliveries answered, {lines} lines"
+    );
+    eprintln!(
+        "{answered} deliveries of 256 KiB answered, {lines} lines, peak RSS {} MiB",
+        peak >> 20
+    );
+}

@@ -139,9 +139,65 @@ pub struct Capture {
     pub saved: Option<Result<PathBuf, String>>,
     /// None for a refused request.
     pub verdict: Option<Verdict>,
+    /// Its share of the queue's bytes, given back when the capture (and every clone) is
+    /// dropped, or released.
+    ticket: Option<Arc<Ticket>>,
+}
+
+/// The most bytes of captures queued for the output: past it a connection waits before it
+/// queues another (its sender waits for the next answer, as TCP makes it) and no new
+/// connection is accepted, so that a reader that stops reading bounds listen's memory.
+pub const MAX_QUEUED_BYTES: usize = 64 << 20;
+
+/// The bytes of captures queued and not yet consumed.
+#[derive(Debug, Default)]
+struct Budget {
+    used: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Budget {
+    /// Waits until `bytes` fit (a capture larger than the whole budget passes when the queue is
+    /// empty), then takes them.
+    fn take(self: &Arc<Self>, bytes: usize) -> Ticket {
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *used > 0 && *used + bytes > MAX_QUEUED_BYTES {
+            used = self.freed.wait(used).unwrap_or_else(|p| p.into_inner());
+        }
+        *used += bytes;
+        Ticket {
+            budget: self.clone(),
+            bytes,
+        }
+    }
+
+    fn full(&self) -> bool {
+        *self.used.lock().unwrap_or_else(|p| p.into_inner()) >= MAX_QUEUED_BYTES
+    }
+}
+
+/// A capture's share of the budget.
+#[derive(Debug)]
+struct Ticket {
+    budget: Arc<Budget>,
+    bytes: usize,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut used = self.budget.used.lock().unwrap_or_else(|p| p.into_inner());
+        *used = used.saturating_sub(self.bytes);
+        self.budget.freed.notify_all();
+    }
 }
 
 impl Capture {
+    /// Gives its bytes back to the queue now (a consumer that keeps the capture, as the TUI's
+    /// list does, has taken it off the queue).
+    pub fn release(&mut self) {
+        self.ticket = None;
+    }
+
     /// A one-line summary: time, method, target, scheme, ✓/✗ and the sentence.
     pub fn line(&self) -> String {
         let time = clock_time(self.millis);
@@ -285,6 +341,7 @@ struct Shared {
     stopping: AtomicBool,
     /// Requests read whole whose line is not queued yet.
     busy: AtomicUsize,
+    budget: Arc<Budget>,
 }
 
 /// Counts a request in flight while it lives.
@@ -320,6 +377,7 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
         out: tx,
         stopping: AtomicBool::new(false),
         busy: AtomicUsize::new(0),
+        budget: Arc::new(Budget::default()),
     });
     let stopping = stop.clone();
     let accepting = shared.clone();
@@ -329,6 +387,11 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
             for stream in socket.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
+                }
+                // The output is behind: hold this connection until the queue has room, and
+                // accept no other meanwhile (senders wait in the kernel's backlog).
+                while shared.budget.full() && !stopping.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(5));
                 }
                 let Ok(mut stream) = stream else {
                     // Out of descriptors, say: wait a moment rather than spin.
@@ -419,7 +482,9 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
                     .save
                     .as_ref()
                     .map(|dir| save(dir, seq, &method, millis, &msg.raw));
+                let ticket = Some(Arc::new(shared.budget.take(msg.raw.len() + 512)));
                 let _ = shared.out.send(Capture {
+                    ticket,
                     seq,
                     millis,
                     peer,
@@ -451,7 +516,9 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
                 let _ = conn.stream.write_all(&http1::answer(status, &text, true));
                 let _ = conn.stream.flush();
                 let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
+                let ticket = Some(Arc::new(shared.budget.take(raw.len() + 512)));
                 let _ = shared.out.send(Capture {
+                    ticket,
                     seq,
                     millis: now_millis(),
                     peer,

@@ -148,7 +148,9 @@ impl App {
         let mut changed = false;
         if let Some(r) = &mut self.received {
             // However large the burst, one frame takes it all: the list only draws its rows.
-            while let Ok(c) = r.listener.captures.try_recv() {
+            while let Ok(mut c) = r.listener.captures.try_recv() {
+                // Off the queue: the list keeps it, bounded by KEEP.
+                c.release();
                 r.total += 1;
                 match c.verdict.as_ref().map(|v| v.outcome) {
                     Some(Outcome::Match) => r.matched += 1,

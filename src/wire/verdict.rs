@@ -117,7 +117,12 @@ pub struct Judge {
     given: BTreeMap<String, String>,
     /// Signings a diagnose search may try.
     pub max_candidates: usize,
+    /// The time a diagnose search may take.
+    pub diagnose_budget: std::time::Duration,
 }
+
+/// The largest body listen diagnoses itself.
+pub const MAX_DIAGNOSED_BODY: usize = 1 << 20;
 
 impl std::fmt::Debug for Judge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -152,6 +157,7 @@ impl Judge {
             choices,
             given,
             max_candidates: diagnose::DEFAULT_MAX_CANDIDATES,
+            diagnose_budget: std::time::Duration::from_secs(2),
         }
     }
 
@@ -321,8 +327,48 @@ impl Judge {
         else {
             return;
         };
+        // A large body is not searched here (each candidate signs it again): the command line
+        // does it, on the saved capture.
+        if kept.body.len() > MAX_DIAGNOSED_BODY {
+            verdict.explanation = Some(format!(
+                "not diagnosed here: the body is over {} MiB (sigscope diagnose --request on the saved capture searches it)",
+                MAX_DIAGNOSED_BODY >> 20
+            ));
+            return;
+        }
+        // The search has a time budget besides its count: a timer stops it.
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let budget = self.diagnose_budget;
+        std::thread::scope(|scope| {
+            let timer = scope.spawn(|| {
+                let until = std::time::Instant::now() + budget;
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    let now = std::time::Instant::now();
+                    if now >= until {
+                        cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                        return;
+                    }
+                    std::thread::park_timeout(until - now);
+                }
+            });
+            self.explain_within(verdict, &kept, recipe, &selection, &cancel);
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            timer.thread().unpark();
+        });
+    }
+
+    fn explain_within(
+        &self,
+        verdict: &mut Verdict,
+        kept: &Kept,
+        recipe: &Recipe,
+        selection: &crate::sign::Selection,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) {
         let limits = diagnose::Limits {
             max_candidates: self.max_candidates,
+            cancel: Some(cancel),
             ..Default::default()
         };
         // With several keys, each is searched in turn until one explains the signature.
@@ -335,7 +381,7 @@ impl Judge {
                 key,
                 body: &kept.body,
                 headers: &kept.headers,
-                selection: &selection,
+                selection,
                 expected: &kept.expected,
             };
             let result = diagnose::diagnose_with(&case, &limits);
@@ -372,6 +418,14 @@ impl Judge {
                         s.push_str(&with);
                         s
                     }
+                    diagnose::Outcome::Stopped {
+                        searched,
+                        total,
+                        cancelled: true,
+                    } => format!(
+                        "diagnose stopped at its {} s budget after {searched} of {total} candidates (sigscope diagnose searches them all)",
+                        self.diagnose_budget.as_secs_f64()
+                    ),
                     other => other.report().join(" "),
                 });
             }

@@ -652,3 +652,67 @@ fn f12_sends_and_shows_the_answer_and_esc_cancels_a_slow_one() {
     assert!(started.elapsed() < Duration::from_secs(3));
     quit(&mut keys, &mut child);
 }
+
+/// SIGTSTP (job control's stop) gives the terminal back before the process stops; SIGCONT
+/// (`fg`) takes it again and redraws (#25 item 7).
+#[test]
+fn a_stop_gives_the_terminal_back_and_a_continue_redraws() {
+    let (screen, _keys, mut child, master) =
+        start_with_master(&["-p", "tpns", "--example"], "suspend", true, &[]);
+    screen.wait_for("Expected signature");
+    let tty = master.tty_name().expect("the pty's name");
+    let stty = || {
+        let o = std::process::Command::new("stty")
+            .args(["-a", "-F"])
+            .arg(&tty)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let pid = child.process_id().expect("a pid").to_string();
+    let kill = |sig: &str| {
+        assert!(
+            std::process::Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        )
+    };
+    kill("-TSTP");
+    let start = Instant::now();
+    loop {
+        let on_alternate = screen.parser.lock().unwrap().screen().alternate_screen();
+        if !on_alternate && stty().contains(" icanon") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the terminal was not given back"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        screen.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None
+    );
+    kill("-CONT");
+    let start = Instant::now();
+    loop {
+        let on_alternate = screen.parser.lock().unwrap().screen().alternate_screen();
+        if on_alternate
+            && stty().contains("-icanon")
+            && screen.text().contains("Expected signature")
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "not redrawn after SIGCONT:\n{}",
+            screen.text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    kill("-TERM");
+    exited(&mut child, "SIGTERM did not end it");
+}

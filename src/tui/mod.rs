@@ -60,6 +60,14 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
         let s = signal.load(std::sync::atomic::Ordering::Relaxed);
         (s != 0).then_some(s as i32)
     };
+    // SIGTSTP (job control's stop, `kill -TSTP`): the terminal is restored, the process stops,
+    // and on SIGCONT (`fg`) raw mode, the alternate screen and the screen come back.
+    let suspend = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    signal_hook::flag::register(
+        signal_hook::consts::SIGTSTP,
+        std::sync::Arc::clone(&suspend),
+    )?;
     // crossterm honours NO_COLOR by writing `ESC[m` for every colour, which also resets bold and
     // reverse; the view removes the colours itself and keeps the emphasis.
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -106,6 +114,10 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                 let first = loop {
                     if let Some(sig) = signalled() {
                         return Ok(Ended::Signal(sig));
+                    }
+                    if suspend.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                        suspend_until_continued(&mut terminal)?;
+                        break None;
                     }
                     // While a trace is computed on the signing thread, look for it often.
                     let check = if app.catching_up() {
@@ -230,6 +242,35 @@ fn listen_on_loopback(
     };
     crate::wire::listen::start(options(crate::wire::listen::DEFAULT_PORT), judge.clone())
         .or_else(|_| crate::wire::listen::start(options(0), judge))
+}
+
+/// Gives the terminal back (cooked mode, the main screen, no mouse or bracketed paste), stops
+/// the process, and once continued takes the terminal again and redraws everything.
+fn suspend_until_continued(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    let _ = ratatui::try_restore();
+    #[cfg(unix)]
+    // SIGSTOP: the stop SIGTSTP would have been (its handler is ours); SIGCONT resumes here.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen,
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All),
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    // The screen is blank: forget what ratatui believes it holds, so that the next frame is
+    // drawn whole (Terminal::clear would ask the terminal for the cursor, whose answer the
+    // event thread reads).
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// The signal number a vanished terminal is reported as.

@@ -342,6 +342,43 @@ struct Shared {
     /// Requests read whole whose line is not queued yet.
     busy: AtomicUsize,
     budget: Arc<Budget>,
+    /// Each open connection: a handle to close it, and since when it has been waiting for a
+    /// request (None while it serves one).
+    slots: std::sync::Mutex<std::collections::HashMap<u64, Slot>>,
+    next_slot: AtomicU64,
+}
+
+/// An open connection as the accept loop sees it.
+struct Slot {
+    stream: TcpStream,
+    waiting_since: Option<std::time::Instant>,
+}
+
+impl Shared {
+    /// Under slot pressure, closes the connection that has waited longest for a request (a
+    /// silent socket, a head trickled a byte at a time) so that a newcomer is served; false
+    /// when every connection is serving a request.
+    fn evict_idlest(&self) -> bool {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let idlest = slots
+            .values()
+            .filter_map(|s| s.waiting_since.map(|t| (t, &s.stream)))
+            .min_by_key(|(t, _)| *t);
+        match idlest {
+            Some((_, stream)) => {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn set_waiting(&self, id: u64, waiting: bool) {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = slots.get_mut(&id) {
+            s.waiting_since = waiting.then(std::time::Instant::now);
+        }
+    }
 }
 
 /// Counts a request in flight while it lives.
@@ -378,6 +415,8 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
         stopping: AtomicBool::new(false),
         busy: AtomicUsize::new(0),
         budget: Arc::new(Budget::default()),
+        slots: std::sync::Mutex::new(std::collections::HashMap::new()),
+        next_slot: AtomicU64::new(0),
     });
     let stopping = stop.clone();
     let accepting = shared.clone();
@@ -401,7 +440,12 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
                 let peer = stream
                     .peer_addr()
                     .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
-                if shared.open.load(Ordering::SeqCst) >= shared.options.max_connections {
+                // Every slot taken: the connection that has waited longest for a request makes
+                // room (a slowloris holds slots by waiting); only when every connection is
+                // serving a request does the newcomer get 503.
+                if shared.open.load(Ordering::SeqCst) >= shared.options.max_connections
+                    && !shared.evict_idlest()
+                {
                     let _ = stream.write_all(&http1::answer(
                         503,
                         "sigscope: too many connections at once\n",
@@ -432,6 +476,29 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
 
 /// One connection: requests until it closes, idles out or a request is refused.
 fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
+    let id = shared.next_slot.fetch_add(1, Ordering::SeqCst);
+    if let Ok(handle) = stream.try_clone() {
+        shared
+            .slots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(
+                id,
+                Slot {
+                    stream: handle,
+                    waiting_since: Some(std::time::Instant::now()),
+                },
+            );
+    }
+    serve_slot(stream, peer, shared, id);
+    shared
+        .slots
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
+}
+
+fn serve_slot(stream: TcpStream, peer: SocketAddr, shared: &Shared, id: u64) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(shared.options.limits.idle_timeout));
     let mut conn = Conn::new(stream);
@@ -440,7 +507,10 @@ fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
         if shared.stopping.load(Ordering::SeqCst) {
             break;
         }
-        match conn.read_request(&shared.options.limits) {
+        shared.set_waiting(id, true);
+        let read = conn.read_request(&shared.options.limits);
+        shared.set_waiting(id, false);
+        match read {
             Ok(msg) => {
                 // A request read whole is in flight until its line is queued.
                 let _busy = Busy::new(&shared.busy);

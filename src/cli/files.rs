@@ -59,9 +59,63 @@ pub fn size_words(n: usize) -> String {
     }
 }
 
-/// Feeds a body file to `sink` in 64 KiB chunks.
-pub fn read_chunks(path: &Path, sink: impl FnMut(&[u8])) -> Result<(), CliError> {
-    read_chunks_with(path, "--body-file", sink)
+/// Feeds a body file to `sink` in chunks. A regular file is read in 1 MiB chunks on a thread of
+/// its own while `sink` hashes the chunk before (reading overlapped with hashing, on the second
+/// core: 1 GiB in 511 ms where reading in turn took 589 ms; 64 KiB chunks handed over cost more
+/// than they saved); anything else (standard input, a FIFO) is read in turn, 64 KiB at a time.
+pub fn read_chunks(path: &Path, mut sink: impl FnMut(&[u8])) -> Result<(), CliError> {
+    let regular = path.as_os_str() != "-"
+        && std::fs::metadata(path).is_ok_and(|m| m.file_type().is_file());
+    if !regular {
+        return read_chunks_with(path, "--body-file", sink);
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| {
+        CliError(format!(
+            "--body-file {}: cannot read: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })?;
+    const CHUNK: usize = 1 << 20;
+    // Filled buffers go to the sink, empty ones come back: four in all, so that the reader is
+    // at most three chunks ahead.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(3);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    for _ in 0..4 {
+        let _ = empty_tx.send(vec![0u8; CHUNK]);
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Ok(mut buf) = empty_rx.recv() {
+                let n = loop {
+                    match file.read(&mut buf) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        other => break other,
+                    }
+                };
+                let done = !matches!(n, Ok(n) if n > 0);
+                if full_tx.send(n.map(|n| (buf, n))).is_err() || done {
+                    return;
+                }
+            }
+        });
+        loop {
+            match full_rx.recv() {
+                Ok(Ok((_, 0))) | Err(_) => return Ok(()),
+                Ok(Ok((buf, n))) => {
+                    sink(&buf[..n]);
+                    let _ = empty_tx.send(buf);
+                }
+                Ok(Err(e)) => {
+                    return Err(CliError(format!(
+                        "--body-file {}: cannot read: {}",
+                        path.display(),
+                        io_reason(&e)
+                    )));
+                }
+            }
+        }
+    })
 }
 
 fn read_chunks_with(path: &Path, flag: &str, sink: impl FnMut(&[u8])) -> Result<(), CliError> {

@@ -64,8 +64,8 @@ pub fn size_words(n: usize) -> String {
 /// core: 1 GiB in 511 ms where reading in turn took 589 ms; 64 KiB chunks handed over cost more
 /// than they saved); anything else (standard input, a FIFO) is read in turn, 64 KiB at a time.
 pub fn read_chunks(path: &Path, mut sink: impl FnMut(&[u8])) -> Result<(), CliError> {
-    let regular = path.as_os_str() != "-"
-        && std::fs::metadata(path).is_ok_and(|m| m.file_type().is_file());
+    let regular =
+        path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.file_type().is_file());
     if !regular {
         return read_chunks_with(path, "--body-file", sink);
     }

@@ -7,35 +7,11 @@
 //! recipe's documented example, and requests the SDK signed (and tampered ones): each must
 //! verify, or not, exactly as the vendor's own check says.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn sigscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("sigscope runs")
-}
+use std::path::Path;
 
-/// Every cases file, with its folder.
-fn case_files() -> Vec<(PathBuf, serde_json::Value)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalog");
-    let Ok(dirs) = std::fs::read_dir(&root) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for dir in dirs.map(|d| d.expect("an entry").path()) {
-        let file = dir.join("cases.json");
-        if let Ok(text) = std::fs::read_to_string(&file) {
-            let value =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            out.push((dir, value));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
+use common::{case_files, sigscope};
 
 #[test]
 fn every_builtin_scheme_is_complete() {
@@ -73,7 +49,7 @@ fn every_builtin_scheme_is_complete() {
 fn each_scheme_reproduces_its_vendors_sdk() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (dir, cases) in case_files() {
+    for (dir, cases) in case_files("catalog") {
         for case in cases.as_array().expect("cases.json is a list") {
             let id = case["id"].as_str().expect("a case has an id");
             let sdk = case["sdk"].as_str().unwrap_or("?");
@@ -244,7 +220,7 @@ fn a_malformed_carrier_gets_one_line_naming_it() {
 fn each_genuine_request_is_recognized_without_p() {
     let mut wrong = Vec::new();
     let mut checked = 0;
-    for (dir, cases) in case_files() {
+    for (dir, cases) in case_files("catalog") {
         for case in cases.as_array().expect("cases.json is a list") {
             let id = case["id"].as_str().expect("an id");
             let key = case["key"].as_str().expect("a key");
@@ -310,7 +286,7 @@ fn diagnose_names_the_other_encoding_for_each_scheme() {
         .filter(|r| r.stages.iter().any(|s| s.primitive == "check"))
         .map(|r| r.id.as_str())
         .collect();
-    for (_, cases) in case_files() {
+    for (_, cases) in case_files("catalog") {
         for case in cases.as_array().expect("a list") {
             let id = case["id"].as_str().expect("an id");
             let Some(sig) = case["example_signature"].as_str() else {

@@ -5,34 +5,11 @@
 //! key as the user has it (hex, base64, base64 DER, PEM, a certificate, a JWKS), and each
 //! tampered one must not.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn sigscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("sigscope runs")
-}
+use std::path::Path;
 
-fn case_files() -> Vec<(PathBuf, serde_json::Value)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pubkey");
-    let Ok(dirs) = std::fs::read_dir(&root) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for dir in dirs.map(|d| d.expect("an entry").path()) {
-        let file = dir.join("cases.json");
-        if let Ok(text) = std::fs::read_to_string(&file) {
-            let value =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            out.push((dir, value));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
+use common::{case_files, sigscope};
 
 #[test]
 fn each_public_key_scheme_verifies_its_vendors_requests() {
@@ -40,7 +17,7 @@ fn each_public_key_scheme_verifies_its_vendors_requests() {
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut not_built = std::collections::BTreeSet::new();
-    for (dir, cases) in case_files() {
+    for (dir, cases) in case_files("pubkey") {
         for case in cases.as_array().expect("cases.json is a list") {
             // (The diagnose cases have a folder of their own and another form.)
             if case.get("requests").is_none() {
@@ -128,7 +105,7 @@ fn each_public_key_scheme_verifies_its_vendors_requests() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    if case_files().is_empty() {
+    if case_files("pubkey").is_empty() {
         eprintln!("pubkey: skipped, tests/fixtures/pubkey is absent");
     }
     eprintln!(

@@ -583,7 +583,7 @@ impl SigText {
 
 /// What a public-key stage does with a key: verify each received signature (with a public key,
 /// or the public half of a private one), else sign (with a private key).
-pub struct PkStage<'a> {
+struct PkStage<'a> {
     /// `Ed25519`, `ECDSA-SHA256`, `RSASSA-PKCS1-v1_5 SHA-256` …
     pub algorithm: String,
     pub message: &'a [u8],
@@ -610,14 +610,14 @@ pub fn kid_of(bytes: &[u8]) -> Option<String> {
 
 /// The outcome of a public-key stage: the text it outputs (the verified signature exactly as
 /// received, `not verified`, or the signature made) and how it was made, in words.
-pub struct PkOut {
+struct PkOut {
     pub text: String,
     pub how: String,
 }
 
 /// Verifies or signs. `verify(key, message, signature)` says in words what it found in the
 /// signature (its form) or why it does not verify; `sign(key, message)` makes one.
-pub fn verify_or_sign(
+fn verify_or_sign(
     stage: &PkStage,
     families: &[Family],
     verify: impl Fn(&Key, &[u8], &[u8]) -> Result<String, String>,
@@ -700,6 +700,55 @@ pub fn verify_or_sign(
             key.summary(),
             notes.join("; ")
         ),
+    })
+}
+
+/// A public-key stage's algorithm: its name, how its signatures are written, and the key
+/// families it takes.
+pub struct PkKind<'a> {
+    pub algorithm: String,
+    pub text: SigText,
+    pub families: &'a [Family],
+}
+
+/// Where a public-key stage's key is: its template, and the template whose kid picks a JWKS's
+/// key.
+pub struct KeyAt<'a> {
+    pub key: &'a crate::sign::template::Template,
+    pub kid_from: &'a crate::sign::template::Template,
+}
+
+/// A public-key stage's whole evaluation over a rendered message: the key (and kid) rendered,
+/// each received signature verified or one made, as the stage's bytes (never secret) with how
+/// they were made; a key that does not do is an error naming the key's input.
+pub fn eval_stage(
+    scope: &dyn crate::sign::primitive::Scope,
+    at: KeyAt,
+    message: &[u8],
+    kind: PkKind,
+    verify: impl Fn(&Key, &[u8], &[u8]) -> Result<String, String>,
+    sign: impl Fn(&Key, &[u8]) -> Result<Vec<u8>, String>,
+) -> Result<crate::sign::primitive::Out, crate::sign::SignError> {
+    let key = scope.render(at.key)?;
+    let kid = kid_of(&scope.render(at.kid_from)?.bytes);
+    let stage = PkStage {
+        algorithm: kind.algorithm,
+        message,
+        key: &key.bytes,
+        text: kind.text,
+        received: scope.received(),
+        kid,
+    };
+    let out = verify_or_sign(&stage, kind.families, verify, sign).map_err(|message| {
+        crate::sign::SignError::Input {
+            input: scope.input_name(at.key),
+            message,
+        }
+    })?;
+    Ok(crate::sign::primitive::Out {
+        bytes: out.text.into_bytes(),
+        secret: Some(Vec::new()),
+        how: Some(out.how),
     })
 }
 

@@ -33,3 +33,36 @@ pub fn read_message(s: &mut impl Read) -> (String, Vec<u8>) {
 pub fn status(head: &str) -> u16 {
     head[9..12].parse().unwrap()
 }
+
+/// Runs the binary with NO_COLOR set.
+#[allow(dead_code)]
+pub fn sigscope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sigscope runs")
+}
+
+/// Every `cases.json` below `tests/fixtures/<under>/*/`, with its folder, in folder order
+/// (none when the fixtures are absent).
+#[allow(dead_code)]
+pub fn case_files(under: &str) -> Vec<(std::path::PathBuf, serde_json::Value)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(under);
+    let Ok(dirs) = std::fs::read_dir(&root) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for dir in dirs.map(|d| d.expect("an entry").path()) {
+        let file = dir.join("cases.json");
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            let value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            out.push((dir, value));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}

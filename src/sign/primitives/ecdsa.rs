@@ -15,7 +15,7 @@ use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
-use crate::sign::pubkey::{Family, Material, PkStage, SigText, verify_or_sign};
+use crate::sign::pubkey::{Family, KeyAt, Material, PkKind, SigText, eval_stage};
 use crate::sign::template::Template;
 
 pub const SPEC: Spec = Spec {
@@ -163,37 +163,37 @@ impl Primitive for Ecdsa {
     }
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
-        let key = scope.render(self.key.get(sel))?;
         let message = scope.render(self.message.get(sel))?;
-        let kid = crate::sign::pubkey::kid_of(&scope.render(self.kid_from.get(sel))?.bytes);
         let hash = *self.hash.get(sel);
         let prehash = match hash {
             Hash::Sha256 => sha2::Sha256::digest(&message.bytes).to_vec(),
             Hash::Sha384 => sha2::Sha384::digest(&message.bytes).to_vec(),
         };
         let form = *self.form.get(sel);
-        let stage = PkStage {
-            algorithm: format!(
-                "ECDSA-{}",
-                match hash {
-                    Hash::Sha256 => "SHA256",
-                    Hash::Sha384 => "SHA384",
-                }
-            ),
-            message: &message.bytes,
-            key: &key.bytes,
-            text: *self.encoding.get(sel),
-            received: scope.received(),
-            kid,
-        };
+        let algorithm = format!(
+            "ECDSA-{}",
+            match hash {
+                Hash::Sha256 => "SHA256",
+                Hash::Sha384 => "SHA384",
+            }
+        );
         let families: &[Family] = match self.curve.get(sel) {
             Curve::Any => &[Family::P256, Family::P384],
             Curve::P256 => &[Family::P256],
             Curve::P384 => &[Family::P384],
         };
-        let out = verify_or_sign(
-            &stage,
-            families,
+        eval_stage(
+            scope,
+            KeyAt {
+                key: self.key.get(sel),
+                kid_from: self.kid_from.get(sel),
+            },
+            &message.bytes,
+            PkKind {
+                algorithm,
+                text: *self.encoding.get(sel),
+                families,
+            },
             |key, _message, sig| match &key.material {
                 Material::P256Public(k) => verify_on!(p256, k, &prehash, sig),
                 Material::P256Private(k) => verify_on!(p256, k.verifying_key(), &prehash, sig),
@@ -218,15 +218,6 @@ impl Primitive for Ecdsa {
                 Ok(if form == Form::Der { der } else { raw })
             },
         )
-        .map_err(|message| SignError::Input {
-            input: scope.input_name(self.key.get(sel)),
-            message,
-        })?;
-        Ok(Out {
-            bytes: out.text.into_bytes(),
-            secret: Some(Vec::new()),
-            how: Some(out.how),
-        })
     }
 
     fn describe(&self, sel: &Selection) -> String {

@@ -13,7 +13,7 @@ use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
-use crate::sign::pubkey::{Family, Material, PkStage, SigText, verify_or_sign};
+use crate::sign::pubkey::{Family, KeyAt, Material, PkKind, SigText, eval_stage};
 use crate::sign::template::Template;
 
 pub const SPEC: Spec = Spec {
@@ -85,20 +85,19 @@ impl Primitive for Ed25519 {
     }
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
-        let key = scope.render(self.key.get(sel))?;
         let message = scope.render(self.message.get(sel))?;
-        let kid = crate::sign::pubkey::kid_of(&scope.render(self.kid_from.get(sel))?.bytes);
-        let stage = PkStage {
-            algorithm: "Ed25519".into(),
-            message: &message.bytes,
-            key: &key.bytes,
-            text: *self.encoding.get(sel),
-            received: scope.received(),
-            kid,
-        };
-        let out = verify_or_sign(
-            &stage,
-            &[Family::Ed25519],
+        eval_stage(
+            scope,
+            KeyAt {
+                key: self.key.get(sel),
+                kid_from: self.kid_from.get(sel),
+            },
+            &message.bytes,
+            PkKind {
+                algorithm: "Ed25519".into(),
+                text: *self.encoding.get(sel),
+                families: &[Family::Ed25519],
+            },
             |key, message, sig| {
                 let sig = ed25519_dalek::Signature::from_slice(sig)
                     .map_err(|_| format!("is {} bytes where Ed25519's are 64", sig.len()))?;
@@ -118,15 +117,6 @@ impl Primitive for Ed25519 {
                 _ => Err("is not an Ed25519 private key".into()),
             },
         )
-        .map_err(|message| SignError::Input {
-            input: scope.input_name(self.key.get(sel)),
-            message,
-        })?;
-        Ok(Out {
-            bytes: out.text.into_bytes(),
-            secret: Some(Vec::new()),
-            how: Some(out.how),
-        })
     }
 
     fn describe(&self, sel: &Selection) -> String {

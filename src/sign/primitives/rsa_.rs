@@ -22,7 +22,7 @@ use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
-use crate::sign::pubkey::{Family, Key, Material, PkStage, SigText, verify_or_sign};
+use crate::sign::pubkey::{Family, Key, KeyAt, Material, PkKind, SigText, eval_stage};
 use crate::sign::template::Template;
 
 pub const SPEC: Spec = Spec {
@@ -193,26 +193,26 @@ impl Primitive for Rsa {
     }
 
     fn eval(&self, scope: &dyn Scope, sel: &Selection) -> Result<Out, SignError> {
-        let key = scope.render(self.key.get(sel))?;
         let message = scope.render(self.message.get(sel))?;
-        let kid = crate::sign::pubkey::kid_of(&scope.render(self.kid_from.get(sel))?.bytes);
         let hash = *self.hash.get(sel);
         let pss = *self.padding.get(sel) == Padding::Pss;
-        let stage = PkStage {
-            algorithm: format!(
-                "RSASSA-{} {}",
-                if pss { "PSS" } else { "PKCS1-v1_5" },
-                hash.name()
-            ),
-            message: &message.bytes,
-            key: &key.bytes,
-            text: *self.encoding.get(sel),
-            received: scope.received(),
-            kid,
-        };
-        let out = verify_or_sign(
-            &stage,
-            &[Family::Rsa],
+        let algorithm = format!(
+            "RSASSA-{} {}",
+            if pss { "PSS" } else { "PKCS1-v1_5" },
+            hash.name()
+        );
+        eval_stage(
+            scope,
+            KeyAt {
+                key: self.key.get(sel),
+                kid_from: self.kid_from.get(sel),
+            },
+            &message.bytes,
+            PkKind {
+                algorithm,
+                text: *self.encoding.get(sel),
+                families: &[Family::Rsa],
+            },
             |key, message, sig| {
                 let pk = public(key).ok_or("is not for an RSA key")?;
                 let size = rsa::traits::PublicKeyParts::size(&pk);
@@ -247,15 +247,6 @@ impl Primitive for Rsa {
                 }
             },
         )
-        .map_err(|message| SignError::Input {
-            input: scope.input_name(self.key.get(sel)),
-            message,
-        })?;
-        Ok(Out {
-            bytes: out.text.into_bytes(),
-            secret: Some(Vec::new()),
-            how: Some(out.how),
-        })
     }
 
     fn describe(&self, sel: &Selection) -> String {

@@ -151,7 +151,11 @@ macro_rules! verify_on {
 
 impl Primitive for Ecdsa {
     fn inputs(&self, sel: &Selection) -> Vec<&Template> {
-        vec![self.key.get(sel), self.message.get(sel)]
+        vec![
+            self.key.get(sel),
+            self.message.get(sel),
+            self.kid_from.get(sel),
+        ]
     }
 
     fn public_key(&self) -> bool {

@@ -181,7 +181,11 @@ where
 
 impl Primitive for Rsa {
     fn inputs(&self, sel: &Selection) -> Vec<&Template> {
-        vec![self.key.get(sel), self.message.get(sel)]
+        vec![
+            self.key.get(sel),
+            self.message.get(sel),
+            self.kid_from.get(sel),
+        ]
     }
 
     fn public_key(&self) -> bool {

@@ -73,7 +73,11 @@ struct Ed25519 {
 
 impl Primitive for Ed25519 {
     fn inputs(&self, sel: &Selection) -> Vec<&Template> {
-        vec![self.key.get(sel), self.message.get(sel)]
+        vec![
+            self.key.get(sel),
+            self.message.get(sel),
+            self.kid_from.get(sel),
+        ]
     }
 
     fn public_key(&self) -> bool {

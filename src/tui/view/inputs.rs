@@ -227,15 +227,7 @@ fn key_title(app: &App, label: &str) -> String {
     if app.recipes[app.current].public_key()
         && let Ok(key) = encoding.decode(&written)
     {
-        match crate::sign::pubkey::parse(&key, None) {
-            Ok(k) if k.is_private() => parts.push(k.kind()),
-            Ok(k) => parts.push(format!("{}, {} (not a secret)", k.kind(), k.fingerprint())),
-            Err(_) if key.is_empty() => parts.push("empty".to_string()),
-            Err(_) if crate::sign::pubkey::public_summary(&key, true).is_some() => {
-                parts.push("a JWKS (the token's kid picks the key)".to_string())
-            }
-            Err(_) => parts.push("not a key sigscope reads".to_string()),
-        }
+        parts.push(key_words(&key));
         parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
         parts.push(label.to_string());
         return parts.join(" · ");
@@ -256,6 +248,33 @@ fn key_title(app: &App, label: &str) -> String {
     parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
     parts.push(label.to_string());
     parts.join(" · ")
+}
+
+/// What a public-key scheme's key is, in words. Reading a key (an RSA private key above all)
+/// costs more than a frame should: the words of the last key are kept, so that only an edit of
+/// the key reads it again.
+fn key_words(key: &[u8]) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(Vec<u8>, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some((k, words)) = last.borrow().as_ref()
+            && k == key
+        {
+            return words.clone();
+        }
+        let words = match crate::sign::pubkey::parse(key, None) {
+            Ok(k) if k.is_private() => k.kind(),
+            Ok(k) => format!("{}, {} (not a secret)", k.kind(), k.fingerprint()),
+            Err(_) if key.is_empty() => "empty".to_string(),
+            Err(_) if crate::sign::pubkey::public_summary(key, true).is_some() => {
+                "a JWKS (the token's kid picks the key)".to_string()
+            }
+            Err(_) => "not a key sigscope reads".to_string(),
+        };
+        *last.borrow_mut() = Some((key.to_vec(), words.clone()));
+        words
+    })
 }
 
 /// What an editor cannot show: control bytes other than line ends and tabs, which the terminal

@@ -538,6 +538,22 @@ pub fn is_key_document(bytes: &[u8]) -> bool {
     t.starts_with("-----BEGIN") || (t.starts_with('{') && parse(bytes, None).is_ok())
 }
 
+/// The public-key primitives' `encoding` argument: how their signatures are written.
+pub const ENCODING: crate::sign::args::ArgSpec = crate::sign::args::ArgSpec::optional(
+    "encoding",
+    crate::sign::args::Kind::Words(<SigText as crate::sign::args::ArgWords>::WORDS),
+    "base64",
+    "how the signature is written",
+);
+
+/// The public-key primitives' `kid_from` argument: what picks a JWKS's key.
+pub const KID_FROM: crate::sign::args::ArgSpec = crate::sign::args::ArgSpec::optional(
+    "kid_from",
+    crate::sign::args::Kind::Template,
+    "",
+    "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
+);
+
 /// How a signature is written in its carrier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigText {

@@ -15,7 +15,9 @@ use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
-use crate::sign::pubkey::{Family, KeyAt, Material, PkKind, SigText, eval_stage};
+use crate::sign::pubkey::{
+    ENCODING, Family, KID_FROM, KeyAt, Material, PkKind, SigText, eval_stage,
+};
 use crate::sign::template::Template;
 
 pub const SPEC: Spec = Spec {
@@ -25,18 +27,8 @@ pub const SPEC: Spec = Spec {
     args: &[
         ArgSpec::required("message", Kind::Template, "the message"),
         ArgSpec::required("key", Kind::Template, "the key (PEM, DER or JWK)"),
-        ArgSpec::optional(
-            "encoding",
-            Kind::Words(SigText::WORDS),
-            "base64",
-            "how the signature is written",
-        ),
-        ArgSpec::optional(
-            "kid_from",
-            Kind::Template,
-            "",
-            "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
-        ),
+        ENCODING,
+        KID_FROM,
         ArgSpec::optional(
             "form",
             Kind::Words(Form::WORDS),

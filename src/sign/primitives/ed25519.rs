@@ -9,11 +9,13 @@ use std::sync::Arc;
 use ed25519_dalek::{Signer, Verifier};
 
 use crate::sign::SignError;
-use crate::sign::args::{ArgSpec, ArgWords, Kind};
+use crate::sign::args::{ArgSpec, Kind};
 use crate::sign::choice::{Param, Selection};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
-use crate::sign::pubkey::{Family, KeyAt, Material, PkKind, SigText, eval_stage};
+use crate::sign::pubkey::{
+    ENCODING, Family, KID_FROM, KeyAt, Material, PkKind, SigText, eval_stage,
+};
 use crate::sign::template::Template;
 
 pub const SPEC: Spec = Spec {
@@ -26,18 +28,8 @@ pub const SPEC: Spec = Spec {
             Kind::Template,
             "the key (PEM, DER, JWK, or 32 bytes in hex or base64)",
         ),
-        ArgSpec::optional(
-            "encoding",
-            Kind::Words(SigText::WORDS),
-            "base64",
-            "how the signature is written",
-        ),
-        ArgSpec::optional(
-            "kid_from",
-            Kind::Template,
-            "",
-            "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
-        ),
+        ENCODING,
+        KID_FROM,
     ],
     func: &FUNC,
     build: |a| {

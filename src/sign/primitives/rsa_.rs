@@ -22,7 +22,9 @@ use crate::sign::args::{ArgSpec, ArgWords, Kind};
 use crate::sign::choice::{Param, Selection};
 use crate::sign::lower::{Arg, Call, Func};
 use crate::sign::primitive::{Expected, Out, Primitive, Scope, Spec, Vector, name_of};
-use crate::sign::pubkey::{Family, Key, KeyAt, Material, PkKind, SigText, eval_stage};
+use crate::sign::pubkey::{
+    ENCODING, Family, KID_FROM, Key, KeyAt, Material, PkKind, SigText, eval_stage,
+};
 use crate::sign::template::Template;
 
 pub const SPEC: Spec = Spec {
@@ -42,18 +44,8 @@ pub const SPEC: Spec = Spec {
             "pkcs1",
             "RSASSA-PKCS1-v1_5 or RSASSA-PSS",
         ),
-        ArgSpec::optional(
-            "encoding",
-            Kind::Words(SigText::WORDS),
-            "base64",
-            "how the signature is written",
-        ),
-        ArgSpec::optional(
-            "kid_from",
-            Kind::Template,
-            "",
-            "a JWT header (JSON) whose `kid`, or a key id, picks the key of a JWKS",
-        ),
+        ENCODING,
+        KID_FROM,
     ],
     func: &FUNC,
     build: |a| {

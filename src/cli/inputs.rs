@@ -666,13 +666,31 @@ fn import_request(
                 .to_string(),
         ));
     }
+    let imported = parse_request_file(path, args.allow_request_files)?;
+    let mut mapped = crate::request::import::map(recipe, &imported, explicit);
+    if let Some(e) = mapped.errors.first() {
+        return Err(CliError(format!("--request {}: {e}", path.display())));
+    }
+    let mut notes = imported.notes;
+    notes.append(&mut mapped.notes);
+    mapped.notes = notes;
+    Ok(mapped)
+}
+
+/// Reads `--request PATH` (`-`: standard input) as a request: raw HTTP or a curl line, whose
+/// `@file` data is read from the current directory, as curl would, only when allowed. The
+/// notes say which files were read or left unread.
+pub(super) fn parse_request_file(
+    path: &Path,
+    allow_request_files: bool,
+) -> Result<crate::request::import::Imported, CliError> {
     let bytes = read_file(path, "--request")?;
     // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
     // only with the user's consent, and only when it is a regular file.
     let mut skipped = Vec::new();
     let mut read_files = Vec::new();
     let mut read = |p: &str| -> Result<Vec<u8>, String> {
-        if !args.allow_request_files {
+        if !allow_request_files {
             skipped.push(p.to_string());
             return Ok(Vec::new());
         }
@@ -695,24 +713,19 @@ fn import_request(
         read_files.push(p.to_string());
         Ok(data)
     };
-    let imported = crate::request::import::parse(&bytes, &mut read)
+    let mut imported = crate::request::import::parse(&bytes, &mut read)
         .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
-    let mut mapped = crate::request::import::map(recipe, &imported, explicit);
-    if let Some(e) = mapped.errors.first() {
-        return Err(CliError(format!("--request {}: {e}", path.display())));
-    }
-    let mut notes = imported.notes;
     for file in read_files {
-        notes.push(format!("the body is read from the file `{file}`"));
+        imported
+            .notes
+            .push(format!("the body is read from the file `{file}`"));
     }
     for file in skipped {
-        notes.push(format!(
+        imported.notes.push(format!(
             "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"
         ));
     }
-    notes.append(&mut mapped.notes);
-    mapped.notes = notes;
-    Ok(mapped)
+    Ok(imported)
 }
 
 /// Makes a value for every missing time or nonce field, from the clock or a random source.

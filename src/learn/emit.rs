@@ -137,6 +137,21 @@ pub fn plan(parts: &[Part], hit: &Hit) -> Plan {
                 });
                 format!("{{{name}}}")
             }
+            PartKind::Member(m) => {
+                let leaf = m.rsplit('.').next().unwrap_or(m);
+                let name = name_for(field_name(leaf), &plan.fields);
+                let value = String::from_utf8_lossy(&part.bytes).into_owned();
+                plan.fields.push(Field {
+                    name: name.clone(),
+                    label: format!("{m} in the body"),
+                    source: format!("member:{m}"),
+                    pattern: None,
+                    kind: kind_of(&value),
+                    value,
+                    header: None,
+                });
+                format!("{{{name}}}")
+            }
             PartKind::ListValue {
                 header,
                 separator,

@@ -21,6 +21,8 @@ pub enum PartKind {
     Body,
     /// A header's value.
     Header(String),
+    /// A member of a JSON body (`parent.child` one level down) beside the signature's.
+    Member(String),
     /// A `name=value` item of the list that carries the signature (Stripe's `t=`).
     ListValue {
         header: String,
@@ -50,6 +52,7 @@ impl PartKind {
         match self {
             PartKind::Body => "the raw body".to_string(),
             PartKind::Header(h) => h.clone(),
+            PartKind::Member(m) => format!("JSON member {m}"),
             PartKind::ListValue { header, name, .. } => format!("{name} of {header}"),
             PartKind::Method => "the method".to_string(),
             PartKind::Url(UrlPart::Path) => "the path".to_string(),
@@ -140,6 +143,23 @@ pub fn find(req: &Imported, site: &Site) -> Vec<Part> {
             kind: PartKind::Header(name.to_string()),
         });
     }
+    // The members beside a signature carried in a JSON body (Mailgun's signature.timestamp and
+    // signature.token, Razorpay's order and payment ids).
+    if let Place::Member(sig) = &site.place {
+        let parent = sig.rsplit_once('.').map(|(p, _)| p);
+        let mut members: Vec<(u8, String, String)> = super::site::json_members(&req.body)
+            .into_iter()
+            .filter(|(n, _)| n != sig && n.rsplit_once('.').map(|(p, _)| p) == parent)
+            .filter_map(|(n, v)| header_rank(&n, &v).map(|r| (r, n, v)))
+            .collect();
+        members.sort_by_key(|m| m.0);
+        for (_, name, value) in members.into_iter().take(MAX_HEADER_PARTS) {
+            out.push(Part {
+                bytes: value.into_bytes(),
+                kind: PartKind::Member(name),
+            });
+        }
+    }
     out.push(Part {
         bytes: req.method.as_bytes().to_vec(),
         kind: PartKind::Method,
@@ -202,21 +222,21 @@ pub fn find(req: &Imported, site: &Site) -> Vec<Part> {
             });
         }
     }
-    // A literal first word: the version a prefixed signature names (Slack's v0= signs v0:…).
+    // A literal first word: the version a prefixed signature names (Slack's v0= signs v0:…), else
+    // v0 (Customer.io signs v0:timestamp:body under a bare signature).
     let prefix = match &site.shape {
         Shape::Prefixed(p) => Some(p),
         Shape::Item { prefix, .. } if !prefix.is_empty() => Some(prefix),
         _ => None,
     };
-    if let Some(p) = prefix {
-        let word = p.trim_end_matches(['=', ':', ',']);
-        if !word.is_empty() {
-            out.push(Part {
-                bytes: word.as_bytes().to_vec(),
-                kind: PartKind::Literal(word.to_string()),
-            });
-        }
-    }
+    let word = prefix
+        .map(|p| p.trim_end_matches(['=', ':', ',']))
+        .filter(|w| !w.is_empty())
+        .unwrap_or("v0");
+    out.push(Part {
+        bytes: word.as_bytes().to_vec(),
+        kind: PartKind::Literal(word.to_string()),
+    });
     out
 }
 

@@ -302,12 +302,39 @@ pub fn find(req: &Imported) -> Vec<Site> {
                 &mut out,
             );
         }
-    } else if let Ok(serde_json::Value::Object(map)) =
-        serde_json::from_slice::<serde_json::Value>(&req.body)
-    {
-        for (name, value) in map {
-            if let serde_json::Value::String(s) = value {
-                sites_of(&Place::Member(name), &s, false, &mut out);
+    } else {
+        for (name, value) in json_members(&req.body) {
+            sites_of(&Place::Member(name), &value, false, &mut out);
+        }
+    }
+    out
+}
+
+/// The string, number and boolean members of a JSON object body, and those of the objects in
+/// it (one level down, as `parent.child`), as written (a number's text kept).
+pub fn json_members(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return Vec::new();
+    };
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (name, value) in &map {
+        if name.contains('.') {
+            continue;
+        }
+        if let Some(s) = scalar(value) {
+            out.push((name.clone(), s));
+        } else if let serde_json::Value::Object(inner) = value {
+            for (child, v) in inner {
+                if let (false, Some(s)) = (child.contains('.'), scalar(v)) {
+                    out.push((format!("{name}.{child}"), s));
+                }
             }
         }
     }

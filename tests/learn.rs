@@ -66,7 +66,8 @@ fn other_body(example: &str) -> String {
 }
 
 /// Tampered copies of a raw HTTP request, one change each: a byte of the body, a digit of each
-/// short header value (a timestamp, an id), the path's last letter. Lengths are kept.
+/// short header value (a timestamp, an id), a letter of each long one (a token's claims), the
+/// path's last letter. Lengths are kept.
 fn tamperings(raw: &[u8]) -> Vec<Vec<u8>> {
     let start = raw
         .windows(4)
@@ -91,6 +92,7 @@ fn tamperings(raw: &[u8]) -> Vec<Vec<u8>> {
         flip(b);
         out.push(body);
     }
+    let mut late = Vec::new();
     let mut line_start = raw
         .iter()
         .position(|&b| b == b'\n')
@@ -105,6 +107,13 @@ fn tamperings(raw: &[u8]) -> Vec<Vec<u8>> {
         if let Some(colon) = line.iter().position(|&b| b == b':') {
             let name = String::from_utf8_lossy(&line[..colon]).to_ascii_lowercase();
             let short = line.len() - colon < 66;
+            // A long value (a token): a letter a third of the way in (its claims).
+            let third = colon + (line.len() - colon) / 3;
+            if !short && line[third].is_ascii_alphanumeric() {
+                let mut t = raw.to_vec();
+                flip(&mut t[line_start + third]);
+                late.push(t);
+            }
             if short
                 && !["host", "content-length", "content-type"].contains(&name.as_str())
                 && let Some(i) = (colon..line.len())
@@ -118,6 +127,7 @@ fn tamperings(raw: &[u8]) -> Vec<Vec<u8>> {
         }
         line_start = end + 1;
     }
+    out.append(&mut late);
     // The path's last letter (before the query and the version).
     let first_line = raw.iter().position(|&b| b == b'\n').unwrap_or(0);
     let target_end = raw[..first_line]
@@ -137,8 +147,9 @@ fn tamperings(raw: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Writes a second genuine request of a scheme (and its tampered twin), checked with the
-/// built-in from the first one's values: another body where the built-in verifies it, else the example's body with every
-/// time field moved on.
+/// built-in from the first one's values: another body where the built-in verifies it, else the
+/// same body with every time field moved on, else the example with another body and the fields
+/// that hold the body's SHA-256 (a JWT's claims) made anew.
 fn second_request(
     dir: &Path,
     recipe: &sigscope::sign::Recipe,
@@ -164,30 +175,46 @@ fn second_request(
             times.push(format!("{}={v}", f.name));
         }
     }
-    let tries: [Vec<String>; 2] = [
+    // A field that holds the body's SHA-256 (a JWT's claims): the same with the new body's,
+    // from the example.
+    let digest = |b: &[u8]| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(b))
+    };
+    let (old, new) = (
+        digest(recipe.example.body.as_bytes()),
+        digest(body.as_bytes()),
+    );
+    let mut rebound = vec!["--example".to_string(), "--body".to_string(), body.clone()];
+    for (name, value) in &recipe.example.fields {
+        if value.contains(&old) {
+            rebound.extend([
+                "--set".to_string(),
+                format!("{name}={}", value.replace(&old, &new)),
+            ]);
+        }
+    }
+    if rebound.len() == 3 {
+        rebound.clear();
+    }
+    let tries: [Vec<String>; 3] = [
         vec!["--body".to_string(), body],
         times
             .iter()
             .flat_map(|t| ["--set".to_string(), t.clone()])
             .collect(),
+        rebound,
     ];
     let second = dir.join(format!("{id}-second-{tag}.http"));
     let bad = dir.join(format!("{id}-second-{tag}-tampered.http"));
     for extra in &tries {
         let first = first.to_string_lossy().to_string();
-        let mut args = vec![
-            "sign",
-            "-p",
-            id,
-            "--request",
-            &first,
-            flag,
-            key,
-            "--format",
-            "http",
-        ];
         if extra.is_empty() {
             continue;
+        }
+        let mut args = vec!["sign", "-p", id, flag, key, "--format", "http"];
+        if extra[0] != "--example" {
+            args.extend(["--request", first.as_str()]);
         }
         args.extend(extra.iter().map(String::as_str));
         if let Some(v) = variant {
@@ -324,11 +351,9 @@ fn learns_back_the_catalogs_hmac_webhook_schemes() {
         misses.join("\n  ")
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    // The target is 90%; 62 of 72 (86%) are learned today, the misses named in the
-    // closing note (schemes whose message has labels, JSON canonical forms or more than four
-    // parts, JWTs, and examples that carry no request body).
+    // At least 90%: the misses are named in the output (and the README says which kinds).
     assert!(
-        learned.len() * 100 >= total * 85,
+        learned.len() * 10 >= total * 9,
         "only {} of {total} learned; missed:\n{}",
         learned.len(),
         misses.join("\n")

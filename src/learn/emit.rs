@@ -80,6 +80,8 @@ pub struct Field {
     pub kind: Option<&'static str>,
     /// A header the request carries it in (placed back there when signing).
     pub header: Option<String>,
+    /// A segment of the JWT that carries the signature (read by the token's pattern).
+    pub token: bool,
 }
 
 /// What a learned recipe is made of.
@@ -134,6 +136,7 @@ pub fn plan(parts: &[Part], hit: &Hit) -> Plan {
                     kind: kind_of(&value),
                     value,
                     header: Some(h.clone()),
+                    token: false,
                 });
                 format!("{{{name}}}")
             }
@@ -149,6 +152,7 @@ pub fn plan(parts: &[Part], hit: &Hit) -> Plan {
                     kind: kind_of(&value),
                     value,
                     header: None,
+                    token: false,
                 });
                 format!("{{{name}}}")
             }
@@ -167,6 +171,7 @@ pub fn plan(parts: &[Part], hit: &Hit) -> Plan {
                     kind: kind_of(&value),
                     value,
                     header: None,
+                    token: false,
                 });
                 format!("{{{name}}}")
             }
@@ -212,6 +217,26 @@ pub fn plan(parts: &[Part], hit: &Hit) -> Plan {
                 "{unsigned_params}".to_string()
             }
             PartKind::Literal(l) => lit(l),
+            PartKind::JwtSigningInput => {
+                let input = String::from_utf8_lossy(&part.bytes).into_owned();
+                let (header, claims) = input.split_once('.').unwrap_or((&input, ""));
+                for (name, label, value) in [
+                    ("jwt_header", "the JWT's header (base64url)", header),
+                    ("jwt_claims", "the JWT's claims (base64url)", claims),
+                ] {
+                    plan.fields.push(Field {
+                        name: name.to_string(),
+                        label: label.to_string(),
+                        source: String::new(),
+                        pattern: None,
+                        value: value.to_string(),
+                        kind: None,
+                        header: None,
+                        token: true,
+                    });
+                }
+                "{jwt_header}.{jwt_claims}".to_string()
+            }
         };
         plan.items.push(item);
     }
@@ -405,9 +430,19 @@ pub fn recipe(
             );
         }
     }
+    // A JWT whose claims hold the body's SHA-256 binds the body: the recipe checks it.
+    let body_claim = match &site.shape {
+        Shape::Jwt { signing_input, .. } => body_claim(signing_input, &req.body),
+        _ => None,
+    };
+    let encoded = if body_claim.is_some() {
+        "token_mac"
+    } else {
+        "signature"
+    };
     match site.encoding {
         Encoding::Hex { upper } => {
-            let _ = write!(t, "[[stages]]\nname = \"signature\"\nhex = \"{{mac}}\"\n");
+            let _ = write!(t, "[[stages]]\nname = \"{encoded}\"\nhex = \"{{mac}}\"\n");
             if upper {
                 let _ = writeln!(t, "case = \"upper\"");
             }
@@ -415,7 +450,7 @@ pub fn recipe(
         Encoding::Base64 { url_safe, padding } => {
             let _ = write!(
                 t,
-                "[[stages]]\nname = \"signature\"\nbase64 = \"{{mac}}\"\n"
+                "[[stages]]\nname = \"{encoded}\"\nbase64 = \"{{mac}}\"\n"
             );
             if url_safe {
                 let _ = writeln!(t, "alphabet = \"url-safe\"");
@@ -426,6 +461,34 @@ pub fn recipe(
         }
     }
     let _ = writeln!(t);
+    if let Some(claim) = &body_claim {
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"claims_json\"\nfrom_base64 = \"{{jwt_claims}}\"\nalphabet = \"url-safe\"\n"
+        );
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"claimed_body_sha256\"\nparam = {}\nfrom = \"{{claims_json}}\"\n",
+            q(claim)
+        );
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"body_digest\"\nhash = \"sha256\"\nmessage = \"{{body}}\"\n"
+        );
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"body_sha256\"\nhex = \"{{body_digest}}\"\n"
+        );
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"body_claim\"\ncheck = \"{{claimed_body_sha256}}\"\nequals = \"{{body_sha256}}\"\ndiffers = {}\n",
+            q(&format!(" (the {claim} claim is not the body's SHA-256)"))
+        );
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"signature\"\nconcat = [\"{{token_mac}}\", \"{{body_claim}}\"]\n"
+        );
+    }
     let _ = writeln!(
         t,
         "[request]\nmethod = {}\nurl = \"{{url}}\"\n",
@@ -438,6 +501,9 @@ pub fn recipe(
     // Where the signature goes, and the headers the values come from.
     let item = match &site.shape {
         Shape::Whole => "{signature}".to_string(),
+        Shape::Jwt { prefix, .. } => {
+            format!("{}{{jwt_header}}.{{jwt_claims}}.{{signature}}", lit(prefix))
+        }
         Shape::Prefixed(p) | Shape::Item { prefix: p, .. } => format!("{}{{signature}}", lit(p)),
     };
     match &site.place {
@@ -491,24 +557,32 @@ pub fn recipe(
                 q(&item)
             );
         }
-        Shape::Whole => {}
+        Shape::Whole | Shape::Jwt { .. } => {}
     }
     let mut sources: Vec<String> = plan
         .fields
         .iter()
-        .filter(|f| f.pattern.is_none())
+        .filter(|f| f.pattern.is_none() && !f.token)
         .map(|f| format!("{} = {}", f.name, q(&f.source)))
         .collect();
     if plan.uses_method {
         sources.push("method = \"method\"".to_string());
     }
     sources.push("url = \"url\"".to_string());
-    let _ = writeln!(
-        t,
-        "[import]\nfields = {{ {} }}\nsignature = {}\n",
-        sources.join(", "),
-        q(&site.place.source())
-    );
+    let _ = writeln!(t, "[import]\nfields = {{ {} }}", sources.join(", "));
+    match &site.shape {
+        Shape::Jwt { .. } => {
+            let _ = writeln!(
+                t,
+                "\n[[import.patterns]]\nfrom = {}\npattern = {}\n",
+                q(&site.place.source()),
+                q(&item)
+            );
+        }
+        _ => {
+            let _ = writeln!(t, "signature = {}\n", q(&site.place.source()));
+        }
+    }
     for f in &plan.fields {
         if let Some((header, separator, item)) = &f.pattern {
             let _ = writeln!(
@@ -540,6 +614,25 @@ pub fn recipe(
         let _ = writeln!(t, "signature = {}", q(sig));
     }
     t
+}
+
+/// The claim of a JWT's claims (`header.claims`) that holds the hex SHA-256 of the body.
+fn body_claim(signing_input: &str, body: &[u8]) -> Option<String> {
+    use base64::Engine;
+    let claims = signing_input.split_once('.')?.1;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(claims)
+        .ok()?;
+    let serde_json::Value::Object(map) = serde_json::from_slice(&claims).ok()? else {
+        return None;
+    };
+    let digest = hex::encode(crate::sign::digest::hash(
+        crate::sign::digest::Alg::Sha256,
+        body,
+    ));
+    map.iter()
+        .find(|(_, v)| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(&digest)))
+        .map(|(k, _)| k.clone())
 }
 
 /// The request's URL, or a stand-in when it names no host.

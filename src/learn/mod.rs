@@ -182,7 +182,10 @@ fn accept(
             differ.push(name.clone());
         }
     }
-    let notes = notes(requests.len(), &description, &recipe, &differ, &equal);
+    let mut notes = notes(requests.len(), &description, &recipe, &differ, &equal);
+    if matches!(site.shape, site::Shape::Jwt { .. }) {
+        notes.push("A JWT: the recipe checks its HMAC (and, when a claim holds the body's SHA-256, the body), not its other claims (exp, iat, iss, aud): check those as the vendor documents.".to_string());
+    }
     let signature = example_signature(&recipe, hit)?;
     let text = emit::recipe(&requests[0], site, parts, hit, &notes, Some(&signature));
     let recipe = Recipe::from_toml(&text).map_err(|e| format!("{description}: {e}"))?;

@@ -44,6 +44,8 @@ pub enum PartKind {
     },
     /// A literal a scheme puts first (`v0` of Slack's `v0:timestamp:body`).
     Literal(String),
+    /// A JWT's `header.claims`, which its signature covers.
+    JwtSigningInput,
 }
 
 impl PartKind {
@@ -68,6 +70,7 @@ impl PartKind {
                 if *from_query { "query" } else { "form" }
             ),
             PartKind::Literal(l) => format!("the text `{l}`"),
+            PartKind::JwtSigningInput => "the token's header.claims".to_string(),
         }
     }
 
@@ -104,6 +107,12 @@ fn header_rank(name: &str, value: &str) -> Option<u8> {
 /// The parts of a request a scheme may sign, given the site its signature is at, likeliest
 /// first.
 pub fn find(req: &Imported, site: &Site) -> Vec<Part> {
+    if let Shape::Jwt { signing_input, .. } = &site.shape {
+        return vec![Part {
+            bytes: signing_input.as_bytes().to_vec(),
+            kind: PartKind::JwtSigningInput,
+        }];
+    }
     let mut out = vec![Part {
         bytes: req.body.clone(),
         kind: PartKind::Body,

@@ -55,6 +55,12 @@ pub enum Shape {
     Prefixed(String),
     /// An item of a list (`t=…,v1=…`, `v1,… v1,…`), after the item's prefix (maybe empty).
     Item { separator: String, prefix: String },
+    /// The signature of an HS256/384/512 JWT (after a word such as `Bearer `): the MAC of the
+    /// token's `header.claims`.
+    Jwt {
+        prefix: String,
+        signing_input: String,
+    },
 }
 
 /// How the digest was written.
@@ -123,6 +129,7 @@ impl Site {
                 if separator == " " { "space" } else { separator },
                 self.place.words()
             ),
+            Shape::Jwt { .. } => format!("the JWT in {}", self.place.words()),
         }
     }
 }
@@ -214,9 +221,53 @@ fn prefixed(value: &str) -> Option<(&str, &str)> {
     ok.then(|| (&value[..=at], &value[at + 1..]))
 }
 
+/// An HMAC JWT (`header.claims.signature`, the header naming HS256, HS384 or HS512), after an
+/// optional word and a space (`Bearer `): the site of its signature.
+fn jwt(place: &Place, value: &str) -> Option<Site> {
+    let (prefix, token) = match value.rsplit_once(' ') {
+        Some((word, token)) => (format!("{word} "), token),
+        None => (String::new(), value),
+    };
+    let mut segments = token.split('.');
+    let (Some(h), Some(c), Some(sig), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return None;
+    };
+    let header = URL_SAFE_NO_PAD.decode(h).ok()?;
+    let header: serde_json::Value = serde_json::from_slice(&header).ok()?;
+    let alg = header.get("alg")?.as_str()?;
+    if !alg.starts_with("HS") || c.is_empty() {
+        return None;
+    }
+    let digest = URL_SAFE_NO_PAD.decode(sig).ok()?;
+    alg_of(digest.len())?;
+    Some(Site {
+        place: place.clone(),
+        shape: Shape::Jwt {
+            prefix,
+            signing_input: format!("{h}.{c}"),
+        },
+        text: sig.to_string(),
+        digest,
+        encoding: Encoding::Base64 {
+            url_safe: true,
+            padding: false,
+        },
+        list_values: Vec::new(),
+    })
+}
+
 /// The sites of one value at a place.
 fn sites_of(place: &Place, value: &str, lists: bool, out: &mut Vec<Site>) {
     let value = value.trim();
+    if let Some(site) = jwt(place, value) {
+        out.push(site);
+        return;
+    }
     let push = |out: &mut Vec<Site>, shape: Shape, text: &str, list_values: &[(String, String)]| {
         for (digest, encoding) in decode(text) {
             out.push(Site {
@@ -427,6 +478,33 @@ mod tests {
         );
         assert!(decode("hello world, this is not a signature").is_empty());
         assert!(decode("abcdef").is_empty());
+    }
+
+    #[test]
+    fn finds_the_signature_of_an_hmac_jwt() {
+        // PyJWT's HS256 token of {"iss":"netlify"} under "secret".
+        let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJuZXRsaWZ5In0.sig";
+        let req = request(&[("Authorization", &format!("Bearer {token}"))], "/", "");
+        // A signature that is no digest: no site.
+        assert!(find(&req).is_empty());
+        let mac = crate::sign::digest::hmac(
+            Alg::Sha256,
+            b"secret",
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJuZXRsaWZ5In0",
+        );
+        let token = token.replace("sig", &URL_SAFE_NO_PAD.encode(mac));
+        let req = request(&[("Authorization", &format!("Bearer {token}"))], "/", "");
+        let sites = find(&req);
+        assert_eq!(sites.len(), 1);
+        assert_eq!(sites[0].digest.len(), 32);
+        assert_eq!(
+            sites[0].shape,
+            Shape::Jwt {
+                prefix: "Bearer ".into(),
+                signing_input: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJuZXRsaWZ5In0"
+                    .into()
+            }
+        );
     }
 
     #[test]

@@ -323,7 +323,7 @@ pub fn recipe(
         "# Learned by `sigscope learn` from a genuine request: {}.",
         what.replace('\n', " ")
     );
-    let _ = writeln!(t, "id = \"learned\"");
+    let _ = writeln!(t, "id = {}", q(&learned_id(site)));
     let _ = writeln!(
         t,
         "name = {}",
@@ -633,6 +633,29 @@ fn body_claim(signing_input: &str, body: &[u8]) -> Option<String> {
     map.iter()
         .find(|(_, v)| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(&digest)))
         .map(|(k, _)| k.clone())
+}
+
+/// A learned recipe's id: `learned-` and the name of where its signature is
+/// (`learned-x-zm-signature`).
+pub fn learned_id(site: &Site) -> String {
+    let slug: String = site
+        .place
+        .name()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug.trim_matches('-');
+    if slug.is_empty() {
+        "learned".to_string()
+    } else {
+        format!("learned-{slug}")
+    }
 }
 
 /// The request's URL, or a stand-in when it names no host.

@@ -447,3 +447,119 @@ fn a_random_signature_ends_not_found_and_two_requests_tell_fields_from_constants
     assert!(!recipe.contains("whsec_test_secret"));
     assert!(recipe.contains("Values that differ between the requests (fields): t."));
 }
+
+#[test]
+fn learns_public_key_schemes_from_requests_their_vendors_libraries_signed() {
+    // (scheme, public key, vendor-signed request, private key): PyNaCl and cryptography signed
+    // the webhooks (tests/fixtures/pubkey/webhooks/gen.py), PyJWT the tokens (standards/gen.py).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pubkey");
+    if !root.exists() {
+        eprintln!("skipped: tests/fixtures/pubkey is absent");
+        return;
+    }
+    let cases = [
+        (
+            "discord",
+            "webhooks/discord-public.hex",
+            "webhooks/discord",
+            "webhooks/discord-private.pem",
+            "Ed25519",
+        ),
+        (
+            "telnyx",
+            "webhooks/telnyx-public.b64",
+            "webhooks/telnyx",
+            "webhooks/telnyx-private.pem",
+            "Ed25519",
+        ),
+        (
+            "sendgrid",
+            "webhooks/sendgrid-public.b64",
+            "webhooks/sendgrid",
+            "webhooks/sendgrid-private.pem",
+            "ECDSA P-256",
+        ),
+        (
+            "jwt",
+            "standards/keys/rsa-2048-public.spki.pem",
+            "standards/jwt-RS256",
+            "standards/keys/rsa-2048-private.pkcs8.pem",
+            "RSASSA-PKCS1-v1_5 SHA-256",
+        ),
+        (
+            "jwt",
+            "standards/keys/ec-p256-public.spki.pem",
+            "standards/jwt-ES256",
+            "standards/keys/ec-p256-private.pkcs8.pem",
+            "ECDSA P-256",
+        ),
+        (
+            "jwt",
+            "standards/keys/ed25519-public.spki.pem",
+            "standards/jwt-EdDSA",
+            "standards/keys/ed25519-private.pkcs8.pem",
+            "Ed25519",
+        ),
+    ];
+    let dir = scratch("public");
+    for (id, public, request, private, words) in cases {
+        let public = root.join(public).to_string_lossy().to_string();
+        let private = root.join(private).to_string_lossy().to_string();
+        let genuine = root
+            .join(format!("{request}.http"))
+            .to_string_lossy()
+            .to_string();
+        let tampered = root
+            .join(format!("{request}-tampered.http"))
+            .to_string_lossy()
+            .to_string();
+        let o = sigscope(&["learn", "--key-file", &public, "--request", &genuine]);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(0), "{request}: {err}");
+        assert!(err.contains(words), "{request}: {err}");
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(!text.contains("PRIVATE"), "{request}");
+        let recipe = dir.join(format!("{}.toml", request.replace('/', "-")));
+        std::fs::write(&recipe, &text).expect("written");
+        let recipe = recipe.to_string_lossy().to_string();
+        // A second genuine request: the built-in signs another body with the private key.
+        let o = sigscope(&[
+            "sign",
+            "-p",
+            id,
+            "--key-file",
+            &private,
+            "--request",
+            &genuine,
+            "--body",
+            r#"{"learned":"a second request"}"#,
+            "--format",
+            "http",
+        ]);
+        assert!(
+            o.status.success(),
+            "{request}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let second = dir.join(format!("{}-second.http", request.replace('/', "-")));
+        std::fs::write(&second, &o.stdout).expect("written");
+        let second = second.to_string_lossy().to_string();
+        for (file, want) in [(&genuine, 0), (&second, 0), (&tampered, 1)] {
+            let o = sigscope(&[
+                "verify",
+                "--recipe",
+                &recipe,
+                "--key-file",
+                &public,
+                "--request",
+                file,
+            ]);
+            assert_eq!(
+                o.status.code(),
+                Some(want),
+                "{request}: the learned recipe on {file}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+    }
+}

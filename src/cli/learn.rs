@@ -90,6 +90,8 @@ pub fn learn(args: &LearnArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
                         learn::search::Mac::Hmac => "hmac",
                         learn::search::Mac::KeyFirst => "hash-key-first",
                         learn::search::Mac::KeyLast => "hash-key-last",
+                        learn::search::Mac::RsaPkcs1 => "rsa-pkcs1",
+                        learn::search::Mac::Verified => "verified",
                     },
                     "key_form": found.hit.how.key.words(),
                     "parts": found.parts,

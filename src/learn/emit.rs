@@ -290,7 +290,26 @@ pub fn describe(site: &Site, parts: &[Part], hit: &Hit) -> String {
             "plain {alg} of {joined} then the key{}{enc}",
             joined_by(hit)
         ),
+        Mac::RsaPkcs1 => format!("RSASSA-PKCS1-v1_5 {alg} (the public key) over {joined}{enc}"),
+        Mac::Verified => format!(
+            "{} (the public key) over {joined}{enc}",
+            verified_words(hit)
+        ),
     }
+}
+
+/// The algorithm a verified hit's key signs with.
+fn verified_words(hit: &Hit) -> &'static str {
+    match hit.how.alg {
+        crate::sign::digest::Alg::Sha512 => "Ed25519",
+        crate::sign::digest::Alg::Sha384 => "ECDSA P-384 SHA-384",
+        _ => "ECDSA P-256 SHA-256",
+    }
+}
+
+/// Whether the hit is a public key's signature.
+pub fn public(hit: &Hit) -> bool {
+    matches!(hit.how.mac, Mac::RsaPkcs1 | Mac::Verified)
 }
 
 /// How the key is joined to the parts, in words (nothing when nothing joins them).
@@ -309,8 +328,9 @@ pub fn recipe(
     parts: &[Part],
     hit: &Hit,
     notes: &[String],
-    example_signature: Option<&str>,
+    example: (Option<&str>, Option<&str>),
 ) -> String {
+    let (example_key_text, example_signature) = example;
     let mut plan = plan(parts, hit);
     if matches!(site.place, Place::Query(_)) {
         plan.uses_url = true;
@@ -394,7 +414,7 @@ pub fn recipe(
     match hit.how.mac {
         Mac::KeyFirst => items.insert(0, key_ref.to_string()),
         Mac::KeyLast => items.push(key_ref.to_string()),
-        Mac::Hmac => {}
+        Mac::Hmac | Mac::RsaPkcs1 | Mac::Verified => {}
     }
     let message = if items.len() == 1 {
         items[0].clone()
@@ -411,25 +431,6 @@ pub fn recipe(
         let _ = writeln!(t);
         "{canonical}".to_string()
     };
-    match hit.how.mac {
-        Mac::Hmac => {
-            let _ = writeln!(
-                t,
-                "[[stages]]\nname = \"mac\"\nhmac = \"{}\"\nkey = {}\nmessage = {}\n",
-                alg.word(),
-                q(key_ref),
-                q(&message)
-            );
-        }
-        _ => {
-            let _ = writeln!(
-                t,
-                "[[stages]]\nname = \"mac\"\nhash = \"{}\"\nmessage = {}\n",
-                alg.word(),
-                q(&message)
-            );
-        }
-    }
     // A JWT whose claims hold the body's SHA-256 binds the body: the recipe checks it.
     let body_claim = match &site.shape {
         Shape::Jwt { signing_input, .. } => body_claim(signing_input, &req.body),
@@ -440,23 +441,70 @@ pub fn recipe(
     } else {
         "signature"
     };
-    match site.encoding {
-        Encoding::Hex { upper } => {
-            let _ = write!(t, "[[stages]]\nname = \"{encoded}\"\nhex = \"{{mac}}\"\n");
-            if upper {
-                let _ = writeln!(t, "case = \"upper\"");
+    if public(hit) {
+        let text = match site.encoding {
+            Encoding::Hex { .. } => "hex",
+            Encoding::Base64 {
+                url_safe: false, ..
+            } => "base64",
+            Encoding::Base64 { url_safe: true, .. } => "base64url",
+        };
+        // Ed25519 names its message in its main argument; RSA and ECDSA name the hash there.
+        let (primitive, message_arg) = match hit.how.mac {
+            Mac::RsaPkcs1 => (
+                format!("rsa = \"{}\"", alg.word()),
+                format!("message = {}\n", q(&message)),
+            ),
+            _ if hit.how.alg == crate::sign::digest::Alg::Sha512 => {
+                (format!("ed25519 = {}", q(&message)), String::new())
+            }
+            _ => (
+                format!("ecdsa = \"{}\"", alg.word()),
+                format!("message = {}\n", q(&message)),
+            ),
+        };
+        let _ = writeln!(
+            t,
+            "[[stages]]\nname = \"{encoded}\"\n{primitive}\n{message_arg}key = \"{{key}}\"\nencoding = \"{text}\""
+        );
+    } else {
+        match hit.how.mac {
+            Mac::Hmac => {
+                let _ = writeln!(
+                    t,
+                    "[[stages]]\nname = \"mac\"\nhmac = \"{}\"\nkey = {}\nmessage = {}\n",
+                    alg.word(),
+                    q(key_ref),
+                    q(&message)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    t,
+                    "[[stages]]\nname = \"mac\"\nhash = \"{}\"\nmessage = {}\n",
+                    alg.word(),
+                    q(&message)
+                );
             }
         }
-        Encoding::Base64 { url_safe, padding } => {
-            let _ = write!(
-                t,
-                "[[stages]]\nname = \"{encoded}\"\nbase64 = \"{{mac}}\"\n"
-            );
-            if url_safe {
-                let _ = writeln!(t, "alphabet = \"url-safe\"");
+        match site.encoding {
+            Encoding::Hex { upper } => {
+                let _ = write!(t, "[[stages]]\nname = \"{encoded}\"\nhex = \"{{mac}}\"\n");
+                if upper {
+                    let _ = writeln!(t, "case = \"upper\"");
+                }
             }
-            if !padding {
-                let _ = writeln!(t, "padding = false");
+            Encoding::Base64 { url_safe, padding } => {
+                let _ = write!(
+                    t,
+                    "[[stages]]\nname = \"{encoded}\"\nbase64 = \"{{mac}}\"\n"
+                );
+                if url_safe {
+                    let _ = writeln!(t, "alphabet = \"url-safe\"");
+                }
+                if !padding {
+                    let _ = writeln!(t, "padding = false");
+                }
             }
         }
     }
@@ -596,9 +644,15 @@ pub fn recipe(
     }
     let _ = writeln!(
         t,
-        "# The example is the request's, signed with a stand-in key (the real key is never written)."
+        "{}",
+        if public(hit) {
+            "# The example is the request's, verified with the public key."
+        } else {
+            "# The example is the request's, signed with a stand-in key (the real key is never written)."
+        }
     );
-    let _ = writeln!(t, "[example]\nkey = {}", q(&example_key(&hit.how.key)));
+    let key = example_key_text.map_or_else(|| example_key(&hit.how.key), str::to_string);
+    let _ = writeln!(t, "[example]\nkey = {}", q(&key));
     let _ = writeln!(t, "body = {}", q(&String::from_utf8_lossy(&req.body)));
     let mut values: Vec<String> = plan
         .fields

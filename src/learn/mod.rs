@@ -7,6 +7,7 @@
 
 pub mod emit;
 pub mod parts;
+pub mod public;
 pub mod search;
 pub mod site;
 
@@ -59,9 +60,38 @@ pub fn learn(
     key: &[u8],
     limits: &Limits,
 ) -> Result<Result<Learned, NotFound>, String> {
-    let Some(first) = requests.first() else {
+    if requests.is_empty() {
         return Err("learn needs at least one request".to_string());
-    };
+    }
+    // A key document (PEM, a JWK) is a public key's: its signatures are searched for.
+    let public_key = crate::sign::pubkey::parse(key, None).ok();
+    if crate::sign::pubkey::is_key_document(key)
+        && let Some(pk) = &public_key
+    {
+        return Ok(learn_public(requests, key, pk, limits));
+    }
+    let hmac = learn_hmac(requests, key, limits)?;
+    // Not an HMAC's secret, and a key in another form (hex or base64 of an Ed25519 key, a
+    // base64 DER): its signatures.
+    match (hmac, &public_key) {
+        (Err(nf), Some(pk)) if nf.end == End::Exhausted => {
+            let public = learn_public(requests, key, pk, limits);
+            Ok(public.map_err(|mut p| {
+                p.tried += nf.tried;
+                p
+            }))
+        }
+        (result, _) => Ok(result),
+    }
+}
+
+/// The search under an HMAC's secret (or a plain hash's).
+fn learn_hmac(
+    requests: &[Imported],
+    key: &[u8],
+    limits: &Limits,
+) -> Result<Result<Learned, NotFound>, String> {
+    let first = &requests[0];
     let sites = site::find(first);
     if sites.is_empty() {
         return Ok(Err(NotFound {
@@ -85,7 +115,7 @@ pub fn learn(
     let mut refused = Vec::new();
     let (end, tried) = search::run(&searched, key, limits, &mut |hit| {
         let (site, parts) = &searched[hit.site];
-        match accept(requests, key, site, parts, hit) {
+        match accept(requests, key, None, site, parts, hit) {
             Ok(l) => {
                 learned = Some(l);
                 true
@@ -107,6 +137,97 @@ pub fn learn(
             searched: searched_words(&searched),
             refused,
         })),
+    }
+}
+
+/// The search under a public key: Ed25519 and ECDSA signatures verified over each message,
+/// RSA PKCS#1 v1.5 ones through the digest they hold.
+fn learn_public(
+    requests: &[Imported],
+    key: &[u8],
+    pk: &crate::sign::pubkey::Key,
+    limits: &Limits,
+) -> Result<Learned, NotFound> {
+    let first = &requests[0];
+    let fits = |l: usize| public::length_fits(pk, l);
+    let wanted = site::Wanted {
+        len: &fits,
+        public: true,
+    };
+    let rsa = pk.family() == crate::sign::pubkey::Family::Rsa;
+    let searched: Vec<(site::Site, Vec<parts::Part>)> = site::find_with(first, wanted)
+        .into_iter()
+        .filter_map(|mut s| {
+            if rsa {
+                // The digest the signature holds is what the plain hashes are compared with.
+                s.digest = public::rsa_digest(pk, &s.digest)?;
+            }
+            let mut found = parts::find(first, &s);
+            let mut seen = std::collections::HashSet::new();
+            found.retain(|p| seen.insert(p.bytes.clone()));
+            Some((s, found))
+        })
+        .collect();
+    if searched.is_empty() {
+        return Err(NotFound {
+            tried: 0,
+            end: End::Exhausted,
+            searched: format!(
+                "no header, query parameter, form field or JSON member of the first request holds a signature of the {} ({})",
+                pk.kind(),
+                if rsa {
+                    "RSASSA-PKCS1-v1_5 of the modulus length; PSS is not searched"
+                } else {
+                    "hex, base64 or base64url"
+                }
+            ),
+            refused: Vec::new(),
+        });
+    }
+    let mut learned = None;
+    let mut refused = Vec::new();
+    let mut accept_hit = |hit: &search::Hit| {
+        let (site, parts) = &searched[hit.site];
+        match accept(requests, key, Some(pk), site, parts, hit) {
+            Ok(l) => {
+                learned = Some(l);
+                true
+            }
+            Err(why) => {
+                refused.push(why);
+                false
+            }
+        }
+    };
+    let (end, tried) = if rsa {
+        let hows: Vec<Vec<search::How>> = searched
+            .iter()
+            .map(|(s, _)| vec![public::how(pk, s.digest.len())])
+            .collect();
+        search::run_with(&searched, &hows, limits, &mut accept_hit)
+    } else {
+        public::run_verified(&searched, pk, limits, &mut accept_hit)
+    };
+    match learned {
+        Some(mut l) => {
+            l.tried = tried;
+            Ok(l)
+        }
+        None => Err(NotFound {
+            tried,
+            end,
+            searched: format!(
+                "{} (up to {} parts, verified with the {})",
+                searched_words(&searched),
+                if rsa {
+                    search::MAX_PARTS
+                } else {
+                    public::MAX_VERIFIED_PARTS
+                },
+                pk.kind()
+            ),
+            refused,
+        }),
     }
 }
 
@@ -146,12 +267,23 @@ fn searched_words(searched: &[(site::Site, Vec<parts::Part>)]) -> String {
 fn accept(
     requests: &[Imported],
     key: &[u8],
+    public_key: Option<&crate::sign::pubkey::Key>,
     site: &site::Site,
     parts: &[parts::Part],
     hit: &search::Hit,
 ) -> Result<Learned, String> {
     let description = emit::describe(site, parts, hit);
-    let draft = emit::recipe(&requests[0], site, parts, hit, &[], None);
+    // A public key's recipe carries the public key and the request's own signature as its
+    // example; an HMAC's, a stand-in key and the signature made with it.
+    let public_pem = public_key.map(public_pem);
+    let draft = emit::recipe(
+        &requests[0],
+        site,
+        parts,
+        hit,
+        &[],
+        (public_pem.as_deref(), None),
+    );
     let recipe = Recipe::from_toml(&draft).map_err(|e| format!("{description}: {e}"))?;
     // Which values are fields and which may be constants.
     let mut values: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -186,8 +318,18 @@ fn accept(
     if matches!(site.shape, site::Shape::Jwt { .. }) {
         notes.push("A JWT: the recipe checks its HMAC (and, when a claim holds the body's SHA-256, the body), not its other claims (exp, iat, iss, aud): check those as the vendor documents.".to_string());
     }
-    let signature = example_signature(&recipe, hit)?;
-    let text = emit::recipe(&requests[0], site, parts, hit, &notes, Some(&signature));
+    let signature = match public_key {
+        Some(_) => site.text.clone(),
+        None => example_signature(&recipe, hit)?,
+    };
+    let text = emit::recipe(
+        &requests[0],
+        site,
+        parts,
+        hit,
+        &notes,
+        (public_pem.as_deref(), Some(&signature)),
+    );
     let recipe = Recipe::from_toml(&text).map_err(|e| format!("{description}: {e}"))?;
     let judge = Judge::new(
         vec![recipe],
@@ -216,6 +358,19 @@ fn accept(
         equal,
         tried: 0,
     })
+}
+
+/// A key's public half as PEM (SPKI).
+fn public_pem(key: &crate::sign::pubkey::Key) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key.public_der());
+    let mut pem = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END PUBLIC KEY-----\n");
+    pem
 }
 
 /// The example's signature under the stand-in key.

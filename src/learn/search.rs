@@ -25,6 +25,12 @@ pub enum Mac {
     KeyFirst,
     /// A plain hash of the parts, then the key.
     KeyLast,
+    /// RSASSA-PKCS1-v1_5 under a public key: the plain hash of the parts is the digest the
+    /// signature holds.
+    RsaPkcs1,
+    /// Ed25519 (`alg` SHA-512) or ECDSA (`alg` SHA-256 on P-256, SHA-384 on P-384) under a
+    /// public key: each message verified.
+    Verified,
 }
 
 /// How the key's text becomes the key's bytes.
@@ -172,12 +178,22 @@ pub fn run(
     limits: &Limits,
     accept: &mut dyn FnMut(&Hit) -> bool,
 ) -> (End, usize) {
+    let hows: Vec<Vec<How>> = sites.iter().map(|(s, _)| hows(s.alg(), key)).collect();
+    run_with(sites, &hows, limits, accept)
+}
+
+/// As [`run`], with the ways of keying of each site given.
+pub fn run_with(
+    sites: &[(Site, Vec<Part>)],
+    hows: &[Vec<How>],
+    limits: &Limits,
+    accept: &mut dyn FnMut(&Hit) -> bool,
+) -> (End, usize) {
     let mut state = State {
         tried: 0,
         limits,
         accept,
     };
-    let hows: Vec<Vec<How>> = sites.iter().map(|(s, _)| hows(s.alg(), key)).collect();
     for depth in 1..=MAX_PARTS {
         for (index, (site, parts)) in sites.iter().enumerate() {
             if parts.len() < depth {
@@ -185,7 +201,7 @@ pub fn run(
             }
             for how in &hows[index] {
                 // One part alone needs no separator, unless the key is joined to it.
-                let joiners = if depth == 1 && how.mac == Mac::Hmac {
+                let joiners = if depth == 1 && matches!(how.mac, Mac::Hmac | Mac::RsaPkcs1) {
                     &JOINERS[..1]
                 } else {
                     JOINERS
@@ -198,7 +214,7 @@ pub fn run(
                             d.update(&how.bytes);
                             d
                         }
-                        Mac::KeyLast => Digester::hash(how.alg),
+                        Mac::KeyLast | Mac::RsaPkcs1 | Mac::Verified => Digester::hash(how.alg),
                     };
                     let mut walk = Walk {
                         site: index,

@@ -146,11 +146,30 @@ pub fn alg_of(len: usize) -> Option<Alg> {
     }
 }
 
+/// What a search looks for: the lengths a signature may have, and whether it is a public-key
+/// signature (a JWT's `alg` then names RS, PS, ES or EdDSA, not HS).
+#[derive(Clone, Copy)]
+pub struct Wanted<'a> {
+    pub len: &'a dyn Fn(usize) -> bool,
+    pub public: bool,
+}
+
+/// An HMAC's or hash's: the length of a digest.
+pub const DIGESTS: Wanted<'static> = Wanted {
+    len: &|l| alg_of(l).is_some(),
+    public: false,
+};
+
 /// The digests a text may be, with how each was written: hex first, then base64.
 pub fn decode(text: &str) -> Vec<(Vec<u8>, Encoding)> {
+    decode_with(text, DIGESTS.len)
+}
+
+/// The signatures of an accepted length a text may be, with how each was written.
+pub fn decode_with(text: &str, ok_len: &dyn Fn(usize) -> bool) -> Vec<(Vec<u8>, Encoding)> {
     let mut out = Vec::new();
     let t = text.trim();
-    if t.len() < 22 || t.len() > 172 {
+    if t.len() < 22 || t.len() > 1400 {
         return out;
     }
     if t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -158,7 +177,7 @@ pub fn decode(text: &str) -> Vec<(Vec<u8>, Encoding)> {
         let lower = t.bytes().any(|b| b.is_ascii_lowercase());
         if !(upper && lower)
             && let Ok(bytes) = hex::decode(t)
-            && alg_of(bytes.len()).is_some()
+            && ok_len(bytes.len())
         {
             out.push((bytes, Encoding::Hex { upper }));
         }
@@ -176,7 +195,7 @@ pub fn decode(text: &str) -> Vec<(Vec<u8>, Encoding)> {
     };
     for (url_safe, engine) in engines {
         if let Ok(bytes) = engine.decode(t)
-            && alg_of(bytes.len()).is_some()
+            && ok_len(bytes.len())
         {
             // Written without `=` where none was needed: padding on (the same text).
             let padding = padded || t.len().is_multiple_of(4);
@@ -223,7 +242,7 @@ fn prefixed(value: &str) -> Option<(&str, &str)> {
 
 /// An HMAC JWT (`header.claims.signature`, the header naming HS256, HS384 or HS512), after an
 /// optional word and a space (`Bearer `): the site of its signature.
-fn jwt(place: &Place, value: &str) -> Option<Site> {
+fn jwt(place: &Place, value: &str, wanted: Wanted) -> Option<Site> {
     let (prefix, token) = match value.rsplit_once(' ') {
         Some((word, token)) => (format!("{word} "), token),
         None => (String::new(), value),
@@ -240,11 +259,13 @@ fn jwt(place: &Place, value: &str) -> Option<Site> {
     let header = URL_SAFE_NO_PAD.decode(h).ok()?;
     let header: serde_json::Value = serde_json::from_slice(&header).ok()?;
     let alg = header.get("alg")?.as_str()?;
-    if !alg.starts_with("HS") || c.is_empty() {
+    if alg.starts_with("HS") == wanted.public || alg.eq_ignore_ascii_case("none") || c.is_empty() {
         return None;
     }
     let digest = URL_SAFE_NO_PAD.decode(sig).ok()?;
-    alg_of(digest.len())?;
+    if !(wanted.len)(digest.len()) {
+        return None;
+    }
     Some(Site {
         place: place.clone(),
         shape: Shape::Jwt {
@@ -262,14 +283,14 @@ fn jwt(place: &Place, value: &str) -> Option<Site> {
 }
 
 /// The sites of one value at a place.
-fn sites_of(place: &Place, value: &str, lists: bool, out: &mut Vec<Site>) {
+fn sites_of(place: &Place, value: &str, lists: bool, wanted: Wanted, out: &mut Vec<Site>) {
     let value = value.trim();
-    if let Some(site) = jwt(place, value) {
+    if let Some(site) = jwt(place, value, wanted) {
         out.push(site);
         return;
     }
     let push = |out: &mut Vec<Site>, shape: Shape, text: &str, list_values: &[(String, String)]| {
-        for (digest, encoding) in decode(text) {
+        for (digest, encoding) in decode_with(text, wanted.len) {
             out.push(Site {
                 place: place.clone(),
                 shape: shape.clone(),
@@ -301,7 +322,9 @@ fn sites_of(place: &Place, value: &str, lists: bool, out: &mut Vec<Site>) {
         let values: Vec<(String, String)> = items
             .iter()
             .filter_map(|i| i.split_once('='))
-            .filter(|(k, v)| !k.is_empty() && !v.is_empty() && decode(v).is_empty())
+            .filter(|(k, v)| {
+                !k.is_empty() && !v.is_empty() && decode_with(v, wanted.len).is_empty()
+            })
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             .collect();
         for item in &items {
@@ -324,6 +347,11 @@ fn sites_of(place: &Place, value: &str, lists: bool, out: &mut Vec<Site>) {
 /// Every place the request may carry its signature, the likeliest first (a header whose name
 /// says signature, then other headers, the query, the form and the JSON body).
 pub fn find(req: &Imported) -> Vec<Site> {
+    find_with(req, DIGESTS)
+}
+
+/// As [`find`], for signatures of other lengths (a public key's).
+pub fn find_with(req: &Imported, wanted: Wanted) -> Vec<Site> {
     let mut out = Vec::new();
     let mut headers: Vec<&(String, String)> = req
         .headers
@@ -338,10 +366,10 @@ pub fn find(req: &Imported) -> Vec<Site> {
     };
     headers.sort_by_key(|(n, _)| !says(n));
     for (name, value) in headers {
-        sites_of(&Place::Header(name.clone()), value, true, &mut out);
+        sites_of(&Place::Header(name.clone()), value, true, wanted, &mut out);
     }
     for (name, value) in query_pairs(&req.url) {
-        sites_of(&Place::Query(name), &value, false, &mut out);
+        sites_of(&Place::Query(name), &value, false, wanted, &mut out);
     }
     if is_form(req) {
         for (name, value) in crate::sign::form::parse_params(&req.body, true).unwrap_or_default() {
@@ -350,12 +378,13 @@ pub fn find(req: &Imported) -> Vec<Site> {
                 &Place::Form(name),
                 &String::from_utf8_lossy(&value),
                 false,
+                wanted,
                 &mut out,
             );
         }
     } else {
         for (name, value) in json_members(&req.body) {
-            sites_of(&Place::Member(name), &value, false, &mut out);
+            sites_of(&Place::Member(name), &value, false, wanted, &mut out);
         }
     }
     out

@@ -32,6 +32,58 @@ pub enum Change {
         sorted: bool,
         style: JsonStyle,
         ascii: bool,
+        /// `/` as `\/` (PHP).
+        slashes: bool,
+        /// `<`, `>`, `&` as `\u003c`… (Go, Gson).
+        html: bool,
+        /// The stack that writes it so (empty: none in particular).
+        stack: &'static str,
+        /// A final newline added (true) or dropped (false) as well.
+        newline: Option<bool>,
+    },
+    /// The form written again by a stack's URL encoder.
+    BodyForm(&'static str),
+    /// The form's pairs signed decoded (`k=v&…` as the values read).
+    BodyFormDecoded,
+    /// The query's parameters merged into the form's (Flask's `request.values`).
+    BodyQueryMerged,
+    /// A UTF-8 byte order mark added (true) or removed (false).
+    BodyBom(bool),
+    /// UTF-8 read as Latin-1 or windows-1252 and written again (or that undone).
+    BodyMojibake {
+        cp1252: bool,
+        undone: bool,
+    },
+    /// Every CR and LF removed (`curl -d @file`).
+    BodyLineEndsStripped,
+    /// Whitespace runs collapsed by an unquoted shell variable (`echo $body` joins with a space
+    /// and adds a newline; `printf %s $body` joins with nothing).
+    BodyCollapsed {
+        echo: bool,
+    },
+    /// The URL with a trailing `/` added (true) or dropped.
+    UrlTrailingSlash(bool),
+    UrlQuerySorted,
+    /// The URL's query written again by a stack's URL encoder.
+    UrlQueryEncoded(&'static str),
+    /// Another host signed (a proxy's or the app's own).
+    UrlHost(String),
+    /// Two fields' values swapped.
+    FieldsSwapped(String, String),
+    /// A field rendered as a literal (`undefined`, `null`, `None`, empty).
+    FieldLiteral {
+        name: String,
+        value: &'static str,
+    },
+    /// A time in milliseconds where seconds are signed (true), or the reverse.
+    FieldMillis {
+        name: String,
+        millis: bool,
+    },
+    /// A header's value with a parameter added or dropped (`; charset=utf-8`).
+    HeaderValue {
+        header: String,
+        value: String,
     },
     UrlPathOnly,
     UrlWithoutQuery,
@@ -51,6 +103,8 @@ pub enum JsonStyle {
     Spaced,
     /// Indented by two or four spaces.
     Pretty(usize),
+    /// Indented by a tab.
+    Tab,
 }
 
 impl Change {
@@ -80,6 +134,10 @@ impl Change {
                 sorted,
                 style,
                 ascii,
+                slashes,
+                html,
+                stack,
+                newline,
             } => json!({
                 "kind": "body_json",
                 "sorted": sorted,
@@ -87,9 +145,52 @@ impl Change {
                     JsonStyle::Compact => "compact".to_string(),
                     JsonStyle::Spaced => "spaced".to_string(),
                     JsonStyle::Pretty(n) => format!("pretty-{n}"),
+                    JsonStyle::Tab => "pretty-tab".to_string(),
                 },
                 "ascii": ascii,
+                "escaped_slashes": slashes,
+                "escaped_html": html,
+                "stack": (!stack.is_empty()).then_some(*stack),
+                "final_newline": newline,
             }),
+            Change::BodyForm(stack) => json!({"kind": "body_form", "stack": stack}),
+            Change::BodyFormDecoded => json!({"kind": "body_form_decoded"}),
+            Change::BodyQueryMerged => {
+                json!({"kind": "body_query_merged", "stack": "Flask's request.values"})
+            }
+            Change::BodyBom(added) => json!({"kind": "body_bom", "added": added}),
+            Change::BodyMojibake { cp1252, undone } => json!({
+                "kind": "body_mojibake",
+                "charset": if *cp1252 { "windows-1252" } else { "latin-1" },
+                "undone": undone,
+            }),
+            Change::BodyLineEndsStripped => {
+                json!({"kind": "body_line_ends_stripped", "stack": "curl -d @file"})
+            }
+            Change::BodyCollapsed { echo } => json!({
+                "kind": "body_whitespace_collapsed",
+                "stack": if *echo { "echo $body" } else { "printf %s $body" },
+            }),
+            Change::UrlTrailingSlash(added) => {
+                json!({"kind": "url_trailing_slash", "added": added})
+            }
+            Change::UrlQuerySorted => json!({"kind": "url_query_sorted"}),
+            Change::UrlQueryEncoded(stack) => {
+                json!({"kind": "url_query_encoded", "stack": stack})
+            }
+            Change::UrlHost(host) => json!({"kind": "url_host", "host": host}),
+            Change::FieldsSwapped(a, b) => {
+                json!({"kind": "fields_swapped", "fields": [a, b]})
+            }
+            Change::FieldLiteral { name, value } => {
+                json!({"kind": "field_literal", "field": name, "value": value})
+            }
+            Change::FieldMillis { name, millis } => {
+                json!({"kind": "field_time_unit", "field": name, "millis": millis})
+            }
+            Change::HeaderValue { header, value } => {
+                json!({"kind": "header_value", "header": header, "value": value})
+            }
             Change::UrlPathOnly => json!({"kind": "url_path_only"}),
             Change::UrlWithoutQuery => json!({"kind": "url_without_query"}),
             Change::UrlWithoutQuestionMark => json!({"kind": "url_without_question_mark"}),
@@ -144,13 +245,18 @@ impl Change {
                 sorted,
                 style,
                 ascii,
+                slashes,
+                html,
+                stack,
+                newline,
             } => format!(
-                "the signer re-serialized the body as JSON: {}, {}, {}",
+                "the signer re-serialized the body as JSON: {}, {}, {}{}{}{}{}",
                 match style {
                     JsonStyle::Compact => "compact".to_string(),
                     JsonStyle::Spaced =>
                         "with spaces after `,` and `:` (Python's json.dumps default)".to_string(),
                     JsonStyle::Pretty(n) => format!("pretty-printed with {n}-space indents"),
+                    JsonStyle::Tab => "pretty-printed with tab indents".to_string(),
                 },
                 if *sorted {
                     "keys sorted"
@@ -162,7 +268,84 @@ impl Change {
                 } else {
                     "non-ASCII as UTF-8"
                 },
+                if *slashes { ", `/` escaped as `\\/`" } else { "" },
+                if *html {
+                    ", `<`, `>` and `&` as `\\u003c`, `\\u003e`, `\\u0026`"
+                } else {
+                    ""
+                },
+                match newline {
+                    Some(true) => ", and a final newline added (print, echo, jq)",
+                    Some(false) => ", and no final newline",
+                    None => "",
+                },
+                if stack.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({stack} writes it so)")
+                },
             ),
+            Change::BodyForm(stack) => {
+                format!("the signer's form body was written again by {stack}")
+            }
+            Change::BodyFormDecoded => {
+                "the signer signed the form's pairs decoded (k=v&… as the values read, not as sent)".into()
+            }
+            Change::BodyQueryMerged => "the signer's parameters had the query's merged in (Flask's request.values, PHP's $_REQUEST)".into(),
+            Change::BodyBom(true) => {
+                "the signer's body began with a UTF-8 byte order mark (EF BB BF; a file saved by a Windows editor)".into()
+            }
+            Change::BodyBom(false) => {
+                "the signer's body had no UTF-8 byte order mark (yours begins with EF BB BF)".into()
+            }
+            Change::BodyMojibake { cp1252, undone: false } => format!(
+                "the signer read the body's UTF-8 bytes as {} and encoded them again (é became Ã©)",
+                if *cp1252 { "windows-1252" } else { "Latin-1" }
+            ),
+            Change::BodyMojibake { cp1252, undone: true } => format!(
+                "the signer's body was your text decoded once more from {} (yours is double-encoded: Ã© where they had é)",
+                if *cp1252 { "windows-1252" } else { "Latin-1" }
+            ),
+            Change::BodyLineEndsStripped => {
+                "the signer's body had every CR and LF removed (curl -d @file strips them; --data-binary keeps them)".into()
+            }
+            Change::BodyCollapsed { echo: true } => {
+                "the signer's body had its whitespace collapsed to single spaces and a newline added (an unquoted $body in a shell: echo $body)".into()
+            }
+            Change::BodyCollapsed { echo: false } => {
+                "the signer's body had its whitespace removed between words (an unquoted $body in a shell: printf %s $body)".into()
+            }
+            Change::UrlTrailingSlash(true) => "the signer's URL path ended with a `/`".into(),
+            Change::UrlTrailingSlash(false) => {
+                "the signer's URL path had no trailing `/`".into()
+            }
+            Change::UrlQuerySorted => {
+                "the signer's URL had its query parameters sorted".into()
+            }
+            Change::UrlQueryEncoded(stack) => {
+                format!("the signer's URL query was written again by {stack}")
+            }
+            Change::UrlHost(host) => format!(
+                "the signer signed the URL with the host {host} (the app's own address behind a proxy or tunnel, not the public one)"
+            ),
+            Change::FieldsSwapped(a, b) => {
+                format!("the signer swapped the values of {a} and {b}")
+            }
+            Change::FieldLiteral { name, value: "" } => {
+                format!("the signer signed {name} empty (a missing value)")
+            }
+            Change::FieldLiteral { name, value } => format!(
+                "the signer signed {name} as the text `{value}` (a missing value rendered by a template)"
+            ),
+            Change::FieldMillis { name, millis: true } => format!(
+                "the signer signed {name} in milliseconds (Date.now()) where seconds are signed"
+            ),
+            Change::FieldMillis { name, millis: false } => {
+                format!("the signer signed {name} in seconds where milliseconds are signed")
+            }
+            Change::HeaderValue { header, value } => {
+                format!("the signer signed the header `{header}` as `{value}`")
+            }
             Change::UrlPathOnly => "the signer signed only the path and query of the URL".into(),
             Change::UrlWithoutQuery => "the signer signed the URL without its query".into(),
             Change::UrlWithoutQuestionMark => {
@@ -187,12 +370,27 @@ impl Change {
             | Change::BodyNewlineRemoved
             | Change::BodyCrlf
             | Change::BodyLf
-            | Change::BodyJson { .. } => "body".into(),
+            | Change::BodyJson { .. }
+            | Change::BodyForm(_)
+            | Change::BodyFormDecoded
+            | Change::BodyQueryMerged
+            | Change::BodyBom(_)
+            | Change::BodyMojibake { .. }
+            | Change::BodyLineEndsStripped
+            | Change::BodyCollapsed { .. } => "body".into(),
+            Change::FieldsSwapped(..)
+            | Change::FieldLiteral { .. }
+            | Change::FieldMillis { .. } => "fields".into(),
+            Change::HeaderValue { .. } => "headers".into(),
             Change::UrlPathOnly
             | Change::UrlWithoutQuery
             | Change::UrlWithoutQuestionMark
             | Change::UrlScheme(_)
-            | Change::UrlPort { .. } => "url".into(),
+            | Change::UrlPort { .. }
+            | Change::UrlTrailingSlash(_)
+            | Change::UrlQuerySorted
+            | Change::UrlQueryEncoded(_)
+            | Change::UrlHost(_) => "url".into(),
             Change::Stage(slip) => slip.dimension.into(),
         }
     }

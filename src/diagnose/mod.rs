@@ -15,6 +15,7 @@
 
 mod change;
 mod space;
+mod stacks;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -611,6 +612,12 @@ fn run_with(
             Apply::Field(name, value) => {
                 fields.insert(name.clone(), value.clone());
             }
+            Apply::Fields(values) => {
+                for (name, value) in values {
+                    fields.insert(name.clone(), value.clone());
+                }
+            }
+            Apply::Headers(lines) => headers = std::borrow::Cow::Owned(lines.clone()),
             Apply::Stages(replaced) => {
                 rewrites.push(i);
                 stages.extend(replaced.iter().cloned());

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 
 use super::Case;
 use super::change::{Change, JsonStyle};
+use super::stacks;
 use crate::sign::encoding::{Alphabet, decode_base64};
 use crate::sign::form::{UrlPart, url_part};
 use crate::sign::json::{parse_json, spaced_formatter};
@@ -28,6 +29,10 @@ pub(super) enum Apply {
     Key(Vec<u8>),
     Body(Vec<u8>),
     Field(String, String),
+    /// Several fields at once (two swapped).
+    Fields(Vec<(String, String)>),
+    /// The header lines replaced.
+    Headers(Vec<u8>),
     /// The header lines without one header (and its name out of every `;` list of names).
     HeaderOut(String),
     /// Stages of the recipe (by index) replaced by the other signer's.
@@ -101,31 +106,10 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
             );
         }
         if let Ok(value) = parse_json(body) {
-            let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
-            for sorted in [false, true] {
-                for style in [
-                    JsonStyle::Compact,
-                    JsonStyle::Spaced,
-                    JsonStyle::Pretty(2),
-                    JsonStyle::Pretty(4),
-                ] {
-                    for ascii in [false, true] {
-                        let b = reserialize(&value, sorted, style, ascii);
-                        if !seen.contains(&b) {
-                            seen.push(b.clone());
-                            push(
-                                Change::BodyJson {
-                                    sorted,
-                                    style,
-                                    ascii,
-                                },
-                                Apply::Body(b),
-                            );
-                        }
-                    }
-                }
-            }
+            json_singles(body, &value, &mut push);
         }
+        byte_singles(body, &mut push);
+        form_singles(case, ours, &mut push);
     }
 
     let key = case.key;
@@ -223,6 +207,7 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
                 );
             }
         }
+        url_singles(&f.name, &full, &mut push);
         if let Some((without, _)) = full.split_once('?') {
             push(
                 Change::UrlWithoutQuery,
@@ -231,6 +216,28 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
             push(
                 Change::UrlWithoutQuestionMark,
                 Apply::Field(f.name.clone(), full.replacen('?', "", 1)),
+            );
+        }
+    }
+
+    field_singles(case, ours, &mut push);
+    if let Ok(lines) = parse_header_lines(case.headers) {
+        for (name, value) in &lines {
+            if !name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let value = String::from_utf8_lossy(value);
+            let other = match value.split_once(';') {
+                Some((bare, _)) => bare.trim().to_string(),
+                None => format!("{}; charset=utf-8", value.trim()),
+            };
+            let replaced = replace_header(case.headers, name, &other);
+            push(
+                Change::HeaderValue {
+                    header: name.to_ascii_lowercase(),
+                    value: other,
+                },
+                Apply::Headers(replaced),
             );
         }
     }
@@ -263,6 +270,316 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
     out
 }
 
+/// Header lines with every value of one header replaced.
+fn replace_header(headers: &[u8], name: &str, value: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in headers.split_inclusive(|&b| b == b'\n') {
+        let this = line.split(|&b| b == b':').next().unwrap_or_default();
+        if this.trim_ascii().eq_ignore_ascii_case(name.as_bytes()) {
+            let end = if line.ends_with(b"\r\n") {
+                "\r\n"
+            } else if line.ends_with(b"\n") {
+                "\n"
+            } else {
+                ""
+            };
+            out.extend_from_slice(format!("{name}: {value}{end}").as_bytes());
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+/// The URL with a trailing slash added or dropped, its query sorted or written again by each
+/// URL encoder, and a proxy's or the app's own host.
+fn url_singles(name: &str, url: &str, push: &mut dyn FnMut(Change, Apply)) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return;
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let (path, query) = match tail.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (tail, None),
+    };
+    let with = |path: &str, query: Option<&str>| match query {
+        Some(q) => format!("{scheme}://{host}{path}?{q}"),
+        None => format!("{scheme}://{host}{path}"),
+    };
+    if let Some(stripped) = path.strip_suffix('/').filter(|p| !p.is_empty()) {
+        push(
+            Change::UrlTrailingSlash(false),
+            Apply::Field(name.to_string(), with(stripped, query)),
+        );
+    } else {
+        let added = if path.is_empty() {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
+        push(
+            Change::UrlTrailingSlash(true),
+            Apply::Field(name.to_string(), with(&added, query)),
+        );
+    }
+    if let Some(q) = query {
+        let mut parts: Vec<&str> = q.split('&').collect();
+        parts.sort();
+        let sorted = parts.join("&");
+        if sorted != q {
+            push(
+                Change::UrlQuerySorted,
+                Apply::Field(name.to_string(), with(path, Some(&sorted))),
+            );
+        }
+        if let Ok(pairs) = crate::sign::form::parse_params(q.as_bytes(), true) {
+            let mut seen = vec![q.to_string()];
+            for e in stacks::FORM_ENCODERS {
+                let written = String::from_utf8_lossy(&stacks::form_encode(&pairs, e)).into_owned();
+                if !seen.contains(&written) {
+                    seen.push(written.clone());
+                    push(
+                        Change::UrlQueryEncoded(e.stack),
+                        Apply::Field(name.to_string(), with(path, Some(&written))),
+                    );
+                }
+            }
+        }
+    }
+    for other in [
+        "localhost:3000",
+        "localhost:8080",
+        "localhost:5000",
+        "localhost:8000",
+        "localhost",
+        "127.0.0.1:3000",
+        "127.0.0.1:8080",
+    ] {
+        if other != host {
+            let url = format!("{scheme}://{other}{tail}");
+            push(
+                Change::UrlHost(other.to_string()),
+                Apply::Field(name.to_string(), url),
+            );
+        }
+    }
+}
+
+/// Fields swapped in pairs, each rendered as a template renders a missing value, and a time in
+/// the other unit.
+fn field_singles(case: &Case, ours: &Trace, push: &mut dyn FnMut(Change, Apply)) {
+    let plain: Vec<(&str, &String)> = case
+        .recipe
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.kind, FieldKind::Url | FieldKind::Method))
+        .filter_map(|f| ours.fields.get(&f.name).map(|v| (f.name.as_str(), v)))
+        .collect();
+    for (i, (a, va)) in plain.iter().enumerate() {
+        for (b, vb) in &plain[i + 1..] {
+            if va != vb && !va.is_empty() && !vb.is_empty() {
+                push(
+                    Change::FieldsSwapped(a.to_string(), b.to_string()),
+                    Apply::Fields(vec![
+                        (a.to_string(), vb.to_string()),
+                        (b.to_string(), va.to_string()),
+                    ]),
+                );
+            }
+        }
+    }
+    for f in &case.recipe.fields {
+        let Some(value) = ours.fields.get(&f.name) else {
+            continue;
+        };
+        match f.kind {
+            FieldKind::UnixSeconds => {
+                if let Ok(n) = value.trim().parse::<i64>() {
+                    push(
+                        Change::FieldMillis {
+                            name: f.name.clone(),
+                            millis: true,
+                        },
+                        Apply::Field(f.name.clone(), (n.saturating_mul(1000)).to_string()),
+                    );
+                }
+            }
+            FieldKind::UnixMillis => {
+                if let Ok(n) = value.trim().parse::<i64>() {
+                    push(
+                        Change::FieldMillis {
+                            name: f.name.clone(),
+                            millis: false,
+                        },
+                        Apply::Field(f.name.clone(), (n / 1000).to_string()),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, value) in &plain {
+        for literal in ["undefined", "null", "None", ""] {
+            if value.as_str() != literal {
+                push(
+                    Change::FieldLiteral {
+                        name: name.to_string(),
+                        value: literal,
+                    },
+                    Apply::Field(name.to_string(), literal.to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// The body written again as JSON by each stack's encoder (the commonest first), then by every
+/// other combination of style, order and escapes; each also with a final newline added (or
+/// dropped), which is one change: `print(json.dumps(v))`, `jq .`.
+fn json_singles(body: &[u8], value: &serde_json::Value, push: &mut dyn FnMut(Change, Apply)) {
+    let mut seen: Vec<Vec<u8>> = vec![body.to_vec()];
+    let had_newline = body.ends_with(b"\n");
+    let mut offer = |b: Vec<u8>, change: &dyn Fn(Option<bool>) -> Change| {
+        let mut forms = vec![(b.clone(), None)];
+        if had_newline {
+            forms.push((b.clone(), Some(false)));
+            forms[0] = ([&b[..], b"\n"].concat(), None);
+        } else {
+            forms.push(([&b[..], b"\n"].concat(), Some(true)));
+        }
+        for (bytes, newline) in forms {
+            if !seen.contains(&bytes) {
+                seen.push(bytes.clone());
+                push(change(newline), Apply::Body(bytes));
+            }
+        }
+    };
+    for e in stacks::JSON_ENCODERS {
+        let mut v = value.clone();
+        stacks::renumber(&mut v, e.numbers);
+        let plain = reserialize(&v, e.sorted, e.style, false);
+        let text = stacks::escape(&String::from_utf8_lossy(&plain), e);
+        let e = *e;
+        offer(text.into_bytes(), &|newline| Change::BodyJson {
+            sorted: e.sorted,
+            style: e.style,
+            ascii: e.ascii,
+            slashes: e.slashes,
+            html: e.html,
+            stack: e.stack,
+            newline,
+        });
+    }
+    for sorted in [false, true] {
+        for style in [
+            JsonStyle::Compact,
+            JsonStyle::Spaced,
+            JsonStyle::Pretty(2),
+            JsonStyle::Pretty(4),
+        ] {
+            for ascii in [false, true] {
+                let b = reserialize(value, sorted, style, ascii);
+                offer(b, &|newline| Change::BodyJson {
+                    sorted,
+                    style,
+                    ascii,
+                    slashes: false,
+                    html: false,
+                    stack: "",
+                    newline,
+                });
+            }
+        }
+    }
+}
+
+/// Byte-level accidents: a BOM, mojibake either way, line ends stripped, whitespace collapsed.
+fn byte_singles(body: &[u8], push: &mut dyn FnMut(Change, Apply)) {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    match body.strip_prefix(BOM) {
+        Some(rest) => push(Change::BodyBom(false), Apply::Body(rest.to_vec())),
+        None => push(Change::BodyBom(true), Apply::Body([BOM, body].concat())),
+    }
+    for cp1252 in [false, true] {
+        if let Some(b) = stacks::mojibake(body, cp1252) {
+            push(
+                Change::BodyMojibake {
+                    cp1252,
+                    undone: false,
+                },
+                Apply::Body(b),
+            );
+        }
+        if let Some(b) = stacks::unmojibake(body, cp1252) {
+            push(
+                Change::BodyMojibake {
+                    cp1252,
+                    undone: true,
+                },
+                Apply::Body(b),
+            );
+        }
+    }
+    if body.contains(&b'\n') || body.contains(&b'\r') {
+        let stripped: Vec<u8> = body
+            .iter()
+            .copied()
+            .filter(|b| *b != b'\n' && *b != b'\r')
+            .collect();
+        push(Change::BodyLineEndsStripped, Apply::Body(stripped));
+    }
+    if let Some(words) = stacks::collapsed(body, b" ") {
+        push(
+            Change::BodyCollapsed { echo: true },
+            Apply::Body([&words[..], b"\n"].concat()),
+        );
+    }
+    if let Some(words) = stacks::collapsed(body, b"") {
+        push(Change::BodyCollapsed { echo: false }, Apply::Body(words));
+    }
+}
+
+/// A form body written again by each URL encoder, decoded, and with the URL's query merged in.
+fn form_singles(case: &Case, ours: &Trace, push: &mut dyn FnMut(Change, Apply)) {
+    let body = case.body;
+    if !stacks::looks_like_form(body) {
+        return;
+    }
+    let Ok(pairs) = crate::sign::form::parse_params(body, true) else {
+        return;
+    };
+    let mut seen = vec![body.to_vec()];
+    for e in stacks::FORM_ENCODERS {
+        let b = stacks::form_encode(&pairs, e);
+        if !seen.contains(&b) {
+            seen.push(b.clone());
+            push(Change::BodyForm(e.stack), Apply::Body(b));
+        }
+    }
+    let decoded: Vec<u8> = pairs
+        .iter()
+        .map(|(k, v)| [&k[..], b"=", &v[..]].concat())
+        .collect::<Vec<_>>()
+        .join(&b'&');
+    if !seen.contains(&decoded) {
+        push(Change::BodyFormDecoded, Apply::Body(decoded));
+    }
+    let query = case
+        .recipe
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Url)
+        .filter_map(|f| ours.fields.get(&f.name))
+        .find_map(|u| u.split_once('?').map(|(_, q)| q.to_string()));
+    if let Some(q) = query.filter(|q| !q.is_empty()) {
+        push(
+            Change::BodyQueryMerged,
+            Apply::Body([body, b"&", q.as_bytes()].concat()),
+        );
+    }
+}
+
 /// A JSON value written as a signer's library would: compact, spaced or indented, keys sorted or
 /// not, non-ASCII as UTF-8 or `\uXXXX` (as Python's `json.dumps` does with `ensure_ascii`).
 fn reserialize(value: &serde_json::Value, sorted: bool, style: JsonStyle, ascii: bool) -> Vec<u8> {
@@ -278,8 +595,11 @@ fn reserialize(value: &serde_json::Value, sorted: bool, style: JsonStyle, ascii:
             serde::Serialize::serialize(&value, &mut ser).expect("a value serializes");
             String::from_utf8(out).expect("JSON is UTF-8")
         }
-        JsonStyle::Pretty(n) => {
-            let indent = " ".repeat(n);
+        JsonStyle::Pretty(_) | JsonStyle::Tab => {
+            let indent = match style {
+                JsonStyle::Pretty(n) => " ".repeat(n),
+                _ => "\t".to_string(),
+            };
             let mut out = Vec::new();
             let mut ser = serde_json::Serializer::with_formatter(
                 &mut out,

@@ -357,7 +357,7 @@ impl Change {
     }
 
     /// Which part of the signing the change is about (two changes of one part do not combine).
-    pub(super) fn dimension(&self) -> String {
+    pub fn dimension(&self) -> String {
         match self {
             Change::Variant { name, .. } => format!("variant {name}"),
             Change::KeyHexDecoded

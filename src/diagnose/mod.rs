@@ -93,6 +93,8 @@ pub struct Explanation {
     pub theirs: Trace,
     /// The signature the changes give (the expected one).
     pub signature: String,
+    /// The body as you sent it and as the signer signed it, when a change is to the body.
+    pub bodies: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 /// What the search found.
@@ -155,8 +157,18 @@ impl Outcome {
             }),
             Outcome::Explained(e) => json!({
                 "outcome": "explained",
-                "changes": e.changes.iter().map(Change::data).collect::<Vec<_>>(),
+                "changes": e.changes.iter().map(|c| {
+                    let mut d = c.data();
+                    d["part"] = json!(c.dimension());
+                    d
+                }).collect::<Vec<_>>(),
                 "difference": difference,
+                // Where the bodies part, when a change is to the body (a body-only scheme has no
+                // string to sign to compare).
+                "body_difference": e.bodies.as_ref().and_then(|(a, b)| {
+                    let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+                    (a != b).then(|| json!({"byte": at, "ours_len": a.len(), "theirs_len": b.len()}))
+                }),
                 "signature": e.signature,
             }),
             Outcome::NotFound {
@@ -222,7 +234,27 @@ impl Outcome {
                                 .to_string(),
                         ),
                     },
-                    _ => lines.push("(this scheme has no stage named `canonical` to compare)".to_string()),
+                    // A scheme that signs the body alone: the bodies are what differ.
+                    _ => match e.bodies.as_ref().and_then(|(a, b)| {
+                        let stage = |name: &str, bytes: &[u8]| crate::sign::Stage {
+                            name: name.to_string(),
+                            how: String::new(),
+                            bytes: bytes.to_vec(),
+                            secret: Vec::new(),
+                            streamed: None,
+                            raw: false,
+                        };
+                        byte_diff(&stage("body", a), &stage("body", b))
+                    }) {
+                        Some(diff) => {
+                            let at = diff[2].rsplit(' ').next().unwrap_or("?").to_string();
+                            lines.push(format!("The bodies part at byte {at}:"));
+                            lines.extend(diff.into_iter().map(|l| format!("  {l}")));
+                        }
+                        None => lines.push(
+                            "(this scheme has no stage named `canonical` to compare)".to_string(),
+                        ),
+                    },
                 }
                 lines.push(String::new());
                 lines.push(format!(
@@ -366,7 +398,12 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
             continue;
         };
         if accepted(&t) {
-            return Ok(explained(vec![s.change.clone()], ours, t, expected));
+            return Ok(with_bodies(
+                explained(vec![s.change.clone()], ours, t, expected),
+                case,
+                &singles,
+                &[i],
+            ));
         }
         if with_output.is_none()
             && let Some(o) = output_match(case, &forms, &t, expected)
@@ -392,11 +429,16 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
                 continue;
             };
             if accepted(&t) {
-                return Ok(explained(
-                    vec![singles[i].change.clone(), singles[j].change.clone()],
-                    ours,
-                    t,
-                    expected,
+                return Ok(with_bodies(
+                    explained(
+                        vec![singles[i].change.clone(), singles[j].change.clone()],
+                        ours,
+                        t,
+                        expected,
+                    ),
+                    case,
+                    &singles,
+                    &[i, j],
                 ));
             }
             if three.is_none()
@@ -408,7 +450,9 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
         }
     }
     if let Some((chosen, o)) = with_output.or(three) {
-        return explain_output(case, &rewritten, &singles, &chosen, o, ours, expected);
+        let chosen_now = chosen.clone();
+        return explain_output(case, &rewritten, &singles, &chosen, o, ours, expected)
+            .map(|out| with_bodies(out, case, &singles, &chosen_now));
     }
     let mut dimensions: Vec<String> = singles.iter().map(|s| s.change.dimension()).collect();
     dimensions.push(crate::sign::primitive::OUTPUT.into());
@@ -426,7 +470,23 @@ fn explained(changes: Vec<Change>, ours: Trace, theirs: Trace, signature: &str) 
         ours,
         theirs,
         signature: signature.to_string(),
+        bodies: None,
     }))
+}
+
+/// The explanation with the two bodies, when one of the chosen changes is to the body.
+fn with_bodies(outcome: Outcome, case: &Case, singles: &[Single], chosen: &[usize]) -> Outcome {
+    let theirs = chosen.iter().rev().find_map(|&i| match &singles[i].apply {
+        Apply::Body(b) => Some(b.clone()),
+        _ => None,
+    });
+    match (outcome, theirs) {
+        (Outcome::Explained(mut e), Some(b)) => {
+            e.bodies = Some((case.body.to_vec(), b));
+            Outcome::Explained(e)
+        }
+        (outcome, _) => outcome,
+    }
 }
 
 /// Another way of writing the raw MAC that the signature stage (by index) could have used.

@@ -1210,3 +1210,47 @@ fn f4s_learn_entry_learns_a_pasted_request_off_the_ui_thread_and_alt_w_saves_it(
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn alt_a_applies_what_diagnose_found_and_the_stages_match() {
+    // A PHP receiver's signature: hash_hmac over json_encode(json_decode($raw)) — `/` as `\/`
+    // and `é` as `\u00e9` (computed here with the hmac crate over those bytes).
+    let body = r#"{"url":"https://x.test/a","name":"café"}"#;
+    let php = r#"{"url":"https:\/\/x.test\/a","name":"caf\u00e9"}"#;
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"It's a Secret to Everybody").unwrap();
+    mac.update(php.as_bytes());
+    let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == "github").unwrap();
+    let mut prefill = Prefill::example(&recipes[current]);
+    prefill.body = body.as_bytes().to_vec();
+    let mut app = App::new(
+        recipes,
+        current,
+        &prefill,
+        Some(&expected),
+        NOW,
+        Box::new(|b: &mut [u8]| b.fill(7)),
+    );
+    app.handle(key(KeyCode::F(8)));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.diagnosing.is_some() && std::time::Instant::now() < deadline {
+        app.poll_background();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let report = app.diagnosis.clone().unwrap_or_default().join("\n");
+    assert!(report.contains("PHP's json_encode"), "{report}");
+    assert!(report.contains("The bodies part at byte"), "{report}");
+    assert!(report.contains("Alt-A applies it"), "{report}");
+    app.handle(Event::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::ALT,
+    )));
+    assert_eq!(body_text(&app), php);
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert!(
+        status.contains("the expected signature matches"),
+        "{status}"
+    );
+    assert_eq!(format!("sha256={}", signature(&app)), expected);
+}

@@ -97,6 +97,53 @@ pub struct Explanation {
     pub bodies: Option<(Vec<u8>, Vec<u8>)>,
 }
 
+/// What applying an explanation to the inputs changes: the variants, fields and body the other
+/// signer had, and how to read the key; what a recipe's own stage did differently cannot be
+/// applied to the inputs (the report says so).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fix {
+    pub choices: Vec<(String, String)>,
+    pub fields: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    /// The key read as hex or base64 (the other signer decoded it).
+    pub key_encoding: Option<crate::sign::key::KeyEncoding>,
+    /// Changes that are not inputs (another hash, output, a header left out).
+    pub not_applied: Vec<String>,
+}
+
+impl Explanation {
+    /// The inputs the other signer had, as changes to ours.
+    pub fn fix(&self) -> Fix {
+        let mut fix = Fix {
+            body: self.bodies.as_ref().map(|(_, b)| b.clone()),
+            ..Fix::default()
+        };
+        for (name, value) in &self.theirs.fields {
+            if self.ours.fields.get(name) != Some(value) {
+                fix.fields.push((name.clone(), value.clone()));
+            }
+        }
+        for c in &self.changes {
+            match c {
+                Change::Variant { name, choice, .. } => {
+                    fix.choices.push((name.clone(), choice.clone()))
+                }
+                Change::KeyHexDecoded => {
+                    fix.key_encoding = Some(crate::sign::key::KeyEncoding::Hex)
+                }
+                Change::KeyBase64Decoded => {
+                    fix.key_encoding = Some(crate::sign::key::KeyEncoding::Base64)
+                }
+                c if c.dimension() == "body"
+                    || c.dimension() == "url"
+                    || c.dimension() == "fields" => {}
+                other => fix.not_applied.push(other.sentence()),
+            }
+        }
+        fix
+    }
+}
+
 /// What the search found.
 pub enum Outcome {
     /// The signature already matches (or differs only as receivers accept).

@@ -140,6 +140,8 @@ pub struct App {
     pub extras: Vec<Extra>,
     /// The diagnose search under way, if any.
     pub diagnosing: Option<DiagnoseJob>,
+    /// What the last diagnosis found, for Alt-A to apply.
+    pub fix: Option<crate::diagnose::Fix>,
     /// F7's box holds a request to learn from (opened by the picker's learn entry).
     pub learn_box: bool,
     /// The learn search under way, if any.
@@ -231,6 +233,7 @@ impl App {
             extras: Vec::new(),
             profile: None,
             diagnosing: None,
+            fix: None,
             learn_box: false,
             learning: None,
             learned: None,

@@ -71,6 +71,8 @@ pub enum Action {
     ListOpen,
     /// Write the learned recipe into the recipes folder.
     SaveRecipe,
+    /// Apply what diagnose found to the inputs.
+    ApplyFix,
 }
 
 /// Where a binding applies.
@@ -272,6 +274,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Send,
         help: "sign and send the request; its answer shows here",
         footer: Some("send"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('a'), ALT)],
+        keys_label: "Alt-A",
+        action: Action::ApplyFix,
+        help: "apply what diagnose found (variants, fields, body)",
+        footer: None,
     },
     Binding {
         scope: Scope::Global,

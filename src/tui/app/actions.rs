@@ -93,6 +93,7 @@ impl App {
             },
             Action::Diagnose => self.diagnose(),
             Action::SaveRecipe => return self.save_learned(),
+            Action::ApplyFix => self.apply_fix(),
             Action::CopyAs => {
                 if self.picker.is_none() && !self.help && self.request_box.is_none() {
                     self.copy_menu = true;

@@ -9,7 +9,7 @@ pub struct DiagnoseJob {
     pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Signings tried so far.
     pub progress: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    pub result: std::sync::mpsc::Receiver<Vec<String>>,
+    pub result: std::sync::mpsc::Receiver<(Vec<String>, Option<crate::diagnose::Fix>)>,
 }
 
 impl App {
@@ -65,11 +65,17 @@ impl App {
                 progress: Some(&p),
                 ..Default::default()
             };
-            let lines = match crate::diagnose::diagnose_with(&case, &limits) {
-                Ok(outcome) => outcome.report(),
-                Err(e) => vec![format!("diagnose failed: {e}")],
+            let found = match crate::diagnose::diagnose_with(&case, &limits) {
+                Ok(outcome) => {
+                    let fix = match &outcome {
+                        crate::diagnose::Outcome::Explained(e) => Some(e.fix()),
+                        _ => None,
+                    };
+                    (outcome.report(), fix)
+                }
+                Err(e) => (vec![format!("diagnose failed: {e}")], None),
             };
-            let _ = tx.send(lines);
+            let _ = tx.send(found);
         });
         self.diagnosing = Some(DiagnoseJob {
             cancel,
@@ -80,6 +86,58 @@ impl App {
         self.say("diagnosing… (Esc cancels)", false);
     }
 
+    /// Applies what diagnose found (Alt-A): the other signer's variants, fields, body and key
+    /// reading, so that the stages show their signature; the expected signature then matches.
+    pub(super) fn apply_fix(&mut self) {
+        let Some(fix) = self.fix.take() else {
+            self.say("nothing to apply: F8 diagnoses a mismatch first", true);
+            return;
+        };
+        let recipe = self.recipe().clone();
+        let mut applied = Vec::new();
+        for (name, choice) in &fix.choices {
+            self.inputs.choices.insert(name.clone(), choice.clone());
+            applied.push(format!("{name}={choice}"));
+        }
+        for (name, value) in &fix.fields {
+            if let Some(i) = recipe.fields.iter().position(|f| &f.name == name) {
+                self.inputs.fields[i] = super::editors::field_editor(&recipe.fields[i], value);
+                applied.push(name.clone());
+            }
+        }
+        if let Some(body) = &fix.body {
+            self.inputs.body = super::Editor::new(body, true);
+            applied.push(format!("their body ({} bytes)", body.len()));
+        }
+        if let Some(encoding) = fix.key_encoding {
+            self.key_encoding = encoding;
+            applied.push(format!("the key read as {}", encoding.name()));
+        }
+        let focus = self.focus;
+        self.set_focus(focus);
+        self.recompute();
+        let matched = self.computed.result.as_ref().is_ok_and(|t| {
+            let expected = self.expected.lines().concat();
+            crate::sign::compare(self.recipe(), t.signature(), expected.trim()).accepted()
+        });
+        let mut said = format!(
+            "applied {}: {}",
+            applied.join(", "),
+            if matched {
+                "the expected signature matches (F9 copies the corrected request)"
+            } else {
+                "the expected signature still differs"
+            }
+        );
+        if !fix.not_applied.is_empty() {
+            said += &format!(
+                " · not inputs, left to the recipe: {}",
+                fix.not_applied.join("; ")
+            );
+        }
+        self.say(&said, !matched);
+    }
+
     /// Takes the result of a search under way when it has come, or shows its progress. Returns
     /// whether the screen changed.
     pub fn poll_background(&mut self) -> bool {
@@ -88,11 +146,28 @@ impl App {
             return learned;
         };
         match job.result.try_recv() {
-            Ok(lines) => {
+            Ok((mut lines, fix)) => {
                 self.diagnosing = None;
+                let applicable = fix.as_ref().is_some_and(|f| {
+                    !f.choices.is_empty()
+                        || !f.fields.is_empty()
+                        || f.body.is_some()
+                        || f.key_encoding.is_some()
+                });
+                if applicable {
+                    lines.push(
+                        "Alt-A applies it: their variants, fields and body in the inputs."
+                            .to_string(),
+                    );
+                }
+                self.fix = fix.filter(|_| applicable);
                 self.diagnosis = Some(lines);
                 self.say(
-                    "diagnosis above the stages (it clears when an input changes)",
+                    if applicable {
+                        "diagnosis above the stages · Alt-A applies it (it clears when an input changes)"
+                    } else {
+                        "diagnosis above the stages (it clears when an input changes)"
+                    },
                     false,
                 );
             }

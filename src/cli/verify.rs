@@ -258,7 +258,10 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
             (Err(_), Some(e)) => return Err(CliError(e.0.clone())),
             (Err(e), None) => return Err(CliError(e.to_string())),
         };
-        let done = matches!(outcome, Outcome::Matches(_) | Outcome::Explained(_));
+        let done = matches!(
+            outcome,
+            Outcome::Matches(_) | Outcome::Explained(_) | Outcome::HeaderNotSent(_)
+        );
         if done || found.is_none() {
             found = Some((i, outcome));
         }
@@ -276,7 +279,9 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         };
         match outcome {
             Outcome::Matches(_) => format!("{source} gives the signature"),
-            Outcome::Explained(_) => format!("{source}: the explanation below is with it"),
+            Outcome::Explained(_) | Outcome::HeaderNotSent(_) => {
+                format!("{source}: the explanation below is with it")
+            }
             _ => format!(
                 "none of the {} keys gives or explains the signature (below: key 1's search)",
                 resolved.key_count()
@@ -284,7 +289,9 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         }
     });
     let code = match outcome {
-        Outcome::Matches(_) | Outcome::Explained(_) => ExitCode::SUCCESS,
+        Outcome::Matches(_) | Outcome::Explained(_) | Outcome::HeaderNotSent(_) => {
+            ExitCode::SUCCESS
+        }
         _ => ExitCode::from(1),
     };
     if args.quiet {

@@ -149,6 +149,9 @@ pub enum Outcome {
     /// The signature already matches (or differs only as receivers accept).
     Matches(Comparison),
     Explained(Box<Explanation>),
+    /// The signature lists a header the request does not carry: signed, and not sent (or
+    /// dropped on the way). No search can make its value up.
+    HeaderNotSent(String),
     /// Nothing in the space reproduces it: how many signings were tried, over which parts.
     NotFound {
         tried: usize,
@@ -217,6 +220,17 @@ impl Outcome {
                     (a != b).then(|| json!({"byte": at, "ours_len": a.len(), "theirs_len": b.len()}))
                 }),
                 "signature": e.signature,
+            }),
+            Outcome::HeaderNotSent(header) => json!({
+                "outcome": "explained",
+                "changes": [{
+                    "kind": "header_not_sent",
+                    "header": header,
+                    "part": "headers",
+                    "sentence": header_not_sent(header),
+                }],
+                "difference": null,
+                "signature": null,
             }),
             Outcome::NotFound {
                 tried, dimensions, ..
@@ -310,6 +324,10 @@ impl Outcome {
                 ));
                 lines
             }
+            Outcome::HeaderNotSent(header) => vec![
+                "Explained by 1 difference:".to_string(),
+                format!("  - {}", header_not_sent(header)),
+            ],
             Outcome::Stopped {
                 searched,
                 total,
@@ -354,6 +372,13 @@ impl Outcome {
             }
         }
     }
+}
+
+/// The sentence for a signed header the request lacks.
+fn header_not_sent(header: &str) -> String {
+    format!(
+        "`{header}` is signed but was not sent: the signature lists it and the request has no such header (the sender signed it and left it out, or a proxy dropped it); add it with -H '{header}: …' as the sender had it"
+    )
 }
 
 /// Signings a search tries at most unless told otherwise (`--max-candidates`).
@@ -401,6 +426,12 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
         },
     ) {
         Ok(t) => t,
+        Err(SignError::Input { message, .. })
+            if message.contains("is not among the request's headers") =>
+        {
+            let header = message.split('`').nth(1).unwrap_or("a header").to_string();
+            return Ok(Outcome::HeaderNotSent(header));
+        }
         Err(e) => return lenient_retry(case, limits, e),
     };
     let comparison = sign::compare(case.recipe, ours.signature(), expected);

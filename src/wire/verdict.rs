@@ -385,7 +385,10 @@ impl Judge {
                 expected: &kept.expected,
             };
             let result = diagnose::diagnose_with(&case, &limits);
-            let explained = matches!(&result, Ok(diagnose::Outcome::Explained(_)));
+            let explained = matches!(
+                &result,
+                Ok(diagnose::Outcome::Explained(_) | diagnose::Outcome::HeaderNotSent(_))
+            );
             if explained || first.is_none() {
                 let with = if several && explained {
                     format!(" (with key {} of {})", i + 1, self.keys.len())
@@ -403,7 +406,10 @@ impl Judge {
         };
         match result {
             Ok(outcome) => {
-                verdict.explained = matches!(outcome, diagnose::Outcome::Explained(_));
+                verdict.explained = matches!(
+                    outcome,
+                    diagnose::Outcome::Explained(_) | diagnose::Outcome::HeaderNotSent(_)
+                );
                 verdict.explanation = Some(match &outcome {
                     diagnose::Outcome::Explained(e) => {
                         let mut s = e

@@ -15,6 +15,8 @@ pub enum Change {
     KeyBase64Decoded,
     KeyTrimmed,
     KeyNewline,
+    /// The key with a CRLF after it (a key file saved on Windows).
+    KeyCrlf,
     /// A `whsec_`-style key: the text after the prefix, base64-decoded.
     KeyPrefixDecoded(String),
     /// A header of the request that the signer did not sign.
@@ -56,6 +58,10 @@ pub enum Change {
     },
     /// Every CR and LF removed (`curl -d @file`).
     BodyLineEndsStripped,
+    /// The signer signed the file whose line ends `curl -d @file` stripped from what was sent.
+    BodyLineEndsRestored {
+        crlf: bool,
+    },
     /// Whitespace runs collapsed by an unquoted shell variable (`echo $body` joins with a space
     /// and adds a newline; `printf %s $body` joins with nothing).
     BodyCollapsed {
@@ -119,6 +125,7 @@ impl Change {
             Change::KeyBase64Decoded => json!({"kind": "key_base64_decoded"}),
             Change::KeyTrimmed => json!({"kind": "key_trimmed"}),
             Change::KeyNewline => json!({"kind": "key_newline"}),
+            Change::KeyCrlf => json!({"kind": "key_crlf"}),
             Change::KeyPrefixDecoded(prefix) => {
                 json!({"kind": "key_prefix_decoded", "prefix": prefix})
             }
@@ -167,6 +174,11 @@ impl Change {
             Change::BodyLineEndsStripped => {
                 json!({"kind": "body_line_ends_stripped", "stack": "curl -d @file"})
             }
+            Change::BodyLineEndsRestored { crlf } => json!({
+                "kind": "body_line_ends_restored",
+                "stack": "curl -d @file",
+                "line_end": if *crlf { "crlf" } else { "lf" },
+            }),
             Change::BodyCollapsed { echo } => json!({
                 "kind": "body_whitespace_collapsed",
                 "stack": if *echo { "echo $body" } else { "printf %s $body" },
@@ -236,6 +248,9 @@ impl Change {
             }
             Change::KeyNewline => {
                 "the signer's key ended with a newline (a key file written with echo?)".into()
+            }
+            Change::KeyCrlf => {
+                "the signer's key ended with CRLF (a key file saved on Windows, read whole)".into()
             }
             Change::BodyNewlineAdded => "the signer's body ended with a newline".into(),
             Change::BodyNewlineRemoved => "the signer's body had no trailing newline".into(),
@@ -309,6 +324,10 @@ impl Change {
             Change::BodyLineEndsStripped => {
                 "the signer's body had every CR and LF removed (curl -d @file strips them; --data-binary keeps them)".into()
             }
+            Change::BodyLineEndsRestored { crlf } => format!(
+                "the signer signed the file with its {} line ends, and every CR and LF was removed from what was sent (curl -d @file strips them; --data-binary keeps them)",
+                if *crlf { "CRLF" } else { "LF" }
+            ),
             Change::BodyCollapsed { echo: true } => {
                 "the signer's body had its whitespace collapsed to single spaces and a newline added (an unquoted $body in a shell: echo $body)".into()
             }
@@ -364,6 +383,7 @@ impl Change {
             | Change::KeyBase64Decoded
             | Change::KeyTrimmed
             | Change::KeyNewline
+            | Change::KeyCrlf
             | Change::KeyPrefixDecoded(_) => "key".into(),
             Change::HeaderLeftOut(_) => "headers".into(),
             Change::BodyNewlineAdded
@@ -377,6 +397,7 @@ impl Change {
             | Change::BodyBom(_)
             | Change::BodyMojibake { .. }
             | Change::BodyLineEndsStripped
+            | Change::BodyLineEndsRestored { .. }
             | Change::BodyCollapsed { .. } => "body".into(),
             Change::FieldsSwapped(..)
             | Change::FieldLiteral { .. }

@@ -111,6 +111,27 @@ pub struct Fix {
     pub not_applied: Vec<String>,
 }
 
+impl Fix {
+    /// As data: the variants, fields and key reading to give, and the body (as text when it is
+    /// UTF-8, else base64) — what `verify` needs to reproduce the other signer's signature.
+    pub fn data(&self) -> serde_json::Value {
+        use base64::Engine as _;
+        let body = self.body.as_ref().map(|b| match std::str::from_utf8(b) {
+            Ok(t) => serde_json::json!({"text": t}),
+            Err(_) => serde_json::json!({
+                "base64": base64::engine::general_purpose::STANDARD.encode(b)
+            }),
+        });
+        serde_json::json!({
+            "variants": self.choices.iter().cloned().collect::<BTreeMap<_, _>>(),
+            "fields": self.fields.iter().cloned().collect::<BTreeMap<_, _>>(),
+            "body": body,
+            "key_encoding": self.key_encoding.map(|k| k.name()),
+            "not_applied": self.not_applied,
+        })
+    }
+}
+
 impl Explanation {
     /// The inputs the other signer had, as changes to ours.
     pub fn fix(&self) -> Fix {
@@ -220,6 +241,7 @@ impl Outcome {
                     (a != b).then(|| json!({"byte": at, "ours_len": a.len(), "theirs_len": b.len()}))
                 }),
                 "signature": e.signature,
+                "fix": e.fix().data(),
             }),
             Outcome::HeaderNotSent(header) => json!({
                 "outcome": "explained",
@@ -427,7 +449,8 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
     ) {
         Ok(t) => t,
         Err(SignError::Input { message, .. })
-            if message.contains("is not among the request's headers") =>
+            if message.contains("is not among the request's headers")
+                || message.contains("the request has no such header") =>
         {
             let header = message.split('`').nth(1).unwrap_or("a header").to_string();
             return Ok(Outcome::HeaderNotSent(header));
@@ -450,8 +473,19 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
         *per_dim.entry(d.as_str()).or_default() += 1;
     }
     let n = singles.len();
-    let same: usize = per_dim.values().map(|k| k * k.saturating_sub(1) / 2).sum();
-    let total = 1 + n + (n * n.saturating_sub(1) / 2 - same);
+    let solo = singles.iter().filter(|s| s.solo).count();
+    let paired = n - solo;
+    let mut per_paired: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (d, s) in dims.iter().zip(&singles) {
+        if !s.solo {
+            *per_paired.entry(d.as_str()).or_default() += 1;
+        }
+    }
+    let same: usize = per_paired
+        .values()
+        .map(|k| k * k.saturating_sub(1) / 2)
+        .sum();
+    let total = 1 + n + (paired * paired.saturating_sub(1) / 2 - same);
     let stop = |tried: usize| -> Option<Outcome> {
         if let Some(p) = limits.progress {
             p.store(tried, Ordering::Relaxed);
@@ -468,6 +502,10 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
     // encoding alone (a variant that names an encoding is the better answer).
     let mut with_output: Option<(Vec<usize>, Output)> = None;
     for (i, s) in singles.iter().enumerate() {
+        // The large rare families come after the pairs.
+        if s.solo {
+            continue;
+        }
         if let Some(stopped) = stop(tried) {
             return Ok(stopped);
         }
@@ -496,7 +534,7 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
     let mut three: Option<(Vec<usize>, Output)> = None;
     for i in 0..singles.len() {
         for j in i + 1..singles.len() {
-            if dims[i] == dims[j] {
+            if dims[i] == dims[j] || singles[i].solo || singles[j].solo {
                 continue;
             }
             if let Some(stopped) = stop(tried) {
@@ -525,6 +563,22 @@ pub fn diagnose_with(case: &Case, limits: &Limits) -> Result<Outcome, SignError>
             {
                 three = Some((vec![i, j], o));
             }
+        }
+    }
+    for (i, s) in singles.iter().enumerate().filter(|(_, s)| s.solo) {
+        if let Some(stopped) = stop(tried) {
+            return Ok(stopped);
+        }
+        tried += 1;
+        if let Ok(t) = run_with(case, &rewritten, &singles, &[i], None)
+            && accepted(&t)
+        {
+            return Ok(with_bodies(
+                explained(vec![s.change.clone()], ours, t, expected),
+                case,
+                &singles,
+                &[i],
+            ));
         }
     }
     if let Some((chosen, o)) = with_output.or(three) {
@@ -676,7 +730,9 @@ fn output_match(case: &Case, forms: &Forms, trace: &Trace, expected: &str) -> Op
     all.iter()
         .find(|m| {
             eval_over(trace, &*m.prim, name).is_ok_and(|bytes| {
-                bytes.as_slice() != own && bytes.as_slice() == expected.as_bytes()
+                bytes.as_slice() != own
+                    && (bytes.as_slice() == expected.as_bytes()
+                        || sign::compare(case.recipe, &bytes, expected).accepted())
             })
         })
         .map(|form| Output {

@@ -21,6 +21,9 @@ use crate::sign::{FieldKind, Trace};
 pub(super) struct Single {
     pub(super) change: Change,
     pub(super) apply: Apply,
+    /// Tried alone only, never in a pair (one of a family too large to pair: a millisecond
+    /// remainder).
+    pub(super) solo: bool,
 }
 
 #[derive(Clone)]
@@ -62,7 +65,14 @@ pub(super) fn without_header(headers: &[u8], name: &str) -> Vec<u8> {
 /// Every single change that applies to this case, most likely first.
 pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
     let mut out = Vec::new();
-    let mut push = |change: Change, apply: Apply| out.push(Single { change, apply });
+    let mut solos = Vec::new();
+    let mut push = |change: Change, apply: Apply| {
+        out.push(Single {
+            change,
+            apply,
+            solo: false,
+        })
+    };
 
     for v in &case.recipe.variants {
         let current = case.selection.choice(&v.name).to_string();
@@ -133,6 +143,9 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
         }
     }
     push(Change::KeyNewline, Apply::Key([key, b"\n"].concat()));
+    if !key.ends_with(b"\r\n") {
+        push(Change::KeyCrlf, Apply::Key([key, b"\r\n"].concat()));
+    }
     // `whsec_…`: the part after a lower-case prefix and `_`, base64-decoded.
     if let Some((prefix, rest)) = trimmed.split_once('_') {
         let is_prefix = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_lowercase());
@@ -221,6 +234,30 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
     }
 
     field_singles(case, ours, &mut push);
+    // A time signed in milliseconds where its header carries seconds (`Date.now()` signed,
+    // `Math.floor(Date.now() / 1000)` sent): every millisecond of that second, alone, last.
+    for f in &case.recipe.fields {
+        if f.kind != FieldKind::UnixSeconds {
+            continue;
+        }
+        let Some(n) = ours
+            .fields
+            .get(&f.name)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+        else {
+            continue;
+        };
+        for ms in 1..1000 {
+            solos.push(Single {
+                change: Change::FieldMillis {
+                    name: f.name.clone(),
+                    millis: true,
+                },
+                apply: Apply::Field(f.name.clone(), (n.saturating_mul(1000) + ms).to_string()),
+                solo: true,
+            });
+        }
+    }
     if let Ok(lines) = parse_header_lines(case.headers) {
         for (name, value) in &lines {
             if !name.eq_ignore_ascii_case("content-type") {
@@ -267,6 +304,7 @@ pub(super) fn singles(case: &Case, ours: &Trace) -> Vec<Single> {
     for (slip, stages) in slips {
         push(Change::Stage(slip), Apply::Stages(stages));
     }
+    out.append(&mut solos);
     out
 }
 
@@ -457,9 +495,15 @@ fn json_singles(body: &[u8], value: &serde_json::Value, push: &mut dyn FnMut(Cha
     };
     for e in stacks::JSON_ENCODERS {
         let mut v = value.clone();
-        stacks::renumber(&mut v, e.numbers);
+        if e.empty_object_array {
+            stacks::empty_objects_as_arrays(&mut v);
+        }
         let plain = reserialize(&v, e.sorted, e.style, false);
-        let text = stacks::escape(&String::from_utf8_lossy(&plain), e);
+        let mut plain = stacks::with_numbers(&String::from_utf8_lossy(&plain), body, e.numbers);
+        if e.ruby_empties {
+            plain = stacks::ruby_empties(&plain);
+        }
+        let text = stacks::escape(&plain, e);
         let e = *e;
         offer(text.into_bytes(), &|newline| Change::BodyJson {
             sorted: e.sorted,
@@ -480,6 +524,12 @@ fn json_singles(body: &[u8], value: &serde_json::Value, push: &mut dyn FnMut(Cha
         ] {
             for ascii in [false, true] {
                 let b = reserialize(value, sorted, style, ascii);
+                let b = stacks::with_numbers(
+                    &String::from_utf8_lossy(&b),
+                    body,
+                    stacks::Numbers::Written,
+                )
+                .into_bytes();
                 offer(b, &|newline| Change::BodyJson {
                     sorted,
                     style,
@@ -534,6 +584,21 @@ fn byte_singles(body: &[u8], push: &mut dyn FnMut(Change, Apply)) {
             Change::BodyCollapsed { echo: true },
             Apply::Body([&words[..], b"\n"].concat()),
         );
+        push(Change::BodyCollapsed { echo: true }, Apply::Body(words));
+    }
+    // A pretty-printed file sent by `curl -d @file`, which strips its line ends: the signer
+    // signed the file.
+    for eol in [&b"\n"[..], b"\r\n"] {
+        for last in [true, false] {
+            if let Some(b) = stacks::relined(body, eol, last) {
+                push(
+                    Change::BodyLineEndsRestored {
+                        crlf: eol.len() == 2,
+                    },
+                    Apply::Body(b),
+                );
+            }
+        }
     }
     if let Some(words) = stacks::collapsed(body, b"") {
         push(Change::BodyCollapsed { echo: false }, Apply::Body(words));

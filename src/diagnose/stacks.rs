@@ -15,8 +15,36 @@ pub enum Numbers {
     Written,
     /// JavaScript's (and Go's float64): `1.0` as `1`, `1e3` as `1000`.
     Js,
-    /// Python's, PHP's, Ruby's and Jackson's floats: `1e3` as `1000.0`, `1.0` kept.
-    Float,
+    /// Python's floats (`repr`): `1e3` as `1000.0`, `1.0` kept, `1e20` as `1e+20`.
+    Python,
+    /// PHP's (`json_encode` without JSON_PRESERVE_ZERO_FRACTION): `1.0` as `1`, `1e3` as `1000`,
+    /// `1e20` as `1.0e+20`.
+    Php,
+    /// Ruby's floats: `1e3` as `1000.0`, `1.0` kept, `1e20` as `1.0e+20`.
+    Ruby,
+    /// Java's `Double.toString` (Jackson): `1e3` as `1000.0`, `1e20` as `1.0E20`.
+    Java,
+    /// jq 1.6's: `1.0` as `1`, `1e3` as `1000`, `1e20` as `1e+20`.
+    Jq,
+}
+
+/// A float in exponent form as Python (`1e+20`, `1.5e-07`) or PHP and Ruby (`1.0e+20`) write
+/// it.
+fn exponent_form(f: f64, php: bool) -> String {
+    let e = format!("{f:e}");
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mantissa = if php && !mantissa.contains('.') {
+        format!("{mantissa}.0")
+    } else {
+        mantissa.to_string()
+    };
+    let sign = if exp < 0 { '-' } else { '+' };
+    if php {
+        format!("{mantissa}e{sign}{}", exp.abs())
+    } else {
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
 }
 
 /// A JSON encoder as a stack configures it.
@@ -34,6 +62,11 @@ pub struct JsonEncoder {
     pub html: bool,
     pub gson: bool,
     pub numbers: Numbers,
+    /// An empty object written `[]` (PHP's `json_decode($raw, true)` makes it an array).
+    pub empty_object_array: bool,
+    /// Empty arrays and objects over lines, as Ruby's `pretty_generate` writes them (`[`, an
+    /// empty line, `]`; `{`, `}`).
+    pub ruby_empties: bool,
 }
 
 const fn enc(
@@ -54,6 +87,17 @@ const fn enc(
         html,
         gson: false,
         numbers,
+        empty_object_array: false,
+        ruby_empties: false,
+    }
+}
+
+/// A PHP encoder after `json_decode($raw, true)`: an empty object comes back an array.
+const fn assoc(e: JsonEncoder, stack: &'static str) -> JsonEncoder {
+    JsonEncoder {
+        stack,
+        empty_object_array: true,
+        ..e
     }
 }
 
@@ -61,7 +105,7 @@ const fn enc(
 /// them.
 pub const JSON_ENCODERS: &[JsonEncoder] = &[
     enc(
-        "JavaScript's JSON.stringify (Express's req.body; also Jackson and Ruby's to_json)",
+        "JavaScript's JSON.stringify (Express's req.body)",
         false,
         JsonStyle::Compact,
         false,
@@ -76,7 +120,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         false,
         false,
-        Numbers::Float,
+        Numbers::Python,
     ),
     enc(
         "PHP's json_encode",
@@ -85,7 +129,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         true,
         false,
-        Numbers::Float,
+        Numbers::Php,
     ),
     enc(
         "PHP's json_encode with JSON_UNESCAPED_SLASHES",
@@ -94,7 +138,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         false,
         false,
-        Numbers::Float,
+        Numbers::Php,
     ),
     enc(
         "PHP's json_encode with JSON_UNESCAPED_UNICODE",
@@ -103,16 +147,112 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         false,
         true,
         false,
-        Numbers::Float,
+        Numbers::Php,
     ),
     enc(
-        "PHP's json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE (also Ruby's to_json, Jackson)",
+        "PHP's json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE",
         false,
         JsonStyle::Compact,
         false,
         false,
         false,
-        Numbers::Float,
+        Numbers::Php,
+    ),
+    assoc(
+        enc(
+            "",
+            false,
+            JsonStyle::Compact,
+            true,
+            true,
+            false,
+            Numbers::Php,
+        ),
+        "PHP's json_encode(json_decode($raw, true))",
+    ),
+    assoc(
+        enc(
+            "",
+            false,
+            JsonStyle::Compact,
+            true,
+            false,
+            false,
+            Numbers::Php,
+        ),
+        "PHP's json_encode(json_decode($raw, true), JSON_UNESCAPED_SLASHES)",
+    ),
+    assoc(
+        enc(
+            "",
+            false,
+            JsonStyle::Compact,
+            false,
+            true,
+            false,
+            Numbers::Php,
+        ),
+        "PHP's json_encode(json_decode($raw, true), JSON_UNESCAPED_UNICODE)",
+    ),
+    assoc(
+        enc(
+            "",
+            false,
+            JsonStyle::Compact,
+            false,
+            false,
+            false,
+            Numbers::Php,
+        ),
+        "PHP's json_encode(json_decode($raw, true), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)",
+    ),
+    enc(
+        "Jackson's writeValueAsString(readTree(raw))",
+        false,
+        JsonStyle::Compact,
+        false,
+        false,
+        false,
+        Numbers::Java,
+    ),
+    enc(
+        "jq -c .",
+        false,
+        JsonStyle::Compact,
+        false,
+        false,
+        false,
+        Numbers::Jq,
+    ),
+    enc(
+        "jq .",
+        false,
+        JsonStyle::Pretty(2),
+        false,
+        false,
+        false,
+        Numbers::Jq,
+    ),
+    JsonEncoder {
+        ruby_empties: true,
+        ..enc(
+            "Ruby's JSON.pretty_generate",
+            false,
+            JsonStyle::Pretty(2),
+            false,
+            false,
+            false,
+            Numbers::Ruby,
+        )
+    },
+    enc(
+        "Ruby's to_json",
+        false,
+        JsonStyle::Compact,
+        false,
+        false,
+        false,
+        Numbers::Ruby,
     ),
     enc(
         "Go's json.Marshal of a map",
@@ -142,7 +282,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         false,
         false,
         false,
-        Numbers::Float,
+        Numbers::Python,
     ),
     enc(
         "Python's json.dumps(separators=(\",\", \":\"))",
@@ -151,7 +291,25 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         false,
         false,
-        Numbers::Float,
+        Numbers::Python,
+    ),
+    enc(
+        "Python's json.dumps(separators=(\",\", \":\"), ensure_ascii=False)",
+        false,
+        JsonStyle::Compact,
+        false,
+        false,
+        false,
+        Numbers::Python,
+    ),
+    enc(
+        "Python's json.dumps(sort_keys=True, separators=(\",\", \":\"))",
+        true,
+        JsonStyle::Compact,
+        true,
+        false,
+        false,
+        Numbers::Python,
     ),
     enc(
         "Python's json.dumps(sort_keys=True)",
@@ -160,7 +318,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         false,
         false,
-        Numbers::Float,
+        Numbers::Python,
     ),
     enc(
         "JSON.stringify(value, null, 2) (also jq .)",
@@ -178,7 +336,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         false,
         false,
-        Numbers::Float,
+        Numbers::Python,
     ),
     enc(
         "Python's json.dumps(indent=2)",
@@ -187,7 +345,7 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         false,
         false,
-        Numbers::Float,
+        Numbers::Python,
     ),
     enc(
         "PHP's json_encode with JSON_PRETTY_PRINT",
@@ -196,7 +354,19 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
         true,
         true,
         false,
-        Numbers::Float,
+        Numbers::Php,
+    ),
+    assoc(
+        enc(
+            "",
+            false,
+            JsonStyle::Pretty(4),
+            true,
+            true,
+            false,
+            Numbers::Php,
+        ),
+        "PHP's json_encode(json_decode($raw, true), JSON_PRETTY_PRINT)",
     ),
     enc(
         "Go's json.MarshalIndent with a tab",
@@ -218,33 +388,163 @@ pub const JSON_ENCODERS: &[JsonEncoder] = &[
     ),
 ];
 
-/// A value's numbers as a stack writes them.
-pub fn renumber(value: &mut serde_json::Value, numbers: Numbers) {
-    match value {
-        serde_json::Value::Number(n) if numbers != Numbers::Written => {
-            let text = n.to_string();
-            let integer = !text.contains(['.', 'e', 'E']);
-            if integer {
-                return;
+/// A number literal as a stack that parsed it writes it again.
+pub fn number_text(literal: &str, numbers: Numbers) -> String {
+    let integer = !literal.contains(['.', 'e', 'E']);
+    if integer || numbers == Numbers::Written {
+        return literal.to_string();
+    }
+    let Ok(f) = literal.parse::<f64>() else {
+        return literal.to_string();
+    };
+    if !f.is_finite() {
+        return literal.to_string();
+    }
+    let big = |limit: f64| f.abs() >= limit || (f != 0.0 && f.abs() < 1e-4);
+    match numbers {
+        Numbers::Js if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        // Number.prototype.toString: an exponent below 1e-6 and from 1e21 (`1.5e-7`, `1e+21`).
+        Numbers::Js if f.abs() >= 1e21 || (f != 0.0 && f.abs() < 1e-6) => exponent_form(f, false)
+            .replace("e+0", "e+")
+            .replace("e-0", "e-"),
+        Numbers::Js => format!("{f}"),
+        Numbers::Python if big(1e16) => exponent_form(f, false),
+        Numbers::Php if big(1e15) => exponent_form(f, true),
+        Numbers::Php if f.fract() == 0.0 => format!("{f:.0}"),
+        Numbers::Ruby if big(1e16) => exponent_form(f, true),
+        Numbers::Java if f.abs() >= 1e7 || (f != 0.0 && f.abs() < 1e-3) => {
+            exponent_form(f, true).replace("e+", "E").replace('e', "E")
+        }
+        Numbers::Jq if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
+        Numbers::Jq if big(1e17) => exponent_form(f, false).replace("e+0", "e+"),
+        _ if f.fract() == 0.0 => format!("{f:.1}"),
+        _ => format!("{f}"),
+    }
+}
+
+/// The number literals of a JSON text, in order, as written (`1e3`, `1.0`).
+fn number_literals(text: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
             }
-            let Ok(f) = text.parse::<f64>() else {
-                return;
-            };
-            if !f.is_finite() {
-                return;
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < text.len()
+                    && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                out.push(String::from_utf8_lossy(&text[start..i]).into_owned());
             }
-            let written = match numbers {
-                Numbers::Js if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-                Numbers::Js => format!("{f}"),
-                _ if f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
-                _ => format!("{f}"),
-            };
-            if let Ok(n) = serde_json::from_str::<serde_json::Number>(&written) {
-                *value = serde_json::Value::Number(n);
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// JSON text (as serde wrote it, numbers normalized: `1e+3`) with each number as a stack writes
+/// the original's literal: as written (Gson, jq -S), or as that stack's floats.
+pub fn with_numbers(json: &str, original: &[u8], numbers: Numbers) -> String {
+    let map: std::collections::HashMap<String, String> = number_literals(original)
+        .into_iter()
+        .filter_map(|lit| {
+            serde_json::from_str::<serde_json::Number>(&lit)
+                .ok()
+                .map(|n| (n.to_string(), number_text(&lit, numbers)))
+        })
+        .collect();
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                out.push_str(&json[start..i]);
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let token = &json[start..i];
+                out.push_str(map.get(token).map_or(token, String::as_str));
+            }
+            _ => {
+                let c = json[i..].chars().next().unwrap_or(' ');
+                out.push(c);
+                i += c.len_utf8();
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| renumber(v, numbers)),
-        serde_json::Value::Object(map) => map.values_mut().for_each(|v| renumber(v, numbers)),
+    }
+    out
+}
+
+/// Pretty JSON with its empty arrays and objects over lines as Ruby's `pretty_generate` writes
+/// them: `[` then an empty line then `]`, and `{` then `}`, the closer at the line's indent.
+pub fn ruby_empties(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('[', Some(']')) | ('{', Some('}')) => {
+                let closer = chars.next().unwrap_or(']');
+                let line = out.rsplit('\n').next().unwrap_or("");
+                let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+                out.push(c);
+                if c == '[' {
+                    out.push('\n');
+                }
+                out.push('\n');
+                out.push_str(&indent);
+                out.push(closer);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every empty object an empty array (PHP's associative decoding).
+pub fn empty_objects_as_arrays(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) if map.is_empty() => {
+            *value = serde_json::Value::Array(Vec::new());
+        }
+        serde_json::Value::Object(map) => map.values_mut().for_each(empty_objects_as_arrays),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(empty_objects_as_arrays),
         _ => {}
     }
 }
@@ -285,6 +585,8 @@ pub struct FormEncoder {
     pub plus: bool,
     /// Pairs sorted by name.
     pub sorted: bool,
+    /// PHP's `$_POST`: a repeated name keeps its last value, at its first place.
+    pub php_post: bool,
 }
 
 /// The URL encoders, the commonest first.
@@ -294,48 +596,63 @@ pub const FORM_ENCODERS: &[FormEncoder] = &[
         safe: "_.-~",
         plus: true,
         sorted: false,
+        php_post: false,
     },
     FormEncoder {
-        stack: "JavaScript's URLSearchParams",
+        stack: "JavaScript's URLSearchParams (also Java's URLEncoder)",
         safe: "*-._",
         plus: true,
         sorted: false,
+        php_post: false,
+    },
+    FormEncoder {
+        stack: "PHP's http_build_query($_POST) (a repeated name keeps its last value)",
+        safe: "-_.",
+        plus: true,
+        sorted: false,
+        php_post: true,
     },
     FormEncoder {
         stack: "PHP's http_build_query (urlencode)",
         safe: "-_.",
         plus: true,
         sorted: false,
+        php_post: false,
     },
     FormEncoder {
         stack: "Go's url.Values.Encode (sorted by name, spaces as +)",
         safe: "-_.~",
         plus: true,
         sorted: true,
+        php_post: false,
     },
     FormEncoder {
         stack: "Java's URLEncoder.encode (spaces as +, * kept, ~ as %7E)",
         safe: ".-*_",
         plus: true,
         sorted: false,
+        php_post: false,
     },
     FormEncoder {
-        stack: "PHP's rawurlencode (RFC 3986, spaces as %20)",
+        stack: "PHP's rawurlencode or Python's urlencode(quote_via=quote) (RFC 3986, spaces as %20)",
         safe: "-_.~",
         plus: false,
         sorted: false,
+        php_post: false,
     },
     FormEncoder {
-        stack: "Python's urlencode(quote_via=quote)",
+        stack: "Python's urlencode(quote_via=quote) (RFC 3986 and / kept)",
         safe: "_.-~/",
         plus: false,
         sorted: false,
+        php_post: false,
     },
     FormEncoder {
         stack: "JavaScript's encodeURIComponent (!'()* kept, spaces as %20)",
         safe: "-_.!~*'()",
         plus: false,
         sorted: false,
+        php_post: false,
     },
 ];
 
@@ -357,6 +674,16 @@ pub fn form_escape(bytes: &[u8], e: &FormEncoder) -> String {
 /// Decoded pairs written again by an encoder.
 pub fn form_encode(pairs: &[(Vec<u8>, Vec<u8>)], e: &FormEncoder) -> Vec<u8> {
     let mut pairs = pairs.to_vec();
+    if e.php_post {
+        let mut kept: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for (k, v) in pairs {
+            match kept.iter_mut().find(|(n, _)| *n == k) {
+                Some(slot) => slot.1 = v,
+                None => kept.push((k, v)),
+            }
+        }
+        pairs = kept;
+    }
     if e.sorted {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
     }
@@ -455,6 +782,66 @@ const CP1252_HIGH: [Option<char>; 32] = [
     Some('Ÿ'),
 ];
 
+/// A JSON body whose line ends were stripped (`curl -d @file` sends a pretty-printed file
+/// without its CR and LF): the line ends put back where a pretty-printer writes them (after
+/// `{`, `[` and `,`, before `}` and `]`, the spaces kept as indentation), with `eol`, and a
+/// final one when `last`. None when the body has line ends or no indentation.
+pub fn relined(body: &[u8], eol: &[u8], last: bool) -> Option<Vec<u8>> {
+    if body.contains(&b'\n') || body.contains(&b'\r') || !body.windows(2).any(|w| w == b"  ") {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() + 64);
+    let mut i = 0;
+    let mut in_string = false;
+    while i < body.len() {
+        let b = body[i];
+        if in_string {
+            out.push(b);
+            if b == b'\\' && i + 1 < body.len() {
+                out.push(body[i + 1]);
+                i += 1;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                out.push(b);
+            }
+            b'{' | b'[' | b',' => {
+                out.push(b);
+                let empty = matches!(body.get(i + 1), Some(b'}' | b']')) && b != b',';
+                if !empty {
+                    out.extend_from_slice(eol);
+                }
+            }
+            b'}' | b']' => {
+                let prev = out.iter().rposition(|c| *c != b' ');
+                let opened =
+                    prev.is_some_and(|p| matches!(out[p], b'{' | b'[')) && !out.ends_with(eol);
+                if !opened {
+                    // The indentation before the closer stays on its new line.
+                    let spaces = out.iter().rev().take_while(|c| **c == b' ').count();
+                    let at = out.len() - spaces;
+                    if !out[..at].ends_with(eol) {
+                        out.splice(at..at, eol.iter().copied());
+                    }
+                }
+                out.push(b);
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    if last {
+        out.extend_from_slice(eol);
+    }
+    Some(out)
+}
+
 /// A shell's unquoted `$body`: every run of whitespace one space, none at the ends (`echo $body`
 /// adds a newline; `printf %s $body` joins the words with nothing).
 pub fn collapsed(body: &[u8], join: &[u8]) -> Option<Vec<u8>> {
@@ -517,12 +904,33 @@ mod tests {
     }
 
     #[test]
-    fn numbers_as_stacks_write_them() {
-        let mut v: serde_json::Value = serde_json::from_str(r#"[1.0, 1e3, 2, 0.5]"#).unwrap();
-        let mut js = v.clone();
-        renumber(&mut js, Numbers::Js);
-        assert_eq!(js.to_string(), "[1,1000,2,0.5]");
-        renumber(&mut v, Numbers::Float);
-        assert_eq!(v.to_string(), "[1.0,1000.0,2,0.5]");
+    fn numbers_as_stacks_write_them_in_text() {
+        let text = br#"[1.0, 1e3, 2, 0.5, 1e20, 1.5e-7]"#;
+        let plain = serde_json::to_string(&crate::sign::json::parse_json(text).unwrap()).unwrap();
+        let by = |n| with_numbers(&plain, text, n);
+        assert_eq!(
+            by(Numbers::Js),
+            "[1,1000,2,0.5,100000000000000000000,1.5e-7]"
+        );
+        assert_eq!(by(Numbers::Python), "[1.0,1000.0,2,0.5,1e+20,1.5e-07]");
+        assert_eq!(by(Numbers::Php), "[1,1000,2,0.5,1.0e+20,1.5e-7]");
+        assert_eq!(by(Numbers::Ruby), "[1.0,1000.0,2,0.5,1.0e+20,1.5e-7]");
+        assert_eq!(by(Numbers::Java), "[1.0,1000.0,2,0.5,1.0E20,1.5E-7]");
+        assert_eq!(by(Numbers::Jq), "[1,1000,2,0.5,1e+20,1.5e-07]");
+        assert_eq!(by(Numbers::Written), "[1.0,1e3,2,0.5,1e20,1.5e-7]");
+    }
+}
+
+#[cfg(test)]
+mod written_numbers {
+    #[test]
+    fn literals_kept() {
+        let text = br#"{"a":1e3,"b":[1.0,"x1e3 -2",1e20,-2.5E-3]}"#;
+        let v = crate::sign::json::parse_json(text).unwrap();
+        let plain = serde_json::to_string(&v).unwrap();
+        assert_eq!(
+            super::with_numbers(&plain, text, super::Numbers::Written),
+            std::str::from_utf8(text).unwrap()
+        );
     }
 }

@@ -258,13 +258,30 @@ impl Primitive for Params {
         if !matches!(self.encode, Param::Fixed(Encode::Rfc3986)) {
             return Vec::new();
         }
-        vec![Mistake {
-            slip: super::percent::form_slip(),
-            prim: Arc::new(Params {
-                encode: Param::Fixed(Encode::Form),
-                ..self.clone()
-            }),
-        }]
+        vec![
+            Mistake {
+                slip: super::percent::form_slip(),
+                prim: Arc::new(Params {
+                    encode: Param::Fixed(Encode::Form),
+                    ..self.clone()
+                }),
+            },
+            // botocore handed a raw URL sorts its query but writes each pair as it was
+            // written: `:`, `,` and spaces are not percent-encoded.
+            Mistake {
+                slip: crate::sign::primitive::Slip {
+                    data: serde_json::json!({"kind": "params_as_written", "stack": "botocore given a raw URL"}),
+                    dimension: "encoding",
+                    rank: 3,
+                    sentence: "the signer signed the query's parameters as written, not percent-encoded (botocore given a raw URL whose query has `:`, `,` or spaces sorts the pairs but does not encode them)".into(),
+                },
+                prim: Arc::new(Params {
+                    encode: Param::Fixed(Encode::None),
+                    decode: Param::Fixed(false),
+                    ..self.clone()
+                }),
+            },
+        ]
     }
 
     fn lower(&self, sel: &Selection) -> Option<Call> {

@@ -184,7 +184,8 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 out.flush()?;
                 if let Some(by) = stop_by
-                    && (listener.in_flight() == 0 || std::time::Instant::now() >= by)
+                    && ((listener.in_flight() == 0 && listener.open() == 0)
+                        || std::time::Instant::now() >= by)
                 {
                     // Every request in flight has finished (or the grace is over), and every
                     // line it made is written.

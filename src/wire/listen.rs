@@ -309,12 +309,40 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Stops accepting connections (those open finish their current request).
+    /// Stops: no new connection is accepted, every connection is told (one waiting for its
+    /// next request is closed at once; one serving a request closes after it). Returns at once;
+    /// [`Listener::wait_closed`] waits for the connections to end.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
         self.shared.stopping.store(true, Ordering::SeqCst);
+        // The shutdown signal every connection watches: those blocked reading their next
+        // request wake up closed.
+        self.shared.close_waiting();
         // Wake the accepting thread.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+    }
+
+    /// Connections open now.
+    pub fn open(&self) -> usize {
+        self.shared.open.load(Ordering::SeqCst)
+    }
+
+    /// Waits until every connection has ended, at most `timeout`; whether they all have.
+    pub fn wait_closed(&self, timeout: Duration) -> bool {
+        let by = std::time::Instant::now() + timeout;
+        let (lock, ended) = &self.shared.ended;
+        let mut guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while self.shared.open.load(Ordering::SeqCst) > 0 {
+            let left = by.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            guard = ended
+                .wait_timeout(guard, left.min(Duration::from_millis(50)))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
     }
 }
 
@@ -346,6 +374,53 @@ struct Shared {
     /// request (None while it serves one).
     slots: std::sync::Mutex<std::collections::HashMap<u64, Slot>>,
     next_slot: AtomicU64,
+    /// Signalled each time a connection ends (a stop waits on it).
+    ended: (std::sync::Mutex<()>, std::sync::Condvar),
+}
+
+/// A connection's slot, held while it is open and given back when dropped: a connection that
+/// ends any way (a panic in its thread included) frees its slot.
+struct Permit {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl Permit {
+    fn new(shared: &Arc<Shared>, stream: &TcpStream) -> Permit {
+        let id = shared.next_slot.fetch_add(1, Ordering::SeqCst);
+        shared.open.fetch_add(1, Ordering::SeqCst);
+        if let Ok(handle) = stream.try_clone() {
+            shared
+                .slots
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(
+                    id,
+                    Slot {
+                        stream: handle,
+                        waiting_since: Some(std::time::Instant::now()),
+                    },
+                );
+        }
+        Permit {
+            shared: shared.clone(),
+            id,
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.shared
+            .slots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+        self.shared.open.fetch_sub(1, Ordering::SeqCst);
+        let (lock, ended) = &self.shared.ended;
+        let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        ended.notify_all();
+    }
 }
 
 /// An open connection as the accept loop sees it.
@@ -370,6 +445,14 @@ impl Shared {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Closes every connection waiting for its next request (a stop).
+    fn close_waiting(&self) {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        for s in slots.values().filter(|s| s.waiting_since.is_some()) {
+            let _ = s.stream.shutdown(std::net::Shutdown::Both);
         }
     }
 
@@ -417,6 +500,7 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
         budget: Arc::new(Budget::default()),
         slots: std::sync::Mutex::new(std::collections::HashMap::new()),
         next_slot: AtomicU64::new(0),
+        ended: (std::sync::Mutex::new(()), std::sync::Condvar::new()),
     });
     let stopping = stop.clone();
     let accepting = shared.clone();
@@ -453,13 +537,15 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
                     ));
                     continue;
                 }
-                shared.open.fetch_add(1, Ordering::SeqCst);
-                let shared = shared.clone();
+                // The permit counts the connection from now on and frees its slot however the
+                // connection ends (a thread that cannot start, a panic).
+                let permit = Permit::new(&shared, &stream);
                 let spawned = std::thread::Builder::new()
                     .name("listen-conn".into())
                     .spawn(move || {
-                        serve(stream, peer, &shared);
-                        shared.open.fetch_sub(1, Ordering::SeqCst);
+                        let shared = permit.shared.clone();
+                        serve_slot(stream, peer, &shared, permit.id);
+                        drop(permit);
                     });
                 if spawned.is_err() {
                     std::thread::sleep(Duration::from_millis(10));
@@ -474,30 +560,8 @@ pub fn start(options: Options, judge: Arc<Judge>) -> std::io::Result<Listener> {
     })
 }
 
-/// One connection: requests until it closes, idles out or a request is refused.
-fn serve(stream: TcpStream, peer: SocketAddr, shared: &Shared) {
-    let id = shared.next_slot.fetch_add(1, Ordering::SeqCst);
-    if let Ok(handle) = stream.try_clone() {
-        shared
-            .slots
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                id,
-                Slot {
-                    stream: handle,
-                    waiting_since: Some(std::time::Instant::now()),
-                },
-            );
-    }
-    serve_slot(stream, peer, shared, id);
-    shared
-        .slots
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
-}
-
+/// One connection: requests until it closes, idles out, a request is refused or the
+/// listener stops.
 fn serve_slot(stream: TcpStream, peer: SocketAddr, shared: &Shared, id: u64) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(shared.options.limits.idle_timeout));
@@ -701,4 +765,66 @@ fn save(
         return Err(format!("{}: not saved: {}", path.display(), reason(e)));
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::{Options, start};
+    use crate::wire::verdict::Judge;
+
+    fn listener() -> super::Listener {
+        let recipes = crate::sign::builtin::all().expect("built-ins load");
+        let github = recipes.iter().position(|r| r.id == "github");
+        let judge = Judge::new(
+            recipes,
+            github,
+            vec![b"k".to_vec()],
+            Default::default(),
+            Default::default(),
+        );
+        start(Options::default(), Arc::new(judge)).expect("binds loopback")
+    }
+
+    #[test]
+    fn a_stop_tells_idle_connections_and_waits_for_them_to_end() {
+        let l = listener();
+        // Two kept-alive connections: one idle after a request, one that never sent one.
+        let mut served = std::net::TcpStream::connect(l.addr).unwrap();
+        served
+            .write_all(b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+            .unwrap();
+        let mut buf = [0u8; 512];
+        let n = served.read(&mut buf).unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+        let silent = std::net::TcpStream::connect(l.addr).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while l.open() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(l.open(), 2);
+        l.stop();
+        assert!(
+            l.wait_closed(Duration::from_secs(5)),
+            "{} still open",
+            l.open()
+        );
+        assert_eq!(l.open(), 0);
+        // Both sockets were closed by the listener (end of stream), not left to idle out.
+        served
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        assert_eq!(served.read(&mut buf).unwrap_or(0), 0);
+        drop(silent);
+        // Nothing new is accepted.
+        let late = std::net::TcpStream::connect_timeout(&l.addr, Duration::from_millis(300));
+        if let Ok(mut s) = late {
+            s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assert_eq!(s.read(&mut buf).unwrap_or(0), 0);
+        }
+    }
 }

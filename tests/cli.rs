@@ -2,16 +2,16 @@
 //! Expected values come from the shared vectors, the seed pages, or a second computation with
 //! the RustCrypto crates directly.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use serde::Deserialize;
 use serde_json::Value;
-use sha2::Sha256;
+
+mod common;
+
+use common::{tpns_sign, vector};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sigscope"))
@@ -45,37 +45,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
 }
 
-#[derive(Deserialize)]
-struct Vector {
-    id: String,
-    key: String,
-    body: String,
-    fields: BTreeMap<String, String>,
-    canonical: String,
-    signature: String,
-}
-
-fn vector(id: &str) -> Vector {
-    let all: Vec<Vector> = serde_json::from_str(include_str!("vectors.json")).unwrap();
-    all.into_iter().find(|v| v.id == id).unwrap()
-}
-
 fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sigscope-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-/// TPNS's formula computed directly: base64(hex(HMAC-SHA256(key, timestamp + access_id + body))).
-fn tpns_sign(key: &[u8], timestamp: &str, access_id: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
-    mac.update(timestamp.as_bytes());
-    mac.update(access_id.as_bytes());
-    mac.update(body);
-    let hex = hex::encode(mac.finalize().into_bytes());
-    base64::engine::general_purpose::STANDARD.encode(hex)
 }
 
 #[test]

@@ -4,12 +4,15 @@
 //! binary: canonical request, string to sign and verify. Each test says when it skipped because
 //! `../shared` is absent (CI has it).
 
+mod common;
+
+use common::{recipe, sigscope};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
-use sigscope::sign::{self, Inputs, Recipe, builtin};
+use sigscope::sign::{self, Inputs};
 
 fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors");
@@ -22,14 +25,6 @@ fn shared() -> Option<PathBuf> {
         );
         None
     }
-}
-
-fn recipe(id: &str) -> Recipe {
-    builtin::all()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.id == id)
-        .unwrap_or_else(|| panic!("no built-in scheme {id}"))
 }
 
 fn s(v: &Value) -> String {
@@ -212,13 +207,6 @@ fn every_published_case_reproduces_through_its_builtin_recipe() {
         cases.len(),
         schemes.len()
     );
-}
-
-fn sigscope(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sigscope"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// A folder for a test's request files, removed when the test ends.

@@ -5,19 +5,13 @@
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 const KEY: &str = "It's a Secret to Everybody";
 
-fn sigscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigscope"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 mod common;
+
+use common::sigscope;
 
 /// Reads one request (head, then Content-Length bytes) from a stream, as it came.
 fn read_request(s: &mut impl Read) -> Vec<u8> {

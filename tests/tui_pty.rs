@@ -6,16 +6,13 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use sha2::Sha256;
 
-fn tpns_sign(key: &str, ts: &str, id: &str, body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
-    mac.update(format!("{ts}{id}{body}").as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(hex::encode(mac.finalize().into_bytes()))
-}
+mod common;
+
+use common::tpns_sign;
 
 /// A terminal screen followed from the pty's output; once `closing` is set, the reader closes
 /// its end of the terminal after its next read.
@@ -499,8 +496,6 @@ fn a_closed_terminal_ends_it_at_once_and_keeps_the_session() {
     let kept = std::fs::read_dir(&history).map(|d| d.count()).unwrap_or(0);
     assert_eq!(kept, 1, "the session is kept in {}", history.display());
 }
-
-mod common;
 
 fn github_delivery(path: &str, body: &str, signed: &str) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(b"It's a Secret to Everybody").unwrap();

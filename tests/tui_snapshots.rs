@@ -4,43 +4,19 @@
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use sigscope::sign::builtin;
-use sigscope::tui::app::{App, Prefill};
 use sigscope::tui::view;
 
 const NOW: i64 = 1_764_000_000_000;
 
+mod common;
+
+/// A scheme's example drawn at width×height, as text with trailing spaces cut.
 fn screen(scheme: &str, width: u16, height: u16) -> String {
-    let recipes = builtin::all().unwrap();
-    let current = recipes.iter().position(|r| r.id == scheme).unwrap();
-    let prefill = Prefill::example(&recipes[current]);
-    let app = App::new(
-        recipes,
-        current,
-        &prefill,
-        None,
-        NOW,
-        Box::new(|b: &mut [u8]| b.fill(0)),
-    );
+    let app = common::app(scheme, NOW);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view::draw(&app, f)).unwrap();
-    text(terminal.backend().buffer())
-}
-
-/// The buffer as plain text, one line a row, trailing spaces cut.
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    common::buffer_text(terminal.backend().buffer(), true) + "\n"
 }
 
 fn settings() -> insta::Settings {

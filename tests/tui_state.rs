@@ -3,40 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use serde::Deserialize;
 use sha2::Sha256;
 use sigscope::sign::builtin;
 use sigscope::tui::app::{App, Editor, Effect, Focus, Prefill};
 
-#[derive(Deserialize)]
-struct Vector {
-    id: String,
-    signature: String,
-    key: String,
-}
-
-fn vector(id: &str) -> Vector {
-    let all: Vec<Vector> = serde_json::from_str(include_str!("vectors.json")).unwrap();
-    all.into_iter().find(|v| v.id == id).unwrap()
-}
-
 const NOW: i64 = 1_716_363_800_000;
 
+mod common;
+
+use common::{screen, tpns_sign, vector};
+
 fn app(scheme: &str) -> App {
-    let recipes = builtin::all().unwrap();
-    let current = recipes.iter().position(|r| r.id == scheme).unwrap();
-    let prefill = Prefill::example(&recipes[current]);
-    App::new(
-        recipes,
-        current,
-        &prefill,
-        None,
-        NOW,
-        Box::new(|b: &mut [u8]| b.fill(7)),
-    )
+    common::app(scheme, NOW)
 }
 
 fn key(code: KeyCode) -> Event {
@@ -63,12 +43,6 @@ fn signature(app: &App) -> String {
 
 fn body_text(app: &App) -> String {
     String::from_utf8(app.inputs.body.bytes()).unwrap()
-}
-
-fn tpns_sign(key: &str, ts: &str, id: &str, body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
-    mac.update(format!("{ts}{id}{body}").as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(hex::encode(mac.finalize().into_bytes()))
 }
 
 #[test]
@@ -500,7 +474,7 @@ fn a_pasted_request_fills_the_inputs_and_diagnose_explains_it() {
         &v.key,
         "1565314789",
         "1500001048",
-        &body.replace("\r\n", "\n"),
+        body.replace("\r\n", "\n"),
     );
     let raw = format!(
         "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: {sign}\r\n\r\n{body}"
@@ -801,16 +775,6 @@ fn diagnose_runs_off_the_ui_thread_and_esc_cancels_it() {
     }
     type_text(&mut app, "B");
     assert!(app.diagnosing.is_none() && app.diagnosis.is_none());
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    t.draw(|f| sigscope::tui::view::draw(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

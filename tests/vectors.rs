@@ -2,10 +2,14 @@
 //! `shared/providers/vectors.json`) reproduces byte for byte: the canonical stage, the MAC and the
 //! signature. The streamed path must agree with the whole-body path wherever it applies.
 
+mod common;
+
+use common::recipe;
+
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use sigscope::sign::{self, Inputs, Recipe, builtin};
+use sigscope::sign::{self, Inputs, builtin};
 
 #[derive(Deserialize)]
 struct Vector {
@@ -22,14 +26,6 @@ struct Vector {
 
 fn vectors() -> Vec<Vector> {
     serde_json::from_str(include_str!("vectors.json")).expect("vectors.json parses")
-}
-
-fn recipe(id: &str) -> Recipe {
-    builtin::all()
-        .expect("built-ins load")
-        .into_iter()
-        .find(|r| r.id == id)
-        .unwrap_or_else(|| panic!("no built-in scheme `{id}`"))
 }
 
 #[test]

@@ -66,3 +66,102 @@ pub fn case_files(under: &str) -> Vec<(std::path::PathBuf, serde_json::Value)> {
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// A built-in scheme by id.
+#[allow(dead_code)]
+pub fn recipe(id: &str) -> sigscope::sign::Recipe {
+    sigscope::sign::builtin::all()
+        .expect("built-ins load")
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no built-in scheme `{id}`"))
+}
+
+/// A published vector of a seed scheme (`tests/vectors.json`, from the seed documents).
+#[derive(serde::Deserialize, Debug, Clone)]
+#[allow(dead_code)]
+pub struct Vector {
+    pub id: String,
+    pub key: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub canonical: String,
+    pub signature: String,
+}
+
+/// The vector of one seed scheme.
+#[allow(dead_code)]
+pub fn vector(id: &str) -> Vector {
+    let all: Vec<Vector> =
+        serde_json::from_str(include_str!("../vectors.json")).expect("vectors.json parses");
+    all.into_iter()
+        .find(|v| v.id == id)
+        .unwrap_or_else(|| panic!("no vector `{id}`"))
+}
+
+/// TPNS's formula computed here, apart from the engine:
+/// base64(hex(HMAC-SHA256(key, timestamp + access_id + body))).
+#[allow(dead_code)]
+pub fn tpns_sign(
+    key: impl AsRef<[u8]>,
+    timestamp: &str,
+    access_id: &str,
+    body: impl AsRef<[u8]>,
+) -> String {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_ref()).expect("any key");
+    mac.update(timestamp.as_bytes());
+    mac.update(access_id.as_bytes());
+    mac.update(body.as_ref());
+    base64::engine::general_purpose::STANDARD.encode(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The TUI on a built-in scheme's example, at a fixed clock, with a fixed random source.
+#[allow(dead_code)]
+pub fn app(scheme: &str, now_millis: i64) -> sigscope::tui::app::App {
+    let recipes = sigscope::sign::builtin::all().expect("built-ins load");
+    let current = recipes
+        .iter()
+        .position(|r| r.id == scheme)
+        .unwrap_or_else(|| panic!("no built-in scheme `{scheme}`"));
+    let prefill = sigscope::tui::app::Prefill::example(&recipes[current]);
+    sigscope::tui::app::App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        now_millis,
+        Box::new(|b: &mut [u8]| b.fill(7)),
+    )
+}
+
+/// The app drawn on a `w`×`h` TestBackend, as text: one line a row.
+#[allow(dead_code)]
+pub fn screen(app: &sigscope::tui::app::App, w: u16, h: u16) -> String {
+    let mut t =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("a test terminal");
+    t.draw(|f| sigscope::tui::view::draw(app, f))
+        .expect("draws");
+    buffer_text(t.backend().buffer(), false)
+}
+
+/// A drawn buffer as text, one line a row; `trim`: trailing spaces cut.
+#[allow(dead_code)]
+pub fn buffer_text(buffer: &ratatui::buffer::Buffer, trim: bool) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            let line: String = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
+            if trim {
+                line.trim_end().to_string()
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

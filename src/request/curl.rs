@@ -294,7 +294,7 @@ pub fn parse(
         ));
     }
     let split = shell::split(text_in).map_err(|e| err(e.line, e.message))?;
-    let mut notes = split.notes;
+    let notes = split.notes;
     // Split at pipes: `printf FORMAT | curl …` gives curl its standard input.
     let mut commands: Vec<Vec<(Vec<u8>, usize)>> = vec![Vec::new()];
     for token in split.tokens {
@@ -332,6 +332,19 @@ pub fn parse(
         }
         None => return Err(err(last_line, "a `|` with no command after it")),
     }
+    from_words(words, stdin, notes, last_line, read_file)
+}
+
+/// Reads curl's arguments (`words[0]` is the command name) as curl does; `stdin` is what a pipe
+/// gave it, `notes` what the reading of the line noticed, `last_line` the line a missing URL is
+/// reported on.
+pub(super) fn from_words(
+    words: &[(Vec<u8>, usize)],
+    stdin: Option<Vec<u8>>,
+    mut notes: Vec<String>,
+    last_line: usize,
+    read_file: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<Imported, ImportError> {
     let mut stdin = stdin;
     // The caller's reader says what it read or left out (it alone knows).
     let mut read_at = |value: &[u8], line: usize| -> Result<Vec<u8>, ImportError> {

@@ -1,42 +1,131 @@
-//! Import of a customer's request: a raw HTTP request (request line, headers, blank line, body;
-//! CRLF or LF) or a curl command line, told apart here and read by `http` or `curl`; then a
+//! Import of a customer's request: raw HTTP, a command line (curl for bash or cmd, PowerShell,
+//! fetch, HTTPie, wget), a HAR file or an API client's collection (Postman, Insomnia, Bruno),
+//! told apart by `formats` and read by the module of each; then a
 //! scheme's inputs taken from it by the recipe's `[import]` rules (fields, body, the signature
 //! it carried), and the schemes that find their signature in it. The body is kept byte for byte.
 
 use std::collections::BTreeMap;
 
+pub use super::entry::EntrySelector;
+use super::formats::Format;
 pub use super::http::head_with_lf;
 use super::message::err;
 pub use super::message::{ImportError, Imported};
+pub use super::vars::{Environment, Vars, read_environment};
 use crate::sign::Recipe;
 use crate::sign::recipe::Source;
 use crate::sign::template::{Piece, Template};
 
-/// Reads a raw HTTP request or a curl command line. `read_file` resolves curl's `@file` data.
+/// Reads a request in any format read (see [`parse_with`]), with no `--entry` and no
+/// environment. `read_file` resolves curl's `@file` data.
 pub fn parse(
     input: &[u8],
     read_file: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
 ) -> Result<Imported, ImportError> {
-    let start = input
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(input.len());
-    let rest = &input[start..];
-    if [&b"curl "[..], b"curl\t", b"curl\\", b"printf "]
-        .iter()
-        .any(|p| rest.starts_with(p))
-    {
-        let text = std::str::from_utf8(input).map_err(|e| {
+    parse_with(
+        input,
+        &mut ImportOptions {
+            entry: None,
+            environment: None,
+            read_file,
+            signed: None,
+        },
+    )
+}
+
+/// What a caller tells the import besides the bytes: which request of several, the values of
+/// a collection's variables, how to read a file a command line names, and how to tell that a
+/// request carries a signature (by default: some built-in scheme recognizes one in it).
+pub struct ImportOptions<'a> {
+    pub entry: Option<EntrySelector>,
+    pub environment: Option<Environment>,
+    pub read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    pub signed: Option<&'a dyn Fn(&Imported) -> bool>,
+}
+
+impl ImportOptions<'_> {
+    /// Whether a request carries a signature: the caller's test, else the built-in schemes'.
+    pub(super) fn signed_fn(&self) -> Box<dyn Fn(&Imported) -> bool + '_> {
+        match self.signed {
+            Some(f) => Box::new(f),
+            None => Box::new(|r: &Imported| {
+                !super::recognize::recognize(builtin_recipes(), r).is_empty()
+            }),
+        }
+    }
+
+    /// `--environment X` as the user gave it, when one was.
+    pub(super) fn environment_label(&self) -> Option<String> {
+        self.environment.as_ref().map(|e| match e {
+            Environment::Named(n) => format!("--environment {n}"),
+            Environment::Values(v) => v.source.clone(),
+        })
+    }
+}
+
+/// The built-in schemes, read once (to tell which of several requests carries a signature).
+fn builtin_recipes() -> &'static [Recipe] {
+    static ALL: std::sync::OnceLock<Vec<Recipe>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| crate::sign::builtin::all().unwrap_or_default())
+}
+
+/// Reads a request in any of the formats read: raw HTTP, a curl command line (bash, or
+/// Windows cmd with `^` escapes), PowerShell's Invoke-WebRequest / Invoke-RestMethod, a fetch
+/// call (a browser's "Copy as fetch", Node.js), HTTPie, wget, a HAR file, a Postman
+/// collection, an Insomnia export, a Bruno `.bru` request. Anything else is one error naming
+/// what it looks like.
+pub fn parse_with(input: &[u8], opts: &mut ImportOptions) -> Result<Imported, ImportError> {
+    let format = super::formats::sniff(input);
+    let single = !matches!(
+        format,
+        Format::Har | Format::Postman | Format::Insomnia | Format::Bruno
+    );
+    if single && let Some(e) = &opts.entry {
+        return Err(err(
+            0,
+            format!(
+                "--entry {e}: the request is {}, which holds one request (--entry picks one of a HAR file's or a collection's)",
+                format.describe()
+            ),
+        ));
+    }
+    if single && let Some(name) = opts.environment_label() {
+        return Err(err(
+            0,
+            format!(
+                "{name}: the request is {}, which has no {{{{variables}}}} (an environment fills in a Postman, Insomnia or Bruno collection's)",
+                format.describe()
+            ),
+        ));
+    }
+    let text = || -> Result<&str, ImportError> {
+        std::str::from_utf8(input).map_err(|e| {
             let line = input[..e.valid_up_to()]
                 .iter()
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1;
-            err(line, "a curl command line must be UTF-8 text")
-        })?;
-        super::curl::parse(text, read_file)
-    } else {
-        super::http::parse(input)
+            err(line, format!("{} must be UTF-8 text", format.describe()))
+        })
+    };
+    match format {
+        Format::Http => super::http::parse(input).map_err(|e| super::formats::explain(input, e)),
+        Format::Curl => super::curl::parse(text()?, opts.read_file),
+        Format::CmdCurl => super::cmd::parse(text()?, opts.read_file),
+        Format::PowerShell => super::powershell::parse(text()?, opts.read_file),
+        Format::Fetch => super::fetch::parse(text()?),
+        Format::Httpie => super::httpie::parse(text()?, opts.read_file),
+        Format::Wget => super::wget::parse(text()?, opts.read_file),
+        Format::Bruno => super::collection::bruno(text()?, opts),
+        Format::Har | Format::Postman | Format::Insomnia => {
+            let json = super::formats::json(input)?;
+            match format {
+                Format::Har => super::har::parse(&json, opts),
+                Format::Postman => super::collection::postman(&json, opts),
+                _ => super::collection::insomnia(&json, opts),
+            }
+        }
+        Format::Unknown(what) => Err(what),
     }
 }
 

@@ -205,8 +205,15 @@ impl Catalog {
         let bytes = read_file(path, "--request")?;
         // Files a curl line names are not read to recognize the scheme.
         let mut no_files = |_: &str| Ok(Vec::new());
-        let imported = crate::request::import::parse(&bytes, &mut no_files)
-            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+        // Of several requests, the one some scheme of the catalog finds a signature in.
+        let signed = |r: &crate::request::import::Imported| {
+            !crate::request::recognize::recognize(&self.recipes, r).is_empty()
+        };
+        let imported = crate::request::import::parse_with(
+            &bytes,
+            &mut import_options(args, &mut no_files, &signed)?,
+        )
+        .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
         let found = crate::request::recognize::recognize(&self.recipes, &imported);
         match found.as_slice() {
             [one] => {
@@ -695,8 +702,13 @@ fn import_request(
         read_files.push(p.to_string());
         Ok(data)
     };
-    let imported = crate::request::import::parse(&bytes, &mut read)
-        .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+    // Of several requests, the one this scheme finds a signature in.
+    let signed = |r: &crate::request::import::Imported| {
+        !crate::request::recognize::recognize(std::slice::from_ref(recipe), r).is_empty()
+    };
+    let imported =
+        crate::request::import::parse_with(&bytes, &mut import_options(args, &mut read, &signed)?)
+            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
     let mut mapped = crate::request::import::map(recipe, &imported, explicit);
     if let Some(e) = mapped.errors.first() {
         return Err(CliError(format!("--request {}: {e}", path.display())));
@@ -713,6 +725,47 @@ fn import_request(
     notes.append(&mut mapped.notes);
     mapped.notes = notes;
     Ok(mapped)
+}
+
+/// The import's options from the flags: `--entry`, and `--environment` (a file of values,
+/// or the name of an environment an Insomnia export holds when no such file exists).
+fn import_options<'a>(
+    args: &InputArgs,
+    read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    signed: &'a dyn Fn(&crate::request::import::Imported) -> bool,
+) -> Result<crate::request::import::ImportOptions<'a>, CliError> {
+    use crate::request::import::{EntrySelector, Environment, read_environment};
+    let environment = match &args.environment {
+        None => None,
+        Some(path) => {
+            let looks_like_path = path.components().count() > 1 || path.extension().is_some();
+            if path.exists() || looks_like_path {
+                let bytes = read_file_checked(path)?;
+                let source = format!("--environment {}", path.display());
+                Some(Environment::Values(
+                    read_environment(&bytes, &source)
+                        .map_err(|e| CliError(format!("{source}: {e}")))?,
+                ))
+            } else {
+                Some(Environment::Named(path.display().to_string()))
+            }
+        }
+    };
+    Ok(crate::request::import::ImportOptions {
+        entry: args.entry.as_deref().map(EntrySelector::parse),
+        environment,
+        read_file,
+        signed: Some(signed),
+    })
+}
+
+fn read_file_checked(path: &Path) -> Result<Vec<u8>, CliError> {
+    if path.as_os_str() == "-" {
+        return Err(CliError(
+            "--environment -: the environment is read from a file, not standard input".into(),
+        ));
+    }
+    read_file(path, "--environment")
 }
 
 /// Makes a value for every missing time or nonce field, from the clock or a random source.

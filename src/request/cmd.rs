@@ -68,7 +68,13 @@ pub fn parse(
         .into_iter()
         .map(|(w, l)| (w.into_bytes(), l))
         .collect();
-    super::curl::from_words(&words, None, notes, last_line, read_file)
+    let mut r = super::curl::from_words(&words, None, notes, last_line, read_file)?;
+    if r.body.windows(3).any(|w| w == "\u{fffd}".as_bytes()) {
+        r.notes.push(
+            "the body holds U+FFFD replacement characters: the browsers' Copy as cURL for Windows puts a caret between the two halves of a character beyond U+FFFF (an emoji), which loses it, so the body differs from the one sent there".into(),
+        );
+    }
+    Ok(r)
 }
 
 /// Whether the text has a caret escape (`^` before anything but a line end).

@@ -103,10 +103,24 @@ pub fn pick(
             match with_signature.as_slice() {
                 [one] => *one,
                 [] => {
+                    // A request that does not read (a variable without a value) may be the one
+                    // meant: say why it does not.
+                    let unread = candidates
+                        .iter()
+                        .enumerate()
+                        .find_map(|(i, c)| c.request.as_ref().err().map(|e| (i, e)))
+                        .map(|(i, e)| {
+                            format!(
+                                "; {} does not read: {}",
+                                candidates[i].label(i + 1),
+                                e.message
+                            )
+                        })
+                        .unwrap_or_default();
                     return Err(err(
                         0,
                         format!(
-                            "{what} holds {} requests and none carries a signature a scheme recognizes: pass --entry N or --entry NAME ({})",
+                            "{what} holds {} requests and none carries a signature a scheme recognizes: pass --entry N or --entry NAME ({}){unread}",
                             candidates.len(),
                             list(&candidates, &(0..candidates.len()).collect::<Vec<_>>())
                         ),

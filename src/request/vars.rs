@@ -49,7 +49,7 @@ pub fn read_environment(bytes: &[u8], source: &str) -> Result<Vars, ImportError>
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        err(line, format!("{source}: not UTF-8 text"))
+        err(line, "not UTF-8 text")
     })?;
     let trimmed = text.trim_start();
     let mut vars = Vars {
@@ -57,8 +57,8 @@ pub fn read_environment(bytes: &[u8], source: &str) -> Result<Vars, ImportError>
         source: source.to_string(),
     };
     if trimmed.starts_with('{') {
-        let json: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| err(e.line(), format!("{source}: invalid JSON: {e}")))?;
+        let json: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| err(e.line(), format!("invalid JSON: {e}")))?;
         if let Some(values) = json.get("values").and_then(|v| v.as_array()) {
             // Postman: `{"name": …, "values": [{"key", "value", "enabled"}]}`.
             for v in values {
@@ -71,9 +71,7 @@ pub fn read_environment(bytes: &[u8], source: &str) -> Result<Vars, ImportError>
         } else if json.get("resources").is_some() {
             return Err(err(
                 0,
-                format!(
-                    "{source} is an Insomnia export: give it with --request, and name one of its environments with --environment NAME"
-                ),
+                "it is an Insomnia export: give it with --request, and name one of its environments with --environment NAME",
             ));
         } else if let Some(data) = json
             .get("data")
@@ -99,7 +97,7 @@ pub fn read_environment(bytes: &[u8], source: &str) -> Result<Vars, ImportError>
             return Err(err(
                 n + 1,
                 format!(
-                    "{source}: expected KEY=VALUE, a Postman or Insomnia environment (JSON) or a Bruno environment (`vars {{ … }}`), found `{}`",
+                    "expected KEY=VALUE, a Postman or Insomnia environment (JSON) or a Bruno environment (`vars {{ … }}`), found `{}`",
                     line.chars().take(40).collect::<String>()
                 ),
             ));

@@ -485,7 +485,12 @@ pub fn parse(
         let mut depth = 0usize;
         while let Some((t, l)) = lexer.next()? {
             match t {
-                Tok::Open(_) | Tok::HashOpen => depth += 1,
+                Tok::Open(_) | Tok::HashOpen => {
+                    depth += 1;
+                    if depth > 64 {
+                        return Err(err(l, "brackets nested more than 64 deep"));
+                    }
+                }
                 Tok::Close(_) => depth = depth.saturating_sub(1),
                 Tok::Newline | Tok::Semi if depth == 0 => {
                     if toks.is_empty() {

@@ -176,7 +176,12 @@ pub enum Syntax {
 #[derive(Debug, Default)]
 pub struct Unresolved {
     pub found: Vec<(String, Vec<Place>)>,
+    /// Whether values that name variables grew past [`MAX_EXPANDED`] (and were cut there).
+    pub too_large: bool,
 }
+
+/// The most text the variables of one value may expand to.
+pub const MAX_EXPANDED: usize = 16 << 20;
 
 impl Unresolved {
     fn add(&mut self, token: &str, place: &str) {
@@ -194,6 +199,15 @@ impl Unresolved {
 
     /// The error naming every variable left, or Ok when none is.
     pub fn check(&self, syntax: Syntax, environment_given: bool) -> Result<(), ImportError> {
+        if self.too_large {
+            return Err(err(
+                0,
+                format!(
+                    "the variables expand to more than {} MiB (values that name each other over and over?)",
+                    MAX_EXPANDED >> 20
+                ),
+            ));
+        }
         if self.found.is_empty() {
             return Ok(());
         }
@@ -255,6 +269,10 @@ fn resolve(
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     loop {
+        if out.len() > MAX_EXPANDED {
+            unresolved.too_large = true;
+            return out;
+        }
         let var = rest.find("{{");
         let tag = (syntax == Syntax::Insomnia)
             .then(|| rest.find("{%"))
@@ -347,6 +365,25 @@ mod tests {
         let mut u = Unresolved::default();
         substitute("{{a}}", &v, Syntax::Postman, "the body", &mut u);
         assert_eq!(u.found.len(), 1);
+    }
+
+    #[test]
+    fn values_that_name_each_other_over_and_over_stop() {
+        let many = "{{b}}".repeat(200);
+        let v = vars(&[
+            ("a", &many),
+            ("b", &many.replace('b', "c")),
+            ("c", &"x".repeat(1000)),
+        ]);
+        let mut u = Unresolved::default();
+        let out = substitute("{{a}}{{a}}", &v, Syntax::Postman, "the body", &mut u);
+        assert!(out.len() < 2 * MAX_EXPANDED, "{}", out.len());
+        assert!(
+            u.check(Syntax::Postman, true)
+                .unwrap_err()
+                .message
+                .contains("more than 16 MiB")
+        );
     }
 
     #[test]

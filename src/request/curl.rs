@@ -369,6 +369,7 @@ pub(super) fn from_words(
     let mut get = false;
     let mut head = false;
     let mut upload = false;
+    let mut globoff = false;
     let mut i = 1;
     while i < words.len() {
         let (word, line) = (&words[i].0, words[i].1);
@@ -435,6 +436,7 @@ pub(super) fn from_words(
                 Vec::new()
             };
             match opt {
+                Opt::Flag if name == "--globoff" || name == "-g" => globoff = true,
                 Opt::Flag | Opt::Ignored => {}
                 Opt::Refused(why) => {
                     return Err(err(line, format!("`{name}` is not supported: it {why}")));
@@ -561,6 +563,11 @@ pub(super) fn from_words(
         }
     }
     let mut url = url.ok_or_else(|| err(last_line, "the curl command line has no URL"))?;
+    if !globoff {
+        // curl's URL globbing takes `\[` `\]` `\{` `\}` as the bracket itself (browsers'
+        // "Copy as cURL" escape brackets so).
+        url = unescape_glob(&url);
+    }
     let mut body = if json && !form_data {
         data.concat()
     } else {
@@ -619,6 +626,23 @@ pub(super) fn from_words(
         notes,
         status: None,
     })
+}
+
+/// A URL with curl's glob escapes (`\[`, `\]`, `\{`, `\}`) taken as the bracket itself.
+fn unescape_glob(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut chars = url.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && chars
+                .peek()
+                .is_some_and(|n| matches!(n, '[' | ']' | '{' | '}'))
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The first line of a curl line written for Windows cmd: `^"` quoting or a `^` continuation.

@@ -967,6 +967,15 @@ mod tests {
     }
 
     #[test]
+    fn curl_glob_escapes_in_the_url() {
+        // What curl 8 sent for these (the backslash goes unless -g turns globbing off).
+        let r = parse(br"curl 'https://h/x?a\[0\]=1&b\{c\}'", &mut no_files).unwrap();
+        assert_eq!(r.url, "https://h/x?a[0]=1&b{c}");
+        let r = parse(br"curl -g 'https://h/y?a\[0\]=1'", &mut no_files).unwrap();
+        assert_eq!(r.url, r"https://h/y?a\[0\]=1");
+    }
+
+    #[test]
     fn curl_errors_name_the_line() {
         let e = parse(b"curl https://h/x \\\n -H 'no colon'", &mut no_files).unwrap_err();
         assert_eq!(

@@ -104,27 +104,25 @@ pub fn pick(
                 [one] => *one,
                 [] => {
                     // A request that does not read (a variable without a value) may be the one
-                    // meant: say why it does not.
+                    // meant: why it does not comes first.
                     let unread = candidates
                         .iter()
                         .enumerate()
-                        .find_map(|(i, c)| c.request.as_ref().err().map(|e| (i, e)))
-                        .map(|(i, e)| {
-                            format!(
-                                "; {} does not read: {}",
-                                candidates[i].label(i + 1),
-                                e.message
-                            )
-                        })
-                        .unwrap_or_default();
-                    return Err(err(
-                        0,
-                        format!(
-                            "{what} holds {} requests and none carries a signature a scheme recognizes: pass --entry N or --entry NAME ({}){unread}",
+                        .find_map(|(i, c)| c.request.as_ref().err().map(|e| (i, e)));
+                    let message = match unread {
+                        Some((i, e)) => format!(
+                            "{what}: request {} does not read: {}; of the {} that read, none carries a signature (--entry N or --entry NAME picks one)",
+                            candidates[i].label(i + 1),
+                            e.message,
+                            candidates.iter().filter(|c| c.request.is_ok()).count()
+                        ),
+                        None => format!(
+                            "{what} holds {} requests and none carries a signature a scheme recognizes: pass --entry N or --entry NAME ({})",
                             candidates.len(),
                             list(&candidates, &(0..candidates.len()).collect::<Vec<_>>())
                         ),
-                    ));
+                    };
+                    return Err(err(0, message));
                 }
                 several => {
                     return Err(err(

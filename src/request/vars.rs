@@ -231,14 +231,14 @@ impl Unresolved {
             "variables have no value"
         };
         let hint = if environment_given {
-            "add them to the environment file (the value each had when the request was sent)"
+            "add them to the environment file"
         } else {
-            "give their values with --environment FILE (the value each had when the request was sent)"
+            "give their values with --environment FILE"
         };
         Err(err(
             0,
             format!(
-                "{what}: {}; a signature over the literal text would not be the one sent: {hint}",
+                "{what}: {}: {hint} (the values they had when the request was sent; signing the literal text would not give the signature sent)",
                 listed.join(", ")
             ),
         ))
@@ -358,7 +358,7 @@ mod tests {
         let e = u.check(Syntax::Postman, false).unwrap_err();
         assert_eq!(
             e.message,
-            "variables have no value: `{{nonce}}` in the URL and the body, `{{$guid}}` in the URL (a Postman dynamic variable, made when Postman sends); a signature over the literal text would not be the one sent: give their values with --environment FILE (the value each had when the request was sent)"
+            "variables have no value: `{{nonce}}` in the URL and the body, `{{$guid}}` in the URL (a Postman dynamic variable, made when Postman sends): give their values with --environment FILE (the values they had when the request was sent; signing the literal text would not give the signature sent)"
         );
         // A value that names itself stops.
         let v = vars(&[("a", "{{a}}")]);

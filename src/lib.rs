@@ -8,6 +8,7 @@ pub mod code;
 pub mod config;
 pub mod diagnose;
 pub mod history;
+pub mod learn;
 pub mod request;
 pub mod sign;
 pub mod tui;

@@ -1131,3 +1131,82 @@ fn a_public_key_scheme_verifies_the_expected_signature_on_every_edit() {
     type_text(&mut app, " ");
     assert_eq!(signature(&app), "(not verified)");
 }
+
+#[test]
+fn f4s_learn_entry_learns_a_pasted_request_off_the_ui_thread_and_alt_w_saves_it() {
+    // A Zoom delivery that zoom's own sample signed (tests/fixtures/catalog/npm-webhooks), the
+    // key typed in the Key pane first.
+    let Ok(request) = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog/npm-webhooks/zoom.http"
+    )) else {
+        eprintln!("skipped: the catalog fixtures are absent");
+        return;
+    };
+    let recipes = builtin::all().unwrap();
+    let current = recipes.iter().position(|r| r.id == "github").unwrap();
+    let mut prefill = Prefill::example(&recipes[current]);
+    prefill.key = b"zoom_example_secret_token".to_vec();
+    let mut app = App::new(
+        recipes,
+        current,
+        &prefill,
+        None,
+        NOW,
+        Box::new(|b: &mut [u8]| b.fill(7)),
+    );
+    app.handle(key(KeyCode::F(4)));
+    type_text(&mut app, "learn");
+    app.handle(key(KeyCode::Enter));
+    assert!(app.learn_box && app.request_box.is_some());
+    // Nothing pasted: the box stays open with the reason.
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_some());
+    app.handle(Event::Paste(request.clone()));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_none());
+    assert!(app.learning.is_some(), "the search runs off the UI thread");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.learning.is_some() && std::time::Instant::now() < deadline {
+        app.poll_background();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert_eq!(app.recipe().id, "learned-x-zm-signature", "{status}");
+    assert!(status.starts_with("learned"), "{status}");
+    // The request's values are in, and the stages give its signature.
+    assert_eq!(
+        signature(&app),
+        "7a6e3cef82acfa78d2bfe286537a595a7a1a068035e9065f213b9c9f9705a6ad"
+    );
+    let canonical = app
+        .computed
+        .result
+        .as_ref()
+        .unwrap()
+        .stages
+        .iter()
+        .find(|s| s.name == "canonical")
+        .expect("a canonical stage")
+        .bytes
+        .clone();
+    assert!(canonical.starts_with(b"v0:1700000000:{\"event\""));
+    // Alt-W asks the runtime to write it into the recipes folder.
+    app.recipes_dir = Some(std::path::PathBuf::from("/nonexistent/recipes"));
+    let effects = app.handle(Event::Key(KeyEvent::new(
+        KeyCode::Char('w'),
+        KeyModifiers::ALT,
+    )));
+    match effects.as_slice() {
+        [Effect::SaveRecipe { id, text, .. }] => {
+            assert_eq!(id, "learned-x-zm-signature");
+            assert!(text.contains("concat = [\"v0\", \"{zm_request_timestamp}\", \"{body}\"]"));
+            assert!(!text.contains("zoom_example_secret_token"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

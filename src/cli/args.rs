@@ -82,6 +82,13 @@ pub enum Command {
         sigscope send -p aws-sigv4 --key-env AWS_SECRET_ACCESS_KEY --set access_key_id=AKIA… --set url=https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15\n  \
         sigscope send -p tpns --example --dry-run")]
     Send(SendArgs),
+    /// Find the scheme of a provider no catalog has from genuine requests and the key: prints a
+    /// complete recipe that verifies them (exit 0 found, 1 not found).
+    #[command(after_help = "Examples:\n  \
+        sigscope learn --key-env ACME_SECRET --request delivery.http > acme.toml\n  \
+        sigscope learn --key-env ACME_SECRET --request one.http --request two.http\n  \
+        sigscope verify --recipe acme.toml --key-env ACME_SECRET --request three.http")]
+    Learn(LearnArgs),
     /// List the schemes (built-in, and a --recipe file's).
     #[command(after_help = "Examples:\n  \
         sigscope providers\n  \
@@ -141,6 +148,41 @@ pub struct DiagnoseArgs {
     /// Signings to try at most before stopping with "searched N of M candidates".
     #[arg(long, value_name = "N", default_value_t = crate::diagnose::DEFAULT_MAX_CANDIDATES)]
     pub max_candidates: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct LearnArgs {
+    #[command(flatten)]
+    pub key_source: KeySource,
+    /// A genuine request: raw HTTP or a curl command line (repeatable: the recipe found must
+    /// verify every one; `-` is standard input).
+    #[arg(long, value_name = "PATH", required = true)]
+    pub request: Vec<PathBuf>,
+    /// What to print: the recipe (TOML), or one JSON object with it and how it was found.
+    #[arg(long, value_enum, default_value_t = LearnFormat::Toml)]
+    pub format: LearnFormat,
+    /// Constructions to try at most before stopping with "searched N".
+    #[arg(long, value_name = "N", default_value_t = crate::learn::DEFAULT_MAX_CANDIDATES)]
+    pub max_candidates: usize,
+    /// Read the local files a --request curl line names (`-d @file`).
+    #[arg(long)]
+    pub allow_request_files: bool,
+    /// Take the key source of a profile of the config file.
+    #[arg(short = 'P', long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The config file (default: config.toml in the platform's config directory).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print nothing on standard error (the recipe still goes to standard output).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Output formats of `learn`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LearnFormat {
+    Toml,
+    Json,
 }
 
 /// Output formats of `verify` and `diagnose`.

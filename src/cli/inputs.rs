@@ -211,7 +211,7 @@ impl Catalog {
         };
         let imported = crate::request::import::parse_with(
             &bytes,
-            &mut import_options(args, &mut no_files, &signed)?,
+            &mut import_options(&RequestPick::from_args(args, &signed), &mut no_files)?,
         )
         .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
         let found = crate::request::recognize::recognize(&self.recipes, &imported);
@@ -673,13 +673,62 @@ fn import_request(
                 .to_string(),
         ));
     }
+    // Of several requests (a HAR file, a collection), the one this scheme finds a signature in.
+    let signed = |r: &crate::request::import::Imported| {
+        !crate::request::recognize::recognize(std::slice::from_ref(recipe), r).is_empty()
+    };
+    let pick = RequestPick::from_args(args, &signed);
+    let imported = parse_request_file(path, args.allow_request_files, &pick)?;
+    let mut mapped = crate::request::import::map(recipe, &imported, explicit);
+    if let Some(e) = mapped.errors.first() {
+        return Err(CliError(format!("--request {}: {e}", path.display())));
+    }
+    let mut notes = imported.notes;
+    notes.append(&mut mapped.notes);
+    mapped.notes = notes;
+    Ok(mapped)
+}
+
+/// Which request of a file that holds several, and the values of its variables: `--entry`,
+/// `--environment`, and how to tell the request that carries a signature (None: any built-in
+/// scheme's).
+#[derive(Default)]
+pub(super) struct RequestPick<'a> {
+    pub entry: Option<&'a str>,
+    pub environment: Option<&'a Path>,
+    pub signed: Option<&'a dyn Fn(&crate::request::import::Imported) -> bool>,
+}
+
+impl<'a> RequestPick<'a> {
+    /// `--entry` and `--environment` of the input flags, with `signed`.
+    pub fn from_args(
+        args: &'a InputArgs,
+        signed: &'a dyn Fn(&crate::request::import::Imported) -> bool,
+    ) -> RequestPick<'a> {
+        RequestPick {
+            entry: args.entry.as_deref(),
+            environment: args.environment.as_deref(),
+            signed: Some(signed),
+        }
+    }
+}
+
+/// Reads `--request PATH` (`-`: standard input) as a request in any format the import reads
+/// (a HAR file's or a collection's as `pick` says), whose `@file` data is read from the current
+/// directory, as curl would, only when allowed. The notes say which files were read or left
+/// unread.
+pub(super) fn parse_request_file(
+    path: &Path,
+    allow_request_files: bool,
+    pick: &RequestPick,
+) -> Result<crate::request::import::Imported, CliError> {
     let bytes = read_file(path, "--request")?;
     // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
     // only with the user's consent, and only when it is a regular file.
     let mut skipped = Vec::new();
     let mut read_files = Vec::new();
     let mut read = |p: &str| -> Result<Vec<u8>, String> {
-        if !args.allow_request_files {
+        if !allow_request_files {
             skipped.push(p.to_string());
             return Ok(Vec::new());
         }
@@ -702,40 +751,30 @@ fn import_request(
         read_files.push(p.to_string());
         Ok(data)
     };
-    // Of several requests, the one this scheme finds a signature in.
-    let signed = |r: &crate::request::import::Imported| {
-        !crate::request::recognize::recognize(std::slice::from_ref(recipe), r).is_empty()
-    };
-    let imported =
-        crate::request::import::parse_with(&bytes, &mut import_options(args, &mut read, &signed)?)
+    let mut imported =
+        crate::request::import::parse_with(&bytes, &mut import_options(pick, &mut read)?)
             .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
-    let mut mapped = crate::request::import::map(recipe, &imported, explicit);
-    if let Some(e) = mapped.errors.first() {
-        return Err(CliError(format!("--request {}: {e}", path.display())));
-    }
-    let mut notes = imported.notes;
     for file in read_files {
-        notes.push(format!("the body is read from the file `{file}`"));
+        imported
+            .notes
+            .push(format!("the body is read from the file `{file}`"));
     }
     for file in skipped {
-        notes.push(format!(
+        imported.notes.push(format!(
             "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"
         ));
     }
-    notes.append(&mut mapped.notes);
-    mapped.notes = notes;
-    Ok(mapped)
+    Ok(imported)
 }
 
-/// The import's options from the flags: `--entry`, and `--environment` (a file of values,
-/// or the name of an environment an Insomnia export holds when no such file exists).
+/// The import's options: `--entry`, and `--environment` (a file of values, or the name of an
+/// environment an Insomnia export holds when no such file exists).
 fn import_options<'a>(
-    args: &InputArgs,
+    pick: &RequestPick<'a>,
     read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-    signed: &'a dyn Fn(&crate::request::import::Imported) -> bool,
 ) -> Result<crate::request::import::ImportOptions<'a>, CliError> {
     use crate::request::import::{EntrySelector, Environment, read_environment};
-    let environment = match &args.environment {
+    let environment = match pick.environment {
         None => None,
         Some(path) => {
             let looks_like_path = path.components().count() > 1 || path.extension().is_some();
@@ -752,10 +791,10 @@ fn import_options<'a>(
         }
     };
     Ok(crate::request::import::ImportOptions {
-        entry: args.entry.as_deref().map(EntrySelector::parse),
+        entry: pick.entry.map(EntrySelector::parse),
         environment,
         read_file,
-        signed: Some(signed),
+        signed: pick.signed,
     })
 }
 

@@ -6,6 +6,7 @@ mod args;
 mod files;
 mod inputs;
 mod key;
+mod learn;
 mod output;
 mod show;
 mod verify;
@@ -17,8 +18,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    Cli, Command, DiagnoseArgs, Format, InputArgs, ListFormat, ProfilesArgs, ProvidersArgs,
-    SignArgs, VerdictFormat, VerifyArgs,
+    Cli, Command, DiagnoseArgs, Format, InputArgs, LearnArgs, LearnFormat, ListFormat,
+    ProfilesArgs, ProvidersArgs, SignArgs, VerdictFormat, VerifyArgs,
 };
 pub use inputs::{Catalog, Resolved, with_profile};
 pub use key::KeySource;
@@ -42,6 +43,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sign(args)) => sign(&args, &mut out),
         Some(Command::Verify(args)) => verify::verify(&args, &mut out),
         Some(Command::Diagnose(args)) => verify::diagnose(&args, &mut out),
+        Some(Command::Learn(args)) => learn::learn(&args, &mut out),
         Some(Command::Providers(args)) => providers(&args, &mut out),
         Some(Command::Listen(args)) => wire::listen(&args, &mut out),
         Some(Command::Send(args)) => wire::send(&args, &mut out),

@@ -71,6 +71,7 @@ pub fn show_with(
             random,
         );
         app.recipe_texts = texts;
+        app.recipes_dir = config.recipes_dir();
         app.bundle = catalog.bundle.clone();
         app.extras = extras;
         app.profile = args.profile.clone();

@@ -21,11 +21,13 @@ mod diagnose;
 mod editors;
 mod import;
 mod input;
+mod learn;
 mod picker;
 mod signing;
 mod wire;
 pub use diagnose::DiagnoseJob;
 pub use editors::{Editor, Prefill, SchemeInputs};
+pub use learn::{LEARN_ENTRY, LearnJob};
 pub use picker::{Extra, Pick, Picker};
 pub use signing::{ASYNC_FROM_BYTES, Computed, SignDone, SignJob, SignWorker};
 pub use wire::{KEEP, Received, Response, Sending};
@@ -52,6 +54,12 @@ pub enum Effect {
     Copy {
         text: String,
         what: String,
+    },
+    /// Write a learned recipe into the recipes folder (a new file there).
+    SaveRecipe {
+        dir: std::path::PathBuf,
+        id: String,
+        text: String,
     },
     /// Write text to a new file in the current directory (a copy too large for OSC 52).
     WriteFile {
@@ -132,6 +140,14 @@ pub struct App {
     pub extras: Vec<Extra>,
     /// The diagnose search under way, if any.
     pub diagnosing: Option<DiagnoseJob>,
+    /// F7's box holds a request to learn from (opened by the picker's learn entry).
+    pub learn_box: bool,
+    /// The learn search under way, if any.
+    pub learning: Option<LearnJob>,
+    /// The last recipe learned, for Alt-W.
+    pub learned: Option<String>,
+    /// The folder of the user's recipes (beside the config), where Alt-W saves.
+    pub recipes_dir: Option<std::path::PathBuf>,
     /// Control bytes in the body (other than line ends and tabs), which its editor cannot draw:
     /// counted when the body is signed, not on every frame.
     pub body_control_bytes: usize,
@@ -215,6 +231,10 @@ impl App {
             extras: Vec::new(),
             profile: None,
             diagnosing: None,
+            learn_box: false,
+            learning: None,
+            learned: None,
+            recipes_dir: None,
             body_control_bytes: 0,
             key_encoding: crate::sign::key::KeyEncoding::Text,
             diagnosis: None,

@@ -69,6 +69,8 @@ pub enum Action {
     ListBottom,
     /// Open the selected request in the main screen.
     ListOpen,
+    /// Write the learned recipe into the recipes folder.
+    SaveRecipe,
 }
 
 /// Where a binding applies.
@@ -270,6 +272,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Send,
         help: "sign and send the request; its answer shows here",
         footer: Some("send"),
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('w'), ALT)],
+        keys_label: "Alt-W",
+        action: Action::SaveRecipe,
+        help: "save the learned recipe (F4 → learn) in recipes/",
+        footer: None,
     },
     Binding {
         scope: Scope::Global,

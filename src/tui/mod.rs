@@ -181,6 +181,9 @@ pub fn run(mut app: App, now: impl Fn() -> i64) -> std::io::Result<(App, Ended)>
                         Effect::Copy { text, what } if !clipboard.takes(&text) => {
                             app.too_large_to_copy(&what, text);
                         }
+                        Effect::SaveRecipe { dir, id, text } => {
+                            app.written("the learned recipe", save_recipe(&dir, &id, &text));
+                        }
                         Effect::WriteFile { name, text, what } => {
                             app.written(&what, write_new_file(&name, text.as_bytes()));
                         }
@@ -292,6 +295,49 @@ fn spawn_event_reader() -> std::sync::mpsc::Receiver<std::io::Result<event::Even
 }
 
 /// Writes a new file in the current directory (never over an existing one); returns its path.
+/// Writes a recipe as a new file of the recipes folder (made 700 when missing; the file 600):
+/// `ID.toml`, else `ID-2.toml` and on (its id then `ID-2`), never over another.
+fn save_recipe(dir: &std::path::Path, id: &str, text: &str) -> Result<String, String> {
+    use std::io::Write as _;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    for n in 1..1000 {
+        let (name, text) = if n == 1 {
+            (id.to_string(), text.to_string())
+        } else {
+            let name = format!("{id}-{n}");
+            let text = text.replacen(&format!("id = \"{id}\""), &format!("id = \"{name}\""), 1);
+            (name, text)
+        };
+        let path = dir.join(format!("{name}.toml"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                return Ok(format!(
+                    "{} (scheme `{name}` of every sigscope started now)",
+                    path.display()
+                ));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    Err(format!(
+        "{}: {id}.toml to {id}-999.toml all exist",
+        dir.display()
+    ))
+}
+
 fn write_new_file(name: &str, bytes: &[u8]) -> Result<String, String> {
     use std::io::Write as _;
     let path = std::env::current_dir()

@@ -98,12 +98,12 @@ fn draw_coloured(app: &App, frame: &mut Frame) {
         draw_picker(app, frame, area);
     }
     if let Some(b) = &app.request_box {
-        draw_paste_box(
-            frame,
-            area,
-            "Paste a raw HTTP request or a curl command line · F7 reads it · Esc cancels",
-            b,
-        );
+        let title = if app.learn_box {
+            "Learn: paste a genuine request of the unknown provider · F7 learns · Esc cancels"
+        } else {
+            "Paste a raw HTTP request or a curl command line · F7 reads it · Esc cancels"
+        };
+        draw_paste_box(frame, area, title, b);
     }
     if let Some(b) = &app.theirs_box {
         draw_paste_box(

@@ -48,6 +48,10 @@ impl App {
                 if let Some(job) = &self.diagnosing {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
+                if let Some(job) = &self.learning {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                self.learn_box = false;
                 let open = self.help
                     || self.picker.is_some()
                     || self.request_box.is_some()
@@ -84,9 +88,11 @@ impl App {
                     t.set_placeholder_text("paste a raw HTTP request (request line, headers, blank line, body) or a curl command line");
                     self.request_box = Some(t);
                 }
+                Some(t) if self.learn_box => self.start_learn(t),
                 Some(t) => self.read_request(t),
             },
             Action::Diagnose => self.diagnose(),
+            Action::SaveRecipe => return self.save_learned(),
             Action::CopyAs => {
                 if self.picker.is_none() && !self.help && self.request_box.is_none() {
                     self.copy_menu = true;
@@ -221,6 +227,7 @@ impl App {
                         self.picker = None;
                         self.open_extra(index);
                     }
+                    Some(&Pick::Learn) => self.open_learn(),
                     None => {}
                 }
             }

@@ -83,8 +83,9 @@ impl App {
     /// Takes the result of a search under way when it has come, or shows its progress. Returns
     /// whether the screen changed.
     pub fn poll_background(&mut self) -> bool {
+        let learned = self.poll_learn();
         let Some(job) = &self.diagnosing else {
-            return false;
+            return learned;
         };
         match job.result.try_recv() {
             Ok(lines) => {

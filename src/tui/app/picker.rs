@@ -25,6 +25,8 @@ pub struct Extra {
 pub enum Pick {
     Scheme(usize),
     Extra(usize),
+    /// Learn a scheme no catalog has from a genuine request.
+    Learn,
 }
 
 impl App {
@@ -49,7 +51,13 @@ impl App {
             .enumerate()
             .filter(|(_, e)| hit(format!("{} {} {}", e.title, e.scheme, e.detail)))
             .map(|(i, _)| Pick::Extra(i));
-        schemes.chain(extras).collect()
+        // The learn entry comes last, or first when the query asks for it ("learn").
+        let learn = hit(super::LEARN_ENTRY.to_string()).then_some(Pick::Learn);
+        if query.trim().is_empty() {
+            schemes.chain(extras).chain(learn).collect()
+        } else {
+            learn.into_iter().chain(schemes).chain(extras).collect()
+        }
     }
 
     /// Opens a profile or a session: its scheme with its inputs. The key it brings (a

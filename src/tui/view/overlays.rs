@@ -237,6 +237,11 @@ pub(super) fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
                 let e = &app.extras[index];
                 (format!("{:18} {}", e.title, e.scheme), e.detail.clone())
             }
+            Pick::Learn => (
+                format!("{:18} {}", "learn", crate::tui::app::LEARN_ENTRY),
+                "no scheme fits? paste one genuine request (F7); the key is the Key pane's"
+                    .to_string(),
+            ),
         };
         lines.push(Line::from(Span::styled(
             head,

@@ -3,6 +3,44 @@
 //! that carries a signature some scheme recognizes; else an error listing the candidates.
 
 use super::message::{ImportError, Imported, err};
+use super::vars::Environment;
+use crate::sign::Recipe;
+
+/// What a caller tells the import besides the bytes: which request of several, the values of
+/// a collection's variables, how to read a file a command line names, and how to tell that a
+/// request carries a signature (by default: some built-in scheme recognizes one in it).
+pub struct ImportOptions<'a> {
+    pub entry: Option<EntrySelector>,
+    pub environment: Option<Environment>,
+    pub read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    pub signed: Option<&'a dyn Fn(&Imported) -> bool>,
+}
+
+impl ImportOptions<'_> {
+    /// Whether a request carries a signature: the caller's test, else the built-in schemes'.
+    pub(super) fn signed_fn(&self) -> Box<dyn Fn(&Imported) -> bool + '_> {
+        match self.signed {
+            Some(f) => Box::new(f),
+            None => Box::new(|r: &Imported| {
+                !super::recognize::recognize(builtin_recipes(), r).is_empty()
+            }),
+        }
+    }
+
+    /// `--environment X` as the user gave it, when one was.
+    pub(super) fn environment_label(&self) -> Option<String> {
+        self.environment.as_ref().map(|e| match e {
+            Environment::Named(n) => format!("--environment {n}"),
+            Environment::Values(v) => v.source.clone(),
+        })
+    }
+}
+
+/// The built-in schemes, read once (to tell which of several requests carries a signature).
+fn builtin_recipes() -> &'static [Recipe] {
+    static ALL: std::sync::OnceLock<Vec<Recipe>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| crate::sign::builtin::all().unwrap_or_default())
+}
 
 /// Which request of several: by its 1-based number in the list, or by its name (a collection
 /// item's name or `Folder/Name` path, or a HAR entry's URL or a part of it).

@@ -98,7 +98,7 @@ pub fn sniff(input: &[u8]) -> Format {
         return Format::PowerShell;
     }
     let text = String::from_utf8_lossy(rest);
-    if super::collection::looks_like_bru(&text) {
+    if super::bru::looks_like_bru(&text) {
         return Format::Bruno;
     }
     if first_line.starts_with(':') {

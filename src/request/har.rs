@@ -7,8 +7,8 @@ use base64::Engine;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
+use super::entry::ImportOptions;
 use super::entry::{self, Candidate};
-use super::import::ImportOptions;
 use super::message::{ImportError, Imported, err};
 use super::vars::json_text;
 

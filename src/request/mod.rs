@@ -2,6 +2,7 @@
 //! command line, a HAR file, a Postman, Insomnia or Bruno collection), and export of a signed
 //! request as raw HTTP or a curl command; bodies byte-exact both ways.
 
+pub mod bru;
 pub mod bundle;
 pub mod cmd;
 pub mod collection;
@@ -14,6 +15,7 @@ pub mod har;
 pub mod http;
 pub mod httpie;
 pub mod import;
+pub mod mapping;
 pub mod message;
 pub mod powershell;
 pub mod recognize;

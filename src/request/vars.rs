@@ -148,7 +148,7 @@ pub(super) fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String
 /// A Bruno environment's values: its `vars { name: value }` block (`~name` is disabled); the
 /// names of `vars:secret [ … ]` have no value in the file. None when it is not one.
 fn bruno_vars(text: &str) -> Option<Vec<(String, String)>> {
-    let blocks = super::collection::bru_blocks(text).ok()?;
+    let blocks = super::bru::bru_blocks(text).ok()?;
     let vars = blocks.iter().find(|b| b.name == "vars")?;
     Some(
         vars.pairs()

@@ -154,8 +154,9 @@ pub struct DiagnoseArgs {
 pub struct LearnArgs {
     #[command(flatten)]
     pub key_source: KeySource,
-    /// A genuine request: raw HTTP or a curl command line (repeatable: the recipe found must
-    /// verify every one; `-` is standard input).
+    /// A genuine request, in any format --request reads: raw HTTP, a curl (bash or cmd),
+    /// PowerShell, fetch, HTTPie or wget line, a HAR file or a collection that holds one
+    /// request (repeatable: the recipe found must verify every one; `-` is standard input).
     #[arg(long, value_name = "PATH", required = true)]
     pub request: Vec<PathBuf>,
     /// What to print: the recipe (TOML), or one JSON object with it and how it was found.

@@ -154,8 +154,9 @@ pub struct DiagnoseArgs {
 pub struct LearnArgs {
     #[command(flatten)]
     pub key_source: KeySource,
-    /// A genuine request: raw HTTP or a curl command line (repeatable: the recipe found must
-    /// verify every one; `-` is standard input).
+    /// A genuine request, in any format --request reads: raw HTTP, a curl (bash or cmd),
+    /// PowerShell, fetch, HTTPie or wget line, a HAR file or a collection that holds one
+    /// request (repeatable: the recipe found must verify every one; `-` is standard input).
     #[arg(long, value_name = "PATH", required = true)]
     pub request: Vec<PathBuf>,
     /// What to print: the recipe (TOML), or one JSON object with it and how it was found.
@@ -254,10 +255,20 @@ pub struct InputArgs {
     /// Start from the scheme's documented example; explicit flags override its values.
     #[arg(long)]
     pub example: bool,
-    /// Take fields, body and the received signature from a raw HTTP request or a curl command
-    /// line (`-` is standard input); explicit flags win over its values.
+    /// Take fields, body and the received signature from a request (`-` is standard input):
+    /// raw HTTP, a curl (bash or cmd), PowerShell, fetch, HTTPie or wget command line, a HAR
+    /// file, a Postman, Insomnia or Bruno collection; explicit flags win over its values.
     #[arg(long, value_name = "PATH")]
     pub request: Option<PathBuf>,
+    /// Which request of a HAR file or a collection --request reads: its number in the list, or
+    /// its name (a collection item's name or Folder/Name, a part of a HAR entry's URL). Without
+    /// it, the one that carries a signature.
+    #[arg(long, value_name = "N|NAME", requires = "request")]
+    pub entry: Option<String>,
+    /// Values for a collection's {{variables}}: a Postman, Insomnia or Bruno environment file,
+    /// or KEY=VALUE lines; or the name of an environment an Insomnia export holds.
+    #[arg(long, value_name = "FILE|NAME", requires = "request")]
+    pub environment: Option<PathBuf>,
     /// Load a redacted repro bundle (everything but the key; see `sign --format bundle`).
     #[arg(long, value_name = "PATH")]
     pub bundle: Option<PathBuf>,

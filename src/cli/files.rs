@@ -28,6 +28,7 @@ pub fn read_file(path: &Path, flag: &str) -> Result<Vec<u8>, CliError> {
                 "--recipe" => "a recipe",
                 "--bundle" => "a bundle",
                 "--request" => "a request",
+                "--environment" => "an environment",
                 _ => "a body that is not streamed",
             }
         )));

@@ -205,8 +205,15 @@ impl Catalog {
         let bytes = read_file(path, "--request")?;
         // Files a curl line names are not read to recognize the scheme.
         let mut no_files = |_: &str| Ok(Vec::new());
-        let imported = crate::request::import::parse(&bytes, &mut no_files)
-            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+        // Of several requests, the one some scheme of the catalog finds a signature in.
+        let signed = |r: &crate::request::import::Imported| {
+            !crate::request::recognize::recognize(&self.recipes, r).is_empty()
+        };
+        let imported = crate::request::import::parse_with(
+            &bytes,
+            &mut import_options(&RequestPick::from_args(args, &signed), &mut no_files)?,
+        )
+        .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
         let found = crate::request::recognize::recognize(&self.recipes, &imported);
         match found.as_slice() {
             [one] => {
@@ -666,7 +673,12 @@ fn import_request(
                 .to_string(),
         ));
     }
-    let imported = parse_request_file(path, args.allow_request_files)?;
+    // Of several requests (a HAR file, a collection), the one this scheme finds a signature in.
+    let signed = |r: &crate::request::import::Imported| {
+        !crate::request::recognize::recognize(std::slice::from_ref(recipe), r).is_empty()
+    };
+    let pick = RequestPick::from_args(args, &signed);
+    let imported = parse_request_file(path, args.allow_request_files, &pick)?;
     let mut mapped = crate::request::import::map(recipe, &imported, explicit);
     if let Some(e) = mapped.errors.first() {
         return Err(CliError(format!("--request {}: {e}", path.display())));
@@ -677,12 +689,38 @@ fn import_request(
     Ok(mapped)
 }
 
-/// Reads `--request PATH` (`-`: standard input) as a request: raw HTTP or a curl line, whose
-/// `@file` data is read from the current directory, as curl would, only when allowed. The
-/// notes say which files were read or left unread.
+/// Which request of a file that holds several, and the values of its variables: `--entry`,
+/// `--environment`, and how to tell the request that carries a signature (None: any built-in
+/// scheme's).
+#[derive(Default)]
+pub(super) struct RequestPick<'a> {
+    pub entry: Option<&'a str>,
+    pub environment: Option<&'a Path>,
+    pub signed: Option<&'a dyn Fn(&crate::request::import::Imported) -> bool>,
+}
+
+impl<'a> RequestPick<'a> {
+    /// `--entry` and `--environment` of the input flags, with `signed`.
+    pub fn from_args(
+        args: &'a InputArgs,
+        signed: &'a dyn Fn(&crate::request::import::Imported) -> bool,
+    ) -> RequestPick<'a> {
+        RequestPick {
+            entry: args.entry.as_deref(),
+            environment: args.environment.as_deref(),
+            signed: Some(signed),
+        }
+    }
+}
+
+/// Reads `--request PATH` (`-`: standard input) as a request in any format the import reads
+/// (a HAR file's or a collection's as `pick` says), whose `@file` data is read from the current
+/// directory, as curl would, only when allowed. The notes say which files were read or left
+/// unread.
 pub(super) fn parse_request_file(
     path: &Path,
     allow_request_files: bool,
+    pick: &RequestPick,
 ) -> Result<crate::request::import::Imported, CliError> {
     let bytes = read_file(path, "--request")?;
     // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
@@ -713,8 +751,9 @@ pub(super) fn parse_request_file(
         read_files.push(p.to_string());
         Ok(data)
     };
-    let mut imported = crate::request::import::parse(&bytes, &mut read)
-        .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+    let mut imported =
+        crate::request::import::parse_with(&bytes, &mut import_options(pick, &mut read)?)
+            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
     for file in read_files {
         imported
             .notes
@@ -726,6 +765,46 @@ pub(super) fn parse_request_file(
         ));
     }
     Ok(imported)
+}
+
+/// The import's options: `--entry`, and `--environment` (a file of values, or the name of an
+/// environment an Insomnia export holds when no such file exists).
+fn import_options<'a>(
+    pick: &RequestPick<'a>,
+    read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<crate::request::import::ImportOptions<'a>, CliError> {
+    use crate::request::import::{EntrySelector, Environment, read_environment};
+    let environment = match pick.environment {
+        None => None,
+        Some(path) => {
+            let looks_like_path = path.components().count() > 1 || path.extension().is_some();
+            if path.exists() || looks_like_path {
+                let bytes = read_file_checked(path)?;
+                let source = format!("--environment {}", path.display());
+                Some(Environment::Values(
+                    read_environment(&bytes, &source)
+                        .map_err(|e| CliError(format!("{source}: {e}")))?,
+                ))
+            } else {
+                Some(Environment::Named(path.display().to_string()))
+            }
+        }
+    };
+    Ok(crate::request::import::ImportOptions {
+        entry: pick.entry.map(EntrySelector::parse),
+        environment,
+        read_file,
+        signed: pick.signed,
+    })
+}
+
+fn read_file_checked(path: &Path) -> Result<Vec<u8>, CliError> {
+    if path.as_os_str() == "-" {
+        return Err(CliError(
+            "--environment -: the environment is read from a file, not standard input".into(),
+        ));
+    }
+    read_file(path, "--environment")
 }
 
 /// Makes a value for every missing time or nonce field, from the clock or a random source.

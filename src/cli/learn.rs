@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::CliError;
 use super::args::{InputArgs, LearnArgs, LearnFormat};
-use super::inputs::{parse_request_file, with_profile};
+use super::inputs::{RequestPick, parse_request_file, with_profile};
 use crate::learn::{self, End, Limits};
 
 pub fn learn(args: &LearnArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
@@ -40,7 +40,7 @@ pub fn learn(args: &LearnArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
     let requests = args
         .request
         .iter()
-        .map(|p| parse_request_file(p, args.allow_request_files))
+        .map(|p| parse_request_file(p, args.allow_request_files, &RequestPick::default()))
         .collect::<Result<Vec<_>, _>>()?;
     let progress = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicBool::new(false));

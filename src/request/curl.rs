@@ -294,7 +294,7 @@ pub fn parse(
         ));
     }
     let split = shell::split(text_in).map_err(|e| err(e.line, e.message))?;
-    let mut notes = split.notes;
+    let notes = split.notes;
     // Split at pipes: `printf FORMAT | curl …` gives curl its standard input.
     let mut commands: Vec<Vec<(Vec<u8>, usize)>> = vec![Vec::new()];
     for token in split.tokens {
@@ -332,6 +332,19 @@ pub fn parse(
         }
         None => return Err(err(last_line, "a `|` with no command after it")),
     }
+    from_words(words, stdin, notes, last_line, read_file)
+}
+
+/// Reads curl's arguments (`words[0]` is the command name) as curl does; `stdin` is what a pipe
+/// gave it, `notes` what the reading of the line noticed, `last_line` the line a missing URL is
+/// reported on.
+pub(super) fn from_words(
+    words: &[(Vec<u8>, usize)],
+    stdin: Option<Vec<u8>>,
+    mut notes: Vec<String>,
+    last_line: usize,
+    read_file: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<Imported, ImportError> {
     let mut stdin = stdin;
     // The caller's reader says what it read or left out (it alone knows).
     let mut read_at = |value: &[u8], line: usize| -> Result<Vec<u8>, ImportError> {
@@ -356,6 +369,7 @@ pub fn parse(
     let mut get = false;
     let mut head = false;
     let mut upload = false;
+    let mut globoff = false;
     let mut i = 1;
     while i < words.len() {
         let (word, line) = (&words[i].0, words[i].1);
@@ -422,6 +436,7 @@ pub fn parse(
                 Vec::new()
             };
             match opt {
+                Opt::Flag if name == "--globoff" || name == "-g" => globoff = true,
                 Opt::Flag | Opt::Ignored => {}
                 Opt::Refused(why) => {
                     return Err(err(line, format!("`{name}` is not supported: it {why}")));
@@ -548,6 +563,11 @@ pub fn parse(
         }
     }
     let mut url = url.ok_or_else(|| err(last_line, "the curl command line has no URL"))?;
+    if !globoff {
+        // curl's URL globbing takes `\[` `\]` `\{` `\}` as the bracket itself (browsers'
+        // "Copy as cURL" escape brackets so).
+        url = unescape_glob(&url);
+    }
     let mut body = if json && !form_data {
         data.concat()
     } else {
@@ -606,6 +626,23 @@ pub fn parse(
         notes,
         status: None,
     })
+}
+
+/// A URL with curl's glob escapes (`\[`, `\]`, `\{`, `\}`) taken as the bracket itself.
+fn unescape_glob(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut chars = url.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && chars
+                .peek()
+                .is_some_and(|n| matches!(n, '[' | ']' | '{' | '}'))
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The first line of a curl line written for Windows cmd: `^"` quoting or a `^` continuation.

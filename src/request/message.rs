@@ -55,3 +55,29 @@ pub(super) fn err(line: usize, message: impl Into<String>) -> ImportError {
         message: message.into(),
     }
 }
+
+impl Imported {
+    /// A request read from a format that lists its headers (not raw HTTP): its head is the
+    /// header lines as `Name: value`, one a line.
+    pub fn from_parts(
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        notes: Vec<String>,
+    ) -> Imported {
+        let head = headers
+            .iter()
+            .flat_map(|(n, v)| format!("{n}: {v}\n").into_bytes())
+            .collect();
+        Imported {
+            method,
+            url,
+            headers,
+            head,
+            body,
+            notes,
+            status: None,
+        }
+    }
+}

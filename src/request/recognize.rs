@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::import::{Imported, map};
+use super::mapping::map;
+use super::message::Imported;
 use crate::sign::Recipe;
 
 /// The schemes whose import finds a signature in a request, in catalog order.

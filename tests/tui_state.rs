@@ -1107,17 +1107,11 @@ fn f4s_learn_entry_learns_a_pasted_request_off_the_ui_thread_and_alt_w_saves_it(
         eprintln!("skipped: the catalog fixtures are absent");
         return;
     };
-    let recipes = builtin::all().unwrap();
-    let current = recipes.iter().position(|r| r.id == "github").unwrap();
-    let mut prefill = Prefill::example(&recipes[current]);
-    prefill.key = b"zoom_example_secret_token".to_vec();
-    let mut app = App::new(
-        recipes,
-        current,
-        &prefill,
-        None,
+    let mut app = common::app_with(
+        "github",
         NOW,
-        Box::new(|b: &mut [u8]| b.fill(7)),
+        |p| p.key = b"zoom_example_secret_token".to_vec(),
+        None,
     );
     app.handle(key(KeyCode::F(4)));
     type_text(&mut app, "learn");
@@ -1184,17 +1178,11 @@ fn alt_a_applies_what_diagnose_found_and_the_stages_match() {
     let mut mac = Hmac::<Sha256>::new_from_slice(b"It's a Secret to Everybody").unwrap();
     mac.update(php.as_bytes());
     let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-    let recipes = builtin::all().unwrap();
-    let current = recipes.iter().position(|r| r.id == "github").unwrap();
-    let mut prefill = Prefill::example(&recipes[current]);
-    prefill.body = body.as_bytes().to_vec();
-    let mut app = App::new(
-        recipes,
-        current,
-        &prefill,
-        Some(&expected),
+    let mut app = common::app_with(
+        "github",
         NOW,
-        Box::new(|b: &mut [u8]| b.fill(7)),
+        |p| p.body = body.as_bytes().to_vec(),
+        Some(&expected),
     );
     app.handle(key(KeyCode::F(8)));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

@@ -495,7 +495,7 @@ impl<'a> Names<'a> {
 }
 
 /// A recipe name as a snake-case identifier (`x-sign` → `x_sign`).
-fn snake(name: &str) -> String {
+pub(crate) fn snake(name: &str) -> String {
     let mut out: String = name
         .chars()
         .map(|c| {

@@ -26,16 +26,7 @@ fn lit(s: &str) -> String {
 
 /// A field name from a header's (`X-Slack-Request-Timestamp` → `slack_request_timestamp`).
 pub fn field_name(header: &str) -> String {
-    let mut name: String = header
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut name = crate::code::snake(header);
     if let Some(rest) = name.strip_prefix("x_")
         && !rest.is_empty()
     {

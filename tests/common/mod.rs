@@ -123,17 +123,29 @@ pub fn tpns_sign(
 /// The TUI on a built-in scheme's example, at a fixed clock, with a fixed random source.
 #[allow(dead_code)]
 pub fn app(scheme: &str, now_millis: i64) -> sigscope::tui::app::App {
+    app_with(scheme, now_millis, |_| {}, None)
+}
+
+/// As [`app`], the example's inputs changed by `change` first, with an expected signature.
+#[allow(dead_code)]
+pub fn app_with(
+    scheme: &str,
+    now_millis: i64,
+    change: impl FnOnce(&mut sigscope::tui::app::Prefill),
+    expected: Option<&str>,
+) -> sigscope::tui::app::App {
     let recipes = sigscope::sign::builtin::all().expect("built-ins load");
     let current = recipes
         .iter()
         .position(|r| r.id == scheme)
         .unwrap_or_else(|| panic!("no built-in scheme `{scheme}`"));
-    let prefill = sigscope::tui::app::Prefill::example(&recipes[current]);
+    let mut prefill = sigscope::tui::app::Prefill::example(&recipes[current]);
+    change(&mut prefill);
     sigscope::tui::app::App::new(
         recipes,
         current,
         &prefill,
-        None,
+        expected,
         now_millis,
         Box::new(|b: &mut [u8]| b.fill(7)),
     )

@@ -162,6 +162,13 @@ pub struct LearnArgs {
     /// What to print: the recipe (TOML), or one JSON object with it and how it was found.
     #[arg(long, value_enum, default_value_t = LearnFormat::Toml)]
     pub format: LearnFormat,
+    /// Which request of a HAR file or a collection each --request reads: its number or name
+    /// (an unknown provider's signature is recognized by no scheme, so several need it).
+    #[arg(long, value_name = "N|NAME")]
+    pub entry: Option<String>,
+    /// Values for a collection's {{variables}} (as for the other commands).
+    #[arg(long, value_name = "FILE|NAME")]
+    pub environment: Option<PathBuf>,
     /// Constructions to try at most before stopping with "searched N".
     #[arg(long, value_name = "N", default_value_t = crate::learn::DEFAULT_MAX_CANDIDATES)]
     pub max_candidates: usize,

@@ -40,7 +40,14 @@ pub fn learn(args: &LearnArgs, out: &mut impl Write) -> Result<ExitCode, CliErro
     let requests = args
         .request
         .iter()
-        .map(|p| parse_request_file(p, args.allow_request_files, &RequestPick::default()))
+        .map(|p| {
+            let pick = RequestPick {
+                entry: args.entry.as_deref(),
+                environment: args.environment.as_deref(),
+                signed: None,
+            };
+            parse_request_file(p, args.allow_request_files, &pick)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let progress = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicBool::new(false));

@@ -257,3 +257,33 @@ fn a_search_over_a_huge_space_stops_at_its_budget_and_says_so() {
     assert_eq!(v["searched"], 300);
     assert!(v["total"].as_u64().unwrap() > 20_000, "{v}");
 }
+
+#[test]
+fn a_key_change_inside_the_string_to_sign_is_reported_without_a_panic() {
+    // Cloudinary signs body + timestamp + the secret: the example signed with the key and a
+    // trailing newline (Python: hashlib.sha1(body + ts + key + "\n")). The strings to sign then
+    // differ only inside the masked key, which the report says instead of a caret (a fuzz
+    // finding: the report read a caret line that is not there and panicked).
+    let o = Command::new(env!("CARGO_BIN_EXE_sigscope"))
+        .args([
+            "diagnose",
+            "-p",
+            "cloudinary",
+            "--example",
+            "--variant",
+            "alg=sha1",
+            "--expect",
+            "e956b5e92757b6d10d8d6d512ab5361bb2328bdd",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("key ended with a newline"), "{out}");
+    assert!(out.contains("differ only inside"), "{out}");
+}

@@ -308,8 +308,7 @@ impl Outcome {
                         byte_diff(a, b).map(|d| ("The strings to sign (canonical) part", d))
                     }) {
                         Some((what, diff)) => {
-                            let at = diff[2].rsplit(' ').next().unwrap_or("?").to_string();
-                            lines.push(format!("{what} at byte {at}:"));
+                            lines.push(format!("{what}{}:", at_byte(&diff)));
                             lines.extend(diff.into_iter().map(|l| format!("  {l}")));
                         }
                         None => lines.push(
@@ -330,8 +329,7 @@ impl Outcome {
                         byte_diff(&stage("body", a), &stage("body", b))
                     }) {
                         Some(diff) => {
-                            let at = diff[2].rsplit(' ').next().unwrap_or("?").to_string();
-                            lines.push(format!("The bodies part at byte {at}:"));
+                            lines.push(format!("The bodies part{}:", at_byte(&diff)));
                             lines.extend(diff.into_iter().map(|l| format!("  {l}")));
                         }
                         None => lines.push(
@@ -394,6 +392,15 @@ impl Outcome {
             }
         }
     }
+}
+
+/// ` at byte N` from a byte diff's caret line; nothing when the diff has none (two strings that
+/// differ only inside the masked key: one line says so).
+fn at_byte(diff: &[String]) -> String {
+    diff.get(2)
+        .and_then(|l| l.rsplit_once("^ byte "))
+        .map(|(_, n)| format!(" at byte {n}"))
+        .unwrap_or_default()
 }
 
 /// The sentence for a signed header the request lacks.

@@ -197,6 +197,11 @@ pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
 }
 
 pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+    if all.max_candidates == 0 {
+        return Err(CliError(
+            "--max-candidates 0 leaves nothing to search: give 1 or more".to_string(),
+        ));
+    }
     let args = &all.verify;
     let mut inputs = with_profile(&args.inputs)?;
     inputs.key_source.several = true;

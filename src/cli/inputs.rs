@@ -327,6 +327,12 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// For each field a request did not give, where its import looked.
     pub looked: BTreeMap<String, String>,
+    /// The imported request, which every way out keeps but for what the scheme places.
+    pub base: Option<crate::request::replay::Base>,
+    /// The `-H` lines, added to every way out.
+    pub extra_headers: Vec<(String, String)>,
+    /// The URL was set (`--set url=`), so it replaces the imported request's.
+    pub url_given: bool,
 }
 
 impl Resolved {
@@ -371,9 +377,17 @@ impl Resolved {
             }
             explicit.insert(name.to_string(), value.to_string());
         }
-        let imported = match &args.request {
-            Some(path) => Some(import_request(recipe, path, args, &explicit)?),
-            None => None,
+        let url_given = explicit.keys().any(|name| {
+            recipe
+                .field(name)
+                .is_some_and(|f| f.kind == crate::sign::recipe::FieldKind::Url)
+        });
+        let (imported, base) = match &args.request {
+            Some(path) => {
+                let (mapped, base) = import_request(recipe, path, args, &explicit)?;
+                (Some(mapped), Some(base))
+            }
+            None => (None, None),
         };
         // Explicit flags win over the request, which wins over the example.
         let mut fields = if args.example {
@@ -463,14 +477,19 @@ impl Resolved {
             .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| CliError(format!("--variant: {e}")))?;
 
+        let mut extra_headers = Vec::new();
         let headers = if !args.headers.is_empty() {
             let mut h = Vec::new();
             for line in &args.headers {
-                if !line.contains(':') || line.contains(['\r', '\n']) {
+                let Some((name, value)) = line
+                    .split_once(':')
+                    .filter(|(n, _)| !n.trim().is_empty() && !line.contains(['\r', '\n']))
+                else {
                     return Err(CliError(format!(
                         "--header `{line}`: expected one `Name: value` line"
                     )));
-                }
+                };
+                extra_headers.push((name.trim().to_string(), value.trim().to_string()));
                 h.extend_from_slice(line.as_bytes());
                 h.push(b'\n');
             }
@@ -485,6 +504,9 @@ impl Resolved {
             Vec::new()
         };
         Ok(Resolved {
+            base,
+            extra_headers,
+            url_given,
             fields,
             generated,
             headers,
@@ -522,7 +544,19 @@ impl Resolved {
         }
     }
 
-    /// The body bytes, when in memory.
+    /// How a trace of `recipe` becomes the request that goes out (the import kept, `-H` added).
+    pub fn replay<'a>(&'a self, recipe: &Recipe) -> crate::request::replay::Replay<'a> {
+        crate::request::replay::Replay {
+            base: self.base.as_ref(),
+            method_from_trace: recipe
+                .fields
+                .iter()
+                .any(|f| f.kind == crate::sign::recipe::FieldKind::Method),
+            url_from_trace: self.url_given,
+            extra: &self.extra_headers,
+        }
+    }
+
     /// The values to open the TUI with.
     pub fn prefill(&self) -> crate::tui::app::Prefill {
         crate::tui::app::Prefill {
@@ -661,7 +695,7 @@ fn import_request(
     path: &Path,
     args: &InputArgs,
     explicit: &BTreeMap<String, String>,
-) -> Result<crate::request::import::Mapped, CliError> {
+) -> Result<(crate::request::import::Mapped, crate::request::replay::Base), CliError> {
     if path.as_os_str() == "-"
         && args
             .body_file
@@ -678,15 +712,16 @@ fn import_request(
         !crate::request::recognize::recognize(std::slice::from_ref(recipe), r).is_empty()
     };
     let pick = RequestPick::from_args(args, &signed);
-    let imported = parse_request_file(path, args.allow_request_files, &pick)?;
+    let (imported, raw) = parse_request_file_raw(path, args.allow_request_files, &pick)?;
     let mut mapped = crate::request::import::map(recipe, &imported, explicit);
     if let Some(e) = mapped.errors.first() {
         return Err(CliError(format!("--request {}: {e}", path.display())));
     }
+    let base = crate::request::replay::Base::new(&imported, raw);
     let mut notes = imported.notes;
     notes.append(&mut mapped.notes);
     mapped.notes = notes;
-    Ok(mapped)
+    Ok((mapped, base))
 }
 
 /// Which request of a file that holds several, and the values of its variables: `--entry`,
@@ -722,7 +757,22 @@ pub(super) fn parse_request_file(
     allow_request_files: bool,
     pick: &RequestPick,
 ) -> Result<crate::request::import::Imported, CliError> {
+    parse_request_file_raw(path, allow_request_files, pick).map(|(imported, _)| imported)
+}
+
+/// As [`parse_request_file`], with the bytes read when they are raw HTTP (to write back
+/// unchanged).
+pub(super) fn parse_request_file_raw(
+    path: &Path,
+    allow_request_files: bool,
+    pick: &RequestPick,
+) -> Result<(crate::request::import::Imported, Option<Vec<u8>>), CliError> {
     let bytes = read_file(path, "--request")?;
+    let raw = matches!(
+        crate::request::formats::sniff(&bytes),
+        crate::request::formats::Format::Http
+    )
+    .then(|| bytes.clone());
     // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
     // only with the user's consent, and only when it is a regular file.
     let mut skipped = Vec::new();
@@ -764,7 +814,7 @@ pub(super) fn parse_request_file(
             "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"
         ));
     }
-    Ok(imported)
+    Ok((imported, raw))
 }
 
 /// The import's options: `--entry`, and `--environment` (a file of values, or the name of an

@@ -1,0 +1,385 @@
+//! A customer's request sent again as it was: its method, URL, header list and body kept, and
+//! only what the scheme places (the signature, a timestamp it carries) or the user adds (`-H`)
+//! changed. Without changes, raw HTTP is written back byte for byte.
+
+use percent_encoding::percent_decode_str;
+
+use super::export::{self, ExportError, Request};
+use super::message::Imported;
+use crate::sign::Placement;
+
+/// A request as it was imported, the base of every way out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    pub method: String,
+    pub url: String,
+    /// The header lines as read: names as written, order and repeats kept.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The bytes read, when they were raw HTTP: written back when nothing changed.
+    pub raw: Option<Vec<u8>>,
+}
+
+impl Base {
+    /// The base of an imported request; `raw` is the input when it was raw HTTP.
+    pub fn new(imported: &Imported, raw: Option<Vec<u8>>) -> Base {
+        Base {
+            method: imported.method.clone(),
+            url: imported.url.clone(),
+            headers: imported.headers.clone(),
+            body: imported.body.clone(),
+            raw,
+        }
+    }
+
+    fn request(&self) -> Request {
+        Request {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// How a signed trace becomes the request that goes out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Replay<'a> {
+    /// The imported request, if any.
+    pub base: Option<&'a Base>,
+    /// The scheme's method field decides the method (else the base's stays).
+    pub method_from_trace: bool,
+    /// The user set the URL (`--set url=`): the trace's URL replaces the base's.
+    pub url_from_trace: bool,
+    /// Header lines added (`-H`): each replaces the first of its name, or is appended.
+    pub extra: &'a [(String, String)],
+}
+
+impl Replay<'_> {
+    /// The request to send: the base with the placed values put in (a header's value where the
+    /// base has that header, else appended; a query parameter likewise), or, without a base,
+    /// the request [`export::build`] makes; `-H` lines in either.
+    pub fn build(&self, placement: &Placement, body: &[u8]) -> Result<Request, ExportError> {
+        let built = export::build(placement, body)?;
+        let mut out = match self.base {
+            None => built.clone(),
+            Some(base) => {
+                let url = if self.url_from_trace {
+                    built.url.clone()
+                } else {
+                    let mut url = base.url.clone();
+                    if placement.body_in_query && !built.url.is_empty() {
+                        // The body is the query string: the (possibly edited) body replaces it.
+                        let query = String::from_utf8_lossy(body).into_owned();
+                        url = with_query(&url, &query);
+                    }
+                    for (name, value) in &placement.query {
+                        url = with_param(&url, name, value);
+                    }
+                    url
+                };
+                Request {
+                    method: if self.method_from_trace {
+                        built.method.clone()
+                    } else {
+                        base.method.clone()
+                    },
+                    url,
+                    headers: base.headers.clone(),
+                    body: built.body.clone(),
+                }
+            }
+        };
+        if self.base.is_some() {
+            let placed = placement.headers.iter().chain(&placement.carried);
+            for (name, value) in placed {
+                set_header(&mut out.headers, name, value, false);
+            }
+        }
+        for (name, value) in self.extra {
+            set_header(&mut out.headers, name, value, true);
+        }
+        if let Some(base) = self.base {
+            fix_framing(&mut out, base);
+        }
+        Ok(out)
+    }
+
+    /// The request as raw HTTP: the base's own bytes when the request is the base unchanged.
+    pub fn to_http(&self, request: &Request) -> Result<Vec<u8>, ExportError> {
+        if let Some(base) = self.base
+            && let Some(raw) = &base.raw
+            && *request == base.request()
+        {
+            return Ok(raw.clone());
+        }
+        request.to_http()
+    }
+}
+
+/// Sets a header: the first of its name (any case) gets the value; absent, it is appended.
+/// `replace_all` drops later ones of the name too (a `-H` line is the header's one value).
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str, replace_all: bool) {
+    let mut seen = false;
+    headers.retain_mut(|(n, v)| {
+        if !n.eq_ignore_ascii_case(name) {
+            return true;
+        }
+        if seen {
+            return !replace_all;
+        }
+        seen = true;
+        if v != value {
+            *v = value.to_string();
+        }
+        true
+    });
+    if !seen {
+        headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+/// Keeps the head true to the body and the URL: a Content-Length the body no longer has is
+/// corrected; a chunked body (read whole) goes with a Content-Length; a Host that named the
+/// base's authority names the new URL's when the URL moved.
+fn fix_framing(request: &mut Request, base: &Base) {
+    let chunked = request.headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
+    });
+    if chunked {
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("transfer-encoding"));
+        set_header(
+            &mut request.headers,
+            "Content-Length",
+            &request.body.len().to_string(),
+            true,
+        );
+    }
+    let len = request.body.len().to_string();
+    for (n, v) in &mut request.headers {
+        if n.eq_ignore_ascii_case("content-length") && *v != len {
+            *v = len.clone();
+        }
+    }
+    let (old, new) = (authority(&base.url), authority(&request.url));
+    if let (Some(old), Some(new)) = (old, new)
+        && !old.eq_ignore_ascii_case(new)
+    {
+        for (n, v) in &mut request.headers {
+            if n.eq_ignore_ascii_case("host") && v.eq_ignore_ascii_case(old) {
+                *v = new.to_string();
+            }
+        }
+    }
+}
+
+/// The `host[:port]` of an absolute URL.
+pub fn authority(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|a| !a.is_empty())
+}
+
+/// The URL with its scheme and authority (and a path prefix) taken from `to`: a request sent to
+/// another host with its own path and query. `to` is `http[s]://host[:port][/prefix]`.
+pub fn retarget(url: &str, to: &str) -> Result<String, String> {
+    let Some((scheme, rest)) = to.split_once("://") else {
+        return Err(format!(
+            "--to `{to}` is not a base URL: give http://HOST:PORT or https://HOST"
+        ));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
+        return Err(format!(
+            "--to `{to}` is not a base URL: give http://HOST:PORT or https://HOST"
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "--to `{to}` has a query or fragment: give only http://HOST:PORT (and a path prefix)"
+        ));
+    }
+    let path_and_query = match url.split_once("://") {
+        Some((_, r)) => r.find(['/', '?']).map_or("/", |i| &r[i..]),
+        None if url.starts_with('/') => url,
+        None => "/",
+    };
+    let path_and_query = path_and_query.split('#').next().unwrap_or("");
+    let base = to.trim_end_matches('/');
+    let sep = if path_and_query.starts_with('/') {
+        ""
+    } else {
+        "/"
+    };
+    Ok(format!("{base}{sep}{path_and_query}"))
+}
+
+/// The URL with its query string replaced (fragment kept).
+fn with_query(url: &str, query: &str) -> String {
+    let (rest, fragment) = split_fragment(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    if query.is_empty() {
+        format!("{path}{fragment}")
+    } else {
+        format!("{path}?{query}{fragment}")
+    }
+}
+
+fn split_fragment(url: &str) -> (&str, &str) {
+    match url.find('#') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    }
+}
+
+/// The URL with a query parameter set: the first of its name (decoded) takes the value in
+/// place, the rest of the query as written; absent, it is appended.
+fn with_param(url: &str, name: &str, value: &str) -> String {
+    let (rest, fragment) = split_fragment(url);
+    let encoded = export::encode_query_value(value);
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (rest, ""),
+    };
+    let mut done = false;
+    let mut parts: Vec<String> = Vec::new();
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        let key = part.split('=').next().unwrap_or(part);
+        let plus_as_space = key.replace('+', " ");
+        let decoded = percent_decode_str(&plus_as_space).decode_utf8_lossy();
+        if !done && decoded == name {
+            done = true;
+            parts.push(format!("{key}={encoded}"));
+        } else {
+            parts.push(part.to_string());
+        }
+    }
+    if !done {
+        parts.push(format!("{}={encoded}", export::encode_query_value(name)));
+    }
+    format!("{path}?{}{fragment}", parts.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Base {
+        Base {
+            method: "POST".into(),
+            url: "https://api.example.com:8443/hooks/gh?team=a&sig=old".into(),
+            headers: vec![
+                ("Host".into(), "api.example.com:8443".into()),
+                ("X-GitHub-Event".into(), "push".into()),
+                ("x-hub-signature-256".into(), "sha256=old".into()),
+                ("Accept".into(), "a".into()),
+                ("Accept".into(), "b".into()),
+                ("Content-Length".into(), "2".into()),
+            ],
+            body: b"{}".to_vec(),
+            raw: Some(b"RAW".to_vec()),
+        }
+    }
+
+    fn placement() -> Placement {
+        Placement {
+            method: "PUT".into(),
+            url: "https://example.com/default".into(),
+            headers: vec![("X-Hub-Signature-256".into(), "sha256=new".into())],
+            ..Placement::default()
+        }
+    }
+
+    #[test]
+    fn the_base_keeps_its_url_headers_and_order_and_only_the_placed_change() {
+        let b = base();
+        let replay = Replay {
+            base: Some(&b),
+            ..Replay::default()
+        };
+        let r = replay.build(&placement(), b"{\"a\":1}").unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.url,
+            "https://api.example.com:8443/hooks/gh?team=a&sig=old"
+        );
+        assert_eq!(
+            r.headers,
+            [
+                ("Host".to_string(), "api.example.com:8443".to_string()),
+                ("X-GitHub-Event".into(), "push".into()),
+                ("x-hub-signature-256".into(), "sha256=new".into()),
+                ("Accept".into(), "a".into()),
+                ("Accept".into(), "b".into()),
+                ("Content-Length".into(), "7".into()),
+            ]
+        );
+        // Changed, so written anew, not the raw bytes.
+        assert!(replay.to_http(&r).unwrap().starts_with(
+            b"POST /hooks/gh?team=a&sig=old HTTP/1.1\r\nHost: api.example.com:8443\r\n"
+        ));
+    }
+
+    #[test]
+    fn unchanged_is_the_raw_bytes() {
+        let b = base();
+        let replay = Replay {
+            base: Some(&b),
+            ..Replay::default()
+        };
+        let p = Placement {
+            headers: vec![("X-Hub-Signature-256".into(), "sha256=old".into())],
+            ..placement()
+        };
+        let r = replay.build(&p, b"{}").unwrap();
+        assert_eq!(replay.to_http(&r).unwrap(), b"RAW");
+    }
+
+    #[test]
+    fn query_placed_in_place_and_extra_headers_and_a_new_url_moves_host() {
+        let b = base();
+        let extra = [("X-Trace".to_string(), "1".to_string())];
+        let replay = Replay {
+            base: Some(&b),
+            method_from_trace: true,
+            url_from_trace: false,
+            extra: &extra,
+        };
+        let p = Placement {
+            query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],
+            ..placement()
+        };
+        let r = replay.build(&p, b"{}").unwrap();
+        assert_eq!(r.method, "PUT");
+        assert_eq!(
+            r.url,
+            "https://api.example.com:8443/hooks/gh?team=a&sig=a%2Bb&t=9"
+        );
+        assert_eq!(r.headers.last().unwrap(), &("X-Trace".into(), "1".into()));
+        let moved = Replay {
+            url_from_trace: true,
+            ..replay
+        };
+        let p = Placement {
+            url: "http://127.0.0.1:3000/x".into(),
+            ..placement()
+        };
+        let r = moved.build(&p, b"{}").unwrap();
+        assert_eq!(r.headers[0], ("Host".into(), "127.0.0.1:3000".into()));
+    }
+
+    #[test]
+    fn retarget_keeps_path_and_query() {
+        assert_eq!(
+            retarget("https://h.example/a/b?c=1#f", "http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000/a/b?c=1"
+        );
+        assert_eq!(
+            retarget("https://h.example", "http://127.0.0.1:3000/pre/").unwrap(),
+            "http://127.0.0.1:3000/pre/"
+        );
+        assert!(retarget("https://h/a", "127.0.0.1:3000").is_err());
+        assert!(retarget("https://h/a", "http://h/?q").is_err());
+    }
+}

@@ -1218,3 +1218,35 @@ fn alt_a_applies_what_diagnose_found_and_the_stages_match() {
     );
     assert_eq!(format!("sha256={}", signature(&app)), expected);
 }
+
+#[test]
+fn a_pasted_request_goes_out_of_f9_and_f12_with_its_own_url_and_headers() {
+    // A GitHub delivery to the customer's own path, with the headers their app routes on; the
+    // signature it carries is wrong, so only that header changes (computed here with HMAC).
+    let body = "{\"action\":\"open\"}";
+    let head = "POST /hooks/github?team=payments HTTP/1.1\r\nHost: api.acme.test:8443\r\nUser-Agent: GitHub-Hookshot/044aadd\r\nContent-Type: application/json\r\nX-GitHub-Event: issues\r\nX-GitHub-Delivery: 72d3\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 17\r\n\r\n";
+    let mut app = app("github");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(format!("{head}{body}")));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_none(), "{:?}", app.status);
+    let mut mac = Hmac::<Sha256>::new_from_slice(app.inputs.key.bytes().as_slice()).unwrap();
+    mac.update(body.as_bytes());
+    let sig = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    let expected = format!("{}{body}", head.replace("sha256=00", &sig));
+    app.handle(key(KeyCode::F(9)));
+    let effects = app.handle(key(KeyCode::Char('h')));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(text, &expected);
+    let effects = app.handle(key(KeyCode::F(12)));
+    let [Effect::Send { target, bytes, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        (target.host.as_str(), target.port, target.path.as_str()),
+        ("api.acme.test", 8443, "/hooks/github?team=payments")
+    );
+    assert_eq!(String::from_utf8_lossy(bytes), expected);
+}

@@ -62,6 +62,7 @@ pub fn show_with(
         let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
         let history = crate::history::default_dir().filter(|_| config.history > 0);
         let extras = picker_extras(&config, &catalog.recipes, history.as_deref(), &args);
+        let replay_base = resolved.base.clone();
         let mut app = crate::tui::app::App::new(
             catalog.recipes,
             current,
@@ -73,6 +74,9 @@ pub fn show_with(
         app.recipe_texts = texts;
         app.recipes_dir = config.recipes_dir();
         app.bundle = catalog.bundle.clone();
+        if let Some(base) = replay_base {
+            app.replay_base = Some((base, app.url_field()));
+        }
         app.extras = extras;
         app.profile = args.profile.clone();
         if ask_key {

@@ -167,6 +167,9 @@ pub struct App {
     pub unsent_copy: Option<(String, String)>,
     /// The repro bundle the session opened, whose fingerprints every trace is compared with.
     pub bundle: Option<crate::request::bundle::Bundle>,
+    /// The request imported (F7, or `--request`), which F9's curl and raw HTTP and F12 keep
+    /// but for what the scheme places; with the URL field's value then, to tell an edit.
+    pub replay_base: Option<(crate::request::replay::Base, Option<String>)>,
     /// The fields F3 filled, as they were, for Ctrl-Z right after it.
     undo_fill: Option<Vec<(usize, TextArea<'static>)>>,
     /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
@@ -201,6 +204,33 @@ pub struct App {
 }
 
 impl App {
+    /// How a trace becomes the request F9 and F12 give: the imported request kept, the
+    /// method and URL of the trace when the scheme takes them as fields the user changed.
+    pub(crate) fn replay(&self) -> crate::request::replay::Replay<'_> {
+        use crate::sign::recipe::FieldKind;
+        let recipe = &self.recipes[self.current];
+        let url_now = self.url_field();
+        crate::request::replay::Replay {
+            base: self.replay_base.as_ref().map(|(b, _)| b),
+            method_from_trace: recipe.fields.iter().any(|f| f.kind == FieldKind::Method),
+            url_from_trace: self
+                .replay_base
+                .as_ref()
+                .is_some_and(|(_, url)| url_now.is_some() && *url != url_now),
+            extra: &[],
+        }
+    }
+
+    /// The value of the scheme's URL field, if it has one.
+    pub(crate) fn url_field(&self) -> Option<String> {
+        self.recipes[self.current]
+            .fields
+            .iter()
+            .zip(&self.inputs.fields)
+            .find(|(f, _)| f.kind == crate::sign::recipe::FieldKind::Url)
+            .map(|(_, t)| t.lines().join("\n"))
+    }
+
     /// An app on `recipes[current]`, prefilled; other schemes open on their examples.
     pub fn new(
         recipes: Vec<Recipe>,
@@ -245,6 +275,7 @@ impl App {
             help_scroll: Cell::new(0),
             unsent_copy: None,
             bundle: None,
+            replay_base: None,
             undo_fill: None,
             help_page: Cell::new(10),
             diagnosis_scroll: Cell::new(0),

@@ -44,6 +44,12 @@ impl App {
             .collect();
         let mapped =
             crate::request::import::map_with(&recipe, &imported, &BTreeMap::new(), &current);
+        let raw = matches!(
+            crate::request::formats::sniff(text.as_bytes()),
+            crate::request::formats::Format::Http
+        )
+        .then(|| text.as_bytes().to_vec());
+        let base = crate::request::replay::Base::new(&imported, raw);
         let mut took = Vec::new();
         for (i, f) in recipe.fields.iter().enumerate() {
             if let Some(v) = mapped.fields.get(&f.name) {
@@ -67,6 +73,8 @@ impl App {
             self.expected = text_area(sig);
             took.push("the signature".to_string());
         }
+        // The URL field as the import left it: an edit of it afterwards moves the request.
+        self.replay_base = Some((base, self.url_field()));
         let focus = self.focus;
         self.set_focus(focus);
         self.recompute();

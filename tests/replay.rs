@@ -270,3 +270,34 @@ fn send_takes_the_url_as_an_argument_or_a_flag() {
         "sigscope: error: the URL `ftp://h/x` is not an http:// or https:// URL\n"
     );
 }
+
+#[test]
+fn a_bundle_of_an_imported_request_replays_where_it_went() {
+    let dir = tempdir("bundle");
+    let file = dir.join("gh.http");
+    std::fs::write(&file, DELIVERY).unwrap();
+    let path = file.to_str().unwrap();
+    let sign = |extra: &[&str]| {
+        let mut args = vec!["sign", "-p", "github", "--key", "k"];
+        args.extend(extra);
+        let out = sigscope(&args);
+        assert!(out.status.success(), "{out:?}");
+        out.stdout
+    };
+    let bundle = sign(&["--request", path, "--format", "bundle"]);
+    let json: serde_json::Value = serde_json::from_slice(&bundle).unwrap();
+    assert_eq!(
+        json["url"],
+        "https://api.acme.test:8443/hooks/github?team=payments"
+    );
+    assert_eq!(json["method"], "POST");
+    assert!(!String::from_utf8_lossy(&bundle).contains("\"k\""));
+    let saved = dir.join("case.json");
+    std::fs::write(&saved, &bundle).unwrap();
+    let from_bundle = sign(&["--bundle", saved.to_str().unwrap(), "--format", "http"]);
+    let from_request = sign(&["--request", path, "--format", "http"]);
+    assert_eq!(
+        String::from_utf8_lossy(&from_bundle),
+        String::from_utf8_lossy(&from_request)
+    );
+}

@@ -387,7 +387,7 @@ impl Resolved {
                 let (mapped, base) = import_request(recipe, path, args, &explicit)?;
                 (Some(mapped), Some(base))
             }
-            None => (None, None),
+            None => (None, bundle.and_then(Bundle::request)),
         };
         // Explicit flags win over the request, which wins over the example.
         let mut fields = if args.example {

@@ -212,7 +212,8 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
             resolved.body_bytes().unwrap_or_default(),
             &resolved.headers,
             resolved.received.as_deref(),
-        );
+        )
+        .with_request(resolved.base.as_ref());
         out.write_all(bundle.to_json().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }

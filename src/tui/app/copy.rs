@@ -104,6 +104,7 @@ impl App {
                         &self.inputs.headers.bytes(),
                         expected,
                     )
+                    .with_request(self.replay_base.as_ref().map(|(b, _)| b))
                     .to_json(),
                     "a repro bundle (no key)",
                 ))

@@ -254,3 +254,36 @@ fn a_config_error_never_prints_the_value_back() {
         "{e}"
     );
 }
+
+#[test]
+fn config_profile_and_scheme_work_before_the_command_too() {
+    let path = config(
+        "global",
+        &format!(
+            "[profiles.acme]\nscheme = \"tpns\"\nfields = {{ access_id = \"1500001048\", timestamp = \"1565314789\" }}\nkey_command = \"printf '{TP1_KEY}'\"\n"
+        ),
+    );
+    let cfg = path.to_str().unwrap();
+    let after = run(&["sign", "-P", "acme", "--config", cfg, "--body", "{}"]);
+    assert!(after.status.success(), "{}", err(&after));
+    for before in [
+        vec!["--config", cfg, "sign", "-P", "acme"],
+        vec!["--config", cfg, "--profile", "acme", "sign"],
+        vec!["-P", "acme", "sign", "--config", cfg],
+    ] {
+        let mut args = before.clone();
+        args.extend(["--body", "{}"]);
+        let o = run(&args);
+        assert!(o.status.success(), "{before:?}: {}", err(&o));
+        assert_eq!(out(&o), out(&after), "{before:?}");
+    }
+    // -p before verify: the scheme's example verifies as after it.
+    let o = run(&["-p", "github", "verify", "--example", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!((out(&o), err(&o)), (String::new(), String::new()));
+    let o = run(&["-p", "githb", "verify", "--example"]);
+    assert_eq!(
+        err(&o),
+        "sigscope: error: unknown scheme `githb`; did you mean github? (`sigscope providers` lists them)\n"
+    );
+}

@@ -36,7 +36,7 @@ impl<E: std::fmt::Display> From<E> for CliError {
 
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(hoist_global_flags(std::env::args_os().collect()));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
@@ -80,6 +80,67 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The flags that may come before the command as well as after it (`sigscope -p github verify
+/// …`, `sigscope --config C sign …`); each takes a value.
+const GLOBAL_FLAGS: &[&str] = &[
+    "-p",
+    "--scheme",
+    "--provider",
+    "-P",
+    "--profile",
+    "--config",
+];
+
+/// The arguments with global flags given before the command moved after its name, where the
+/// command reads them; without a command (the TUI), or with anything else before it, they stay
+/// as they are.
+fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let commands: Vec<String> = <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut moved = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str() else {
+            return args;
+        };
+        if commands.iter().any(|c| c == arg) {
+            if moved.is_empty() {
+                return args;
+            }
+            let mut out = vec![args[0].clone(), args[i].clone()];
+            out.extend(moved);
+            out.extend(args[i + 1..].iter().cloned());
+            return out;
+        }
+        let name = if arg.starts_with("--") {
+            arg.split_once('=').map_or(arg, |(n, _)| n)
+        } else {
+            arg.get(..2).unwrap_or(arg)
+        };
+        if !GLOBAL_FLAGS.contains(&name) {
+            return args;
+        }
+        moved.push(args[i].clone());
+        // `--scheme=github` and `-pgithub` carry their value; `-p github` takes the next one.
+        let attached = if arg.starts_with("--") {
+            arg.contains('=')
+        } else {
+            arg.len() > 2
+        };
+        if !attached {
+            match args.get(i + 1) {
+                Some(v) => moved.push(v.clone()),
+                None => return args,
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    args
 }
 
 /// The longest error line, in characters: a value quoted back (a 120 KB `--variant`) is cut.
@@ -251,4 +312,53 @@ fn providers(args: &ProvidersArgs, out: &mut impl Write) -> Result<ExitCode, Cli
     }
     output::write_providers(out, args.format, &found, query.is_empty())?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hoist_global_flags;
+
+    fn hoisted(args: &[&str]) -> Vec<String> {
+        hoist_global_flags(args.iter().map(|a| a.into()).collect())
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn global_flags_before_the_command_go_after_it() {
+        assert_eq!(
+            hoisted(&[
+                "s",
+                "-p",
+                "github",
+                "--config=c.toml",
+                "verify",
+                "--example"
+            ]),
+            [
+                "s",
+                "verify",
+                "-p",
+                "github",
+                "--config=c.toml",
+                "--example"
+            ]
+        );
+        assert_eq!(
+            hoisted(&["s", "-pgithub", "-P", "acme", "sign"]),
+            ["s", "sign", "-pgithub", "-P", "acme"]
+        );
+        // The TUI (no command), or another flag first: as given.
+        assert_eq!(hoisted(&["s", "-p", "github"]), ["s", "-p", "github"]);
+        assert_eq!(
+            hoisted(&["s", "--example", "-p", "x", "sign"]),
+            ["s", "--example", "-p", "x", "sign"]
+        );
+        // A value that is a command's name is the flag's value.
+        assert_eq!(
+            hoisted(&["s", "--profile", "sign", "verify"]),
+            ["s", "verify", "--profile", "sign"]
+        );
+    }
 }

@@ -159,11 +159,13 @@ impl Catalog {
                 // could otherwise redefine `tpns` to print the key.
                 if catalog.taken(&recipe.id) {
                     let own = format!("bundle:{}", recipe.id);
-                    eprintln!(
-                        "sigscope: warning: --bundle {} carries its own recipe `{}`; it is loaded as `{own}`, not as the built-in scheme",
-                        path.display(),
-                        recipe.id
-                    );
+                    if !args.key_source.quiet {
+                        eprintln!(
+                            "sigscope: warning: --bundle {} carries its own recipe `{}`; it is loaded as `{own}`, not as the built-in scheme",
+                            path.display(),
+                            recipe.id
+                        );
+                    }
                     if bundle.scheme == recipe.id {
                         bundle.scheme = own.clone();
                     }
@@ -217,10 +219,12 @@ impl Catalog {
         let found = crate::request::recognize::recognize(&self.recipes, &imported);
         match found.as_slice() {
             [one] => {
-                eprintln!(
-                    "sigscope: note: the request reads as scheme {} ({}); -p picks another",
-                    one.id, one.name
-                );
+                if !args.key_source.quiet {
+                    eprintln!(
+                        "sigscope: note: the request reads as scheme {} ({}); -p picks another",
+                        one.id, one.name
+                    );
+                }
                 Ok(one)
             }
             [] => Err(CliError(format!(
@@ -366,6 +370,12 @@ impl Resolved {
             let (name, value) = item
                 .split_once('=')
                 .ok_or_else(|| CliError(format!("--set `{item}`: expected NAME=VALUE")))?;
+            if let Some(problem) = recipe.field(name).and_then(|f| f.kind.problem(value)) {
+                return Err(CliError(format!(
+                    "--set {name}=…: {problem}; `{}` is not one",
+                    crate::sign::visible::printable(&cut_value(value))
+                )));
+            }
             if recipe.field(name).is_none() {
                 return Err(CliError(format!(
                     "--set {item}: {}",
@@ -688,6 +698,14 @@ impl Resolved {
     }
 }
 
+/// A value quoted in an error, cut short when long.
+fn cut_value(value: &str) -> String {
+    match value.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_string(),
+    }
+}
+
 /// Reads and maps `--request PATH` (`-`: standard input); `@file` data is read from the
 /// current directory, as curl would.
 fn import_request(
@@ -719,6 +737,11 @@ fn import_request(
     }
     let base = crate::request::replay::Base::new(&imported, raw);
     let mut notes = imported.notes;
+    // Whether the request went over https matters only to a scheme that signs the URL (and to
+    // where `send` goes, which says it there).
+    if !recipe.signs_kind(crate::sign::recipe::FieldKind::Url) {
+        notes.retain(|n| n != crate::request::http::HTTPS_ASSUMED);
+    }
     notes.append(&mut mapped.notes);
     mapped.notes = notes;
     Ok((mapped, base))
@@ -801,9 +824,15 @@ pub(super) fn parse_request_file_raw(
         read_files.push(p.to_string());
         Ok(data)
     };
-    let mut imported =
-        crate::request::import::parse_with(&bytes, &mut import_options(pick, &mut read)?)
-            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
+    let parsed = crate::request::import::parse_with(&bytes, &mut import_options(pick, &mut read)?);
+    let mut imported = parsed.map_err(|e| match binary_at(&bytes) {
+        // The bytes themselves are never echoed: they can be anything, a terminal's too.
+        Some((at, byte)) => CliError(format!(
+            "--request {}: not a request: a binary byte 0x{byte:02x} at offset {at} (a request is raw HTTP text or a command line)",
+            path.display()
+        )),
+        None => CliError(format!("--request {}: {e}", path.display())),
+    })?;
     for file in read_files {
         imported
             .notes
@@ -815,6 +844,24 @@ pub(super) fn parse_request_file_raw(
         ));
     }
     Ok((imported, raw))
+}
+
+/// The first byte of a request's head (up to its blank line) that no text request holds: a
+/// NUL or other control byte, or bytes that are not UTF-8; with its offset.
+fn binary_at(bytes: &[u8]) -> Option<(usize, u8)> {
+    let lf = bytes.windows(2).position(|w| w == b"\n\n");
+    let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+    let end = lf.into_iter().chain(crlf).min().unwrap_or(bytes.len());
+    let head = &bytes[..end];
+    if let Some(at) = head
+        .iter()
+        .position(|&b| (b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t')) || b == 0x7f)
+    {
+        return Some((at, head[at]));
+    }
+    std::str::from_utf8(head)
+        .err()
+        .map(|e| (e.valid_up_to(), head[e.valid_up_to()]))
 }
 
 /// The import's options: `--entry`, and `--environment` (a file of values, or the name of an
@@ -903,7 +950,7 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
     };
     let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
     let profile = config.profile(&name).map_err(CliError)?;
-    if config.plaintext.contains(&name) {
+    if config.plaintext.contains(&name) && !args.key_source.quiet {
         eprintln!(
             "sigscope: warning: profile `{name}` holds its key in {} (allow_plaintext_key = true)",
             config
@@ -924,7 +971,7 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
         let read = source
             .read(profile)
             .map_err(|e| CliError(format!("profile `{name}`: {e}")))?;
-        if let Some(note) = read.note {
+        if let Some(note) = read.note.filter(|_| !args.key_source.quiet) {
             eprintln!("sigscope: note: profile `{name}`: {note}");
         }
         args.key_source.profile = Some((

@@ -269,6 +269,16 @@ pub fn send(args: &SendArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
     if let Some(to) = &args.to {
         request.url = crate::request::replay::retarget(&request.url, to).map_err(CliError)?;
     }
+    if url.is_none()
+        && args.to.is_none()
+        && resolved.base.as_ref().is_some_and(|b| b.raw.is_some())
+        && request.url.starts_with("https://")
+        && !recipe.signs_kind(crate::sign::recipe::FieldKind::Url)
+    {
+        eprintln!(
+            "sigscope: note: raw HTTP does not say the scheme: sent over https (--url or --to to change)"
+        );
+    }
     if request.url.is_empty() {
         return Err(CliError(format!(
             "send needs the request's URL: give --set url=https://… (the scheme `{}` has no URL here)",

@@ -287,3 +287,31 @@ fn config_profile_and_scheme_work_before_the_command_too() {
         "sigscope: error: unknown scheme `githb`; did you mean github? (`sigscope providers` lists them)\n"
     );
 }
+
+#[test]
+fn history_takes_a_count_or_a_table_of_limits() {
+    let dir = dir("history");
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        "[history]\nkeep = 7\nkeep_bodies = false\nmax_body_bytes = 10\nmax_total_bytes = 1000\n",
+    )
+    .unwrap();
+    let c = sigscope::config::Config::load(Some(&path)).unwrap();
+    assert_eq!(c.history, 7);
+    assert_eq!(
+        c.history_limits,
+        sigscope::history::Limits {
+            keep_bodies: false,
+            max_body_bytes: 10,
+            max_total_bytes: 1000
+        }
+    );
+    std::fs::write(&path, "history = 3\n").unwrap();
+    let c = sigscope::config::Config::load(Some(&path)).unwrap();
+    assert_eq!(
+        (c.history, c.history_limits),
+        (3, sigscope::history::Limits::default())
+    );
+    assert_eq!(sigscope::history::Limits::default().max_body_bytes, 1 << 20);
+}

@@ -1053,7 +1053,7 @@ fn a_history_session_keeps_no_secret_field_and_its_file_is_private() {
     let dir = std::env::temp_dir().join(format!("sigscope-history-mode-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let nested = dir.join("state/history");
-    let path = sigscope::history::save(&nested, &session, 5)
+    let path = sigscope::history::save(&nested, &session, 5, &Default::default())
         .unwrap()
         .unwrap();
     #[cfg(unix)]

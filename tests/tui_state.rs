@@ -1250,3 +1250,32 @@ fn a_pasted_request_goes_out_of_f9_and_f12_with_its_own_url_and_headers() {
     );
     assert_eq!(String::from_utf8_lossy(bytes), expected);
 }
+
+#[test]
+fn a_body_pasted_through_a_terminal_gets_its_line_ends_back() {
+    // Terminals turn each pasted LF into CR: an LF body arrives with CR alone, a CRLF body with
+    // CR CR. The request's own Content-Length (and JSON) say the body is whole.
+    let v = vector("TP-1");
+    for body in ["{\n  \"a\": 1\n}", "{\r\n  \"a\": 1\r\n}"] {
+        let sign = tpns_sign(&v.key, "1565314789", "1500001048", body);
+        let sent = format!(
+            "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: {sign}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let mut app = app("tpns");
+        app.handle(key(KeyCode::F(7)));
+        app.handle(Event::Paste(sent.replace('\n', "\r")));
+        app.handle(key(KeyCode::F(7)));
+        assert!(app.request_box.is_none(), "{:?}", app.status);
+        assert_eq!(body_text(&app), body);
+        assert_eq!(signature(&app), sign, "{body:?}");
+        let status = &app.status.as_ref().unwrap().text;
+        let as_what = if body.contains('\r') { "CRLF" } else { "LF" };
+        assert!(
+            status.contains(&format!(
+                "the body's line ends came as CR (a terminal's paste): read as {as_what}"
+            )),
+            "{status}"
+        );
+    }
+}

@@ -1279,3 +1279,23 @@ fn a_body_pasted_through_a_terminal_gets_its_line_ends_back() {
         );
     }
 }
+
+#[test]
+fn alt_m_shows_the_last_messages_in_full() {
+    let mut app = app("tpns");
+    // A message longer than any status line: a request whose Content-Length is wrong.
+    let raw = "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: x\r\nContent-Length: 99\r\n\r\n{}";
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(raw.into()));
+    app.handle(key(KeyCode::F(7)));
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.len() > 120, "{said}");
+    app.handle(alt('m'));
+    let shown = app.diagnosis.clone().unwrap();
+    assert!(shown[0].starts_with("The last "), "{shown:?}");
+    assert_eq!(shown[1], format!("· {said}"));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("Messages (Alt-M)"), "{text}");
+    app.handle(alt('m'));
+    assert!(app.diagnosis.is_none());
+}

@@ -189,6 +189,10 @@ pub struct App {
     /// The box the server's own string is pasted into (Alt-T), while open.
     pub theirs_box: Option<TextArea<'static>>,
     pub status: Option<Status>,
+    /// The last status messages, oldest first (Alt-M shows them in full).
+    pub messages: Vec<Status>,
+    /// The box above the stages shows the messages, not a diagnosis.
+    pub messages_shown: bool,
     pub now_millis: i64,
     /// NO_COLOR is set: the screen is drawn without colours, emphasis kept (bold, reverse).
     pub no_color: bool,
@@ -202,6 +206,9 @@ pub struct App {
     pending: Option<u64>,
     worker: Option<SignWorker>,
 }
+
+/// Status messages the log keeps.
+const MESSAGES_KEPT: usize = 20;
 
 impl App {
     /// How a trace becomes the request F9 and F12 give: the imported request kept, the
@@ -286,6 +293,8 @@ impl App {
             response_scroll: Cell::new(0),
             theirs_box: None,
             status: None,
+            messages: Vec::new(),
+            messages_shown: false,
             now_millis,
             no_color: false,
             computed: Computed {
@@ -383,11 +392,40 @@ impl App {
     }
 
     fn say(&mut self, text: &str, error: bool) {
-        self.status = Some(Status {
+        let status = Status {
             text: text.to_string(),
             error,
             at: self.now_millis,
-        });
+        };
+        // The status line cuts a long message; the log keeps it whole (Alt-M).
+        self.messages.push(status.clone());
+        if self.messages.len() > MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.status = Some(status);
+    }
+
+    /// Alt-M: the last messages, newest first, in full in the box above the stages; again hides
+    /// them.
+    pub(super) fn toggle_messages(&mut self) {
+        if self.messages_shown {
+            self.messages_shown = false;
+            self.diagnosis = None;
+            return;
+        }
+        let mut lines = vec![format!(
+            "The last {} messages, newest first (Alt-M hides them):",
+            self.messages.len()
+        )];
+        lines.extend(
+            self.messages
+                .iter()
+                .rev()
+                .map(|m| format!("{}{}", if m.error { "✗ " } else { "· " }, m.text)),
+        );
+        self.diagnosis = Some(lines);
+        self.diagnosis_scroll.set(0);
+        self.messages_shown = true;
     }
 
     /// The current scheme's inputs as a history session (never the key, nor a secret field).

@@ -37,6 +37,8 @@ pub enum Action {
     HelpPageDown,
     HelpTop,
     HelpBottom,
+    /// Show the last status messages in full, or hide them.
+    Messages,
     /// Scroll the diagnosis box (when it is longer than its room).
     DiagnosisUp,
     DiagnosisDown,
@@ -289,6 +291,14 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "Alt-W",
         action: Action::SaveRecipe,
         help: "save the learned recipe (F4 → learn) in recipes/",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('m'), ALT)],
+        keys_label: "Alt-M",
+        action: Action::Messages,
+        help: "the last messages in full (Alt-M hides them)",
         footer: None,
     },
     Binding {

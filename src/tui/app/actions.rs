@@ -72,6 +72,7 @@ impl App {
             Action::Listen => return self.toggle_listen(),
             Action::Send => return self.send(),
             Action::TheirString => self.their_string(),
+            Action::Messages => self.toggle_messages(),
             Action::ListUp
             | Action::ListDown
             | Action::ListPageUp

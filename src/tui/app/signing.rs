@@ -39,6 +39,7 @@ impl App {
     /// follow when their trace comes, the latest input winning).
     pub fn recompute(&mut self) {
         self.diagnosis = None;
+        self.messages_shown = false;
         self.fix = None;
         // Any change after F3 makes its undo a thing of the past.
         self.undo_fill = None;

@@ -455,6 +455,7 @@ impl App {
                 match &self.computed.result {
                     Ok(trace) => {
                         let theirs = crate::wire::theirs::pasted(trace, text.into_bytes());
+                        self.messages_shown = false;
                         self.diagnosis = Some(crate::wire::theirs::compare(trace, &theirs));
                         self.diagnosis_scroll.set(0);
                     }

@@ -1299,3 +1299,32 @@ fn alt_m_shows_the_last_messages_in_full() {
     app.handle(alt('m'));
     assert!(app.diagnosis.is_none());
 }
+
+#[test]
+fn f7_recognizes_the_scheme_of_a_pasted_request_and_alt_o_switches() {
+    // A Stripe delivery pasted while tpns is on screen; its signature computed here with HMAC.
+    let body = "{\"id\":\"evt_1\"}";
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"whsec_test").unwrap();
+    mac.update(format!("1614265330.{body}").as_bytes());
+    let sig = hex::encode(mac.finalize().into_bytes());
+    let raw = format!(
+        "POST /hook HTTP/1.1\r\nHost: h\r\nStripe-Signature: t=1614265330,v1={sig}\r\n\r\n{body}"
+    );
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(raw));
+    app.handle(key(KeyCode::F(7)));
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(
+        said.contains("it reads as scheme stripe (Stripe webhooks): Alt-O switches to it"),
+        "{said}"
+    );
+    app.handle(alt('o'));
+    assert_eq!(app.recipe().id, "stripe");
+    assert_eq!(body_text(&app), body);
+    assert_eq!(
+        app.expected.lines().concat(),
+        format!("t=1614265330,v1={sig}")
+    );
+    assert!(app.scheme_offer.is_none());
+}

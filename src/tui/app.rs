@@ -189,6 +189,8 @@ pub struct App {
     /// The box the server's own string is pasted into (Alt-T), while open.
     pub theirs_box: Option<TextArea<'static>>,
     pub status: Option<Status>,
+    /// The scheme F7 recognized in the request pasted (its index) and the text, for Alt-O.
+    pub scheme_offer: Option<(usize, String)>,
     /// The last status messages, oldest first (Alt-M shows them in full).
     pub messages: Vec<Status>,
     /// The box above the stages shows the messages, not a diagnosis.
@@ -294,6 +296,7 @@ impl App {
             theirs_box: None,
             status: None,
             messages: Vec::new(),
+            scheme_offer: None,
             messages_shown: false,
             now_millis,
             no_color: false,

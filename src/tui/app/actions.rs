@@ -73,6 +73,7 @@ impl App {
             Action::Send => return self.send(),
             Action::TheirString => self.their_string(),
             Action::Messages => self.toggle_messages(),
+            Action::SwitchOffered => self.switch_offered(),
             Action::ListUp
             | Action::ListDown
             | Action::ListPageUp

@@ -22,6 +22,22 @@ impl App {
         }
     }
 
+    /// Alt-O: switches to the scheme F7 recognized and reads the request again for it.
+    pub(super) fn switch_offered(&mut self) {
+        let Some((index, text)) = self.scheme_offer.take() else {
+            self.say(
+                "no scheme to switch to: F7 offers one when a request reads as another scheme",
+                true,
+            );
+            return;
+        };
+        self.switch_scheme(index);
+        match self.import_request_text(&text) {
+            Ok(message) => self.say(&format!("{} · {message}", self.recipe().id), false),
+            Err(e) => self.say(&format!("the request does not read: {e}"), true),
+        }
+    }
+
     /// Takes a request's fields, headers, body and signature for the current scheme, as F7
     /// does; returns what was taken (for the status line).
     pub(super) fn import_request_text(&mut self, text: &str) -> Result<String, String> {
@@ -34,6 +50,7 @@ impl App {
         };
         let parsed = crate::request::import::parse(text.as_bytes(), &mut read);
         let skipped = skipped;
+        self.scheme_offer = None;
         let mut imported = parsed.map_err(|e| e.to_string())?;
         let mut raw_ok = true;
         let cr_note = cr_body_as_lf(&mut imported);
@@ -95,6 +112,18 @@ impl App {
         );
         if let Some(note) = cr_note {
             message += &format!(" · {note}");
+        }
+        // As `verify --request` does: the scheme whose import finds the request's signature.
+        let found = crate::request::recognize::recognize(&self.recipes, &imported);
+        if !found.iter().any(|r| r.id == recipe.id)
+            && let Some(other) = found.first()
+            && let Some(index) = self.recipes.iter().position(|r| r.id == other.id)
+        {
+            message += &format!(
+                " · it reads as scheme {} ({}): Alt-O switches to it",
+                other.id, other.name
+            );
+            self.scheme_offer = Some((index, text.to_string()));
         }
         let files: Vec<String> = skipped
             .iter()

@@ -1253,6 +1253,19 @@ fn man_pages_cover_every_command_and_flag() {
             assert!(page.contains(&roff), "man {command}: no {flag}");
         }
     }
+    // The sections clap does not make, the keys from the table the TUI dispatches with.
+    for section in [
+        ".SH \"TUI KEYS\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH \"FILES\"",
+        ".SH \"ENVIRONMENT\"",
+    ] {
+        assert!(main.contains(section), "no {section}");
+    }
+    assert!(
+        main.contains(".TP\n\\fBAlt\\-M\\fR\nthe last messages in full (Alt\\-M hides them)\n")
+    );
+    assert!(main.contains("\\fBNO_COLOR\\fR"));
     let o = run(&["man", "nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no command `nope`"));

@@ -231,8 +231,112 @@ fn man(command: Option<&str>, out: &mut impl Write) -> Result<ExitCode, CliError
                 .version(env!("CARGO_PKG_VERSION"))
         }
     };
+    let main = command.is_none();
     clap_mangen::Man::new(page).render(out)?;
+    if main {
+        out.write_all(extra_man_sections().as_bytes())?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Text for roff: backslashes escaped, a line that would start with a control character guarded.
+fn roff_text(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+/// The main page's sections clap does not make: the TUI's keys (from the table that dispatches
+/// them), exit status, files and environment.
+fn extra_man_sections() -> String {
+    use crate::tui::keys::BINDINGS;
+    let mut page = String::from(".SH \"TUI KEYS\"\n");
+    let mut scope = None;
+    for b in BINDINGS {
+        if scope != Some(b.scope) {
+            scope = Some(b.scope);
+            page += &format!(".SS \"{}\"\n", b.scope.title());
+        }
+        page += &format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            roff_text(b.keys_label),
+            roff_text(b.help)
+        );
+    }
+    let section = |title: &str, items: &[(&str, &str)]| {
+        let mut s = format!(".SH \"{title}\"\n");
+        for (term, text) in items {
+            s += &format!(".TP\n\\fB{}\\fR\n{}\n", roff_text(term), roff_text(text));
+        }
+        s
+    };
+    page += &section(
+        "EXIT STATUS",
+        &[
+            (
+                "0",
+                "success; verify: the signature matches; diagnose: explained; learn: found; send: a 2xx answer; listen: every request matched",
+            ),
+            (
+                "1",
+                "verify: mismatch; diagnose: not explained; learn: not found; send: not 2xx (or no answer); listen: a request did not match",
+            ),
+            (
+                "2",
+                "bad usage or bad input, with one line on standard error naming what is wrong",
+            ),
+            (
+                "128 + N",
+                "the TUI ended by signal N (SIGTERM, SIGHUP, SIGINT, SIGQUIT), the terminal restored and the session kept",
+            ),
+        ],
+    );
+    page += &section(
+        "FILES",
+        &[
+            (
+                "~/.config/sigscope/config.toml",
+                "the config: profiles, history limits (--config names another; the platform's config directory elsewhere)",
+            ),
+            (
+                "~/.config/sigscope/recipes/",
+                "the user's own recipes (beside the config file in use), loaded with the built-in schemes; Alt-W saves a learned one there",
+            ),
+            (
+                "~/.local/state/sigscope/history/",
+                "the TUI's sessions, one JSON file each (mode 600): never the key; bodies within history.max_body_bytes unless history.keep_bodies = false",
+            ),
+        ],
+    );
+    page += &section(
+        "ENVIRONMENT",
+        &[
+            (
+                "NO_COLOR",
+                "set and not empty: the TUI draws without colours",
+            ),
+            (
+                "XDG_CONFIG_HOME, XDG_STATE_HOME, HOME",
+                "where the config, recipes and history are (on Linux)",
+            ),
+            (
+                "DISPLAY, WAYLAND_DISPLAY",
+                "a local display: copies go to the system clipboard; without one, through the terminal (OSC 52)",
+            ),
+            (
+                "SSH_CONNECTION, SSH_TTY",
+                "over SSH, copies go through the terminal (OSC 52)",
+            ),
+            (
+                "SIGSCOPE_KEY",
+                "the key the programs of sign --format code read (sigscope itself reads a key only from --key-env VAR)",
+            ),
+        ],
+    );
+    page
 }
 
 fn is_broken_pipe(message: &str) -> bool {

@@ -301,3 +301,73 @@ fn a_bundle_of_an_imported_request_replays_where_it_went() {
         String::from_utf8_lossy(&from_request)
     );
 }
+
+/// Schemes whose genuine requests do not yet come back byte for byte: the signature sits in a
+/// form the export rebuilds (an Authorization's parameter order or spacing: oauth1, cavage,
+/// hawk, akamai-edgegrid, qiniu, tencent-cos), a presigned URL whose query is rewritten (aws-sigv4,
+/// gcs-v4, azure-sas), several signatures or dictionaries (rfc9421, pagerduty, persona,
+/// docusign), a body carried in a header (gemini), or inputs the import does not find
+/// (binance's withdraw, kucoin).
+const NOT_YET: &[&str] = &[
+    "akamai-edgegrid",
+    "aws-sigv4",
+    "azure-sas",
+    "binance",
+    "cavage",
+    "docusign",
+    "gcs-v4",
+    "gemini",
+    "hawk",
+    "kucoin",
+    "oauth1",
+    "pagerduty",
+    "persona",
+    "qiniu",
+    "rfc9421",
+    "tencent-cos",
+];
+
+#[test]
+fn genuine_catalog_requests_come_back_byte_for_byte() {
+    // The SDK-made requests of tests/fixtures/catalog, signed again with their own key: nothing
+    // changes, so `--format http` is the file as it was.
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (dir, cases) in common::case_files("catalog") {
+        for case in cases.as_array().unwrap() {
+            let id = case["id"].as_str().unwrap();
+            if case["key_form"] != "text" || NOT_YET.contains(&id) {
+                continue;
+            }
+            for request in case["requests"].as_array().unwrap() {
+                if request["valid"] != true {
+                    continue;
+                }
+                let file = dir.join(request["file"].as_str().unwrap());
+                let Ok(raw) = std::fs::read(&file) else {
+                    continue;
+                };
+                let out = sigscope(&[
+                    "sign",
+                    "-p",
+                    id,
+                    "--key",
+                    case["key"].as_str().unwrap(),
+                    "--request",
+                    file.to_str().unwrap(),
+                    "--format",
+                    "http",
+                ]);
+                checked += 1;
+                if out.stdout != raw {
+                    failures.push(format!("{id}: {}", file.display()));
+                }
+            }
+        }
+    }
+    if checked == 0 {
+        return; // the fixtures are absent
+    }
+    assert!(checked >= 100, "{checked} requests");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

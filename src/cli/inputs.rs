@@ -335,6 +335,8 @@ pub struct Resolved {
     pub base: Option<crate::request::replay::Base>,
     /// The `-H` lines, added to every way out.
     pub extra_headers: Vec<(String, String)>,
+    /// The headers the scheme places with a fixed value (kept out of an imported request).
+    pub constant_headers: Vec<String>,
     /// The URL was set (`--set url=`), so it replaces the imported request's.
     pub url_given: bool,
 }
@@ -516,6 +518,7 @@ impl Resolved {
         Ok(Resolved {
             base,
             extra_headers,
+            constant_headers: crate::request::replay::constant_headers(recipe),
             url_given,
             fields,
             generated,
@@ -557,6 +560,7 @@ impl Resolved {
     /// How a trace of `recipe` becomes the request that goes out (the import kept, `-H` added).
     pub fn replay<'a>(&'a self, recipe: &Recipe) -> crate::request::replay::Replay<'a> {
         crate::request::replay::Replay {
+            constant: &self.constant_headers,
             base: self.base.as_ref(),
             method_from_trace: recipe
                 .fields

@@ -53,6 +53,23 @@ pub struct Replay<'a> {
     pub url_from_trace: bool,
     /// Header lines added (`-H`): each replaces the first of its name, or is appended.
     pub extra: &'a [(String, String)],
+    /// Headers the scheme places with a fixed value (a Content-Type): added to a request of
+    /// our own, but not to an imported one that went without them.
+    pub constant: &'a [String],
+}
+
+/// The names of the headers a recipe places with a fixed value (no field or stage in it).
+pub fn constant_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
+    use crate::sign::template::Piece;
+    recipe
+        .headers
+        .iter()
+        .filter(|p| p.value.references().next().is_none())
+        .filter_map(|p| match p.name.pieces() {
+            [Piece::Literal(name)] => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Replay<'_> {
@@ -64,7 +81,7 @@ impl Replay<'_> {
         let mut out = match self.base {
             None => built.clone(),
             Some(base) => {
-                let url = if self.url_from_trace {
+                let mut url = if self.url_from_trace {
                     built.url.clone()
                 } else {
                     let mut url = base.url.clone();
@@ -78,6 +95,25 @@ impl Replay<'_> {
                     }
                     url
                 };
+                let mut body = built.body.clone();
+                if !self.url_from_trace {
+                    // A placed parameter the request carried in its form body (Binance's
+                    // signature beside the order's parameters) goes back there, not in the URL.
+                    for (name, value) in &placement.query {
+                        if !has_param(&base.url, name)
+                            && let Ok(form) = std::str::from_utf8(&base.body)
+                            && has_param(&format!("?{form}"), name)
+                        {
+                            url = without_param(&url, name);
+                            let replaced = with_param(
+                                &format!("?{}", String::from_utf8_lossy(&body)),
+                                name,
+                                value,
+                            );
+                            body = replaced.as_bytes()[1..].to_vec();
+                        }
+                    }
+                }
                 Request {
                     method: if self.method_from_trace {
                         built.method.clone()
@@ -86,14 +122,24 @@ impl Replay<'_> {
                     },
                     url,
                     headers: base.headers.clone(),
-                    body: built.body.clone(),
+                    body,
                 }
             }
         };
-        if self.base.is_some() {
+        if let Some(base) = self.base {
             let placed = placement.headers.iter().chain(&placement.carried);
             for (name, value) in placed {
-                set_header(&mut out.headers, name, value, false);
+                let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
+                let absent = !base
+                    .headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(name));
+                // A value that holds the key comes out masked: the request's own stays.
+                let masked = value.contains(crate::sign::visible::MASK);
+                let keep_theirs = (fixed && absent) || (masked && !absent);
+                if !keep_theirs {
+                    set_header(&mut out.headers, name, value, false);
+                }
             }
         }
         for (name, value) in self.extra {
@@ -213,6 +259,42 @@ pub fn retarget(url: &str, to: &str) -> Result<String, String> {
         "/"
     };
     Ok(format!("{base}{sep}{path_and_query}"))
+}
+
+/// Whether a URL's query has a parameter of this (decoded) name.
+fn has_param(url: &str, name: &str) -> bool {
+    query_parts(url).any(|(key, _)| decoded(key) == name)
+}
+
+fn decoded(key: &str) -> String {
+    percent_decode_str(&key.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// A URL's query parameters as written: (name, whole part).
+fn query_parts(url: &str) -> impl Iterator<Item = (&str, &str)> {
+    let rest = split_fragment(url).0;
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| (p.split('=').next().unwrap_or(p), p))
+}
+
+/// The URL without the parameters of this (decoded) name.
+fn without_param(url: &str, name: &str) -> String {
+    let (rest, fragment) = split_fragment(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    let kept: Vec<&str> = query_parts(url)
+        .filter(|(key, _)| decoded(key) != name)
+        .map(|(_, part)| part)
+        .collect();
+    if kept.is_empty() {
+        format!("{path}{fragment}")
+    } else {
+        format!("{path}?{}{fragment}", kept.join("&"))
+    }
 }
 
 /// The URL with its query string replaced (fragment kept).
@@ -345,6 +427,7 @@ mod tests {
             method_from_trace: true,
             url_from_trace: false,
             extra: &extra,
+            constant: &[],
         };
         let p = Placement {
             query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],
@@ -367,6 +450,43 @@ mod tests {
         };
         let r = moved.build(&p, b"{}").unwrap();
         assert_eq!(r.headers[0], ("Host".into(), "127.0.0.1:3000".into()));
+    }
+
+    #[test]
+    fn a_signature_the_form_body_carried_goes_back_there_and_fixed_headers_stay_out() {
+        let b = Base {
+            method: "POST".into(),
+            url: "https://api.example.com/api/v3/order".into(),
+            headers: vec![("Host".into(), "api.example.com".into())],
+            body: b"symbol=LTCBTC&signature=old&x=1".to_vec(),
+            raw: None,
+        };
+        let constant = ["Content-Type".to_string()];
+        let replay = Replay {
+            base: Some(&b),
+            constant: &constant,
+            ..Replay::default()
+        };
+        let p = Placement {
+            url: "https://api.example.com/api/v3/order".into(),
+            query: vec![("signature".into(), "new".into())],
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("X-Key".into(), "‹key›".into()),
+            ],
+            ..Placement::default()
+        };
+        let r = replay.build(&p, &b.body).unwrap();
+        assert_eq!(r.url, "https://api.example.com/api/v3/order");
+        assert_eq!(r.body, b"symbol=LTCBTC&signature=new&x=1");
+        // The fixed Content-Type the customer did not send stays out; a masked key is no value.
+        assert_eq!(
+            r.headers,
+            [
+                ("Host".to_string(), "api.example.com".to_string()),
+                ("X-Key".into(), "‹key›".into())
+            ]
+        );
     }
 
     #[test]

@@ -189,6 +189,8 @@ pub struct App {
     /// The box the server's own string is pasted into (Alt-T), while open.
     pub theirs_box: Option<TextArea<'static>>,
     pub status: Option<Status>,
+    /// The current scheme's headers placed with a fixed value (see `replay::constant_headers`).
+    pub constant_headers: Vec<String>,
     /// The scheme F7 recognized in the request pasted (its index) and the text, for Alt-O.
     pub scheme_offer: Option<(usize, String)>,
     /// The last status messages, oldest first (Alt-M shows them in full).
@@ -227,6 +229,7 @@ impl App {
                 .as_ref()
                 .is_some_and(|(_, url)| url_now.is_some() && *url != url_now),
             extra: &[],
+            constant: &self.constant_headers,
         }
     }
 
@@ -297,6 +300,7 @@ impl App {
             status: None,
             messages: Vec::new(),
             scheme_offer: None,
+            constant_headers: Vec::new(),
             messages_shown: false,
             now_millis,
             no_color: false,

@@ -2010,13 +2010,13 @@ fn field_values_are_checked_as_their_kind() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "sigscope: error: --set timestamp=…: expected Unix time in seconds (digits, like 1565314789); `abc` is not one\n"
+        "sigscope: error: --set timestamp=…: Unix seconds are digits (like 1565314789); `abc` is not one\n"
     );
     let o = run(&["sign", "-p", "etower", "--example", "--set", "url=notaurl"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "sigscope: error: --set url=…: expected a URL (https://host/path, or /path); `notaurl` is not one\n"
+        "sigscope: error: --set url=…: a URL is https://host/path (or /path); `notaurl` is not one\n"
     );
 }
 

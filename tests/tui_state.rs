@@ -1328,3 +1328,25 @@ fn f7_recognizes_the_scheme_of_a_pasted_request_and_alt_o_switches() {
     );
     assert!(app.scheme_offer.is_none());
 }
+
+#[test]
+fn a_field_that_is_not_its_kind_is_said_on_the_fields_pane() {
+    let mut app = app("tpns");
+    let at = app
+        .recipe()
+        .fields
+        .iter()
+        .position(|f| f.name == "timestamp")
+        .unwrap();
+    while app.focus != Focus::Field(at) {
+        app.handle(key(KeyCode::Tab));
+    }
+    let before = screen(&app, 120, 40);
+    assert!(!before.contains("Unix seconds are"), "{before}");
+    type_text(&mut app, "x");
+    let after = screen(&app, 120, 40);
+    assert!(
+        after.contains("└Unix seconds are digits (like 1565314789)──"),
+        "{after}"
+    );
+}

@@ -280,12 +280,10 @@ impl FieldKind {
             _ => true,
         };
         (!ok).then_some(match self {
-            FieldKind::UnixSeconds => "expected Unix time in seconds (digits, like 1565314789)",
-            FieldKind::UnixMillis => {
-                "expected Unix time in milliseconds (digits, like 1565314789000)"
-            }
-            FieldKind::Url => "expected a URL (https://host/path, or /path)",
-            _ => "expected an HTTP method (like POST)",
+            FieldKind::UnixSeconds => "Unix seconds are digits (like 1565314789)",
+            FieldKind::UnixMillis => "Unix milliseconds are digits (like 1565314789000)",
+            FieldKind::Url => "a URL is https://host/path (or /path)",
+            _ => "a method is letters (like POST)",
         })
     }
 

@@ -12,26 +12,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// What history keeps of bodies, and how much in all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Keep bodies at all (`history.keep_bodies`).
-    pub keep_bodies: bool,
-    /// A body larger than this, in bytes, is kept as its SHA-256 and size.
-    pub max_body_bytes: usize,
-    /// The folder's sessions together, in bytes: the oldest go first (the newest always stays).
-    pub max_total_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            keep_bodies: true,
-            max_body_bytes: 1 << 20,
-            max_total_bytes: 64 << 20,
-        }
-    }
-}
+pub use crate::config::HistoryLimits as Limits;
 
 /// One session's inputs (never the key).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

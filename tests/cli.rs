@@ -2090,3 +2090,20 @@ fn quiet_prints_nothing_at_all() {
         );
     }
 }
+
+#[test]
+fn every_documented_example_value_reads_as_its_kind() {
+    // The schemes' own documented examples pass the check `--set` makes.
+    for recipe in sigscope::sign::builtin::all().unwrap() {
+        for (name, value) in &recipe.example.fields {
+            if let Some(field) = recipe.field(name) {
+                assert_eq!(
+                    field.kind.problem(value),
+                    None,
+                    "{} {name}={value}",
+                    recipe.id
+                );
+            }
+        }
+    }
+}

@@ -306,7 +306,7 @@ fn a_bundle_of_an_imported_request_replays_where_it_went() {
 /// form the export rebuilds (an Authorization's parameter order or spacing: oauth1, cavage,
 /// hawk, akamai-edgegrid, qiniu, tencent-cos), a presigned URL whose query is rewritten (aws-sigv4,
 /// gcs-v4, azure-sas), several signatures or dictionaries (rfc9421, pagerduty, persona,
-/// docusign), a body carried in a header (gemini), or inputs the import does not find
+/// docusign), or inputs the import does not find
 /// (binance's withdraw, kucoin).
 const NOT_YET: &[&str] = &[
     "akamai-edgegrid",
@@ -316,7 +316,6 @@ const NOT_YET: &[&str] = &[
     "cavage",
     "docusign",
     "gcs-v4",
-    "gemini",
     "hawk",
     "kucoin",
     "oauth1",

@@ -7,8 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::CliError;
 use super::args::InputArgs;
-use super::files::{check_readable, io_reason, read_chunks, read_file};
+use super::files::{check_readable, read_chunks, read_file};
 use super::key::Secret;
+use super::request_file::{RequestPick, import_options, parse_request_file_raw};
 use crate::request::bundle::Bundle;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
 
@@ -337,6 +338,8 @@ pub struct Resolved {
     pub extra_headers: Vec<(String, String)>,
     /// The headers the scheme places with a fixed value (kept out of an imported request).
     pub constant_headers: Vec<String>,
+    /// The body was taken from a carrier in the imported request (not its HTTP body).
+    pub body_captured: bool,
     /// The URL was set (`--set url=`), so it replaces the imported request's.
     pub url_given: bool,
 }
@@ -430,6 +433,9 @@ impl Resolved {
         let more_keys = keys;
 
         let streamable = may_stream && recipe.body_members.is_empty();
+        let body_captured = args.body.is_none()
+            && args.body_file.is_none()
+            && imported.as_ref().is_some_and(|m| m.body_captured);
         let (body, body_source) = if let Some(b) = &args.body {
             (
                 Body::Bytes(b.clone().into_encoded_bytes()),
@@ -519,6 +525,7 @@ impl Resolved {
             base,
             extra_headers,
             constant_headers: crate::request::replay::constant_headers(recipe),
+            body_captured,
             url_given,
             fields,
             generated,
@@ -561,6 +568,7 @@ impl Resolved {
     pub fn replay<'a>(&'a self, recipe: &Recipe) -> crate::request::replay::Replay<'a> {
         crate::request::replay::Replay {
             constant: &self.constant_headers,
+            body_from_base: self.body_captured,
             base: self.base.as_ref(),
             method_from_trace: recipe
                 .fields
@@ -749,163 +757,6 @@ fn import_request(
     notes.append(&mut mapped.notes);
     mapped.notes = notes;
     Ok((mapped, base))
-}
-
-/// Which request of a file that holds several, and the values of its variables: `--entry`,
-/// `--environment`, and how to tell the request that carries a signature (None: any built-in
-/// scheme's).
-#[derive(Default)]
-pub(super) struct RequestPick<'a> {
-    pub entry: Option<&'a str>,
-    pub environment: Option<&'a Path>,
-    pub signed: Option<&'a dyn Fn(&crate::request::import::Imported) -> bool>,
-}
-
-impl<'a> RequestPick<'a> {
-    /// `--entry` and `--environment` of the input flags, with `signed`.
-    pub fn from_args(
-        args: &'a InputArgs,
-        signed: &'a dyn Fn(&crate::request::import::Imported) -> bool,
-    ) -> RequestPick<'a> {
-        RequestPick {
-            entry: args.entry.as_deref(),
-            environment: args.environment.as_deref(),
-            signed: Some(signed),
-        }
-    }
-}
-
-/// Reads `--request PATH` (`-`: standard input) as a request in any format the import reads
-/// (a HAR file's or a collection's as `pick` says), whose `@file` data is read from the current
-/// directory, as curl would, only when allowed. The notes say which files were read or left
-/// unread.
-pub(super) fn parse_request_file(
-    path: &Path,
-    allow_request_files: bool,
-    pick: &RequestPick,
-) -> Result<crate::request::import::Imported, CliError> {
-    parse_request_file_raw(path, allow_request_files, pick).map(|(imported, _)| imported)
-}
-
-/// As [`parse_request_file`], with the bytes read when they are raw HTTP (to write back
-/// unchanged).
-pub(super) fn parse_request_file_raw(
-    path: &Path,
-    allow_request_files: bool,
-    pick: &RequestPick,
-) -> Result<(crate::request::import::Imported, Option<Vec<u8>>), CliError> {
-    let bytes = read_file(path, "--request")?;
-    let raw = matches!(
-        crate::request::formats::sniff(&bytes),
-        crate::request::formats::Format::Http
-    )
-    .then(|| bytes.clone());
-    // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
-    // only with the user's consent, and only when it is a regular file.
-    let mut skipped = Vec::new();
-    let mut read_files = Vec::new();
-    let mut read = |p: &str| -> Result<Vec<u8>, String> {
-        if !allow_request_files {
-            skipped.push(p.to_string());
-            return Ok(Vec::new());
-        }
-        let meta = std::fs::metadata(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-        if !meta.is_file() {
-            return Err(
-                "not a regular file (standard input and devices are never read from a request)"
-                    .to_string(),
-            );
-        }
-        // As large as a request may be, and no larger (a sparse 2 GiB file is refused unread).
-        let limit = super::files::MAX_REQUEST_BYTES;
-        if meta.len() > limit as u64 {
-            return Err(format!(
-                "more than {}, the most a request's data may be",
-                super::files::size_words(limit)
-            ));
-        }
-        let data = std::fs::read(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-        read_files.push(p.to_string());
-        Ok(data)
-    };
-    let parsed = crate::request::import::parse_with(&bytes, &mut import_options(pick, &mut read)?);
-    let mut imported = parsed.map_err(|e| match binary_at(&bytes) {
-        // The bytes themselves are never echoed: they can be anything, a terminal's too.
-        Some((at, byte)) => CliError(format!(
-            "--request {}: not a request: a binary byte 0x{byte:02x} at offset {at} (a request is raw HTTP text or a command line)",
-            path.display()
-        )),
-        None => CliError(format!("--request {}: {e}", path.display())),
-    })?;
-    for file in read_files {
-        imported
-            .notes
-            .push(format!("the body is read from the file `{file}`"));
-    }
-    for file in skipped {
-        imported.notes.push(format!(
-            "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"
-        ));
-    }
-    Ok((imported, raw))
-}
-
-/// The first byte of a request's head (up to its blank line) that no text request holds: a
-/// NUL or other control byte, or bytes that are not UTF-8; with its offset.
-fn binary_at(bytes: &[u8]) -> Option<(usize, u8)> {
-    let lf = bytes.windows(2).position(|w| w == b"\n\n");
-    let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n");
-    let end = lf.into_iter().chain(crlf).min().unwrap_or(bytes.len());
-    let head = &bytes[..end];
-    if let Some(at) = head
-        .iter()
-        .position(|&b| (b < 0x20 && !matches!(b, b'\r' | b'\n' | b'\t')) || b == 0x7f)
-    {
-        return Some((at, head[at]));
-    }
-    std::str::from_utf8(head)
-        .err()
-        .map(|e| (e.valid_up_to(), head[e.valid_up_to()]))
-}
-
-/// The import's options: `--entry`, and `--environment` (a file of values, or the name of an
-/// environment an Insomnia export holds when no such file exists).
-fn import_options<'a>(
-    pick: &RequestPick<'a>,
-    read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<crate::request::import::ImportOptions<'a>, CliError> {
-    use crate::request::import::{EntrySelector, Environment, read_environment};
-    let environment = match pick.environment {
-        None => None,
-        Some(path) => {
-            let looks_like_path = path.components().count() > 1 || path.extension().is_some();
-            if path.exists() || looks_like_path {
-                let bytes = read_file_checked(path)?;
-                let source = format!("--environment {}", path.display());
-                Some(Environment::Values(
-                    read_environment(&bytes, &source)
-                        .map_err(|e| CliError(format!("{source}: {e}")))?,
-                ))
-            } else {
-                Some(Environment::Named(path.display().to_string()))
-            }
-        }
-    };
-    Ok(crate::request::import::ImportOptions {
-        entry: pick.entry.map(EntrySelector::parse),
-        environment,
-        read_file,
-        signed: pick.signed,
-    })
-}
-
-fn read_file_checked(path: &Path) -> Result<Vec<u8>, CliError> {
-    if path.as_os_str() == "-" {
-        return Err(CliError(
-            "--environment -: the environment is read from a file, not standard input".into(),
-        ));
-    }
-    read_file(path, "--environment")
 }
 
 /// Makes a value for every missing time or nonce field, from the clock or a random source.

@@ -8,6 +8,7 @@ mod inputs;
 mod key;
 mod learn;
 mod output;
+mod request_file;
 mod show;
 mod verify;
 mod wire;

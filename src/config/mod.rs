@@ -48,7 +48,7 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub history: usize,
     /// What history keeps of bodies, and how much in all.
-    pub history_limits: crate::history::Limits,
+    pub history_limits: HistoryLimits,
     pub profiles: BTreeMap<String, Profile>,
     /// Profiles that hold a literal key (allowed by `allow_plaintext_key`).
     pub plaintext: Vec<String>,
@@ -62,6 +62,27 @@ struct File {
     history: Option<HistoryFile>,
     #[serde(default)]
     profiles: BTreeMap<String, toml::Spanned<Profile>>,
+}
+
+/// What history keeps of bodies, and how much in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryLimits {
+    /// Keep bodies at all (`history.keep_bodies`).
+    pub keep_bodies: bool,
+    /// A body larger than this, in bytes, is kept as its SHA-256 and size.
+    pub max_body_bytes: usize,
+    /// The folder's sessions together, in bytes: the oldest go first (the newest always stays).
+    pub max_total_bytes: u64,
+}
+
+impl Default for HistoryLimits {
+    fn default() -> HistoryLimits {
+        HistoryLimits {
+            keep_bodies: true,
+            max_body_bytes: 1 << 20,
+            max_total_bytes: 64 << 20,
+        }
+    }
 }
 
 /// `history = N` (sessions kept), or a `[history]` table.
@@ -196,7 +217,7 @@ impl Config {
                     return Ok(Config {
                         path: other,
                         history: DEFAULT_HISTORY,
-                        history_limits: crate::history::Limits::default(),
+                        history_limits: HistoryLimits::default(),
                         ..Config::default()
                     });
                 }
@@ -252,13 +273,13 @@ impl Config {
             }
             profiles.insert(name, profile);
         }
-        let defaults = crate::history::Limits::default();
+        let defaults = HistoryLimits::default();
         let (history, history_limits) = match file.history {
             None => (DEFAULT_HISTORY, defaults),
             Some(HistoryFile::Count(n)) => (n, defaults),
             Some(HistoryFile::Table(t)) => (
                 t.keep.unwrap_or(DEFAULT_HISTORY),
-                crate::history::Limits {
+                HistoryLimits {
                     keep_bodies: t.keep_bodies.unwrap_or(defaults.keep_bodies),
                     max_body_bytes: t.max_body_bytes.unwrap_or(defaults.max_body_bytes),
                     max_total_bytes: t.max_total_bytes.unwrap_or(defaults.max_total_bytes),

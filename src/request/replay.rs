@@ -53,6 +53,9 @@ pub struct Replay<'a> {
     pub url_from_trace: bool,
     /// Header lines added (`-H`): each replaces the first of its name, or is appended.
     pub extra: &'a [(String, String)],
+    /// The signed body was taken out of a carrier (a Gemini payload header, a JWT): the HTTP
+    /// body goes out as the request had it.
+    pub body_from_base: bool,
     /// Headers the scheme places with a fixed value (a Content-Type): added to a request of
     /// our own, but not to an imported one that went without them.
     pub constant: &'a [String],
@@ -95,7 +98,11 @@ impl Replay<'_> {
                     }
                     url
                 };
-                let mut body = built.body.clone();
+                let mut body = if self.body_from_base {
+                    base.body.clone()
+                } else {
+                    built.body.clone()
+                };
                 if !self.url_from_trace {
                     // A placed parameter the request carried in its form body (Binance's
                     // signature beside the order's parameters) goes back there, not in the URL.
@@ -428,6 +435,7 @@ mod tests {
             url_from_trace: false,
             extra: &extra,
             constant: &[],
+            body_from_base: false,
         };
         let p = Placement {
             query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],

@@ -230,6 +230,7 @@ impl App {
                 .is_some_and(|(_, url)| url_now.is_some() && *url != url_now),
             extra: &[],
             constant: &self.constant_headers,
+            body_from_base: false,
         }
     }
 

@@ -607,22 +607,6 @@ mod tests {
     use super::FieldKind;
 
     #[test]
-    fn every_documented_example_value_reads_as_its_kind() {
-        for recipe in crate::sign::builtin::all().unwrap() {
-            for (name, value) in &recipe.example.fields {
-                if let Some(field) = recipe.field(name) {
-                    assert_eq!(
-                        field.kind.problem(value),
-                        None,
-                        "{} {name}={value}",
-                        recipe.id
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
     fn values_that_are_not_their_kind() {
         assert!(FieldKind::UnixSeconds.problem("abc").is_some());
         assert!(FieldKind::UnixSeconds.problem("1565314789").is_none());

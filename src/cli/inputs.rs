@@ -338,6 +338,8 @@ pub struct Resolved {
     pub extra_headers: Vec<(String, String)>,
     /// The headers the scheme places with a fixed value (kept out of an imported request).
     pub constant_headers: Vec<String>,
+    /// The headers the scheme's import reads a signature from.
+    pub carrier_headers: Vec<String>,
     /// The body was taken from a carrier in the imported request (not its HTTP body).
     pub body_captured: bool,
     /// The URL was set (`--set url=`), so it replaces the imported request's.
@@ -525,6 +527,7 @@ impl Resolved {
             base,
             extra_headers,
             constant_headers: crate::request::replay::constant_headers(recipe),
+            carrier_headers: crate::request::replay::signature_headers(recipe),
             body_captured,
             url_given,
             fields,
@@ -568,6 +571,7 @@ impl Resolved {
     pub fn replay<'a>(&'a self, recipe: &Recipe) -> crate::request::replay::Replay<'a> {
         crate::request::replay::Replay {
             constant: &self.constant_headers,
+            carriers: &self.carrier_headers,
             body_from_base: self.body_captured,
             base: self.base.as_ref(),
             method_from_trace: recipe

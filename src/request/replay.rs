@@ -59,6 +59,21 @@ pub struct Replay<'a> {
     /// Headers the scheme places with a fixed value (a Content-Type): added to a request of
     /// our own, but not to an imported one that went without them.
     pub constant: &'a [String],
+    /// The headers the scheme's import reads a signature from (each version's): when the
+    /// signature placed changes, those it does not place no longer hold and go.
+    pub carriers: &'a [String],
+}
+
+/// The headers a recipe's import reads a signature from.
+pub fn signature_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
+    recipe
+        .import
+        .signature
+        .iter()
+        .filter_map(|s| s.from.strip_prefix("header:"))
+        .filter(|name| !name.contains('{'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The names of the headers a recipe places with a fixed value (no field or stage in it).
@@ -134,6 +149,24 @@ impl Replay<'_> {
             }
         };
         if let Some(base) = self.base {
+            let is_carrier = |n: &str| self.carriers.iter().any(|c| c.eq_ignore_ascii_case(n));
+            let changed = placement.headers.iter().any(|(name, value)| {
+                is_carrier(name)
+                    && base
+                        .headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .is_none_or(|(_, v)| v != value)
+            });
+            if changed {
+                out.headers.retain(|(n, _)| {
+                    !is_carrier(n)
+                        || placement
+                            .headers
+                            .iter()
+                            .any(|(p, _)| p.eq_ignore_ascii_case(n))
+                });
+            }
             let placed = placement.headers.iter().chain(&placement.carried);
             for (name, value) in placed {
                 let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
@@ -435,6 +468,7 @@ mod tests {
             url_from_trace: false,
             extra: &extra,
             constant: &[],
+            carriers: &[],
             body_from_base: false,
         };
         let p = Placement {
@@ -495,6 +529,43 @@ mod tests {
                 ("X-Key".into(), "‹key›".into())
             ]
         );
+    }
+
+    #[test]
+    fn another_versions_signature_goes_when_ours_changes() {
+        // HubSpot sends v3 beside the older X-HubSpot-Signature: a new v3 leaves the old one
+        // wrong, so it goes; unchanged, both stay.
+        let b = Base {
+            method: "POST".into(),
+            url: "https://h/x".into(),
+            headers: vec![
+                ("X-HubSpot-Signature".into(), "old1".into()),
+                ("X-HubSpot-Signature-v3".into(), "old3".into()),
+            ],
+            body: Vec::new(),
+            raw: None,
+        };
+        let carriers = [
+            "X-HubSpot-Signature-v3".to_string(),
+            "X-HubSpot-Signature".to_string(),
+        ];
+        let replay = Replay {
+            base: Some(&b),
+            carriers: &carriers,
+            ..Replay::default()
+        };
+        let placed = |v: &str| Placement {
+            url: "https://h/x".into(),
+            headers: vec![("X-HubSpot-Signature-v3".into(), v.into())],
+            ..Placement::default()
+        };
+        let r = replay.build(&placed("new3"), b"").unwrap();
+        assert_eq!(
+            r.headers,
+            [("X-HubSpot-Signature-v3".to_string(), "new3".to_string())]
+        );
+        let r = replay.build(&placed("old3"), b"").unwrap();
+        assert_eq!(r.headers, b.headers);
     }
 
     #[test]

@@ -191,6 +191,8 @@ pub struct App {
     pub status: Option<Status>,
     /// The current scheme's headers placed with a fixed value (see `replay::constant_headers`).
     pub constant_headers: Vec<String>,
+    /// The current scheme's signature headers (see `replay::signature_headers`).
+    pub carrier_headers: Vec<String>,
     /// The scheme F7 recognized in the request pasted (its index) and the text, for Alt-O.
     pub scheme_offer: Option<(usize, String)>,
     /// The last status messages, oldest first (Alt-M shows them in full).
@@ -230,6 +232,7 @@ impl App {
                 .is_some_and(|(_, url)| url_now.is_some() && *url != url_now),
             extra: &[],
             constant: &self.constant_headers,
+            carriers: &self.carrier_headers,
             body_from_base: false,
         }
     }
@@ -302,6 +305,7 @@ impl App {
             messages: Vec::new(),
             scheme_offer: None,
             constant_headers: Vec::new(),
+            carrier_headers: Vec::new(),
             messages_shown: false,
             now_millis,
             no_color: false,

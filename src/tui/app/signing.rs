@@ -39,6 +39,7 @@ impl App {
     /// follow when their trace comes, the latest input winning).
     pub fn recompute(&mut self) {
         self.constant_headers = crate::request::replay::constant_headers(self.recipe());
+        self.carrier_headers = crate::request::replay::signature_headers(self.recipe());
         self.diagnosis = None;
         self.messages_shown = false;
         self.fix = None;

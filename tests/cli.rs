@@ -1253,6 +1253,19 @@ fn man_pages_cover_every_command_and_flag() {
             assert!(page.contains(&roff), "man {command}: no {flag}");
         }
     }
+    // The sections clap does not make, the keys from the table the TUI dispatches with.
+    for section in [
+        ".SH \"TUI KEYS\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH \"FILES\"",
+        ".SH \"ENVIRONMENT\"",
+    ] {
+        assert!(main.contains(section), "no {section}");
+    }
+    assert!(
+        main.contains(".TP\n\\fBAlt\\-M\\fR\nthe last messages in full (Alt\\-M hides them)\n")
+    );
+    assert!(main.contains("\\fBNO_COLOR\\fR"));
     let o = run(&["man", "nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no command `nope`"));
@@ -1989,4 +2002,108 @@ fn a_fifo_without_a_writer_ends_with_one_line_and_a_device_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("is a device or a socket"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn field_values_are_checked_as_their_kind() {
+    let o = run(&["sign", "-p", "tpns", "--example", "--set", "timestamp=abc"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "sigscope: error: --set timestamp=…: Unix seconds are digits (like 1565314789); `abc` is not one\n"
+    );
+    let o = run(&["sign", "-p", "etower", "--example", "--set", "url=notaurl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "sigscope: error: --set url=…: a URL is https://host/path (or /path); `notaurl` is not one\n"
+    );
+}
+
+#[test]
+fn a_binary_request_file_is_named_with_the_offset_not_echoed() {
+    let dir = std::env::temp_dir().join(format!("sigscope-cli-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("blob.http");
+    std::fs::write(
+        &file,
+        b"POST /x HTTP/1.1\r\nHost: h\r\nX: \x1b]52;c;\xff\r\n\r\n{}",
+    )
+    .unwrap();
+    let o = run(&[
+        "verify",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--request",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "sigscope: error: --request {}: not a request: a binary byte 0x1b at offset 30 (a request is raw HTTP text or a command line)\n",
+            file.display()
+        )
+    );
+}
+
+#[test]
+fn a_key_without_the_prefix_is_not_said_to_be_after_it() {
+    let o = run(&[
+        "sign",
+        "-p",
+        "standard-webhooks",
+        "--example",
+        "--key",
+        "abc*",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("whsec_"), "{err}");
+    assert_eq!(
+        err,
+        "sigscope: error: key: is not base64: `*` at character 4\n"
+    );
+}
+
+#[test]
+fn quiet_prints_nothing_at_all() {
+    let dir = std::env::temp_dir().join(format!("sigscope-cli-quiet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("stripe.http");
+    // Recognized without -p (a note), an empty key (a warning), an old timestamp (a warning).
+    std::fs::write(
+        &file,
+        "POST /hook HTTP/1.1\nHost: h\nStripe-Signature: t=1614265330,v1=00\n\n{}",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    for cmd in ["verify", "diagnose"] {
+        let o = run(&[cmd, "--key", "", "--request", path, "--quiet"]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        assert_eq!(
+            (stdout(&o), String::from_utf8_lossy(&o.stderr).into_owned()),
+            (String::new(), String::new()),
+            "{cmd}"
+        );
+    }
+}
+
+#[test]
+fn every_documented_example_value_reads_as_its_kind() {
+    // The schemes' own documented examples pass the check `--set` makes.
+    for recipe in sigscope::sign::builtin::all().unwrap() {
+        for (name, value) in &recipe.example.fields {
+            if let Some(field) = recipe.field(name) {
+                assert_eq!(
+                    field.kind.problem(value),
+                    None,
+                    "{} {name}={value}",
+                    recipe.id
+                );
+            }
+        }
+    }
 }

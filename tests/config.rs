@@ -254,3 +254,64 @@ fn a_config_error_never_prints_the_value_back() {
         "{e}"
     );
 }
+
+#[test]
+fn config_profile_and_scheme_work_before_the_command_too() {
+    let path = config(
+        "global",
+        &format!(
+            "[profiles.acme]\nscheme = \"tpns\"\nfields = {{ access_id = \"1500001048\", timestamp = \"1565314789\" }}\nkey_command = \"printf '{TP1_KEY}'\"\n"
+        ),
+    );
+    let cfg = path.to_str().unwrap();
+    let after = run(&["sign", "-P", "acme", "--config", cfg, "--body", "{}"]);
+    assert!(after.status.success(), "{}", err(&after));
+    for before in [
+        vec!["--config", cfg, "sign", "-P", "acme"],
+        vec!["--config", cfg, "--profile", "acme", "sign"],
+        vec!["-P", "acme", "sign", "--config", cfg],
+    ] {
+        let mut args = before.clone();
+        args.extend(["--body", "{}"]);
+        let o = run(&args);
+        assert!(o.status.success(), "{before:?}: {}", err(&o));
+        assert_eq!(out(&o), out(&after), "{before:?}");
+    }
+    // -p before verify: the scheme's example verifies as after it.
+    let o = run(&["-p", "github", "verify", "--example", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!((out(&o), err(&o)), (String::new(), String::new()));
+    let o = run(&["-p", "githb", "verify", "--example"]);
+    assert_eq!(
+        err(&o),
+        "sigscope: error: unknown scheme `githb`; did you mean github? (`sigscope providers` lists them)\n"
+    );
+}
+
+#[test]
+fn history_takes_a_count_or_a_table_of_limits() {
+    let dir = dir("history");
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        "[history]\nkeep = 7\nkeep_bodies = false\nmax_body_bytes = 10\nmax_total_bytes = 1000\n",
+    )
+    .unwrap();
+    let c = sigscope::config::Config::load(Some(&path)).unwrap();
+    assert_eq!(c.history, 7);
+    assert_eq!(
+        c.history_limits,
+        sigscope::history::Limits {
+            keep_bodies: false,
+            max_body_bytes: 10,
+            max_total_bytes: 1000
+        }
+    );
+    std::fs::write(&path, "history = 3\n").unwrap();
+    let c = sigscope::config::Config::load(Some(&path)).unwrap();
+    assert_eq!(
+        (c.history, c.history_limits),
+        (3, sigscope::history::Limits::default())
+    );
+    assert_eq!(sigscope::history::Limits::default().max_body_bytes, 1 << 20);
+}

@@ -1053,7 +1053,7 @@ fn a_history_session_keeps_no_secret_field_and_its_file_is_private() {
     let dir = std::env::temp_dir().join(format!("sigscope-history-mode-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let nested = dir.join("state/history");
-    let path = sigscope::history::save(&nested, &session, 5)
+    let path = sigscope::history::save(&nested, &session, 5, &Default::default())
         .unwrap()
         .unwrap();
     #[cfg(unix)]
@@ -1205,4 +1205,136 @@ fn alt_a_applies_what_diagnose_found_and_the_stages_match() {
         "{status}"
     );
     assert_eq!(format!("sha256={}", signature(&app)), expected);
+}
+
+#[test]
+fn a_pasted_request_goes_out_of_f9_and_f12_with_its_own_url_and_headers() {
+    // A GitHub delivery to the customer's own path, with the headers their app routes on; the
+    // signature it carries is wrong, so only that header changes (computed here with HMAC).
+    let body = "{\"action\":\"open\"}";
+    let head = "POST /hooks/github?team=payments HTTP/1.1\r\nHost: api.acme.test:8443\r\nUser-Agent: GitHub-Hookshot/044aadd\r\nContent-Type: application/json\r\nX-GitHub-Event: issues\r\nX-GitHub-Delivery: 72d3\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 17\r\n\r\n";
+    let mut app = app("github");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(format!("{head}{body}")));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box.is_none(), "{:?}", app.status);
+    let mut mac = Hmac::<Sha256>::new_from_slice(app.inputs.key.bytes().as_slice()).unwrap();
+    mac.update(body.as_bytes());
+    let sig = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    let expected = format!("{}{body}", head.replace("sha256=00", &sig));
+    app.handle(key(KeyCode::F(9)));
+    let effects = app.handle(key(KeyCode::Char('h')));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(text, &expected);
+    let effects = app.handle(key(KeyCode::F(12)));
+    let [Effect::Send { target, bytes, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        (target.host.as_str(), target.port, target.path.as_str()),
+        ("api.acme.test", 8443, "/hooks/github?team=payments")
+    );
+    assert_eq!(String::from_utf8_lossy(bytes), expected);
+}
+
+#[test]
+fn a_body_pasted_through_a_terminal_gets_its_line_ends_back() {
+    // Terminals turn each pasted LF into CR: an LF body arrives with CR alone, a CRLF body with
+    // CR CR. The request's own Content-Length (and JSON) say the body is whole.
+    let v = vector("TP-1");
+    for body in ["{\n  \"a\": 1\n}", "{\r\n  \"a\": 1\r\n}"] {
+        let sign = tpns_sign(&v.key, "1565314789", "1500001048", body);
+        let sent = format!(
+            "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: {sign}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let mut app = app("tpns");
+        app.handle(key(KeyCode::F(7)));
+        app.handle(Event::Paste(sent.replace('\n', "\r")));
+        app.handle(key(KeyCode::F(7)));
+        assert!(app.request_box.is_none(), "{:?}", app.status);
+        assert_eq!(body_text(&app), body);
+        assert_eq!(signature(&app), sign, "{body:?}");
+        let status = &app.status.as_ref().unwrap().text;
+        let as_what = if body.contains('\r') { "CRLF" } else { "LF" };
+        assert!(
+            status.contains(&format!(
+                "the body's line ends came as CR (a terminal's paste): read as {as_what}"
+            )),
+            "{status}"
+        );
+    }
+}
+
+#[test]
+fn alt_m_shows_the_last_messages_in_full() {
+    let mut app = app("tpns");
+    // A message longer than any status line: a request whose Content-Length is wrong.
+    let raw = "POST /v3/push/app HTTP/1.1\r\nHost: api.tpns.tencent.com\r\nAccessId: 1500001048\r\nTimeStamp: 1565314789\r\nSign: x\r\nContent-Length: 99\r\n\r\n{}";
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(raw.into()));
+    app.handle(key(KeyCode::F(7)));
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.len() > 120, "{said}");
+    app.handle(alt('m'));
+    let shown = app.diagnosis.clone().unwrap();
+    assert!(shown[0].starts_with("The last "), "{shown:?}");
+    assert_eq!(shown[1], format!("· {said}"));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("Messages (Alt-M)"), "{text}");
+    app.handle(alt('m'));
+    assert!(app.diagnosis.is_none());
+}
+
+#[test]
+fn f7_recognizes_the_scheme_of_a_pasted_request_and_alt_o_switches() {
+    // A Stripe delivery pasted while tpns is on screen; its signature computed here with HMAC.
+    let body = "{\"id\":\"evt_1\"}";
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"whsec_test").unwrap();
+    mac.update(format!("1614265330.{body}").as_bytes());
+    let sig = hex::encode(mac.finalize().into_bytes());
+    let raw = format!(
+        "POST /hook HTTP/1.1\r\nHost: h\r\nStripe-Signature: t=1614265330,v1={sig}\r\n\r\n{body}"
+    );
+    let mut app = app("tpns");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(raw));
+    app.handle(key(KeyCode::F(7)));
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(
+        said.contains("it reads as scheme stripe (Stripe webhooks): Alt-O switches to it"),
+        "{said}"
+    );
+    app.handle(alt('o'));
+    assert_eq!(app.recipe().id, "stripe");
+    assert_eq!(body_text(&app), body);
+    assert_eq!(
+        app.expected.lines().concat(),
+        format!("t=1614265330,v1={sig}")
+    );
+    assert!(app.scheme_offer.is_none());
+}
+
+#[test]
+fn a_field_that_is_not_its_kind_is_said_on_the_fields_pane() {
+    let mut app = app("tpns");
+    let at = app
+        .recipe()
+        .fields
+        .iter()
+        .position(|f| f.name == "timestamp")
+        .unwrap();
+    while app.focus != Focus::Field(at) {
+        app.handle(key(KeyCode::Tab));
+    }
+    let before = screen(&app, 120, 40);
+    assert!(!before.contains("Unix seconds are"), "{before}");
+    type_text(&mut app, "x");
+    let after = screen(&app, 120, 40);
+    assert!(
+        after.contains("└Unix seconds are digits (like 1565314789)──"),
+        "{after}"
+    );
 }

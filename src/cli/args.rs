@@ -544,6 +544,16 @@ pub struct SendArgs {
     /// Print the request that would be sent, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The request's URL (signed as the scheme's `url` field when it has one).
+    #[arg(long = "url", value_name = "URL", conflicts_with = "url_arg")]
+    pub url: Option<String>,
+    /// The request's URL, as --url.
+    #[arg(value_name = "URL")]
+    pub url_arg: Option<String>,
+    /// Send to another host: scheme, host and port (and a path prefix) from BASE, the request's
+    /// own path, query and headers kept (`--request capture.http --to http://127.0.0.1:3000`).
+    #[arg(long, value_name = "BASE")]
+    pub to: Option<String>,
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::CliError;
 use super::args::InputArgs;
-use super::files::{check_readable, io_reason, read_chunks, read_file};
+use super::files::{check_readable, read_chunks, read_file};
 use super::key::Secret;
+use super::request_file::{RequestPick, import_options, parse_request_file_raw};
 use crate::request::bundle::Bundle;
 use crate::sign::{self, Inputs, Recipe, Selection, SignError, Trace, builtin, time};
 
@@ -159,11 +160,13 @@ impl Catalog {
                 // could otherwise redefine `tpns` to print the key.
                 if catalog.taken(&recipe.id) {
                     let own = format!("bundle:{}", recipe.id);
-                    eprintln!(
-                        "sigscope: warning: --bundle {} carries its own recipe `{}`; it is loaded as `{own}`, not as the built-in scheme",
-                        path.display(),
-                        recipe.id
-                    );
+                    if !args.key_source.quiet {
+                        eprintln!(
+                            "sigscope: warning: --bundle {} carries its own recipe `{}`; it is loaded as `{own}`, not as the built-in scheme",
+                            path.display(),
+                            recipe.id
+                        );
+                    }
                     if bundle.scheme == recipe.id {
                         bundle.scheme = own.clone();
                     }
@@ -217,10 +220,12 @@ impl Catalog {
         let found = crate::request::recognize::recognize(&self.recipes, &imported);
         match found.as_slice() {
             [one] => {
-                eprintln!(
-                    "sigscope: note: the request reads as scheme {} ({}); -p picks another",
-                    one.id, one.name
-                );
+                if !args.key_source.quiet {
+                    eprintln!(
+                        "sigscope: note: the request reads as scheme {} ({}); -p picks another",
+                        one.id, one.name
+                    );
+                }
                 Ok(one)
             }
             [] => Err(CliError(format!(
@@ -327,6 +332,18 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// For each field a request did not give, where its import looked.
     pub looked: BTreeMap<String, String>,
+    /// The imported request, which every way out keeps but for what the scheme places.
+    pub base: Option<crate::request::replay::Base>,
+    /// The `-H` lines, added to every way out.
+    pub extra_headers: Vec<(String, String)>,
+    /// The headers the scheme places with a fixed value (kept out of an imported request).
+    pub constant_headers: Vec<String>,
+    /// The headers the scheme's import reads a signature from.
+    pub carrier_headers: Vec<String>,
+    /// The body was taken from a carrier in the imported request (not its HTTP body).
+    pub body_captured: bool,
+    /// The URL was set (`--set url=`), so it replaces the imported request's.
+    pub url_given: bool,
 }
 
 impl Resolved {
@@ -360,6 +377,12 @@ impl Resolved {
             let (name, value) = item
                 .split_once('=')
                 .ok_or_else(|| CliError(format!("--set `{item}`: expected NAME=VALUE")))?;
+            if let Some(problem) = recipe.field(name).and_then(|f| f.kind.problem(value)) {
+                return Err(CliError(format!(
+                    "--set {name}=…: {problem}; `{}` is not one",
+                    crate::sign::visible::printable(&cut_value(value))
+                )));
+            }
             if recipe.field(name).is_none() {
                 return Err(CliError(format!(
                     "--set {item}: {}",
@@ -371,9 +394,17 @@ impl Resolved {
             }
             explicit.insert(name.to_string(), value.to_string());
         }
-        let imported = match &args.request {
-            Some(path) => Some(import_request(recipe, path, args, &explicit)?),
-            None => None,
+        let url_given = explicit.keys().any(|name| {
+            recipe
+                .field(name)
+                .is_some_and(|f| f.kind == crate::sign::recipe::FieldKind::Url)
+        });
+        let (imported, base) = match &args.request {
+            Some(path) => {
+                let (mapped, base) = import_request(recipe, path, args, &explicit)?;
+                (Some(mapped), Some(base))
+            }
+            None => (None, bundle.and_then(Bundle::request)),
         };
         // Explicit flags win over the request, which wins over the example.
         let mut fields = if args.example {
@@ -404,6 +435,9 @@ impl Resolved {
         let more_keys = keys;
 
         let streamable = may_stream && recipe.body_members.is_empty();
+        let body_captured = args.body.is_none()
+            && args.body_file.is_none()
+            && imported.as_ref().is_some_and(|m| m.body_captured);
         let (body, body_source) = if let Some(b) = &args.body {
             (
                 Body::Bytes(b.clone().into_encoded_bytes()),
@@ -463,14 +497,19 @@ impl Resolved {
             .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| CliError(format!("--variant: {e}")))?;
 
+        let mut extra_headers = Vec::new();
         let headers = if !args.headers.is_empty() {
             let mut h = Vec::new();
             for line in &args.headers {
-                if !line.contains(':') || line.contains(['\r', '\n']) {
+                let Some((name, value)) = line
+                    .split_once(':')
+                    .filter(|(n, _)| !n.trim().is_empty() && !line.contains(['\r', '\n']))
+                else {
                     return Err(CliError(format!(
                         "--header `{line}`: expected one `Name: value` line"
                     )));
-                }
+                };
+                extra_headers.push((name.trim().to_string(), value.trim().to_string()));
                 h.extend_from_slice(line.as_bytes());
                 h.push(b'\n');
             }
@@ -485,6 +524,12 @@ impl Resolved {
             Vec::new()
         };
         Ok(Resolved {
+            base,
+            extra_headers,
+            constant_headers: crate::request::replay::constant_headers(recipe),
+            carrier_headers: crate::request::replay::signature_headers(recipe),
+            body_captured,
+            url_given,
             fields,
             generated,
             headers,
@@ -522,7 +567,22 @@ impl Resolved {
         }
     }
 
-    /// The body bytes, when in memory.
+    /// How a trace of `recipe` becomes the request that goes out (the import kept, `-H` added).
+    pub fn replay<'a>(&'a self, recipe: &Recipe) -> crate::request::replay::Replay<'a> {
+        crate::request::replay::Replay {
+            constant: &self.constant_headers,
+            carriers: &self.carrier_headers,
+            body_from_base: self.body_captured,
+            base: self.base.as_ref(),
+            method_from_trace: recipe
+                .fields
+                .iter()
+                .any(|f| f.kind == crate::sign::recipe::FieldKind::Method),
+            url_from_trace: self.url_given,
+            extra: &self.extra_headers,
+        }
+    }
+
     /// The values to open the TUI with.
     pub fn prefill(&self) -> crate::tui::app::Prefill {
         crate::tui::app::Prefill {
@@ -654,6 +714,14 @@ impl Resolved {
     }
 }
 
+/// A value quoted in an error, cut short when long.
+fn cut_value(value: &str) -> String {
+    match value.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_string(),
+    }
+}
+
 /// Reads and maps `--request PATH` (`-`: standard input); `@file` data is read from the
 /// current directory, as curl would.
 fn import_request(
@@ -661,7 +729,7 @@ fn import_request(
     path: &Path,
     args: &InputArgs,
     explicit: &BTreeMap<String, String>,
-) -> Result<crate::request::import::Mapped, CliError> {
+) -> Result<(crate::request::import::Mapped, crate::request::replay::Base), CliError> {
     if path.as_os_str() == "-"
         && args
             .body_file
@@ -678,133 +746,21 @@ fn import_request(
         !crate::request::recognize::recognize(std::slice::from_ref(recipe), r).is_empty()
     };
     let pick = RequestPick::from_args(args, &signed);
-    let imported = parse_request_file(path, args.allow_request_files, &pick)?;
+    let (imported, raw) = parse_request_file_raw(path, args.allow_request_files, &pick)?;
     let mut mapped = crate::request::import::map(recipe, &imported, explicit);
     if let Some(e) = mapped.errors.first() {
         return Err(CliError(format!("--request {}: {e}", path.display())));
     }
+    let base = crate::request::replay::Base::new(&imported, raw);
     let mut notes = imported.notes;
+    // Whether the request went over https matters only to a scheme that signs the URL (and to
+    // where `send` goes, which says it there).
+    if !recipe.signs_kind(crate::sign::recipe::FieldKind::Url) {
+        notes.retain(|n| n != crate::request::http::HTTPS_ASSUMED);
+    }
     notes.append(&mut mapped.notes);
     mapped.notes = notes;
-    Ok(mapped)
-}
-
-/// Which request of a file that holds several, and the values of its variables: `--entry`,
-/// `--environment`, and how to tell the request that carries a signature (None: any built-in
-/// scheme's).
-#[derive(Default)]
-pub(super) struct RequestPick<'a> {
-    pub entry: Option<&'a str>,
-    pub environment: Option<&'a Path>,
-    pub signed: Option<&'a dyn Fn(&crate::request::import::Imported) -> bool>,
-}
-
-impl<'a> RequestPick<'a> {
-    /// `--entry` and `--environment` of the input flags, with `signed`.
-    pub fn from_args(
-        args: &'a InputArgs,
-        signed: &'a dyn Fn(&crate::request::import::Imported) -> bool,
-    ) -> RequestPick<'a> {
-        RequestPick {
-            entry: args.entry.as_deref(),
-            environment: args.environment.as_deref(),
-            signed: Some(signed),
-        }
-    }
-}
-
-/// Reads `--request PATH` (`-`: standard input) as a request in any format the import reads
-/// (a HAR file's or a collection's as `pick` says), whose `@file` data is read from the current
-/// directory, as curl would, only when allowed. The notes say which files were read or left
-/// unread.
-pub(super) fn parse_request_file(
-    path: &Path,
-    allow_request_files: bool,
-    pick: &RequestPick,
-) -> Result<crate::request::import::Imported, CliError> {
-    let bytes = read_file(path, "--request")?;
-    // A customer's curl line may name a local file (`--data-binary @/etc/passwd`): it is read
-    // only with the user's consent, and only when it is a regular file.
-    let mut skipped = Vec::new();
-    let mut read_files = Vec::new();
-    let mut read = |p: &str| -> Result<Vec<u8>, String> {
-        if !allow_request_files {
-            skipped.push(p.to_string());
-            return Ok(Vec::new());
-        }
-        let meta = std::fs::metadata(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-        if !meta.is_file() {
-            return Err(
-                "not a regular file (standard input and devices are never read from a request)"
-                    .to_string(),
-            );
-        }
-        // As large as a request may be, and no larger (a sparse 2 GiB file is refused unread).
-        let limit = super::files::MAX_REQUEST_BYTES;
-        if meta.len() > limit as u64 {
-            return Err(format!(
-                "more than {}, the most a request's data may be",
-                super::files::size_words(limit)
-            ));
-        }
-        let data = std::fs::read(p).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-        read_files.push(p.to_string());
-        Ok(data)
-    };
-    let mut imported =
-        crate::request::import::parse_with(&bytes, &mut import_options(pick, &mut read)?)
-            .map_err(|e| CliError(format!("--request {}: {e}", path.display())))?;
-    for file in read_files {
-        imported
-            .notes
-            .push(format!("the body is read from the file `{file}`"));
-    }
-    for file in skipped {
-        imported.notes.push(format!(
-            "the request's data comes from the local file `{file}`, which is not read without --allow-request-files: that part of the body is empty"
-        ));
-    }
-    Ok(imported)
-}
-
-/// The import's options: `--entry`, and `--environment` (a file of values, or the name of an
-/// environment an Insomnia export holds when no such file exists).
-fn import_options<'a>(
-    pick: &RequestPick<'a>,
-    read_file: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<crate::request::import::ImportOptions<'a>, CliError> {
-    use crate::request::import::{EntrySelector, Environment, read_environment};
-    let environment = match pick.environment {
-        None => None,
-        Some(path) => {
-            let looks_like_path = path.components().count() > 1 || path.extension().is_some();
-            if path.exists() || looks_like_path {
-                let bytes = read_file_checked(path)?;
-                let source = format!("--environment {}", path.display());
-                Some(Environment::Values(
-                    read_environment(&bytes, &source)
-                        .map_err(|e| CliError(format!("{source}: {e}")))?,
-                ))
-            } else {
-                Some(Environment::Named(path.display().to_string()))
-            }
-        }
-    };
-    Ok(crate::request::import::ImportOptions {
-        entry: pick.entry.map(EntrySelector::parse),
-        environment,
-        read_file,
-        signed: pick.signed,
-    })
-}
-
-fn read_file_checked(path: &Path) -> Result<Vec<u8>, CliError> {
-    if path.as_os_str() == "-" {
-        return Err(CliError(
-            "--environment -: the environment is read from a file, not standard input".into(),
-        ));
-    }
-    read_file(path, "--environment")
+    Ok((mapped, base))
 }
 
 /// Makes a value for every missing time or nonce field, from the clock or a random source.
@@ -853,7 +809,7 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
     };
     let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
     let profile = config.profile(&name).map_err(CliError)?;
-    if config.plaintext.contains(&name) {
+    if config.plaintext.contains(&name) && !args.key_source.quiet {
         eprintln!(
             "sigscope: warning: profile `{name}` holds its key in {} (allow_plaintext_key = true)",
             config
@@ -874,7 +830,7 @@ pub fn with_profile(args: &InputArgs) -> Result<InputArgs, CliError> {
         let read = source
             .read(profile)
             .map_err(|e| CliError(format!("profile `{name}`: {e}")))?;
-        if let Some(note) = read.note {
+        if let Some(note) = read.note.filter(|_| !args.key_source.quiet) {
             eprintln!("sigscope: note: profile `{name}`: {note}");
         }
         args.key_source.profile = Some((

@@ -39,6 +39,9 @@ pub struct KeySource {
     /// flag).
     #[arg(skip)]
     pub several: bool,
+    /// --quiet: no notes or warnings on stderr (errors still have their line).
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 impl KeySource {
@@ -179,7 +182,8 @@ impl KeySource {
             } else {
                 crate::sign::key::notes(&key)
             };
-            if key.is_empty() {
+            if self.quiet {
+            } else if key.is_empty() {
                 eprintln!("sigscope: warning: signing with an empty key ({key_source} is empty)");
             } else if !notes.is_empty() {
                 eprintln!(

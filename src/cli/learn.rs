@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use super::CliError;
 use super::args::{InputArgs, LearnArgs, LearnFormat};
-use super::inputs::{RequestPick, parse_request_file, with_profile};
+use super::inputs::with_profile;
+use super::request_file::{RequestPick, parse_request_file};
 use crate::learn::{self, End, Limits};
 
 pub fn learn(args: &LearnArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {

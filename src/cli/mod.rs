@@ -8,6 +8,7 @@ mod inputs;
 mod key;
 mod learn;
 mod output;
+mod request_file;
 mod show;
 mod verify;
 mod wire;
@@ -36,7 +37,7 @@ impl<E: std::fmt::Display> From<E> for CliError {
 
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(hoist_global_flags(std::env::args_os().collect()));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
@@ -80,6 +81,67 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The flags that may come before the command as well as after it (`sigscope -p github verify
+/// …`, `sigscope --config C sign …`); each takes a value.
+const GLOBAL_FLAGS: &[&str] = &[
+    "-p",
+    "--scheme",
+    "--provider",
+    "-P",
+    "--profile",
+    "--config",
+];
+
+/// The arguments with global flags given before the command moved after its name, where the
+/// command reads them; without a command (the TUI), or with anything else before it, they stay
+/// as they are.
+fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let commands: Vec<String> = <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut moved = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str() else {
+            return args;
+        };
+        if commands.iter().any(|c| c == arg) {
+            if moved.is_empty() {
+                return args;
+            }
+            let mut out = vec![args[0].clone(), args[i].clone()];
+            out.extend(moved);
+            out.extend(args[i + 1..].iter().cloned());
+            return out;
+        }
+        let name = if arg.starts_with("--") {
+            arg.split_once('=').map_or(arg, |(n, _)| n)
+        } else {
+            arg.get(..2).unwrap_or(arg)
+        };
+        if !GLOBAL_FLAGS.contains(&name) {
+            return args;
+        }
+        moved.push(args[i].clone());
+        // `--scheme=github` and `-pgithub` carry their value; `-p github` takes the next one.
+        let attached = if arg.starts_with("--") {
+            arg.contains('=')
+        } else {
+            arg.len() > 2
+        };
+        if !attached {
+            match args.get(i + 1) {
+                Some(v) => moved.push(v.clone()),
+                None => return args,
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    args
 }
 
 /// The longest error line, in characters: a value quoted back (a 120 KB `--variant`) is cut.
@@ -170,8 +232,112 @@ fn man(command: Option<&str>, out: &mut impl Write) -> Result<ExitCode, CliError
                 .version(env!("CARGO_PKG_VERSION"))
         }
     };
+    let main = command.is_none();
     clap_mangen::Man::new(page).render(out)?;
+    if main {
+        out.write_all(extra_man_sections().as_bytes())?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Text for roff: backslashes escaped, a line that would start with a control character guarded.
+fn roff_text(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+/// The main page's sections clap does not make: the TUI's keys (from the table that dispatches
+/// them), exit status, files and environment.
+fn extra_man_sections() -> String {
+    use crate::tui::keys::BINDINGS;
+    let mut page = String::from(".SH \"TUI KEYS\"\n");
+    let mut scope = None;
+    for b in BINDINGS {
+        if scope != Some(b.scope) {
+            scope = Some(b.scope);
+            page += &format!(".SS \"{}\"\n", b.scope.title());
+        }
+        page += &format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            roff_text(b.keys_label),
+            roff_text(b.help)
+        );
+    }
+    let section = |title: &str, items: &[(&str, &str)]| {
+        let mut s = format!(".SH \"{title}\"\n");
+        for (term, text) in items {
+            s += &format!(".TP\n\\fB{}\\fR\n{}\n", roff_text(term), roff_text(text));
+        }
+        s
+    };
+    page += &section(
+        "EXIT STATUS",
+        &[
+            (
+                "0",
+                "success; verify: the signature matches; diagnose: explained; learn: found; send: a 2xx answer; listen: every request matched",
+            ),
+            (
+                "1",
+                "verify: mismatch; diagnose: not explained; learn: not found; send: not 2xx (or no answer); listen: a request did not match",
+            ),
+            (
+                "2",
+                "bad usage or bad input, with one line on standard error naming what is wrong",
+            ),
+            (
+                "128 + N",
+                "the TUI ended by signal N (SIGTERM, SIGHUP, SIGINT, SIGQUIT), the terminal restored and the session kept",
+            ),
+        ],
+    );
+    page += &section(
+        "FILES",
+        &[
+            (
+                "~/.config/sigscope/config.toml",
+                "the config: profiles, history limits (--config names another; the platform's config directory elsewhere)",
+            ),
+            (
+                "~/.config/sigscope/recipes/",
+                "the user's own recipes (beside the config file in use), loaded with the built-in schemes; Alt-W saves a learned one there",
+            ),
+            (
+                "~/.local/state/sigscope/history/",
+                "the TUI's sessions, one JSON file each (mode 600): never the key; bodies within history.max_body_bytes unless history.keep_bodies = false",
+            ),
+        ],
+    );
+    page += &section(
+        "ENVIRONMENT",
+        &[
+            (
+                "NO_COLOR",
+                "set and not empty: the TUI draws without colours",
+            ),
+            (
+                "XDG_CONFIG_HOME, XDG_STATE_HOME, HOME",
+                "where the config, recipes and history are (on Linux)",
+            ),
+            (
+                "DISPLAY, WAYLAND_DISPLAY",
+                "a local display: copies go to the system clipboard; without one, through the terminal (OSC 52)",
+            ),
+            (
+                "SSH_CONNECTION, SSH_TTY",
+                "over SSH, copies go through the terminal (OSC 52)",
+            ),
+            (
+                "SIGSCOPE_KEY",
+                "the key the programs of sign --format code read (sigscope itself reads a key only from --key-env VAR)",
+            ),
+        ],
+    );
+    page
 }
 
 fn is_broken_pipe(message: &str) -> bool {
@@ -212,7 +378,8 @@ fn sign(args: &SignArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
             resolved.body_bytes().unwrap_or_default(),
             &resolved.headers,
             resolved.received.as_deref(),
-        );
+        )
+        .with_request(resolved.base.as_ref());
         out.write_all(bundle.to_json().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -250,4 +417,53 @@ fn providers(args: &ProvidersArgs, out: &mut impl Write) -> Result<ExitCode, Cli
     }
     output::write_providers(out, args.format, &found, query.is_empty())?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hoist_global_flags;
+
+    fn hoisted(args: &[&str]) -> Vec<String> {
+        hoist_global_flags(args.iter().map(|a| a.into()).collect())
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn global_flags_before_the_command_go_after_it() {
+        assert_eq!(
+            hoisted(&[
+                "s",
+                "-p",
+                "github",
+                "--config=c.toml",
+                "verify",
+                "--example"
+            ]),
+            [
+                "s",
+                "verify",
+                "-p",
+                "github",
+                "--config=c.toml",
+                "--example"
+            ]
+        );
+        assert_eq!(
+            hoisted(&["s", "-pgithub", "-P", "acme", "sign"]),
+            ["s", "sign", "-pgithub", "-P", "acme"]
+        );
+        // The TUI (no command), or another flag first: as given.
+        assert_eq!(hoisted(&["s", "-p", "github"]), ["s", "-p", "github"]);
+        assert_eq!(
+            hoisted(&["s", "--example", "-p", "x", "sign"]),
+            ["s", "--example", "-p", "x", "sign"]
+        );
+        // A value that is a command's name is the flag's value.
+        assert_eq!(
+            hoisted(&["s", "--profile", "sign", "verify"]),
+            ["s", "verify", "--profile", "sign"]
+        );
+    }
 }

@@ -32,12 +32,15 @@ pub fn write(
         }
         Format::Trace => write_trace(out, recipe, resolved, trace)?,
         Format::Curl => {
-            let request = export::build(&trace.placement, body(resolved))?;
+            let request = resolved
+                .replay(recipe)
+                .build(&trace.placement, body(resolved))?;
             out.write_all(request.to_curl()?.as_bytes())?;
         }
         Format::Http => {
-            let request = export::build(&trace.placement, body(resolved))?;
-            out.write_all(&request.to_http()?)?;
+            let replay = resolved.replay(recipe);
+            let request = replay.build(&trace.placement, body(resolved))?;
+            out.write_all(&replay.to_http(&request)?)?;
         }
         Format::Bundle | Format::Code => unreachable!("sign writes bundles and code itself"),
     }

@@ -62,6 +62,7 @@ pub fn show_with(
         let config = crate::config::Config::load(args.config.as_deref()).map_err(CliError)?;
         let history = crate::history::default_dir().filter(|_| config.history > 0);
         let extras = picker_extras(&config, &catalog.recipes, history.as_deref(), &args);
+        let replay_base = resolved.base.clone();
         let mut app = crate::tui::app::App::new(
             catalog.recipes,
             current,
@@ -73,6 +74,9 @@ pub fn show_with(
         app.recipe_texts = texts;
         app.recipes_dir = config.recipes_dir();
         app.bundle = catalog.bundle.clone();
+        if let Some(base) = replay_base {
+            app.replay_base = Some((base, app.url_field()));
+        }
         app.extras = extras;
         app.profile = args.profile.clone();
         if ask_key {
@@ -106,7 +110,8 @@ pub fn show_with(
             .or_else(|| panicked.then(crate::history::default_dir).flatten());
         if let Some(dir) = &keep {
             let session = app.session(inputs::now_millis());
-            match crate::history::save(dir, &session, config.history.max(1)) {
+            match crate::history::save(dir, &session, config.history.max(1), &config.history_limits)
+            {
                 Ok(Some(path)) => say(format!(
                     "sigscope: the session is kept in {} (sigscope --resume reopens it)",
                     path.display()
@@ -201,6 +206,12 @@ pub fn resume(
     }
     let keyed = args.key_source.has_flag() || args.profile.is_some();
     let mut note = format!("reopened {}", path.display());
+    if let (Some(why), true) = (
+        &session.body_note,
+        args.body.as_ref().is_some_and(|b| b.is_empty()),
+    ) {
+        note.push_str(&format!(" · {why}: give the body again"));
+    }
     if !keyed {
         args.key_source.key = vec![std::ffi::OsString::new()];
         note.push_str(" · history keeps no key: type it in the Key pane");

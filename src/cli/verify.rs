@@ -82,7 +82,9 @@ fn key_words(resolved: &Resolved, index: usize, accepted: bool) -> String {
 /// `sigscope verify`: the trace, then how the signature compares; exit 0 match, 1 mismatch.
 /// A request time outside the scheme's window is a warning, not a mismatch.
 pub fn verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
-    let mut inputs = with_profile(&args.inputs)?;
+    let mut quiet = args.inputs.clone();
+    quiet.key_source.quiet = args.quiet;
+    let mut inputs = with_profile(&quiet)?;
     inputs.key_source.several = true;
     let profiled = VerifyArgs {
         inputs,
@@ -203,7 +205,9 @@ pub fn diagnose(all: &DiagnoseArgs, out: &mut impl Write) -> Result<ExitCode, Cl
         ));
     }
     let args = &all.verify;
-    let mut inputs = with_profile(&args.inputs)?;
+    let mut quiet = args.inputs.clone();
+    quiet.key_source.quiet = args.quiet;
+    let mut inputs = with_profile(&quiet)?;
     inputs.key_source.several = true;
     let profiled = VerifyArgs {
         inputs,

@@ -229,16 +229,56 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
 
 /// `sigscope send`: sign, send, print the answer; exit 0 on 2xx, 1 otherwise.
 pub fn send(args: &SendArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
-    use crate::request::export;
-    let inputs = with_profile(&args.inputs)?;
+    let mut inputs = with_profile(&args.inputs)?;
     let catalog = Catalog::for_inputs(&inputs)?;
     let recipe = catalog.pick_or_recognize(&inputs)?;
+    let url = args.url.as_deref().or(args.url_arg.as_deref());
+    if let Some(url) = url {
+        if !url.starts_with("http://") && !url.starts_with("https://") {
+            return Err(CliError(format!(
+                "the URL `{url}` is not an http:// or https:// URL"
+            )));
+        }
+        // A scheme that signs its URL signs this one.
+        if let Some(field) = recipe
+            .fields
+            .iter()
+            .find(|f| f.kind == crate::sign::recipe::FieldKind::Url)
+            && !inputs
+                .set
+                .iter()
+                .any(|s| s.starts_with(&format!("{}=", field.name)))
+        {
+            inputs.set.push(format!("{}={url}", field.name));
+        }
+    }
     let resolved =
         super::Resolved::from_args_with(recipe, &inputs, catalog.bundle.as_ref(), false)?;
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();
-    let request = export::build(&trace.placement, resolved.body_bytes().unwrap_or_default())
+    let mut replay = resolved.replay(recipe);
+    replay.url_from_trace |= url.is_some();
+    let mut placement = trace.placement.clone();
+    if let Some(url) = url {
+        // A scheme that does not sign its URL is sent to this one.
+        placement.url = url.to_string();
+    }
+    let mut request = replay
+        .build(&placement, resolved.body_bytes().unwrap_or_default())
         .map_err(|e| CliError(e.to_string()))?;
+    if let Some(to) = &args.to {
+        request.url = crate::request::replay::retarget(&request.url, to).map_err(CliError)?;
+    }
+    if url.is_none()
+        && args.to.is_none()
+        && resolved.base.as_ref().is_some_and(|b| b.raw.is_some())
+        && request.url.starts_with("https://")
+        && !recipe.signs_kind(crate::sign::recipe::FieldKind::Url)
+    {
+        eprintln!(
+            "sigscope: note: raw HTTP does not say the scheme: sent over https (--url or --to to change)"
+        );
+    }
     if request.url.is_empty() {
         return Err(CliError(format!(
             "send needs the request's URL: give --set url=https://… (the scheme `{}` has no URL here)",

@@ -47,6 +47,8 @@ pub struct Config {
     /// The file it was read from (it may not exist).
     pub path: Option<PathBuf>,
     pub history: usize,
+    /// What history keeps of bodies, and how much in all.
+    pub history_limits: HistoryLimits,
     pub profiles: BTreeMap<String, Profile>,
     /// Profiles that hold a literal key (allowed by `allow_plaintext_key`).
     pub plaintext: Vec<String>,
@@ -57,9 +59,51 @@ pub struct Config {
 struct File {
     #[serde(default)]
     allow_plaintext_key: bool,
-    history: Option<usize>,
+    history: Option<HistoryFile>,
     #[serde(default)]
     profiles: BTreeMap<String, toml::Spanned<Profile>>,
+}
+
+/// What history keeps of bodies, and how much in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryLimits {
+    /// Keep bodies at all (`history.keep_bodies`).
+    pub keep_bodies: bool,
+    /// A body larger than this, in bytes, is kept as its SHA-256 and size.
+    pub max_body_bytes: usize,
+    /// The folder's sessions together, in bytes: the oldest go first (the newest always stays).
+    pub max_total_bytes: u64,
+}
+
+impl Default for HistoryLimits {
+    fn default() -> HistoryLimits {
+        HistoryLimits {
+            keep_bodies: true,
+            max_body_bytes: 1 << 20,
+            max_total_bytes: 64 << 20,
+        }
+    }
+}
+
+/// `history = N` (sessions kept), or a `[history]` table.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum HistoryFile {
+    Count(usize),
+    Table(HistoryTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryTable {
+    /// Sessions kept (0: none).
+    keep: Option<usize>,
+    /// Keep request bodies (true when not said).
+    keep_bodies: Option<bool>,
+    /// A body over this many bytes is kept as its SHA-256 and size.
+    max_body_bytes: Option<usize>,
+    /// The sessions together, at most, in bytes.
+    max_total_bytes: Option<u64>,
 }
 
 /// A named set of inputs to start from.
@@ -173,6 +217,7 @@ impl Config {
                     return Ok(Config {
                         path: other,
                         history: DEFAULT_HISTORY,
+                        history_limits: HistoryLimits::default(),
                         ..Config::default()
                     });
                 }
@@ -228,9 +273,23 @@ impl Config {
             }
             profiles.insert(name, profile);
         }
+        let defaults = HistoryLimits::default();
+        let (history, history_limits) = match file.history {
+            None => (DEFAULT_HISTORY, defaults),
+            Some(HistoryFile::Count(n)) => (n, defaults),
+            Some(HistoryFile::Table(t)) => (
+                t.keep.unwrap_or(DEFAULT_HISTORY),
+                HistoryLimits {
+                    keep_bodies: t.keep_bodies.unwrap_or(defaults.keep_bodies),
+                    max_body_bytes: t.max_body_bytes.unwrap_or(defaults.max_body_bytes),
+                    max_total_bytes: t.max_total_bytes.unwrap_or(defaults.max_total_bytes),
+                },
+            ),
+        };
         Ok(Config {
             path: Some(path.to_path_buf()),
-            history: file.history.unwrap_or(DEFAULT_HISTORY),
+            history,
+            history_limits,
             profiles,
             plaintext,
         })

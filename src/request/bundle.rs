@@ -33,6 +33,12 @@ pub struct Bundle {
     /// The request's header lines, for schemes that sign headers.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub headers: String,
+    /// The imported request's method and full URL, which a replay of the bundle keeps (with
+    /// its header lines above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     /// The signature computed with the key (it is sent with every request anyway).
@@ -88,6 +94,38 @@ pub fn fingerprint(stage: &Stage) -> StagePrint {
 }
 
 impl Bundle {
+    /// The bundle with an imported request's method, URL and header lines, so that a replay of
+    /// it goes where the request went, as it was.
+    pub fn with_request(mut self, base: Option<&super::replay::Base>) -> Bundle {
+        if let Some(base) = base {
+            self.method = Some(base.method.clone());
+            self.url = Some(base.url.clone());
+            self.headers = base
+                .headers
+                .iter()
+                .map(|(n, v)| format!("{n}: {v}\n"))
+                .collect();
+        }
+        self
+    }
+
+    /// The request a bundle that names one holds, to replay: None for a bundle without a URL.
+    pub fn request(&self) -> Option<super::replay::Base> {
+        let url = self.url.clone()?;
+        Some(super::replay::Base {
+            method: self.method.clone().unwrap_or_else(|| "POST".to_string()),
+            url,
+            headers: self
+                .headers
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+                .collect(),
+            body: self.body_bytes().unwrap_or_default(),
+            raw: None,
+        })
+    }
+
     /// A bundle of a signed case.
     pub fn new(
         recipe: &crate::sign::Recipe,
@@ -128,6 +166,8 @@ impl Bundle {
             body_base64: b64,
             headers: String::from_utf8_lossy(headers).into_owned(),
             expected: expected.map(|e| e.trim().to_string()),
+            method: None,
+            url: None,
             signature: trace.signature_text(),
             stages: trace
                 .stages

@@ -12,6 +12,11 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// A query name or value percent-encoded as a placed one is.
+pub fn encode_query_value(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
 /// A request ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -210,6 +215,17 @@ fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportEr
         + ":"
         + &serde_json::to_string(value).expect("a string serializes");
     if map.contains_key(name) {
+        // In place, so the rest of the bytes stay as written (a replay writes them back).
+        if let Some(span) = top_level_value(body, name) {
+            let mut out = body[..span.start].to_vec();
+            out.extend_from_slice(
+                serde_json::to_string(value)
+                    .expect("a string serializes")
+                    .as_bytes(),
+            );
+            out.extend_from_slice(&body[span.end..]);
+            return Ok(out);
+        }
         map.insert(
             name.to_string(),
             serde_json::Value::String(value.to_string()),
@@ -229,6 +245,85 @@ fn with_member(body: &[u8], name: &str, value: &str) -> Result<Vec<u8>, ExportEr
     out.extend_from_slice(member.as_bytes());
     out.extend_from_slice(&body[end..]);
     Ok(out)
+}
+
+/// Where the value of a top-level member of a JSON object lies in its bytes (the first of the
+/// name, read without unescaping: a name written with escapes is not found).
+fn top_level_value(body: &[u8], name: &str) -> Option<std::ops::Range<usize>> {
+    let key = serde_json::to_string(name).ok()?;
+    let mut depth = 0usize;
+    let mut i = 0;
+    // The end of a string starting at `at` (its closing quote's index + 1).
+    let string_end = |at: usize| -> Option<usize> {
+        let mut j = at + 1;
+        while j < body.len() {
+            match body[j] {
+                b'\\' => j += 2,
+                b'"' => return Some(j + 1),
+                _ => j += 1,
+            }
+        }
+        None
+    };
+    let mut expect_key = false;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                let end = string_end(i)?;
+                if depth == 1 && expect_key && &body[i..end] == key.as_bytes() {
+                    let mut j = end;
+                    while body.get(j)?.is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if body[j] != b':' {
+                        return None;
+                    }
+                    j += 1;
+                    while body.get(j)?.is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    let start = j;
+                    let end = if body[j] == b'"' {
+                        string_end(j)?
+                    } else {
+                        // A number, literal, object or array: up to the `,` or `}` at this depth.
+                        let mut d = 0usize;
+                        let mut k = j;
+                        while k < body.len() {
+                            match body[k] {
+                                b'"' => {
+                                    k = string_end(k)?;
+                                    continue;
+                                }
+                                b'{' | b'[' => d += 1,
+                                b'}' | b']' if d == 0 => break,
+                                b'}' | b']' => d -= 1,
+                                b',' if d == 0 => break,
+                                _ => {}
+                            }
+                            k += 1;
+                        }
+                        let trimmed = body[j..k].trim_ascii_end().len();
+                        j + trimmed
+                    };
+                    return Some(start..end);
+                }
+                expect_key = false;
+                i = end;
+                continue;
+            }
+            b'{' => {
+                depth += 1;
+                expect_key = depth == 1;
+            }
+            b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' => expect_key = depth == 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The lines that carry the signature, as a user pastes them: the request line when values go in
@@ -471,6 +566,13 @@ mod tests {
         assert_eq!(
             build(&p, b"{\"sign\":\"old\",\"b\":2}").unwrap().body,
             b"{\"sign\":\"S=\",\"b\":2}"
+        );
+        // An existing member's value is replaced where it is, the spacing kept.
+        assert_eq!(
+            build(&p, b"{\"a\": {\"sign\": 1}, \"sign\" : null , \"b\": 2}")
+                .unwrap()
+                .body,
+            b"{\"a\": {\"sign\": 1}, \"sign\" : \"S=\" , \"b\": 2}"
         );
         assert!(build(&p, b"[1]").is_err());
         // An XML body (WeChat Pay v2): the member is an element of the root.

@@ -5,6 +5,10 @@
 
 use super::message::{ImportError, Imported, err};
 
+/// The note of a raw request whose URL is taken to be https (the request line does not say).
+pub const HTTPS_ASSUMED: &str =
+    "raw HTTP does not say the scheme: https assumed (--set url=… to change)";
+
 /// Reads a raw HTTP request; blank lines before it are skipped (and counted for line numbers).
 pub fn parse(input: &[u8]) -> Result<Imported, ImportError> {
     let start = input
@@ -432,10 +436,7 @@ fn finish_http(
     } else {
         match headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("host")) {
             Some((_, host)) => {
-                notes.push(
-                    "raw HTTP does not say the scheme: https assumed (--set url=… to change)"
-                        .to_string(),
-                );
+                notes.push(HTTPS_ASSUMED.to_string());
                 format!("https://{}{target}", host.trim())
             }
             None => {

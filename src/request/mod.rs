@@ -19,6 +19,7 @@ pub mod mapping;
 pub mod message;
 pub mod powershell;
 pub mod recognize;
+pub mod replay;
 pub mod shell;
 pub mod vars;
 pub mod wget;

@@ -274,7 +274,13 @@ pub fn with_element(bytes: &[u8], name: &str, value: &str) -> Result<Vec<u8>, Xm
         Some(e) => {
             let span = e.span.start + offset..e.span.end + offset;
             out.extend_from_slice(&bytes[..span.start]);
-            out.extend_from_slice(element.as_bytes());
+            // An element written as CDATA stays CDATA (a replay keeps the request's form).
+            let cdata = bytes[span.clone()].windows(9).any(|w| w == b"<![CDATA[");
+            if cdata && !value.contains("]]>") {
+                out.extend_from_slice(format!("<{name}><![CDATA[{value}]]></{name}>").as_bytes());
+            } else {
+                out.extend_from_slice(element.as_bytes());
+            }
             out.extend_from_slice(&bytes[span.end..]);
         }
         None => {
@@ -416,7 +422,8 @@ mod tests {
                 "new"
             )
             .unwrap(),
-            b"<xml><sign>new</sign><a>1</a></xml>"
+            // CDATA stays CDATA, so a request signed again keeps its form.
+            b"<xml><sign><![CDATA[new]]></sign><a>1</a></xml>"
         );
         assert!(with_element(b"<xml/>", "sign", "x").is_err());
         assert!(with_element(b"{}", "sign", "x").is_err());

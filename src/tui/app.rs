@@ -167,6 +167,9 @@ pub struct App {
     pub unsent_copy: Option<(String, String)>,
     /// The repro bundle the session opened, whose fingerprints every trace is compared with.
     pub bundle: Option<crate::request::bundle::Bundle>,
+    /// The request imported (F7, or `--request`), which F9's curl and raw HTTP and F12 keep
+    /// but for what the scheme places; with the URL field's value then, to tell an edit.
+    pub replay_base: Option<(crate::request::replay::Base, Option<String>)>,
     /// The fields F3 filled, as they were, for Ctrl-Z right after it.
     undo_fill: Option<Vec<(usize, TextArea<'static>)>>,
     /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
@@ -186,6 +189,16 @@ pub struct App {
     /// The box the server's own string is pasted into (Alt-T), while open.
     pub theirs_box: Option<TextArea<'static>>,
     pub status: Option<Status>,
+    /// The current scheme's headers placed with a fixed value (see `replay::constant_headers`).
+    pub constant_headers: Vec<String>,
+    /// The current scheme's signature headers (see `replay::signature_headers`).
+    pub carrier_headers: Vec<String>,
+    /// The scheme F7 recognized in the request pasted (its index) and the text, for Alt-O.
+    pub scheme_offer: Option<(usize, String)>,
+    /// The last status messages, oldest first (Alt-M shows them in full).
+    pub messages: Vec<Status>,
+    /// The box above the stages shows the messages, not a diagnosis.
+    pub messages_shown: bool,
     pub now_millis: i64,
     /// NO_COLOR is set: the screen is drawn without colours, emphasis kept (bold, reverse).
     pub no_color: bool,
@@ -200,7 +213,40 @@ pub struct App {
     worker: Option<SignWorker>,
 }
 
+/// Status messages the log keeps.
+const MESSAGES_KEPT: usize = 20;
+
 impl App {
+    /// How a trace becomes the request F9 and F12 give: the imported request kept, the
+    /// method and URL of the trace when the scheme takes them as fields the user changed.
+    pub(crate) fn replay(&self) -> crate::request::replay::Replay<'_> {
+        use crate::sign::recipe::FieldKind;
+        let recipe = &self.recipes[self.current];
+        let url_now = self.url_field();
+        crate::request::replay::Replay {
+            base: self.replay_base.as_ref().map(|(b, _)| b),
+            method_from_trace: recipe.fields.iter().any(|f| f.kind == FieldKind::Method),
+            url_from_trace: self
+                .replay_base
+                .as_ref()
+                .is_some_and(|(_, url)| url_now.is_some() && *url != url_now),
+            extra: &[],
+            constant: &self.constant_headers,
+            carriers: &self.carrier_headers,
+            body_from_base: false,
+        }
+    }
+
+    /// The value of the scheme's URL field, if it has one.
+    pub(crate) fn url_field(&self) -> Option<String> {
+        self.recipes[self.current]
+            .fields
+            .iter()
+            .zip(&self.inputs.fields)
+            .find(|(f, _)| f.kind == crate::sign::recipe::FieldKind::Url)
+            .map(|(_, t)| t.lines().join("\n"))
+    }
+
     /// An app on `recipes[current]`, prefilled; other schemes open on their examples.
     pub fn new(
         recipes: Vec<Recipe>,
@@ -245,6 +291,7 @@ impl App {
             help_scroll: Cell::new(0),
             unsent_copy: None,
             bundle: None,
+            replay_base: None,
             undo_fill: None,
             help_page: Cell::new(10),
             diagnosis_scroll: Cell::new(0),
@@ -255,6 +302,11 @@ impl App {
             response_scroll: Cell::new(0),
             theirs_box: None,
             status: None,
+            messages: Vec::new(),
+            scheme_offer: None,
+            constant_headers: Vec::new(),
+            carrier_headers: Vec::new(),
+            messages_shown: false,
             now_millis,
             no_color: false,
             computed: Computed {
@@ -352,11 +404,40 @@ impl App {
     }
 
     fn say(&mut self, text: &str, error: bool) {
-        self.status = Some(Status {
+        let status = Status {
             text: text.to_string(),
             error,
             at: self.now_millis,
-        });
+        };
+        // The status line cuts a long message; the log keeps it whole (Alt-M).
+        self.messages.push(status.clone());
+        if self.messages.len() > MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.status = Some(status);
+    }
+
+    /// Alt-M: the last messages, newest first, in full in the box above the stages; again hides
+    /// them.
+    pub(super) fn toggle_messages(&mut self) {
+        if self.messages_shown {
+            self.messages_shown = false;
+            self.diagnosis = None;
+            return;
+        }
+        let mut lines = vec![format!(
+            "The last {} messages, newest first (Alt-M hides them):",
+            self.messages.len()
+        )];
+        lines.extend(
+            self.messages
+                .iter()
+                .rev()
+                .map(|m| format!("{}{}", if m.error { "✗ " } else { "· " }, m.text)),
+        );
+        self.diagnosis = Some(lines);
+        self.diagnosis_scroll.set(0);
+        self.messages_shown = true;
     }
 
     /// The current scheme's inputs as a history session (never the key, nor a secret field).

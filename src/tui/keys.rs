@@ -37,6 +37,10 @@ pub enum Action {
     HelpPageDown,
     HelpTop,
     HelpBottom,
+    /// Show the last status messages in full, or hide them.
+    Messages,
+    /// Switch to the scheme F7 recognized in a pasted request, and read it again.
+    SwitchOffered,
     /// Scroll the diagnosis box (when it is longer than its room).
     DiagnosisUp,
     DiagnosisDown,
@@ -289,6 +293,22 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "Alt-W",
         action: Action::SaveRecipe,
         help: "save the learned recipe (F4 → learn) in recipes/",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('o'), ALT)],
+        keys_label: "Alt-O",
+        action: Action::SwitchOffered,
+        help: "switch to the scheme F7 recognized",
+        footer: None,
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[Key(KeyCode::Char('m'), ALT)],
+        keys_label: "Alt-M",
+        action: Action::Messages,
+        help: "the last messages in full (Alt-M hides them)",
         footer: None,
     },
     Binding {

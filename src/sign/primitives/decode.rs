@@ -116,11 +116,10 @@ impl Primitive for Decode {
         let t = self.input.get(sel);
         let input = scope.render(t)?;
         let strip = self.strip.get(sel);
-        let text = input
-            .bytes
-            .strip_prefix(strip.as_bytes())
-            .unwrap_or(&input.bytes);
-        let after = if strip.is_empty() {
+        let stripped = input.bytes.strip_prefix(strip.as_bytes());
+        let text = stripped.unwrap_or(&input.bytes);
+        // The prefix is named only when it was there to remove.
+        let after = if strip.is_empty() || stripped.is_none() {
             String::new()
         } else {
             format!(" (after `{strip}`)")

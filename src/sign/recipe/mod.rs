@@ -253,6 +253,40 @@ impl FieldKind {
         )
     }
 
+    /// Why a value does not read as this kind (None when it does, or the kind takes any text,
+    /// dates included, since servers read them in many forms):
+    /// one sentence, the value not repeated.
+    pub fn problem(self, value: &str) -> Option<&'static str> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let ok = match self {
+            FieldKind::UnixSeconds | FieldKind::UnixMillis => v
+                .strip_prefix('-')
+                .unwrap_or(v)
+                .bytes()
+                .all(|b| b.is_ascii_digit()),
+            // A path alone is a URL to the schemes that sign the path (the export asks for more).
+            FieldKind::Url => {
+                v.starts_with('/')
+                    || ["http://", "https://"].iter().any(|p| {
+                        v.len() > p.len()
+                            && v[..p.len()].eq_ignore_ascii_case(p)
+                            && !v[p.len()..].starts_with('/')
+                    })
+            }
+            FieldKind::Method => v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'),
+            _ => true,
+        };
+        (!ok).then_some(match self {
+            FieldKind::UnixSeconds => "Unix seconds are digits (like 1565314789)",
+            FieldKind::UnixMillis => "Unix milliseconds are digits (like 1565314789000)",
+            FieldKind::Url => "a URL is https://host/path (or /path)",
+            _ => "a method is letters (like POST)",
+        })
+    }
+
     /// The recipe spelling of the kind.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -473,6 +507,19 @@ impl Recipe {
             .any(|s| s.active(sel) && s.prim.public_key())
     }
 
+    /// Whether a field of a kind is read by a stage under the default choices (the URL a
+    /// scheme signs, not only places).
+    pub fn signs_kind(&self, kind: FieldKind) -> bool {
+        let Ok(sel) = self.select(std::iter::empty::<(&str, &str)>()) else {
+            return true;
+        };
+        self.fields.iter().filter(|f| f.kind == kind).any(|f| {
+            self.stages
+                .iter()
+                .any(|s| s.references(&sel).contains(&f.name.as_str()))
+        })
+    }
+
     /// A field by name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
@@ -552,5 +599,22 @@ impl Recipe {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldKind;
+
+    #[test]
+    fn values_that_are_not_their_kind() {
+        assert!(FieldKind::UnixSeconds.problem("abc").is_some());
+        assert!(FieldKind::UnixSeconds.problem("1565314789").is_none());
+        assert!(FieldKind::Url.problem("notaurl").is_some());
+        assert!(FieldKind::Url.problem("https:///x").is_some());
+        assert!(FieldKind::Url.problem("https://h/x?a=1").is_none());
+        // Dates are read as each server reads them (an RFC 1123 date with +0000, say): any text.
+        assert!(FieldKind::Rfc1123Date.problem("yesterday").is_none());
+        assert!(FieldKind::Text.problem("anything").is_none());
     }
 }

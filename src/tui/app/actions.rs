@@ -72,6 +72,8 @@ impl App {
             Action::Listen => return self.toggle_listen(),
             Action::Send => return self.send(),
             Action::TheirString => self.their_string(),
+            Action::Messages => self.toggle_messages(),
+            Action::SwitchOffered => self.switch_offered(),
             Action::ListUp
             | Action::ListDown
             | Action::ListPageUp

@@ -79,12 +79,13 @@ impl App {
             return vec![];
         };
         let body = self.inputs.body.bytes();
-        let built = crate::request::export::build(&trace.placement, &body);
+        let replay = self.replay();
+        let built = replay.build(&trace.placement, &body);
         let result = match action {
             Action::CopyCurl => built
                 .and_then(|r| r.to_curl())
                 .map(|t| (t, "the request as curl")),
-            Action::CopyHttp => built.and_then(|r| r.to_http()).map(|b| {
+            Action::CopyHttp => built.and_then(|r| replay.to_http(&r)).map(|b| {
                 (
                     String::from_utf8_lossy(&b).into_owned(),
                     "the request as raw HTTP",
@@ -103,6 +104,7 @@ impl App {
                         &self.inputs.headers.bytes(),
                         expected,
                     )
+                    .with_request(self.replay_base.as_ref().map(|(b, _)| b))
                     .to_json(),
                     "a repro bundle (no key)",
                 ))

@@ -82,6 +82,7 @@ impl App {
             progress,
             result: rx,
         });
+        self.messages_shown = false;
         self.diagnosis = Some(vec!["diagnosing… (Esc cancels)".to_string()]);
         self.say("diagnosing… (Esc cancels)", false);
     }

@@ -22,6 +22,22 @@ impl App {
         }
     }
 
+    /// Alt-O: switches to the scheme F7 recognized and reads the request again for it.
+    pub(super) fn switch_offered(&mut self) {
+        let Some((index, text)) = self.scheme_offer.take() else {
+            self.say(
+                "no scheme to switch to: F7 offers one when a request reads as another scheme",
+                true,
+            );
+            return;
+        };
+        self.switch_scheme(index);
+        match self.import_request_text(&text) {
+            Ok(message) => self.say(&format!("{} · {message}", self.recipe().id), false),
+            Err(e) => self.say(&format!("the request does not read: {e}"), true),
+        }
+    }
+
     /// Takes a request's fields, headers, body and signature for the current scheme, as F7
     /// does; returns what was taken (for the status line).
     pub(super) fn import_request_text(&mut self, text: &str) -> Result<String, String> {
@@ -34,7 +50,14 @@ impl App {
         };
         let parsed = crate::request::import::parse(text.as_bytes(), &mut read);
         let skipped = skipped;
-        let imported = parsed.map_err(|e| e.to_string())?;
+        self.scheme_offer = None;
+        let mut imported = parsed.map_err(|e| e.to_string())?;
+        let mut raw_ok = true;
+        let cr_note = cr_body_as_lf(&mut imported);
+        if cr_note.is_some() {
+            // The terminal changed the bytes: what comes back out is rebuilt, not the paste.
+            raw_ok = false;
+        }
         let recipe = self.recipes[self.current].clone();
         let current: BTreeMap<String, String> = recipe
             .fields
@@ -44,6 +67,13 @@ impl App {
             .collect();
         let mapped =
             crate::request::import::map_with(&recipe, &imported, &BTreeMap::new(), &current);
+        let raw = (raw_ok
+            && matches!(
+                crate::request::formats::sniff(text.as_bytes()),
+                crate::request::formats::Format::Http
+            ))
+        .then(|| text.as_bytes().to_vec());
+        let base = crate::request::replay::Base::new(&imported, raw);
         let mut took = Vec::new();
         for (i, f) in recipe.fields.iter().enumerate() {
             if let Some(v) = mapped.fields.get(&f.name) {
@@ -67,6 +97,8 @@ impl App {
             self.expected = text_area(sig);
             took.push("the signature".to_string());
         }
+        // The URL field as the import left it: an edit of it afterwards moves the request.
+        self.replay_base = Some((base, self.url_field()));
         let focus = self.focus;
         self.set_focus(focus);
         self.recompute();
@@ -78,6 +110,21 @@ impl App {
                 took.join(", ")
             }
         );
+        if let Some(note) = cr_note {
+            message += &format!(" · {note}");
+        }
+        // As `verify --request` does: the scheme whose import finds the request's signature.
+        let found = crate::request::recognize::recognize(&self.recipes, &imported);
+        if !found.iter().any(|r| r.id == recipe.id)
+            && let Some(other) = found.first()
+            && let Some(index) = self.recipes.iter().position(|r| r.id == other.id)
+        {
+            message += &format!(
+                " · it reads as scheme {} ({}): Alt-O switches to it",
+                other.id, other.name
+            );
+            self.scheme_offer = Some((index, text.to_string()));
+        }
         let files: Vec<String> = skipped
             .iter()
             .map(|f| {
@@ -100,4 +147,48 @@ impl App {
         }
         Ok(message)
     }
+}
+
+/// A body whose line ends all came as CR (terminals turn a pasted LF into CR: tmux, xterm, VTE)
+/// read with the line ends it was sent with: CR CR as CRLF, CR alone as LF. Only when the body
+/// has no LF at all and the request says it is whole (its Content-Length is the body's length,
+/// which the change keeps) or the body reads as JSON once changed; a body with real CRLF line
+/// ends is kept as it is. Returns the note for the status line.
+fn cr_body_as_lf(imported: &mut crate::request::import::Imported) -> Option<String> {
+    let body = &imported.body;
+    if body.contains(&b'\n') || !body.contains(&b'\r') {
+        return None;
+    }
+    let mut fixed = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        match (body[i], body.get(i + 1)) {
+            (b'\r', Some(b'\r')) => {
+                fixed.extend_from_slice(b"\r\n");
+                i += 2;
+            }
+            (b'\r', _) => {
+                fixed.push(b'\n');
+                i += 1;
+            }
+            (b, _) => {
+                fixed.push(b);
+                i += 1;
+            }
+        }
+    }
+    let length_says = imported
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        == Some(fixed.len());
+    let json = serde_json::from_slice::<serde_json::Value>(&fixed).is_ok();
+    if !(length_says || json) {
+        return None;
+    }
+    let crlf = fixed.windows(2).any(|w| w == b"\r\n");
+    imported.body = fixed;
+    Some(format!(
+        "the body's line ends came as CR (a terminal's paste): read as {}",
+        if crlf { "CRLF" } else { "LF" }
+    ))
 }

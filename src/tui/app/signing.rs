@@ -38,7 +38,10 @@ impl App {
     /// inputs, on the signing thread for large ones (the editor echoes the key at once; the stages
     /// follow when their trace comes, the latest input winning).
     pub fn recompute(&mut self) {
+        self.constant_headers = crate::request::replay::constant_headers(self.recipe());
+        self.carrier_headers = crate::request::replay::signature_headers(self.recipe());
         self.diagnosis = None;
+        self.messages_shown = false;
         self.fix = None;
         // Any change after F3 makes its undo a thing of the past.
         self.undo_fill = None;

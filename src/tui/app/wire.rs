@@ -13,7 +13,6 @@ use std::time::Instant;
 use ratatui::style::{Modifier, Style};
 
 use super::{App, Effect, text_area};
-use crate::request::export;
 use crate::wire::client::{self, Canceller, Exchange, Target};
 use crate::wire::listen::{Capture, Listener};
 use crate::wire::show;
@@ -367,7 +366,7 @@ impl App {
             }
         };
         let body = self.inputs.body.bytes();
-        let request = match export::build(&trace.placement, &body) {
+        let request = match self.replay().build(&trace.placement, &body) {
             Ok(r) => r,
             Err(e) => {
                 self.say(&format!("nothing to send: {e}"), true);
@@ -456,6 +455,7 @@ impl App {
                 match &self.computed.result {
                     Ok(trace) => {
                         let theirs = crate::wire::theirs::pasted(trace, text.into_bytes());
+                        self.messages_shown = false;
                         self.diagnosis = Some(crate::wire::theirs::compare(trace, &theirs));
                         self.diagnosis_scroll.set(0);
                     }

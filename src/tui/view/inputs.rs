@@ -42,11 +42,24 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
         let block_area = next.next().expect("a chunk per pane");
         let focused = matches!(app.focus, Focus::Field(_));
         let mut block = pane("Fields".to_string(), focused);
-        // The focused field's help, on the bottom border.
-        if let Focus::Field(i) = app.focus
+        // A value that is not its kind (as the command line checks `--set`) is said there, in
+        // the error colour; else the focused field's help.
+        let problem = |i: usize| {
+            let f = r.fields.get(i)?;
+            let value = app.inputs.fields.get(i)?.lines().join("");
+            f.kind.problem(&value).map(str::to_string)
+        };
+        let room = block_area.width.saturating_sub(2) as usize;
+        let focused_problem = match app.focus {
+            Focus::Field(i) => problem(i),
+            _ => None,
+        };
+        if let Some(p) = focused_problem {
+            block =
+                block.title_bottom(Span::styled(fit(&p, room), Style::default().fg(Color::Red)));
+        } else if let Focus::Field(i) = app.focus
             && let Some(help) = r.fields.get(i).and_then(|f| f.help.as_deref())
         {
-            let room = block_area.width.saturating_sub(2) as usize;
             block = block.title_bottom(Span::styled(
                 fit(&printable(help), room),
                 Style::default().add_modifier(Modifier::ITALIC),
@@ -70,7 +83,9 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             let [label, edit] =
                 Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)])
                     .areas(row);
-            let style = if app.focus == Focus::Field(i) {
+            let style = if problem(i).is_some() {
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+            } else if app.focus == Focus::Field(i) {
                 Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
             } else {
                 Style::default().fg(Color::Gray)

@@ -65,6 +65,8 @@ pub(super) fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut A
                 scroll + 1,
                 scroll + room
             )
+        } else if app.messages_shown {
+            "Messages (Alt-M)".to_string()
         } else {
             "Diagnosis (F8)".to_string()
         };

@@ -1,0 +1,584 @@
+//! A customer's request sent again as it was: its method, URL, header list and body kept, and
+//! only what the scheme places (the signature, a timestamp it carries) or the user adds (`-H`)
+//! changed. Without changes, raw HTTP is written back byte for byte.
+
+use percent_encoding::percent_decode_str;
+
+use super::export::{self, ExportError, Request};
+use super::message::Imported;
+use crate::sign::Placement;
+
+/// A request as it was imported, the base of every way out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    pub method: String,
+    pub url: String,
+    /// The header lines as read: names as written, order and repeats kept.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The bytes read, when they were raw HTTP: written back when nothing changed.
+    pub raw: Option<Vec<u8>>,
+}
+
+impl Base {
+    /// The base of an imported request; `raw` is the input when it was raw HTTP.
+    pub fn new(imported: &Imported, raw: Option<Vec<u8>>) -> Base {
+        Base {
+            method: imported.method.clone(),
+            url: imported.url.clone(),
+            headers: imported.headers.clone(),
+            body: imported.body.clone(),
+            raw,
+        }
+    }
+
+    fn request(&self) -> Request {
+        Request {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// How a signed trace becomes the request that goes out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Replay<'a> {
+    /// The imported request, if any.
+    pub base: Option<&'a Base>,
+    /// The scheme's method field decides the method (else the base's stays).
+    pub method_from_trace: bool,
+    /// The user set the URL (`--set url=`): the trace's URL replaces the base's.
+    pub url_from_trace: bool,
+    /// Header lines added (`-H`): each replaces the first of its name, or is appended.
+    pub extra: &'a [(String, String)],
+    /// The signed body was taken out of a carrier (a Gemini payload header, a JWT): the HTTP
+    /// body goes out as the request had it.
+    pub body_from_base: bool,
+    /// Headers the scheme places with a fixed value (a Content-Type): added to a request of
+    /// our own, but not to an imported one that went without them.
+    pub constant: &'a [String],
+    /// The headers the scheme's import reads a signature from (each version's): when the
+    /// signature placed changes, those it does not place no longer hold and go.
+    pub carriers: &'a [String],
+}
+
+/// The headers a recipe's import reads a signature from.
+pub fn signature_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
+    recipe
+        .import
+        .signature
+        .iter()
+        .filter_map(|s| s.from.strip_prefix("header:"))
+        .filter(|name| !name.contains('{'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The names of the headers a recipe places with a fixed value (no field or stage in it).
+pub fn constant_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
+    use crate::sign::template::Piece;
+    recipe
+        .headers
+        .iter()
+        .filter(|p| p.value.references().next().is_none())
+        .filter_map(|p| match p.name.pieces() {
+            [Piece::Literal(name)] => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Replay<'_> {
+    /// The request to send: the base with the placed values put in (a header's value where the
+    /// base has that header, else appended; a query parameter likewise), or, without a base,
+    /// the request [`export::build`] makes; `-H` lines in either.
+    pub fn build(&self, placement: &Placement, body: &[u8]) -> Result<Request, ExportError> {
+        let built = export::build(placement, body)?;
+        let mut out = match self.base {
+            None => built.clone(),
+            Some(base) => {
+                let mut url = if self.url_from_trace {
+                    built.url.clone()
+                } else {
+                    let mut url = base.url.clone();
+                    if placement.body_in_query && !built.url.is_empty() {
+                        // The body is the query string: the (possibly edited) body replaces it.
+                        let query = String::from_utf8_lossy(body).into_owned();
+                        url = with_query(&url, &query);
+                    }
+                    for (name, value) in &placement.query {
+                        url = with_param(&url, name, value);
+                    }
+                    url
+                };
+                let mut body = if self.body_from_base {
+                    base.body.clone()
+                } else {
+                    built.body.clone()
+                };
+                if !self.url_from_trace {
+                    // A placed parameter the request carried in its form body (Binance's
+                    // signature beside the order's parameters) goes back there, not in the URL.
+                    for (name, value) in &placement.query {
+                        if !has_param(&base.url, name)
+                            && let Ok(form) = std::str::from_utf8(&base.body)
+                            && has_param(&format!("?{form}"), name)
+                        {
+                            url = without_param(&url, name);
+                            let replaced = with_param(
+                                &format!("?{}", String::from_utf8_lossy(&body)),
+                                name,
+                                value,
+                            );
+                            body = replaced.as_bytes()[1..].to_vec();
+                        }
+                    }
+                }
+                Request {
+                    method: if self.method_from_trace {
+                        built.method.clone()
+                    } else {
+                        base.method.clone()
+                    },
+                    url,
+                    headers: base.headers.clone(),
+                    body,
+                }
+            }
+        };
+        if let Some(base) = self.base {
+            let is_carrier = |n: &str| self.carriers.iter().any(|c| c.eq_ignore_ascii_case(n));
+            let changed = placement.headers.iter().any(|(name, value)| {
+                is_carrier(name)
+                    && base
+                        .headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .is_none_or(|(_, v)| v != value)
+            });
+            if changed {
+                out.headers.retain(|(n, _)| {
+                    !is_carrier(n)
+                        || placement
+                            .headers
+                            .iter()
+                            .any(|(p, _)| p.eq_ignore_ascii_case(n))
+                });
+            }
+            let placed = placement.headers.iter().chain(&placement.carried);
+            for (name, value) in placed {
+                let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
+                let absent = !base
+                    .headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(name));
+                // A value that holds the key comes out masked: the request's own stays.
+                let masked = value.contains(crate::sign::visible::MASK);
+                let keep_theirs = (fixed && absent) || (masked && !absent);
+                if !keep_theirs {
+                    set_header(&mut out.headers, name, value, false);
+                }
+            }
+        }
+        for (name, value) in self.extra {
+            set_header(&mut out.headers, name, value, true);
+        }
+        if let Some(base) = self.base {
+            fix_framing(&mut out, base);
+        }
+        Ok(out)
+    }
+
+    /// The request as raw HTTP: the base's own bytes when the request is the base unchanged.
+    pub fn to_http(&self, request: &Request) -> Result<Vec<u8>, ExportError> {
+        if let Some(base) = self.base
+            && let Some(raw) = &base.raw
+            && *request == base.request()
+        {
+            return Ok(raw.clone());
+        }
+        request.to_http()
+    }
+}
+
+/// Sets a header: the first of its name (any case) gets the value; absent, it is appended.
+/// `replace_all` drops later ones of the name too (a `-H` line is the header's one value).
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str, replace_all: bool) {
+    let mut seen = false;
+    headers.retain_mut(|(n, v)| {
+        if !n.eq_ignore_ascii_case(name) {
+            return true;
+        }
+        if seen {
+            return !replace_all;
+        }
+        seen = true;
+        if v != value {
+            *v = value.to_string();
+        }
+        true
+    });
+    if !seen {
+        headers.push((name.to_string(), value.to_string()));
+    }
+}
+
+/// Keeps the head true to the body and the URL: a Content-Length the body no longer has is
+/// corrected; a chunked body (read whole) goes with a Content-Length; a Host that named the
+/// base's authority names the new URL's when the URL moved.
+fn fix_framing(request: &mut Request, base: &Base) {
+    let chunked = request.headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
+    });
+    if chunked {
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("transfer-encoding"));
+        set_header(
+            &mut request.headers,
+            "Content-Length",
+            &request.body.len().to_string(),
+            true,
+        );
+    }
+    let len = request.body.len().to_string();
+    for (n, v) in &mut request.headers {
+        if n.eq_ignore_ascii_case("content-length") && *v != len {
+            *v = len.clone();
+        }
+    }
+    let (old, new) = (authority(&base.url), authority(&request.url));
+    if let (Some(old), Some(new)) = (old, new)
+        && !old.eq_ignore_ascii_case(new)
+    {
+        for (n, v) in &mut request.headers {
+            if n.eq_ignore_ascii_case("host") && v.eq_ignore_ascii_case(old) {
+                *v = new.to_string();
+            }
+        }
+    }
+}
+
+/// The `host[:port]` of an absolute URL.
+pub fn authority(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|a| !a.is_empty())
+}
+
+/// The URL with its scheme and authority (and a path prefix) taken from `to`: a request sent to
+/// another host with its own path and query. `to` is `http[s]://host[:port][/prefix]`.
+pub fn retarget(url: &str, to: &str) -> Result<String, String> {
+    let Some((scheme, rest)) = to.split_once("://") else {
+        return Err(format!(
+            "--to `{to}` is not a base URL: give http://HOST:PORT or https://HOST"
+        ));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
+        return Err(format!(
+            "--to `{to}` is not a base URL: give http://HOST:PORT or https://HOST"
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "--to `{to}` has a query or fragment: give only http://HOST:PORT (and a path prefix)"
+        ));
+    }
+    let path_and_query = match url.split_once("://") {
+        Some((_, r)) => r.find(['/', '?']).map_or("/", |i| &r[i..]),
+        None if url.starts_with('/') => url,
+        None => "/",
+    };
+    let path_and_query = path_and_query.split('#').next().unwrap_or("");
+    let base = to.trim_end_matches('/');
+    let sep = if path_and_query.starts_with('/') {
+        ""
+    } else {
+        "/"
+    };
+    Ok(format!("{base}{sep}{path_and_query}"))
+}
+
+/// Whether a URL's query has a parameter of this (decoded) name.
+fn has_param(url: &str, name: &str) -> bool {
+    query_parts(url).any(|(key, _)| decoded(key) == name)
+}
+
+fn decoded(key: &str) -> String {
+    percent_decode_str(&key.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// A URL's query parameters as written: (name, whole part).
+fn query_parts(url: &str) -> impl Iterator<Item = (&str, &str)> {
+    let rest = split_fragment(url).0;
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| (p.split('=').next().unwrap_or(p), p))
+}
+
+/// The URL without the parameters of this (decoded) name.
+fn without_param(url: &str, name: &str) -> String {
+    let (rest, fragment) = split_fragment(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    let kept: Vec<&str> = query_parts(url)
+        .filter(|(key, _)| decoded(key) != name)
+        .map(|(_, part)| part)
+        .collect();
+    if kept.is_empty() {
+        format!("{path}{fragment}")
+    } else {
+        format!("{path}?{}{fragment}", kept.join("&"))
+    }
+}
+
+/// The URL with its query string replaced (fragment kept).
+fn with_query(url: &str, query: &str) -> String {
+    let (rest, fragment) = split_fragment(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    if query.is_empty() {
+        format!("{path}{fragment}")
+    } else {
+        format!("{path}?{query}{fragment}")
+    }
+}
+
+fn split_fragment(url: &str) -> (&str, &str) {
+    match url.find('#') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    }
+}
+
+/// The URL with a query parameter set: the first of its name (decoded) takes the value in
+/// place, the rest of the query as written; absent, it is appended.
+fn with_param(url: &str, name: &str, value: &str) -> String {
+    let (rest, fragment) = split_fragment(url);
+    let encoded = export::encode_query_value(value);
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (rest, ""),
+    };
+    let mut done = false;
+    let mut parts: Vec<String> = Vec::new();
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        let key = part.split('=').next().unwrap_or(part);
+        let plus_as_space = key.replace('+', " ");
+        let decoded = percent_decode_str(&plus_as_space).decode_utf8_lossy();
+        if !done && decoded == name {
+            done = true;
+            parts.push(format!("{key}={encoded}"));
+        } else {
+            parts.push(part.to_string());
+        }
+    }
+    if !done {
+        parts.push(format!("{}={encoded}", export::encode_query_value(name)));
+    }
+    format!("{path}?{}{fragment}", parts.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Base {
+        Base {
+            method: "POST".into(),
+            url: "https://api.example.com:8443/hooks/gh?team=a&sig=old".into(),
+            headers: vec![
+                ("Host".into(), "api.example.com:8443".into()),
+                ("X-GitHub-Event".into(), "push".into()),
+                ("x-hub-signature-256".into(), "sha256=old".into()),
+                ("Accept".into(), "a".into()),
+                ("Accept".into(), "b".into()),
+                ("Content-Length".into(), "2".into()),
+            ],
+            body: b"{}".to_vec(),
+            raw: Some(b"RAW".to_vec()),
+        }
+    }
+
+    fn placement() -> Placement {
+        Placement {
+            method: "PUT".into(),
+            url: "https://example.com/default".into(),
+            headers: vec![("X-Hub-Signature-256".into(), "sha256=new".into())],
+            ..Placement::default()
+        }
+    }
+
+    #[test]
+    fn the_base_keeps_its_url_headers_and_order_and_only_the_placed_change() {
+        let b = base();
+        let replay = Replay {
+            base: Some(&b),
+            ..Replay::default()
+        };
+        let r = replay.build(&placement(), b"{\"a\":1}").unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.url,
+            "https://api.example.com:8443/hooks/gh?team=a&sig=old"
+        );
+        assert_eq!(
+            r.headers,
+            [
+                ("Host".to_string(), "api.example.com:8443".to_string()),
+                ("X-GitHub-Event".into(), "push".into()),
+                ("x-hub-signature-256".into(), "sha256=new".into()),
+                ("Accept".into(), "a".into()),
+                ("Accept".into(), "b".into()),
+                ("Content-Length".into(), "7".into()),
+            ]
+        );
+        // Changed, so written anew, not the raw bytes.
+        assert!(replay.to_http(&r).unwrap().starts_with(
+            b"POST /hooks/gh?team=a&sig=old HTTP/1.1\r\nHost: api.example.com:8443\r\n"
+        ));
+    }
+
+    #[test]
+    fn unchanged_is_the_raw_bytes() {
+        let b = base();
+        let replay = Replay {
+            base: Some(&b),
+            ..Replay::default()
+        };
+        let p = Placement {
+            headers: vec![("X-Hub-Signature-256".into(), "sha256=old".into())],
+            ..placement()
+        };
+        let r = replay.build(&p, b"{}").unwrap();
+        assert_eq!(replay.to_http(&r).unwrap(), b"RAW");
+    }
+
+    #[test]
+    fn query_placed_in_place_and_extra_headers_and_a_new_url_moves_host() {
+        let b = base();
+        let extra = [("X-Trace".to_string(), "1".to_string())];
+        let replay = Replay {
+            base: Some(&b),
+            method_from_trace: true,
+            url_from_trace: false,
+            extra: &extra,
+            constant: &[],
+            carriers: &[],
+            body_from_base: false,
+        };
+        let p = Placement {
+            query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],
+            ..placement()
+        };
+        let r = replay.build(&p, b"{}").unwrap();
+        assert_eq!(r.method, "PUT");
+        assert_eq!(
+            r.url,
+            "https://api.example.com:8443/hooks/gh?team=a&sig=a%2Bb&t=9"
+        );
+        assert_eq!(r.headers.last().unwrap(), &("X-Trace".into(), "1".into()));
+        let moved = Replay {
+            url_from_trace: true,
+            ..replay
+        };
+        let p = Placement {
+            url: "http://127.0.0.1:3000/x".into(),
+            ..placement()
+        };
+        let r = moved.build(&p, b"{}").unwrap();
+        assert_eq!(r.headers[0], ("Host".into(), "127.0.0.1:3000".into()));
+    }
+
+    #[test]
+    fn a_signature_the_form_body_carried_goes_back_there_and_fixed_headers_stay_out() {
+        let b = Base {
+            method: "POST".into(),
+            url: "https://api.example.com/api/v3/order".into(),
+            headers: vec![("Host".into(), "api.example.com".into())],
+            body: b"symbol=LTCBTC&signature=old&x=1".to_vec(),
+            raw: None,
+        };
+        let constant = ["Content-Type".to_string()];
+        let replay = Replay {
+            base: Some(&b),
+            constant: &constant,
+            ..Replay::default()
+        };
+        let p = Placement {
+            url: "https://api.example.com/api/v3/order".into(),
+            query: vec![("signature".into(), "new".into())],
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("X-Key".into(), "‹key›".into()),
+            ],
+            ..Placement::default()
+        };
+        let r = replay.build(&p, &b.body).unwrap();
+        assert_eq!(r.url, "https://api.example.com/api/v3/order");
+        assert_eq!(r.body, b"symbol=LTCBTC&signature=new&x=1");
+        // The fixed Content-Type the customer did not send stays out; a masked key is no value.
+        assert_eq!(
+            r.headers,
+            [
+                ("Host".to_string(), "api.example.com".to_string()),
+                ("X-Key".into(), "‹key›".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn another_versions_signature_goes_when_ours_changes() {
+        // HubSpot sends v3 beside the older X-HubSpot-Signature: a new v3 leaves the old one
+        // wrong, so it goes; unchanged, both stay.
+        let b = Base {
+            method: "POST".into(),
+            url: "https://h/x".into(),
+            headers: vec![
+                ("X-HubSpot-Signature".into(), "old1".into()),
+                ("X-HubSpot-Signature-v3".into(), "old3".into()),
+            ],
+            body: Vec::new(),
+            raw: None,
+        };
+        let carriers = [
+            "X-HubSpot-Signature-v3".to_string(),
+            "X-HubSpot-Signature".to_string(),
+        ];
+        let replay = Replay {
+            base: Some(&b),
+            carriers: &carriers,
+            ..Replay::default()
+        };
+        let placed = |v: &str| Placement {
+            url: "https://h/x".into(),
+            headers: vec![("X-HubSpot-Signature-v3".into(), v.into())],
+            ..Placement::default()
+        };
+        let r = replay.build(&placed("new3"), b"").unwrap();
+        assert_eq!(
+            r.headers,
+            [("X-HubSpot-Signature-v3".to_string(), "new3".to_string())]
+        );
+        let r = replay.build(&placed("old3"), b"").unwrap();
+        assert_eq!(r.headers, b.headers);
+    }
+
+    #[test]
+    fn retarget_keeps_path_and_query() {
+        assert_eq!(
+            retarget("https://h.example/a/b?c=1#f", "http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000/a/b?c=1"
+        );
+        assert_eq!(
+            retarget("https://h.example", "http://127.0.0.1:3000/pre/").unwrap(),
+            "http://127.0.0.1:3000/pre/"
+        );
+        assert!(retarget("https://h/a", "127.0.0.1:3000").is_err());
+        assert!(retarget("https://h/a", "http://h/?q").is_err());
+    }
+}

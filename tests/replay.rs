@@ -1,0 +1,372 @@
+//! Replay fidelity: an imported request keeps its method, URL, header list and body through
+//! every way out, and only what the scheme places changes. Each built-in scheme's own raw HTTP
+//! export reads back to the same bytes; a customer's GitHub delivery keeps its path, query and
+//! headers in curl, raw HTTP and `send`, which a plain loopback listener here receives.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+mod common;
+
+use common::sigscope;
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sigscope-replay-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn ids() -> Vec<String> {
+    let out = sigscope(&["providers", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_scheme_reads_its_own_http_export_back_byte_for_byte() {
+    let dir = tempdir("own");
+    let mut failures = Vec::new();
+    let ids = ids();
+    assert!(ids.len() > 100, "{} schemes", ids.len());
+    for id in &ids {
+        let mut flags = vec!["-p", id, "--example"];
+        // moneyhoney's example leaves the header name to the user.
+        if id == "moneyhoney" {
+            flags.extend(["--set", "header=X-Signature"]);
+        }
+        let mut sign = vec!["sign", "--format", "http"];
+        sign.extend(&flags);
+        let first = sigscope(&sign);
+        assert!(first.status.success(), "{id}: {:?}", first);
+        let file = dir.join(format!("{id}.http"));
+        std::fs::write(&file, &first.stdout).unwrap();
+        let mut again = sign.clone();
+        again.extend(["--request", file.to_str().unwrap()]);
+        let second = sigscope(&again);
+        if second.stdout != first.stdout {
+            failures.push(format!(
+                "{id}: {}\n--- export\n{}\n--- replay\n{}",
+                String::from_utf8_lossy(&second.stderr),
+                String::from_utf8_lossy(&first.stdout),
+                String::from_utf8_lossy(&second.stdout)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A delivery as GitHub documents one (LF line ends, as a user saves it), to the customer's
+/// own path and query, with the headers their app routes on.
+const DELIVERY: &str = "POST /hooks/github?team=payments HTTP/1.1\n\
+Host: api.acme.test:8443\n\
+User-Agent: GitHub-Hookshot/044aadd\n\
+Content-Type: application/json\n\
+X-GitHub-Event: issues\n\
+X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958\n\
+X-Hub-Signature-256: sha256=0000\n\
+Content-Length: 17\n\
+\n\
+{\"action\":\"open\"}";
+
+/// The signature GitHub's docs give for their example, computed here apart from sigscope:
+/// HMAC-SHA256 of the body with the key, by the hmac crate.
+fn github_signature(key: &str, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn a_customer_request_keeps_path_query_and_headers_in_http_and_curl() {
+    let dir = tempdir("customer");
+    let file = dir.join("gh.http");
+    std::fs::write(&file, DELIVERY).unwrap();
+    let path = file.to_str().unwrap();
+    let sig = github_signature("k", b"{\"action\":\"open\"}");
+    let out = sigscope(&[
+        "sign",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--request",
+        path,
+        "--format",
+        "http",
+        "-H",
+        "X-Replayed-By: support",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let expected = format!(
+        "POST /hooks/github?team=payments HTTP/1.1\r\n\
+Host: api.acme.test:8443\r\n\
+User-Agent: GitHub-Hookshot/044aadd\r\n\
+Content-Type: application/json\r\n\
+X-GitHub-Event: issues\r\n\
+X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958\r\n\
+X-Hub-Signature-256: {sig}\r\n\
+Content-Length: 17\r\n\
+X-Replayed-By: support\r\n\
+\r\n\
+{{\"action\":\"open\"}}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+
+    // With the signature it carries right, nothing changes: the file comes back as it was.
+    let right = DELIVERY.replace("sha256=0000", &sig);
+    std::fs::write(&file, &right).unwrap();
+    let out = sigscope(&[
+        "sign",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--request",
+        path,
+        "--format",
+        "http",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), right);
+
+    let out = sigscope(&[
+        "sign",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--request",
+        path,
+        "--format",
+        "curl",
+    ]);
+    let curl = String::from_utf8(out.stdout).unwrap();
+    let words = shell_words::split(&curl.replace("\\\n", "")).unwrap();
+    assert_eq!(
+        words[..4],
+        [
+            "curl",
+            "-X",
+            "POST",
+            "https://api.acme.test:8443/hooks/github?team=payments"
+        ]
+    );
+    for header in [
+        "User-Agent: GitHub-Hookshot/044aadd",
+        "X-GitHub-Event: issues",
+        "X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958",
+        &format!("X-Hub-Signature-256: {sig}"),
+    ] {
+        assert!(words.iter().any(|w| w == header), "{header} in {curl}");
+    }
+}
+
+#[test]
+fn header_flag_goes_out_for_a_scheme_that_signs_no_headers() {
+    let out = sigscope(&[
+        "sign",
+        "-p",
+        "github",
+        "--example",
+        "-H",
+        "X-Tenant: 7",
+        "--format",
+        "http",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\r\nX-Tenant: 7\r\n"), "{text}");
+}
+
+/// A server for one request: its port and the request it received (head as text, body).
+fn serve_once() -> (u16, std::thread::JoinHandle<(String, Vec<u8>)>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        let got = common::read_message(&mut s);
+        s.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+            .unwrap();
+        got
+    });
+    (port, h)
+}
+
+#[test]
+fn send_replays_a_capture_to_another_host_with_its_own_path_and_headers() {
+    let dir = tempdir("send");
+    let file = dir.join("capture.http");
+    std::fs::write(&file, DELIVERY).unwrap();
+    let (port, got) = serve_once();
+    let to = format!("http://127.0.0.1:{port}");
+    let out = sigscope(&[
+        "send",
+        "-p",
+        "github",
+        "--key",
+        "k",
+        "--request",
+        file.to_str().unwrap(),
+        "--to",
+        &to,
+        "--timeout",
+        "10",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let (head, body) = got.join().unwrap();
+    let sig = github_signature("k", b"{\"action\":\"open\"}");
+    assert_eq!(
+        head,
+        format!(
+            "POST /hooks/github?team=payments HTTP/1.1\r\n\
+Host: api.acme.test:8443\r\n\
+User-Agent: GitHub-Hookshot/044aadd\r\n\
+Content-Type: application/json\r\n\
+X-GitHub-Event: issues\r\n\
+X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958\r\n\
+X-Hub-Signature-256: {sig}\r\n\
+Content-Length: 17\r\n\
+\r\n"
+        )
+    );
+    assert_eq!(body, b"{\"action\":\"open\"}");
+}
+
+#[test]
+fn send_takes_the_url_as_an_argument_or_a_flag() {
+    for flag in [None, Some("--url")] {
+        let (port, got) = serve_once();
+        let url = format!("http://127.0.0.1:{port}/in/gh?x=1");
+        let mut args = vec!["send", "-p", "github", "--example", "--timeout", "10"];
+        if let Some(f) = flag {
+            args.push(f);
+        }
+        args.push(&url);
+        let out = sigscope(&args);
+        assert!(out.status.success(), "{out:?}");
+        let (head, _) = got.join().unwrap();
+        assert!(
+            head.starts_with(&format!(
+                "POST /in/gh?x=1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            )),
+            "{head}"
+        );
+    }
+    let out = sigscope(&[
+        "send",
+        "-p",
+        "github",
+        "--example",
+        "--dry-run",
+        "ftp://h/x",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "sigscope: error: the URL `ftp://h/x` is not an http:// or https:// URL\n"
+    );
+}
+
+#[test]
+fn a_bundle_of_an_imported_request_replays_where_it_went() {
+    let dir = tempdir("bundle");
+    let file = dir.join("gh.http");
+    std::fs::write(&file, DELIVERY).unwrap();
+    let path = file.to_str().unwrap();
+    let sign = |extra: &[&str]| {
+        let mut args = vec!["sign", "-p", "github", "--key", "k"];
+        args.extend(extra);
+        let out = sigscope(&args);
+        assert!(out.status.success(), "{out:?}");
+        out.stdout
+    };
+    let bundle = sign(&["--request", path, "--format", "bundle"]);
+    let json: serde_json::Value = serde_json::from_slice(&bundle).unwrap();
+    assert_eq!(
+        json["url"],
+        "https://api.acme.test:8443/hooks/github?team=payments"
+    );
+    assert_eq!(json["method"], "POST");
+    assert!(!String::from_utf8_lossy(&bundle).contains("\"k\""));
+    let saved = dir.join("case.json");
+    std::fs::write(&saved, &bundle).unwrap();
+    let from_bundle = sign(&["--bundle", saved.to_str().unwrap(), "--format", "http"]);
+    let from_request = sign(&["--request", path, "--format", "http"]);
+    assert_eq!(
+        String::from_utf8_lossy(&from_bundle),
+        String::from_utf8_lossy(&from_request)
+    );
+}
+
+/// Schemes whose genuine requests do not yet come back byte for byte: the signature sits in a
+/// form the export rebuilds (an Authorization's parameter order or spacing: oauth1, cavage,
+/// hawk, akamai-edgegrid, qiniu, tencent-cos), a presigned URL whose query is rewritten (aws-sigv4,
+/// gcs-v4, azure-sas), several signatures or dictionaries (rfc9421, pagerduty, persona,
+/// docusign), or inputs the import does not find
+/// (binance's withdraw, kucoin).
+const NOT_YET: &[&str] = &[
+    "akamai-edgegrid",
+    "aws-sigv4",
+    "azure-sas",
+    "binance",
+    "cavage",
+    "docusign",
+    "gcs-v4",
+    "hawk",
+    "kucoin",
+    "oauth1",
+    "pagerduty",
+    "persona",
+    "qiniu",
+    "rfc9421",
+    "tencent-cos",
+];
+
+#[test]
+fn genuine_catalog_requests_come_back_byte_for_byte() {
+    // The SDK-made requests of tests/fixtures/catalog, signed again with their own key: nothing
+    // changes, so `--format http` is the file as it was.
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (dir, cases) in common::case_files("catalog") {
+        for case in cases.as_array().unwrap() {
+            let id = case["id"].as_str().unwrap();
+            if case["key_form"] != "text" || NOT_YET.contains(&id) {
+                continue;
+            }
+            for request in case["requests"].as_array().unwrap() {
+                if request["valid"] != true {
+                    continue;
+                }
+                let file = dir.join(request["file"].as_str().unwrap());
+                let Ok(raw) = std::fs::read(&file) else {
+                    continue;
+                };
+                let out = sigscope(&[
+                    "sign",
+                    "-p",
+                    id,
+                    "--key",
+                    case["key"].as_str().unwrap(),
+                    "--request",
+                    file.to_str().unwrap(),
+                    "--format",
+                    "http",
+                ]);
+                checked += 1;
+                if out.stdout != raw {
+                    failures.push(format!("{id}: {}", file.display()));
+                }
+            }
+        }
+    }
+    if checked == 0 {
+        return; // the fixtures are absent
+    }
+    assert!(checked >= 100, "{checked} requests");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -271,9 +271,10 @@ impl FieldKind {
             FieldKind::Url => {
                 v.starts_with('/')
                     || ["http://", "https://"].iter().any(|p| {
+                        // By bytes: a value may hold any character where the scheme would be.
                         v.len() > p.len()
-                            && v[..p.len()].eq_ignore_ascii_case(p)
-                            && !v[p.len()..].starts_with('/')
+                            && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+                            && !v.as_bytes()[p.len()..].starts_with(b"/")
                     })
             }
             FieldKind::Method => v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'),
@@ -604,6 +605,16 @@ impl Recipe {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_url_value_with_non_ascii_where_the_scheme_goes_is_a_problem_not_a_panic() {
+        // A fuzz finding (the TUI's field check): `é` straddles byte 7, where `http://` ends.
+        assert!(super::FieldKind::Url.problem("éééééééé").is_some());
+        assert!(super::FieldKind::Url.problem("httpséé://x").is_some());
+        assert!(super::FieldKind::Url.problem("https://x/é").is_none());
+        assert!(super::FieldKind::Url.problem("/path").is_none());
+    }
+
     use super::FieldKind;
 
     #[test]

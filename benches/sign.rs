@@ -227,8 +227,11 @@ fn keystroke(bencher: divan::Bencher, (scheme, typing): (&str, Typing), until: U
     app.settle();
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     terminal
-        .draw(|f| sigscope::tui::view::draw(&app, f))
+        .draw(|f| sigscope::tui::view::draw(&mut app, f))
         .unwrap();
+    // The runtime's part as in the app: the trace of a large body is signed on the signing
+    // thread and comes back as a message.
+    let (mut runtime, inbox) = sigscope::tui::runtime::Runtime::new(None);
     // Type a character then delete it, alternately, so the input keeps its size and stays valid.
     let mut add = true;
     bencher.bench_local(|| {
@@ -238,12 +241,24 @@ fn keystroke(bencher: divan::Bencher, (scheme, typing): (&str, Typing), until: U
             KeyCode::Backspace
         };
         add = !add;
-        app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let effects = app.handle(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let _ = runtime.carry_out(&mut app, effects);
         if let Until::Stages = until {
-            app.settle();
+            // The loop's one receive, until the trace of this keystroke is in.
+            while app.catching_up() {
+                let msg = inbox.recv().unwrap();
+                let effects = app.update(msg);
+                let _ = runtime.carry_out(&mut app, effects);
+            }
+        } else {
+            // Whatever trace has come already is shown.
+            while let Ok(msg) = inbox.try_recv() {
+                let effects = app.update(msg);
+                let _ = runtime.carry_out(&mut app, effects);
+            }
         }
         terminal
-            .draw(|f| sigscope::tui::view::draw(&app, f))
+            .draw(|f| sigscope::tui::view::draw(&mut app, f))
             .unwrap();
     });
     app.settle();

@@ -13,9 +13,9 @@ mod common;
 
 /// A scheme's example drawn at width×height, as text with trailing spaces cut.
 fn screen(scheme: &str, width: u16, height: u16) -> String {
-    let app = common::app(scheme, NOW);
+    let mut app = common::app(scheme, NOW);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(&app, f)).unwrap();
+    terminal.draw(|f| view::draw(&mut app, f)).unwrap();
     common::buffer_text(terminal.backend().buffer(), true) + "\n"
 }
 

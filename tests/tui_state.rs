@@ -214,13 +214,13 @@ fn ctrl_c_quits_from_an_editor_and_help_is_an_overlay() {
     let mut app = app("tpns");
     assert_eq!(app.handle(ctrl('c')), [Effect::Quit]);
     app.handle(key(KeyCode::F(1)));
-    assert!(app.help);
+    assert!(app.help_open());
     // Typing while the help is open does not reach the body.
     let before = body_text(&app);
     type_text(&mut app, "x");
     assert_eq!(body_text(&app), before);
     app.handle(key(KeyCode::Esc));
-    assert!(!app.help);
+    assert!(!app.help_open());
     assert_eq!(app.handle(ctrl('c')), [Effect::Quit]);
 }
 
@@ -238,7 +238,7 @@ fn typing_never_triggers_a_global_action() {
         assert!(effects.is_empty(), "{c:?} gave {effects:?}");
     }
     assert_eq!(body_text(&app), format!("{before}{all}"));
-    assert!(app.picker.is_none() && !app.help && !app.reveal);
+    assert!(app.picker().is_none() && !app.help_open() && !app.reveal);
 }
 
 #[test]
@@ -382,7 +382,7 @@ fn a_click_focuses_the_pane_under_it() {
     let mut app = app("tpns");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal
-        .draw(|f| sigscope::tui::view::draw(&app, f))
+        .draw(|f| sigscope::tui::view::draw(&mut app, f))
         .unwrap();
     let click = |x: u16, y: u16| {
         Event::Mouse(MouseEvent {
@@ -392,7 +392,7 @@ fn a_click_focuses_the_pane_under_it() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    let areas = app.areas.borrow().clone();
+    let areas = app.view.areas.clone();
     app.handle(click(areas.key.x + 2, areas.key.y + 1));
     assert_eq!(app.focus, Focus::Key);
     app.handle(click(areas.stages.x + 5, areas.stages.y + 3));
@@ -401,7 +401,7 @@ fn a_click_focuses_the_pane_under_it() {
     assert_eq!(app.focus, Focus::Field(1));
     // The title opens the scheme picker.
     app.handle(click(2, 0));
-    assert!(app.picker.is_some());
+    assert!(app.picker().is_some());
 }
 
 #[test]
@@ -481,14 +481,14 @@ fn a_pasted_request_fills_the_inputs_and_diagnose_explains_it() {
     );
     let mut app = app("tpns");
     app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_some());
+    assert!(app.request_box().is_some());
     app.handle(Event::Paste(raw));
     app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_none(), "{:?}", app.status);
+    assert!(app.request_box().is_none(), "{:?}", app.status);
     assert_eq!(body_text(&app), body);
     assert_eq!(app.expected.lines().concat(), sign);
-    app.handle(key(KeyCode::F(8)));
-    wait_for_diagnosis(&mut app);
+    let effects = app.handle(key(KeyCode::F(8)));
+    wait_for_diagnosis(&mut app, effects);
     let d = app.diagnosis.clone().unwrap().join("\n");
     assert!(d.contains("Explained by 1 difference"), "{d}");
     assert!(d.contains("the signer's body had LF line endings"), "{d}");
@@ -511,10 +511,10 @@ fn a_crlf_request_pasted_through_tmux_reads_its_headers() {
         app.handle(key(KeyCode::F(7)));
         app.handle(Event::Paste(pasted.clone()));
         // The box shows one header a line, no blank line between them.
-        let shown = app.request_box.as_ref().unwrap().lines().to_vec();
+        let shown = app.request_box().unwrap().lines().to_vec();
         assert_eq!(shown[1], "Host: api.tpns.tencent.com", "{shown:?}");
         app.handle(key(KeyCode::F(7)));
-        assert!(app.request_box.is_none(), "{:?}", app.status);
+        assert!(app.request_box().is_none(), "{:?}", app.status);
         assert_eq!(body_text(&app), body, "{pasted:?}");
         assert_eq!(app.expected.lines().concat(), sign);
         assert_eq!(signature(&app), sign);
@@ -527,18 +527,18 @@ fn a_request_that_does_not_read_keeps_the_box_and_says_where() {
     app.handle(key(KeyCode::F(7)));
     app.handle(Event::Paste("POST / HTTP/1.1\nnot a header\n\n".into()));
     app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_some());
+    assert!(app.request_box().is_some());
     let status = app.status.clone().unwrap();
     assert!(status.error && status.text.contains("line 2"), "{status:?}");
     app.handle(key(KeyCode::Esc));
-    assert!(app.request_box.is_none());
+    assert!(app.request_box().is_none());
 }
 
 #[test]
 fn copy_as_curl_http_and_bundle() {
     let mut app = app("tpns");
     app.handle(key(KeyCode::F(9)));
-    assert!(app.copy_menu);
+    assert!(app.copy_menu_open());
     let effects = app.handle(key(KeyCode::Char('c')));
     let [Effect::Copy { text, what }] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -624,12 +624,12 @@ fn derived_signing_keys_are_masked_in_the_stage_panel_until_revealed() {
 fn the_copy_menu_copies_the_trace_as_code_in_the_chosen_language() {
     let mut app = app("tpns");
     app.handle(key(KeyCode::F(9)));
-    assert!(app.copy_menu);
+    assert!(app.copy_menu_open());
     // Tab twice: Python, JavaScript, Go.
     app.handle(key(KeyCode::Tab));
     app.handle(key(KeyCode::Tab));
     let effects = app.handle(key(KeyCode::Char('p')));
-    assert!(!app.copy_menu);
+    assert!(!app.copy_menu_open());
     let [Effect::Copy { text, what }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -728,7 +728,7 @@ fn a_pasted_curl_line_never_reads_the_files_it_names() {
             .into(),
     ));
     app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_none(), "{:?}", app.status);
+    assert!(app.request_box().is_none(), "{:?}", app.status);
     let status = app.status.clone().unwrap();
     assert!(
         status
@@ -739,14 +739,9 @@ fn a_pasted_curl_line_never_reads_the_files_it_names() {
     assert!(app.inputs.body.bytes().is_empty());
 }
 
-/// Waits for the diagnose search (off the UI thread) to report.
-fn wait_for_diagnosis(app: &mut App) {
-    let start = std::time::Instant::now();
-    while app.diagnosing.is_some() {
-        app.poll_background();
-        assert!(start.elapsed().as_secs() < 20, "the search never reported");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+/// Waits for the diagnose search (off the UI thread, started by `effects`) to report.
+fn wait_for_diagnosis(app: &mut App, effects: Vec<Effect>) {
+    common::run_until(app, effects, |app| app.diagnosing.is_none());
 }
 
 #[test]
@@ -757,12 +752,12 @@ fn diagnose_runs_off_the_ui_thread_and_esc_cancels_it() {
         app.handle(key(KeyCode::Tab));
     }
     type_text(&mut app, "AAAA");
-    app.handle(key(KeyCode::F(8)));
+    let effects = app.handle(key(KeyCode::F(8)));
     // The update returned at once: the screen says the search is under way.
     assert!(app.diagnosing.is_some());
     assert!(app.diagnosis.as_ref().unwrap()[0].starts_with("diagnosing…"));
     app.handle(key(KeyCode::Esc));
-    wait_for_diagnosis(&mut app);
+    wait_for_diagnosis(&mut app, effects);
     let d = app.diagnosis.clone().unwrap();
     assert!(
         d[0].starts_with("Cancelled: searched") || d[0].starts_with("Not explained"),
@@ -781,20 +776,20 @@ fn diagnose_runs_off_the_ui_thread_and_esc_cancels_it() {
 fn help_pages_and_goes_to_either_end_at_80_by_24() {
     let mut app = app("tpns");
     app.handle(key(KeyCode::F(1)));
-    screen(&app, 80, 24);
-    let page = app.help_page.get();
+    screen(&mut app, 80, 24);
+    let page = app.view.help_page;
     assert!(page > 5, "{page}");
     app.handle(key(KeyCode::PageDown));
-    assert_eq!(app.help_scroll.get(), page);
+    assert_eq!(app.view.help_scroll, page);
     app.handle(key(KeyCode::End));
-    let s = screen(&app, 80, 24);
-    let last = app.help_scroll.get();
+    let s = screen(&mut app, 80, 24);
+    let last = app.view.help_scroll;
     assert!(last > page, "{last}");
     assert!(s.contains(&format!("of {}", last + page)), "{s}");
     app.handle(key(KeyCode::PageUp));
-    assert_eq!(app.help_scroll.get(), last - page);
+    assert_eq!(app.view.help_scroll, last - page);
     app.handle(key(KeyCode::Home));
-    assert_eq!(app.help_scroll.get(), 0);
+    assert_eq!(app.view.help_scroll, 0);
 }
 
 #[test]
@@ -805,22 +800,22 @@ fn a_long_diagnosis_scrolls_and_says_which_rows() {
             .map(|i| format!("line {i} of the diagnosis"))
             .collect(),
     );
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     assert!(s.contains("Diagnosis · rows 1–"), "{s}");
     assert!(!s.contains("line 30 of"), "{s}");
     for _ in 0..40 {
         app.handle(Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::ALT)));
     }
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     assert!(s.contains("line 30 of"), "{s}");
     assert!(s.contains("of 30 · Alt-Up/Down"), "{s}");
 }
 
 #[test]
 fn every_function_key_is_in_the_hints_at_80_and_120_columns() {
-    let app = app("tpns");
+    let mut app = app("tpns");
     for (w, h) in [(80, 24), (120, 40), (200, 60)] {
-        let s = screen(&app, w, h);
+        let s = screen(&mut app, w, h);
         let hints = s.lines().last().unwrap();
         for k in ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"] {
             assert!(hints.contains(k), "{w}×{h}: {k} missing in `{hints}`");
@@ -852,7 +847,7 @@ fn a_copy_too_large_for_osc52_is_offered_as_a_file() {
 fn the_help_shows_the_scheme_notes_source_and_field_help() {
     let mut app = app("huawei-authtoken");
     app.handle(key(KeyCode::F(1)));
-    let s = screen(&app, 80, 24);
+    let s = screen(&mut app, 80, 24);
     assert!(s.contains("This scheme: huawei-authtoken"), "{s}");
     assert!(s.contains("source    Huawei KooGallery"), "{s}");
     assert!(
@@ -871,11 +866,11 @@ fn a_status_message_goes_when_it_is_old() {
     let mut app = app("tpns");
     app.handle(key(KeyCode::F(9)));
     app.handle(key(KeyCode::Char('w'))); // nothing waits: an error
-    assert!(screen(&app, 120, 40).contains("no copy is waiting"));
+    assert!(screen(&mut app, 120, 40).contains("no copy is waiting"));
     app.now_millis += 19_000;
-    assert!(screen(&app, 120, 40).contains("no copy is waiting"));
+    assert!(screen(&mut app, 120, 40).contains("no copy is waiting"));
     app.now_millis += 2_000;
-    let s = screen(&app, 120, 40);
+    let s = screen(&mut app, 120, 40);
     assert!(!s.contains("no copy is waiting"), "{s}");
     // The scheme's description takes its place.
     assert!(s.contains("HMAC-SHA256 over TimeStamp"), "{s}");
@@ -943,7 +938,7 @@ fn the_bundle_verdict_is_shown_under_the_expected_signature() {
     let bundle: sigscope::request::bundle::Bundle = serde_json::from_slice(&out.stdout).unwrap();
     let mut app = app("huawei-tenant");
     app.bundle = Some(bundle);
-    let s = screen(&app, 200, 60);
+    let s = screen(&mut app, 200, 60);
     assert!(
         s.contains("bundle: every stage matches the bundle's fingerprints"),
         "{s}"
@@ -953,7 +948,7 @@ fn the_bundle_verdict_is_shown_under_the_expected_signature() {
         app.handle(key(KeyCode::Tab));
     }
     type_text(&mut app, "-longer");
-    let s = screen(&app, 200, 60);
+    let s = screen(&mut app, 200, 60);
     assert!(
         s.contains(
             "bundle: stages that differ from the bundle's: mac, signature; the first is `mac`"
@@ -980,12 +975,12 @@ fn alt_t_compares_a_pasted_server_string_with_ours() {
     };
     let mut app = app("aws-sigv4");
     app.handle(alt('t'));
-    assert!(app.theirs_box.is_some());
+    assert!(app.theirs_box().is_some());
     app.handle(Event::Paste(
         creq.replace("20150830T123600Z", "20150830T123601Z"),
     ));
     app.handle(alt('t'));
-    assert!(app.theirs_box.is_none());
+    assert!(app.theirs_box().is_none());
     let d = app.diagnosis.clone().expect("the comparison is shown");
     assert!(
         d[0].starts_with("The server's canonical request (canonical_request), from the pasted string, differs from ours at line 5"),
@@ -1116,19 +1111,15 @@ fn f4s_learn_entry_learns_a_pasted_request_off_the_ui_thread_and_alt_w_saves_it(
     app.handle(key(KeyCode::F(4)));
     type_text(&mut app, "learn");
     app.handle(key(KeyCode::Enter));
-    assert!(app.learn_box && app.request_box.is_some());
+    assert!(app.learn_box() && app.request_box().is_some());
     // Nothing pasted: the box stays open with the reason.
     app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_some());
+    assert!(app.request_box().is_some());
     app.handle(Event::Paste(request.clone()));
-    app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_none());
+    let effects = app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box().is_none());
     assert!(app.learning.is_some(), "the search runs off the UI thread");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while app.learning.is_some() && std::time::Instant::now() < deadline {
-        app.poll_background();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    common::run_until(&mut app, effects, |app| app.learning.is_none());
     let status = app
         .status
         .as_ref()
@@ -1184,12 +1175,8 @@ fn alt_a_applies_what_diagnose_found_and_the_stages_match() {
         |p| p.body = body.as_bytes().to_vec(),
         Some(&expected),
     );
-    app.handle(key(KeyCode::F(8)));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while app.diagnosing.is_some() && std::time::Instant::now() < deadline {
-        app.poll_background();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let effects = app.handle(key(KeyCode::F(8)));
+    common::run_until(&mut app, effects, |app| app.diagnosing.is_none());
     let report = app.diagnosis.clone().unwrap_or_default().join("\n");
     assert!(report.contains("PHP's json_encode"), "{report}");
     assert!(report.contains("The bodies part at byte"), "{report}");
@@ -1217,7 +1204,7 @@ fn a_pasted_request_goes_out_of_f9_and_f12_with_its_own_url_and_headers() {
     app.handle(key(KeyCode::F(7)));
     app.handle(Event::Paste(format!("{head}{body}")));
     app.handle(key(KeyCode::F(7)));
-    assert!(app.request_box.is_none(), "{:?}", app.status);
+    assert!(app.request_box().is_none(), "{:?}", app.status);
     let mut mac = Hmac::<Sha256>::new_from_slice(app.inputs.key.bytes().as_slice()).unwrap();
     mac.update(body.as_bytes());
     let sig = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
@@ -1254,7 +1241,7 @@ fn a_body_pasted_through_a_terminal_gets_its_line_ends_back() {
         app.handle(key(KeyCode::F(7)));
         app.handle(Event::Paste(sent.replace('\n', "\r")));
         app.handle(key(KeyCode::F(7)));
-        assert!(app.request_box.is_none(), "{:?}", app.status);
+        assert!(app.request_box().is_none(), "{:?}", app.status);
         assert_eq!(body_text(&app), body);
         assert_eq!(signature(&app), sign, "{body:?}");
         let status = &app.status.as_ref().unwrap().text;
@@ -1282,7 +1269,7 @@ fn alt_m_shows_the_last_messages_in_full() {
     let shown = app.diagnosis.clone().unwrap();
     assert!(shown[0].starts_with("The last "), "{shown:?}");
     assert_eq!(shown[1], format!("· {said}"));
-    let text = screen(&app, 160, 48);
+    let text = screen(&mut app, 160, 48);
     assert!(text.contains("Messages (Alt-M)"), "{text}");
     app.handle(alt('m'));
     assert!(app.diagnosis.is_none());
@@ -1329,10 +1316,10 @@ fn a_field_that_is_not_its_kind_is_said_on_the_fields_pane() {
     while app.focus != Focus::Field(at) {
         app.handle(key(KeyCode::Tab));
     }
-    let before = screen(&app, 120, 40);
+    let before = screen(&mut app, 120, 40);
     assert!(!before.contains("Unix seconds are"), "{before}");
     type_text(&mut app, "x");
-    let after = screen(&app, 120, 40);
+    let after = screen(&mut app, 120, 40);
     assert!(
         after.contains("└Unix seconds are digits (like 1565314789)──"),
         "{after}"

@@ -24,7 +24,6 @@ use ratatui::crossterm::event::{
 use sigscope::sign::{Recipe, builtin, pubkey};
 use sigscope::tui::app::{App, Effect, Extra, Prefill};
 use sigscope::tui::clipboard::Clipboard;
-use sigscope::tui::keys::{self, Action as KeyAction, Scope};
 
 /// Every built-in scheme, read once.
 fn recipes() -> &'static [Recipe] {
@@ -418,13 +417,19 @@ fn play(app: &mut App, effects: Vec<Effect>) {
                 app.written("the learned recipe", Ok(format!("recipes/{id}.toml")))
             }
             Effect::Listen => app.not_listening("the fuzz target binds no socket"),
-            // Sending would open a connection; Quit leaves the app as it was.
-            Effect::Send { .. } | Effect::Quit => {}
+            // The signing thread's part, here and now.
+            Effect::Sign(work) => {
+                let done = work.sign(&mut sigscope::sign::Memo::default());
+                app.signed(done);
+            }
+            // Sending would open a connection, a search would outlive the input (the app shows
+            // it under way); Quit leaves the app as it was.
+            Effect::Send { .. } | Effect::Diagnose(_) | Effect::Learn(_) | Effect::Quit => {}
         }
     }
 }
 
-fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
+fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
     terminal
         .draw(|f| sigscope::tui::view::draw(app, f))
         .expect("draws");
@@ -437,13 +442,6 @@ fuzz_target!(|input: Input| {
     for action in input.actions {
         match action {
             Action::Key(k) => {
-                // F8's search runs on a thread of its own, past the end of the input; so does
-                // F7's learn search when the box was opened by the picker's learn entry.
-                match keys::lookup(Scope::Global, &k) {
-                    Some(KeyAction::Diagnose) => continue,
-                    Some(KeyAction::PasteRequest) if app.learn_box => continue,
-                    _ => {}
-                }
                 let effects = app.handle(Event::Key(k));
                 play(&mut app, effects);
             }
@@ -462,18 +460,11 @@ fuzz_target!(|input: Input| {
             }
             Action::Resize(w, h) => {
                 terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
-                draw(&mut terminal, &app);
+                draw(&mut terminal, &mut app);
             }
-            Action::Draw => {
-                // What the runtime's loop looks at between events (nothing runs in the
-                // background here, so these only check).
-                app.poll_trace();
-                app.poll_background();
-                app.poll_wire();
-                draw(&mut terminal, &app);
-            }
+            Action::Draw => draw(&mut terminal, &mut app),
             Action::Tick(ms) => app.now_millis += ms,
         }
     }
-    draw(&mut terminal, &app);
+    draw(&mut terminal, &mut app);
 });

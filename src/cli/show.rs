@@ -19,15 +19,15 @@ pub fn show(
     show_with(args, expect, out, None)
 }
 
-/// Something to do to the app before the TUI starts (`listen` hands it its listener).
-pub type Start = Box<dyn FnOnce(&mut crate::tui::app::App)>;
+/// A listener started by `listen`, and the scheme it verifies with (None: each recognized).
+pub type Listening = (crate::wire::listen::Listener, Option<String>);
 
-/// As [`show`], with `start` run on the app before the screen opens.
+/// As [`show`], with a listener whose list opens when the screen does.
 pub fn show_with(
     args: &InputArgs,
     expect: Option<&str>,
     out: &mut impl Write,
-    start: Option<Start>,
+    listening: Option<Listening>,
 ) -> Result<ExitCode, CliError> {
     let args = &with_profile(args)?;
     let catalog = Catalog::for_inputs(args)?;
@@ -90,10 +90,7 @@ pub fn show_with(
                 dir.display()
             ));
         }
-        if let Some(start) = start {
-            start(&mut app);
-        }
-        let (app, ended) = crate::tui::run(app, inputs::now_millis)?;
+        let (app, ended) = crate::tui::run(app, inputs::now_millis, listening)?;
         let panicked = matches!(
             ended,
             crate::tui::Ended::Panic | crate::tui::Ended::Terminal(_)

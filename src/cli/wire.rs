@@ -141,12 +141,7 @@ pub fn listen(args: &ListenArgs, out: &mut impl Write) -> Result<ExitCode, CliEr
         let scheme = fixed.map(|i| catalog.recipes[i].id.clone());
         let mut tui_inputs = inputs.clone();
         tui_inputs.set.clear();
-        return super::show::show_with(
-            &tui_inputs,
-            None,
-            out,
-            Some(Box::new(move |app| app.listening(listener, scheme))),
-        );
+        return super::show::show_with(&tui_inputs, None, out, Some((listener, scheme)));
     }
     let scheme = match fixed {
         Some(i) => format!("scheme {}", catalog.recipes[i].id),

@@ -1,14 +1,18 @@
-//! The TUI's state and its update: events in, state changed, effects (copy, quit) out. Nothing
-//! here draws or touches the terminal; the trace always comes from the core.
+//! The TUI's state and its update: messages in ([`Msg`]: terminal events, traces, search
+//! results, captures, answers), state changed, effects out ([`Effect`]: copy, write, listen,
+//! send, sign, diagnose, learn, quit) for the runtime to carry out. Nothing here starts a
+//! thread or touches the terminal, the clipboard, a socket or a file; the trace always comes
+//! from the core.
 //!
-//! This file holds the state itself ([`App`]), the focus, the effects asked of the runtime and
-//! the status line; the update is split by what it does: `editors` (the input editors and a
-//! scheme's inputs), `signing` (the core's runs, on the signing thread for large inputs),
-//! `input` (key, paste and mouse events), `actions` (the key table's actions), `picker`
-//! (schemes, profiles and sessions), `copy` (copy and export), `import` (a pasted request),
-//! `diagnose` (F8's search) and `wire` (listening and sending).
+//! This file holds the state itself ([`App`]), the focus, the effects, the view's scratch
+//! state and the status line; the update is split by what it does: `editors` (the input
+//! editors and a scheme's inputs), `signing` (the core's runs, large inputs on the runtime's
+//! signing thread), `input` (key, paste and mouse events), `actions` (the key table's
+//! actions), `picker` (schemes, profiles and sessions), `copy` (copy and export), `import` (a
+//! pasted request), `diagnose` (F8's search), `learn` (an unknown scheme learned), `wire`
+//! (listening and sending), `message` (what reaches the loop) and `overlay` (what is drawn
+//! over the screen, one file each with its keys and its drawing).
 
-use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 use ratatui::layout::Rect;
@@ -22,19 +26,25 @@ mod editors;
 mod import;
 mod input;
 mod learn;
+pub mod message;
+pub mod overlay;
 mod picker;
 mod signing;
 mod wire;
 pub use diagnose::DiagnoseJob;
+pub use diagnose::DiagnoseWork;
 pub use editors::{Editor, Prefill, SchemeInputs};
+pub use learn::LearnWork;
 pub use learn::{LEARN_ENTRY, LearnJob};
 pub use picker::{Extra, Pick, Picker};
-pub use signing::{ASYNC_FROM_BYTES, Computed, SignDone, SignJob, SignWorker};
+pub use signing::{ASYNC_FROM_BYTES, Computed, SignDone, SignWork};
 pub use wire::{KEEP, Received, Response, Sending};
 
 use super::keys;
 use crate::sign::{self, Recipe, time};
 use editors::{field_values, text_area};
+pub use message::Msg;
+pub use overlay::Overlay;
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +58,9 @@ pub enum Focus {
     Stages,
 }
 
-/// What the runtime must do after an update.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the runtime must do after an update: the update itself never starts a thread nor
+/// touches the terminal, the clipboard, the network or a file.
+#[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
     Copy {
         text: String,
@@ -70,15 +81,43 @@ pub enum Effect {
     Quit,
     /// Start listening with [`App::listen_judge`], and hand the listener to [`App::listening`].
     Listen,
-    /// Send these bytes on a thread ([`Sending::start`]) and hand it to [`App::sending_started`].
+    /// Send these bytes on a thread; the answer comes back as [`Msg::Answered`] for `job`.
     Send {
         target: crate::wire::client::Target,
         head_request: bool,
         bytes: Vec<u8>,
         /// The request's head as shown, the key masked.
         shown: Vec<String>,
+        job: u64,
+        /// What Esc cancels the exchange with.
+        cancel: CancelSend,
     },
+    /// Sign on the signing thread (inputs too large to sign between two keystrokes); the trace
+    /// comes back as [`Msg::Signed`].
+    Sign(Box<SignWork>),
+    /// Run a diagnose search on a thread of its own ([`Msg::Progress`], [`Msg::Diagnosed`]).
+    Diagnose(Box<DiagnoseWork>),
+    /// Run a learn search on a thread of its own ([`Msg::Progress`], [`Msg::Learned`]).
+    Learn(Box<LearnWork>),
 }
+
+/// The canceller of a request sent (compared by identity).
+#[derive(Clone)]
+pub struct CancelSend(pub std::sync::Arc<crate::wire::client::Canceller>);
+
+impl std::fmt::Debug for CancelSend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CancelSend")
+    }
+}
+
+impl PartialEq for CancelSend {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for CancelSend {}
 
 /// A status message, and whether it reports a failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +132,52 @@ impl Status {
     /// When it stops being shown: a report after 8 s, an error after 20 s.
     pub fn until(&self) -> i64 {
         self.at + if self.error { 20_000 } else { 8_000 }
+    }
+}
+
+/// The view's scratch state, passed `&mut` to drawing: where the last frame put each pane, the
+/// scroll positions it clamped, the rows a page holds. The update reads it (a click, a page
+/// move) and sets the scroll positions; drawing clamps them and records what it laid out.
+#[derive(Debug, Clone)]
+pub struct ViewState {
+    /// The first row of the stage panel shown; drawing clamps it and follows the selection.
+    pub stage_scroll: usize,
+    pub follow_selection: bool,
+    /// The first line of the help shown (clamped when drawn).
+    pub help_scroll: usize,
+    /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
+    pub help_page: usize,
+    /// The first row of the diagnosis shown (clamped when drawn).
+    pub diagnosis_scroll: usize,
+    /// The first row of the answer shown (clamped when drawn).
+    pub response_scroll: usize,
+    /// Rows of the received list on screen (set when drawn), a page for PgUp/PgDn.
+    pub list_page: usize,
+    pub areas: Areas,
+    /// The stage panel's rows of each stage at a width, for the trace of a version.
+    pub stage_rows: Option<(u64, usize, Vec<usize>)>,
+    /// The large editors' first rows and sizes: key, headers, body.
+    pub big: [crate::tui::bigtext::BigView; 3],
+    /// A public key's words for the Key pane's title, with the key they are of (reading a key,
+    /// an RSA private key above all, costs more than a frame should).
+    pub key_words: Option<(Vec<u8>, String)>,
+}
+
+impl Default for ViewState {
+    fn default() -> ViewState {
+        ViewState {
+            stage_scroll: 0,
+            follow_selection: false,
+            help_scroll: 0,
+            help_page: 10,
+            diagnosis_scroll: 0,
+            response_scroll: 0,
+            list_page: 10,
+            areas: Areas::default(),
+            stage_rows: None,
+            big: Default::default(),
+            key_words: None,
+        }
     }
 }
 
@@ -125,15 +210,8 @@ pub struct App {
     pub reveal: bool,
     pub variant_cursor: usize,
     pub stage_cursor: usize,
-    /// The first row of the stage panel shown; the view clamps it and follows the selection.
-    pub stage_scroll: Cell<usize>,
-    pub follow_selection: Cell<bool>,
-    pub picker: Option<Picker>,
-    pub help: bool,
-    /// The box a request is pasted into (F7), while open.
-    pub request_box: Option<TextArea<'static>>,
-    /// The "copy as" menu (F9), while open.
-    pub copy_menu: bool,
+    /// What is drawn over the main screen (see [`Overlay`]).
+    pub overlay: Option<Overlay>,
     /// The language the copy menu writes code in.
     pub code_lang: crate::code::Lang,
     /// Profiles and history sessions, offered in the picker after the schemes.
@@ -142,8 +220,6 @@ pub struct App {
     pub diagnosing: Option<DiagnoseJob>,
     /// What the last diagnosis found, for Alt-A to apply.
     pub fix: Option<crate::diagnose::Fix>,
-    /// F7's box holds a request to learn from (opened by the picker's learn entry).
-    pub learn_box: bool,
     /// The learn search under way, if any.
     pub learning: Option<LearnJob>,
     /// The last recipe learned, for Alt-W.
@@ -161,8 +237,6 @@ pub struct App {
     pub diagnosis: Option<Vec<String>>,
     /// The TOML text of schemes that are not built in (for bundles).
     pub recipe_texts: BTreeMap<String, String>,
-    /// The first line of the help shown; the view clamps it.
-    pub help_scroll: Cell<usize>,
     /// A copy too large for OSC 52, waiting to be written to a file (F9, w).
     pub unsent_copy: Option<(String, String)>,
     /// The repro bundle the session opened, whose fingerprints every trace is compared with.
@@ -172,22 +246,12 @@ pub struct App {
     pub replay_base: Option<(crate::request::replay::Base, Option<String>)>,
     /// The fields F3 filled, as they were, for Ctrl-Z right after it.
     undo_fill: Option<Vec<(usize, TextArea<'static>)>>,
-    /// Rows of help on screen (set when drawn): a page for PgUp/PgDn.
-    pub help_page: Cell<usize>,
-    /// The first row of the diagnosis shown (clamped when drawn).
-    pub diagnosis_scroll: Cell<usize>,
     /// The listener's captures (F11), while listening.
     pub received: Option<Received>,
-    /// The received-requests list is on screen.
-    pub list_open: bool,
     /// A request on its way (F12).
     pub sending: Option<Sending>,
     /// The answer to the last request sent, shown beside the stages.
     pub response: Option<Response>,
-    /// The first row of the answer shown (clamped when drawn).
-    pub response_scroll: Cell<usize>,
-    /// The box the server's own string is pasted into (Alt-T), while open.
-    pub theirs_box: Option<TextArea<'static>>,
     pub status: Option<Status>,
     /// The current scheme's headers placed with a fixed value (see `replay::constant_headers`).
     pub constant_headers: Vec<String>,
@@ -203,14 +267,18 @@ pub struct App {
     /// NO_COLOR is set: the screen is drawn without colours, emphasis kept (bold, reverse).
     pub no_color: bool,
     pub computed: Computed,
-    pub areas: RefCell<Areas>,
+    /// The view's scratch state (see [`ViewState`]).
+    pub view: ViewState,
+    /// Effects asked for deep in an update (a signing, a search), handed out at its end.
+    outbox: Vec<Effect>,
+    /// Numbers the jobs handed to the runtime (searches, requests sent).
+    jobs: u64,
     random: Random,
     memo: sign::Memo,
     /// Counts recomputes; a trace from the signing thread is shown only if it is the latest.
     generation: u64,
     /// The generation the signing thread is computing, while the stages are behind.
     pending: Option<u64>,
-    worker: Option<SignWorker>,
 }
 
 /// Status messages the log keeps.
@@ -269,18 +337,12 @@ impl App {
             reveal: false,
             variant_cursor: 0,
             stage_cursor: 0,
-            stage_scroll: Cell::new(0),
-            follow_selection: Cell::new(false),
-            picker: None,
-            help: false,
-            request_box: None,
-            copy_menu: false,
+            overlay: None,
             code_lang: crate::code::Lang::Python,
             extras: Vec::new(),
             profile: None,
             diagnosing: None,
             fix: None,
-            learn_box: false,
             learning: None,
             learned: None,
             recipes_dir: None,
@@ -288,19 +350,13 @@ impl App {
             key_encoding: crate::sign::key::KeyEncoding::Text,
             diagnosis: None,
             recipe_texts: BTreeMap::new(),
-            help_scroll: Cell::new(0),
             unsent_copy: None,
             bundle: None,
             replay_base: None,
             undo_fill: None,
-            help_page: Cell::new(10),
-            diagnosis_scroll: Cell::new(0),
             received: None,
-            list_open: false,
             sending: None,
             response: None,
-            response_scroll: Cell::new(0),
-            theirs_box: None,
             status: None,
             messages: Vec::new(),
             scheme_offer: None,
@@ -312,14 +368,15 @@ impl App {
             computed: Computed {
                 result: Err(String::new()),
                 views: Vec::new(),
-                rows: RefCell::new(None),
+                version: 0,
             },
-            areas: RefCell::new(Areas::default()),
+            view: ViewState::default(),
+            outbox: Vec::new(),
+            jobs: 0,
             random,
             memo: sign::Memo::default(),
             generation: 0,
             pending: None,
-            worker: None,
         };
         app.apply_masks();
         app.set_focus(app.first_focus());
@@ -436,7 +493,7 @@ impl App {
                 .map(|m| format!("{}{}", if m.error { "✗ " } else { "· " }, m.text)),
         );
         self.diagnosis = Some(lines);
-        self.diagnosis_scroll.set(0);
+        self.view.diagnosis_scroll = 0;
         self.messages_shown = true;
     }
 
@@ -463,6 +520,42 @@ impl App {
         };
         session.set_body(&self.inputs.body.bytes());
         session
+    }
+
+    /// The update for every message but the runtime's own (signals, a terminal gone): the
+    /// state changed, and the effects the runtime must carry out.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Terminal(event) => return self.handle(event),
+            Msg::Signed(done) => self.signed(done),
+            Msg::Progress { job, tried } => {
+                self.diagnose_progress(job, tried);
+                self.learn_progress(job, tried);
+            }
+            Msg::Diagnosed { job, report, fix } => self.diagnosed(job, report, fix),
+            Msg::Learned { job, result } => self.learned(job, result),
+            Msg::Captured(capture) => self.captured(capture),
+            Msg::Answered { job, result } => self.answered(job, result),
+            Msg::TerminalGone(_) | Msg::Signal(_) | Msg::Suspend => {}
+        }
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The effects asked for outside an update (while the app was made, or by a method the
+    /// command line called).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// A number for a job handed to the runtime.
+    fn next_job(&mut self) -> u64 {
+        self.jobs += 1;
+        self.jobs
+    }
+
+    /// Whether something under way changes the screen with time alone (a request's clock).
+    pub fn busy(&self) -> bool {
+        self.sending.is_some()
     }
 
     /// Shows a line in the status bar (for the command line's notes at start).

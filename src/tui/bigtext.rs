@@ -3,13 +3,11 @@
 //! milliseconds for a 1 MiB one-line body. This one keeps the text as one string, wraps it at the
 //! pane's width and lays out only the rows on screen; lines of ASCII are wrapped by arithmetic.
 
-use std::cell::Cell;
-
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::Widget;
+use ratatui::widgets::StatefulWidget;
 use unicode_width::UnicodeWidthChar;
 
 /// One edit, for undo and redo.
@@ -26,9 +24,8 @@ pub struct BigText {
     cursor: usize,
     undo: Vec<Edit>,
     redo: Vec<Edit>,
-    /// The first row on screen, and the size of the last frame (for page moves).
-    top: Cell<usize>,
-    size: Cell<(usize, usize)>,
+    /// The size of the last frame (for page moves), as the view recorded it.
+    page: (usize, usize),
     pub focused: bool,
 }
 
@@ -39,8 +36,7 @@ impl BigText {
             cursor: 0,
             undo: Vec::new(),
             redo: Vec::new(),
-            top: Cell::new(0),
-            size: Cell::new((80, 10)),
+            page: (80, 10),
             focused: false,
         }
     }
@@ -149,7 +145,7 @@ impl BigText {
     pub fn input(&mut self, key: KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let (width, height) = self.size.get();
+        let (width, height) = self.page;
         match key.code {
             KeyCode::Char('z' | 'u') if ctrl => self.undo(),
             KeyCode::Char('r' | 'y') if ctrl => self.redo(),
@@ -395,20 +391,46 @@ fn offset_in_line(line: &str, row: usize, col: usize, width: usize) -> usize {
     line.len()
 }
 
-impl Widget for &BigText {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+/// Where a [`BigText`] was drawn: its first row on screen and the size of the frame (the
+/// view's scratch state; the update passes the size back with [`BigText::set_page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BigView {
+    pub top: usize,
+    pub size: (usize, usize),
+}
+
+impl Default for BigView {
+    fn default() -> BigView {
+        BigView {
+            top: 0,
+            size: (80, 10),
+        }
+    }
+}
+
+impl BigText {
+    /// The size of the frame it was last drawn in, for page moves.
+    pub fn set_page(&mut self, size: (usize, usize)) {
+        self.page = size;
+    }
+}
+
+impl StatefulWidget for &BigText {
+    type State = BigView;
+
+    fn render(self, area: Rect, buf: &mut Buffer, view: &mut BigView) {
         let width = area.width.max(1) as usize;
         let height = area.height as usize;
-        self.size.set((width, height));
+        view.size = (width, height);
         // Keep the cursor's row on screen.
         let (cursor_row, cursor_col) = self.position(self.cursor, width);
-        let mut top = self.top.get();
+        let mut top = view.top;
         if cursor_row < top {
             top = cursor_row;
         } else if cursor_row >= top + height.max(1) {
             top = cursor_row + 1 - height.max(1);
         }
-        self.top.set(top);
+        view.top = top;
         for (i, (row, _)) in self.rows(top, height, width).into_iter().enumerate() {
             let shown: String = row
                 .chars()
@@ -470,7 +492,7 @@ mod tests {
             ["aaaaa", "bbb"]
         );
         let mut t = t;
-        t.size.set((10, 5));
+        t.set_page((10, 5));
         t.set_cursor(13); // row 1, column 3
         assert_eq!(t.position(t.cursor(), 10), (1, 3));
         t.input(key(KeyCode::Down));

@@ -153,7 +153,7 @@ pub fn app_with(
 
 /// The app drawn on a `w`×`h` TestBackend, as text: one line a row.
 #[allow(dead_code)]
-pub fn screen(app: &sigscope::tui::app::App, w: u16, h: u16) -> String {
+pub fn screen(app: &mut sigscope::tui::app::App, w: u16, h: u16) -> String {
     let mut t =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("a test terminal");
     t.draw(|f| sigscope::tui::view::draw(app, f))
@@ -176,4 +176,27 @@ pub fn buffer_text(buffer: &ratatui::buffer::Buffer, trim: bool) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Carries out `effects` as the TUI's runtime does (with no clipboard) and feeds the app the
+/// messages that come back (and carries out what they ask) until `done` holds; at most 60 s.
+#[allow(dead_code)]
+pub fn run_until(
+    app: &mut sigscope::tui::app::App,
+    effects: Vec<sigscope::tui::app::Effect>,
+    done: impl Fn(&sigscope::tui::app::App) -> bool,
+) {
+    let (mut runtime, inbox) = sigscope::tui::runtime::Runtime::new(None);
+    let _ = runtime.carry_out(app, effects);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done(app) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing came back in 60 s"
+        );
+        if let Ok(msg) = inbox.recv_timeout(std::time::Duration::from_millis(50)) {
+            let effects = app.update(msg);
+            let _ = runtime.carry_out(app, effects);
+        }
+    }
 }

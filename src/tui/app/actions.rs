@@ -4,7 +4,7 @@
 use ratatui::style::{Modifier, Style};
 
 use super::editors::field_editor;
-use super::{App, Effect, Focus, Pick, Picker, text_area};
+use super::{App, Effect, Focus, Overlay, Pick, Picker, text_area};
 use crate::sign::time;
 use crate::tui::keys::Action;
 
@@ -13,37 +13,28 @@ impl App {
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => return vec![Effect::Quit],
-            Action::Help => {
-                self.help = !self.help;
-                self.help_scroll.set(0);
-                self.picker = None;
+            Action::Help => self.toggle_help(),
+            Action::HelpUp => self.view.help_scroll = self.view.help_scroll.saturating_sub(1),
+            Action::HelpDown => self.view.help_scroll += 1,
+            Action::HelpPageUp => {
+                self.view.help_scroll = self
+                    .view
+                    .help_scroll
+                    .saturating_sub(self.view.help_page.max(1))
             }
-            Action::HelpUp => self
-                .help_scroll
-                .set(self.help_scroll.get().saturating_sub(1)),
-            Action::HelpDown => self.help_scroll.set(self.help_scroll.get() + 1),
-            Action::HelpPageUp => self.help_scroll.set(
-                self.help_scroll
-                    .get()
-                    .saturating_sub(self.help_page.get().max(1)),
-            ),
-            Action::HelpPageDown => self
-                .help_scroll
-                .set(self.help_scroll.get() + self.help_page.get().max(1)),
-            Action::HelpTop => self.help_scroll.set(0),
+            Action::HelpPageDown => self.view.help_scroll += self.view.help_page.max(1),
+            Action::HelpTop => self.view.help_scroll = 0,
             // Clamped to the last page when drawn.
-            Action::HelpBottom => self.help_scroll.set(usize::MAX / 2),
+            Action::HelpBottom => self.view.help_scroll = usize::MAX / 2,
             // The diagnosis when it is shown, else the answer to a request sent.
-            Action::DiagnosisUp if self.diagnosis.is_none() => self
-                .response_scroll
-                .set(self.response_scroll.get().saturating_sub(1)),
-            Action::DiagnosisDown if self.diagnosis.is_none() => {
-                self.response_scroll.set(self.response_scroll.get() + 1)
+            Action::DiagnosisUp if self.diagnosis.is_none() => {
+                self.view.response_scroll = self.view.response_scroll.saturating_sub(1)
             }
-            Action::DiagnosisUp => self
-                .diagnosis_scroll
-                .set(self.diagnosis_scroll.get().saturating_sub(1)),
-            Action::DiagnosisDown => self.diagnosis_scroll.set(self.diagnosis_scroll.get() + 1),
+            Action::DiagnosisDown if self.diagnosis.is_none() => self.view.response_scroll += 1,
+            Action::DiagnosisUp => {
+                self.view.diagnosis_scroll = self.view.diagnosis_scroll.saturating_sub(1)
+            }
+            Action::DiagnosisDown => self.view.diagnosis_scroll += 1,
             Action::Close => {
                 if let Some(job) = &self.diagnosing {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -51,19 +42,7 @@ impl App {
                 if let Some(job) = &self.learning {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
-                self.learn_box = false;
-                let open = self.help
-                    || self.picker.is_some()
-                    || self.request_box.is_some()
-                    || self.theirs_box.is_some()
-                    || self.copy_menu
-                    || self.list_open;
-                self.help = false;
-                self.picker = None;
-                self.request_box = None;
-                self.theirs_box = None;
-                self.copy_menu = false;
-                self.list_open = false;
+                let open = self.close_overlays();
                 // With nothing else open, Esc cancels a request under way, then closes its answer.
                 if !open && !self.cancel_send() {
                     self.response = None;
@@ -81,36 +60,33 @@ impl App {
             | Action::ListTop
             | Action::ListBottom => self.list_move(action),
             Action::ListOpen => self.open_capture(),
-            Action::PasteRequest => match self.request_box.take() {
+            Action::PasteRequest => match self.take_request_box() {
                 None => {
-                    self.help = false;
-                    self.picker = None;
                     let mut t = text_area("");
                     t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
                     t.set_placeholder_text("paste a raw HTTP request (request line, headers, blank line, body) or a curl command line");
-                    self.request_box = Some(t);
+                    self.open_overlay(Overlay::Paste {
+                        text: t,
+                        learn: false,
+                    });
                 }
-                Some(t) if self.learn_box => self.start_learn(t),
-                Some(t) => self.read_request(t),
+                Some((t, true)) => self.start_learn(t),
+                Some((t, false)) => self.read_request(t),
             },
             Action::Diagnose => self.diagnose(),
             Action::SaveRecipe => return self.save_learned(),
             Action::ApplyFix => self.apply_fix(),
-            Action::CopyAs => {
-                if self.picker.is_none() && !self.help && self.request_box.is_none() {
-                    self.copy_menu = true;
-                }
-            }
+            Action::CopyAs => self.open_copy_menu(),
             Action::CopyCurl | Action::CopyHttp | Action::CopyBundle => {
-                self.copy_menu = false;
+                self.close_copy_menu();
                 return self.copy_as(action);
             }
             Action::CopyCode => {
-                self.copy_menu = false;
+                self.close_copy_menu();
                 return self.copy_code();
             }
             Action::WriteUnsent => {
-                self.copy_menu = false;
+                self.close_copy_menu();
                 return match self.unsent_copy.take() {
                     Some((what, text)) => vec![Effect::WriteFile {
                         name: format!("sigscope-copy-{}.txt", self.now_millis),
@@ -134,12 +110,12 @@ impl App {
                 self.code_lang = all[(at + step) % all.len()];
             }
             Action::FocusNext => {
-                if self.picker.is_none() && !self.help && self.request_box.is_none() {
+                if self.overlay.is_none() {
                     self.step_focus(1);
                 }
             }
             Action::FocusPrev => {
-                if self.picker.is_none() && !self.help && self.request_box.is_none() {
+                if self.overlay.is_none() {
                     self.step_focus(-1);
                 }
             }
@@ -166,11 +142,10 @@ impl App {
             }
             Action::Now => self.fill_now(),
             Action::PickScheme => {
-                self.help = false;
-                self.picker = Some(Picker {
+                self.open_overlay(Overlay::Picker(Picker {
                     query: String::new(),
                     cursor: self.current,
-                });
+                }));
             }
             Action::CopyHeaders => return self.copy_headers(),
             Action::CopyStage => return self.copy_stage(),
@@ -183,34 +158,34 @@ impl App {
             Action::ChoicePrev => self.cycle_choice(-1),
             Action::StageUp => {
                 self.stage_cursor = self.stage_cursor.saturating_sub(1);
-                self.follow_selection.set(true);
+                self.view.follow_selection = true;
             }
             Action::StageDown => {
                 self.stage_cursor =
                     (self.stage_cursor + 1).min(self.computed.views.len().saturating_sub(1));
-                self.follow_selection.set(true);
+                self.view.follow_selection = true;
             }
             Action::ScrollUp | Action::ScrollDown => {
-                let page = self.areas.borrow().stage_page.max(1);
-                let s = self.stage_scroll.get();
-                self.stage_scroll.set(if action == Action::ScrollUp {
+                let page = self.view.areas.stage_page.max(1);
+                let s = self.view.stage_scroll;
+                self.view.stage_scroll = if action == Action::ScrollUp {
                     s.saturating_sub(page)
                 } else {
                     s + page
-                });
-                self.follow_selection.set(false);
+                };
+                self.view.follow_selection = false;
             }
             Action::ScrollTop => {
-                self.stage_scroll.set(0);
-                self.follow_selection.set(false);
+                self.view.stage_scroll = 0;
+                self.view.follow_selection = false;
             }
             Action::ScrollBottom => {
-                self.stage_scroll.set(usize::MAX / 2);
-                self.follow_selection.set(false);
+                self.view.stage_scroll = usize::MAX / 2;
+                self.view.follow_selection = false;
             }
             Action::PickerUp | Action::PickerDown => {
                 let n = self.picker_matches().len();
-                if let Some(p) = &mut self.picker {
+                if let Some(p) = self.picker_mut() {
                     p.cursor = if action == Action::PickerUp {
                         p.cursor.saturating_sub(1)
                     } else {
@@ -220,14 +195,14 @@ impl App {
             }
             Action::PickerChoose => {
                 let matches = self.picker_matches();
-                let cursor = self.picker.as_ref().map_or(0, |p| p.cursor);
+                let cursor = self.picker().map_or(0, |p| p.cursor);
                 match matches.get(cursor.min(matches.len().saturating_sub(1))) {
                     Some(&Pick::Scheme(index)) => {
-                        self.picker = None;
+                        self.close_overlays();
                         self.switch_scheme(index);
                     }
                     Some(&Pick::Extra(index)) => {
-                        self.picker = None;
+                        self.close_overlays();
                         self.open_extra(index);
                     }
                     Some(&Pick::Learn) => self.open_learn(),

@@ -2,21 +2,81 @@
 //! reproduce the expected signature; Esc cancels it, an edit drops it, its report shows above
 //! the stages.
 
-use super::App;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// A diagnose search running off the UI thread (F8): Esc cancels it, an edit drops it.
+use super::{App, Effect};
+
+/// A diagnose search handed to the runtime (F8): Esc cancels it, an edit drops it.
 pub struct DiagnoseJob {
-    pub cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    /// Signings tried so far.
-    pub progress: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    pub result: std::sync::mpsc::Receiver<(Vec<String>, Option<crate::diagnose::Fix>)>,
+    pub id: u64,
+    pub cancel: Arc<AtomicBool>,
 }
 
+/// What a diagnose search needs, owned, for the thread the runtime runs it on.
+pub struct DiagnoseWork {
+    pub id: u64,
+    cancel: Arc<AtomicBool>,
+    recipe: crate::sign::Recipe,
+    fields: std::collections::BTreeMap<String, String>,
+    key: Vec<u8>,
+    body: Vec<u8>,
+    headers: Vec<u8>,
+    selection: crate::sign::recipe::Selection,
+    expected: String,
+}
+
+impl DiagnoseWork {
+    /// Runs the search, counting the signings tried in `progress`: the report, and what
+    /// Alt-A would apply.
+    pub fn run(self, progress: &AtomicUsize) -> (Vec<String>, Option<crate::diagnose::Fix>) {
+        let case = crate::diagnose::Case {
+            recipe: &self.recipe,
+            fields: &self.fields,
+            key: &self.key,
+            body: &self.body,
+            headers: &self.headers,
+            selection: &self.selection,
+            expected: &self.expected,
+        };
+        let limits = crate::diagnose::Limits {
+            cancel: Some(&self.cancel),
+            progress: Some(progress),
+            ..Default::default()
+        };
+        match crate::diagnose::diagnose_with(&case, &limits) {
+            Ok(outcome) => {
+                let fix = match &outcome {
+                    crate::diagnose::Outcome::Explained(e) => Some(e.fix()),
+                    _ => None,
+                };
+                (outcome.report(), fix)
+            }
+            Err(e) => (vec![format!("diagnose failed: {e}")], None),
+        }
+    }
+}
+
+impl std::fmt::Debug for DiagnoseWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DiagnoseWork({})", self.id)
+    }
+}
+
+impl PartialEq for DiagnoseWork {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for DiagnoseWork {}
+
 impl App {
-    /// Searches for the differences that reproduce the expected signature (F8).
+    /// Searches for the differences that reproduce the expected signature (F8): the search is
+    /// handed to the runtime, which runs it off the UI thread.
     pub(super) fn diagnose(&mut self) {
         self.settle();
-        self.diagnosis_scroll.set(0);
+        self.view.diagnosis_scroll = 0;
         let expected = self.expected.lines().concat();
         if expected.trim().is_empty() {
             self.say("diagnose needs the expected signature: paste it into its field (or a request with F7)", true);
@@ -43,45 +103,22 @@ impl App {
         let headers = self.inputs.headers.bytes();
         let recipe = self.recipe().clone();
         if let Some(job) = self.diagnosing.take() {
-            job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            job.cancel.store(true, Ordering::Relaxed);
         }
-        // The search runs on its own thread: the screen stays live, Esc cancels it.
-        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (c, p) = (cancel.clone(), progress.clone());
-        std::thread::spawn(move || {
-            let case = crate::diagnose::Case {
-                recipe: &recipe,
-                fields: &fields,
-                key: &key,
-                body: &body,
-                headers: &headers,
-                selection: &selection,
-                expected: &expected,
-            };
-            let limits = crate::diagnose::Limits {
-                cancel: Some(&c),
-                progress: Some(&p),
-                ..Default::default()
-            };
-            let found = match crate::diagnose::diagnose_with(&case, &limits) {
-                Ok(outcome) => {
-                    let fix = match &outcome {
-                        crate::diagnose::Outcome::Explained(e) => Some(e.fix()),
-                        _ => None,
-                    };
-                    (outcome.report(), fix)
-                }
-                Err(e) => (vec![format!("diagnose failed: {e}")], None),
-            };
-            let _ = tx.send(found);
-        });
-        self.diagnosing = Some(DiagnoseJob {
-            cancel,
-            progress,
-            result: rx,
-        });
+        let cancel = Arc::new(AtomicBool::new(false));
+        let id = self.next_job();
+        self.outbox.push(Effect::Diagnose(Box::new(DiagnoseWork {
+            id,
+            cancel: cancel.clone(),
+            recipe,
+            fields,
+            key,
+            body,
+            headers,
+            selection,
+            expected,
+        })));
+        self.diagnosing = Some(DiagnoseJob { id, cancel });
         self.messages_shown = false;
         self.diagnosis = Some(vec!["diagnosing… (Esc cancels)".to_string()]);
         self.say("diagnosing… (Esc cancels)", false);
@@ -139,50 +176,46 @@ impl App {
         self.say(&said, !matched);
     }
 
-    /// Takes the result of a search under way when it has come, or shows its progress. Returns
-    /// whether the screen changed.
-    pub fn poll_background(&mut self) -> bool {
-        let learned = self.poll_learn();
-        let Some(job) = &self.diagnosing else {
-            return learned;
-        };
-        match job.result.try_recv() {
-            Ok((mut lines, fix)) => {
-                self.diagnosing = None;
-                let applicable = fix.as_ref().is_some_and(|f| {
-                    !f.choices.is_empty()
-                        || !f.fields.is_empty()
-                        || f.body.is_some()
-                        || f.key_encoding.is_some()
-                });
-                if applicable {
-                    lines.push(
-                        "Alt-A applies it: their variants, fields and body in the inputs."
-                            .to_string(),
-                    );
-                }
-                self.fix = fix.filter(|_| applicable);
-                self.diagnosis = Some(lines);
-                self.say(
-                    if applicable {
-                        "diagnosis above the stages · Alt-A applies it (it clears when an input changes)"
-                    } else {
-                        "diagnosis above the stages (it clears when an input changes)"
-                    },
-                    false,
-                );
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                let n = job.progress.load(std::sync::atomic::Ordering::Relaxed);
-                self.diagnosis = Some(vec![format!(
-                    "diagnosing… {n} candidates searched (Esc cancels)"
-                )]);
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                self.diagnosing = None;
-                self.diagnosis = Some(vec!["diagnose stopped without a result".to_string()]);
-            }
+    /// How far the search under way has come.
+    pub(super) fn diagnose_progress(&mut self, job: u64, tried: usize) {
+        if self.diagnosing.as_ref().is_some_and(|d| d.id == job) {
+            self.diagnosis = Some(vec![format!(
+                "diagnosing… {tried} candidates searched (Esc cancels)"
+            )]);
         }
-        true
+    }
+
+    /// The search's report: shown above the stages, unless an edit dropped the search.
+    pub(super) fn diagnosed(
+        &mut self,
+        job: u64,
+        mut lines: Vec<String>,
+        fix: Option<crate::diagnose::Fix>,
+    ) {
+        if self.diagnosing.as_ref().is_none_or(|d| d.id != job) {
+            return;
+        }
+        self.diagnosing = None;
+        let applicable = fix.as_ref().is_some_and(|f| {
+            !f.choices.is_empty()
+                || !f.fields.is_empty()
+                || f.body.is_some()
+                || f.key_encoding.is_some()
+        });
+        if applicable {
+            lines.push(
+                "Alt-A applies it: their variants, fields and body in the inputs.".to_string(),
+            );
+        }
+        self.fix = fix.filter(|_| applicable);
+        self.diagnosis = Some(lines);
+        self.say(
+            if applicable {
+                "diagnosis above the stages · Alt-A applies it (it clears when an input changes)"
+            } else {
+                "diagnosis above the stages (it clears when an input changes)"
+            },
+            false,
+        );
     }
 }

@@ -17,7 +17,10 @@ impl App {
             Ok(message) => self.say(&message, false),
             Err(e) => {
                 self.say(&format!("the request does not read: {e}"), true);
-                self.request_box = Some(boxed);
+                self.open_overlay(super::Overlay::Paste {
+                    text: boxed,
+                    learn: false,
+                });
             }
         }
     }

@@ -6,12 +6,19 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Position;
 
-use super::{App, Editor, Effect, Focus, Status};
+use super::{App, Editor, Effect, Focus};
 use crate::tui::keys::{self, Action, Scope};
 
 impl App {
-    /// Handles one terminal event.
+    /// Handles one terminal event: the state changed, and the effects the runtime must carry
+    /// out (those asked for deep in the update, a signing or a search, included).
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        let mut effects = self.on_event(event);
+        effects.append(&mut self.outbox);
+        effects
+    }
+
+    fn on_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
             Event::Paste(text) => {
@@ -28,57 +35,15 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         // The copy menu's own keys (Tab picks a language there) come before the global ones.
-        if self.copy_menu
-            && let Some(action) = keys::lookup(Scope::CopyMenu, &key)
-        {
-            return self.act(action);
+        if let Some(effects) = self.copy_menu_key(&key) {
+            return effects;
         }
         if let Some(action) = keys::lookup(Scope::Global, &key) {
             return self.act(action);
         }
-        if self.help {
-            return match keys::lookup(Scope::Help, &key) {
-                Some(action) => self.act(action),
-                None => vec![],
-            };
-        }
-        if self.copy_menu {
-            return match keys::lookup(Scope::CopyMenu, &key) {
-                Some(action) => self.act(action),
-                None => vec![],
-            };
-        }
-        if let Some(b) = self.request_box.as_mut().or(self.theirs_box.as_mut()) {
-            let undo = key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL;
-            if undo {
-                b.undo();
-            } else {
-                b.input(key);
-            }
-            return vec![];
-        }
-        if self.list_open {
-            return match keys::lookup(Scope::Received, &key) {
-                Some(action) => self.act(action),
-                None => vec![],
-            };
-        }
-        if self.picker.is_some() {
-            if let Some(action) = keys::lookup(Scope::Picker, &key) {
-                return self.act(action);
-            }
-            let picker = self.picker.as_mut().expect("checked above");
-            match key.code {
-                KeyCode::Backspace => {
-                    picker.query.pop();
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    picker.query.push(c)
-                }
-                _ => {}
-            }
-            picker.cursor = 0;
-            return vec![];
+        // The overlay on top takes every other key.
+        if let Some(effects) = self.overlay_key(key) {
+            return effects;
         }
         let scope = match self.focus {
             Focus::Variants => Some(Scope::Variants),
@@ -94,6 +59,17 @@ impl App {
 
     /// A key for the focused editor.
     fn edit(&mut self, key: KeyEvent) {
+        // A large editor's page moves go by the frame it was last drawn in.
+        let [key_view, headers_view, body_view] = self.view.big;
+        for (editor, view) in [
+            (&mut self.inputs.key, key_view),
+            (&mut self.inputs.headers, headers_view),
+            (&mut self.inputs.body, body_view),
+        ] {
+            if let Editor::Big(b) = editor {
+                b.set_page(view.size);
+            }
+        }
         let undo = key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL;
         // Right after F3, Ctrl-Z puts back the fields it filled.
         if undo && let Some(saved) = self.undo_fill.take() {
@@ -196,32 +172,7 @@ impl App {
         // The bytes as they came: CR, LF, CRLF and NUL alike (a terminal may send line ends as
         // CR; then the body holds CR, which the stages show, rather than a guess).
         let normalized = text.to_string();
-        if let Some(p) = &mut self.picker {
-            p.query.push_str(text.trim());
-            return;
-        }
-        if let Some(b) = &mut self.theirs_box {
-            // tmux's paste sends line ends as CR: a string with CRs and no LF at all came that
-            // way (a canonical string's lines end in LF), and is read with LF.
-            let text = if normalized.contains('\r') && !normalized.contains('\n') {
-                self.status = Some(Status {
-                    text: "the paste had CR line ends and no LF (a terminal's paste): read as LF"
-                        .to_string(),
-                    error: false,
-                    at: self.now_millis,
-                });
-                normalized.replace('\r', "\n")
-            } else {
-                normalized
-            };
-            b.insert_str(text.replace("\r\n", "\r\r\n"));
-            return;
-        }
-        if let Some(b) = &mut self.request_box {
-            // A request's head may come with CR line ends (tmux's paste): the reader takes CR,
-            // LF and CRLF alike.
-            let text = crate::request::import::head_with_lf(&normalized).unwrap_or(normalized);
-            b.insert_str(text.replace("\r\n", "\r\r\n"));
+        if self.overlay_paste(text) {
             return;
         }
         let line_end = text.contains(['\r', '\n']);
@@ -283,10 +234,10 @@ impl App {
 
     fn on_mouse(&mut self, m: MouseEvent) {
         let at = Position::new(m.column, m.row);
-        let areas = self.areas.borrow().clone();
+        let areas = self.view.areas.clone();
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                if self.help || self.picker.is_some() {
+                if self.help_open() || self.picker().is_some() {
                     return;
                 }
                 if areas.title.contains(at) {
@@ -315,13 +266,12 @@ impl App {
                 }
             }
             MouseEventKind::ScrollDown if areas.stages.contains(at) => {
-                self.stage_scroll.set(self.stage_scroll.get() + 3);
-                self.follow_selection.set(false);
+                self.view.stage_scroll += 3;
+                self.view.follow_selection = false;
             }
             MouseEventKind::ScrollUp if areas.stages.contains(at) => {
-                self.stage_scroll
-                    .set(self.stage_scroll.get().saturating_sub(3));
-                self.follow_selection.set(false);
+                self.view.stage_scroll = self.view.stage_scroll.saturating_sub(3);
+                self.view.follow_selection = false;
             }
             _ => {}
         }

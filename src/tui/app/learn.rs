@@ -3,24 +3,23 @@
 //! cancels); the recipe found opens as a user recipe with every stage, and Alt-W writes it into
 //! the recipes folder beside the config.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
 
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
-use super::{App, Effect, Prefill, SchemeInputs, text_area};
+use super::{App, Effect, Overlay, Prefill, SchemeInputs, text_area};
 use crate::learn::{self, Learned};
 use crate::sign::Recipe;
 
 /// The picker's entry for a scheme no catalog has.
 pub const LEARN_ENTRY: &str = "unknown scheme: learn from a request";
 
-/// A search under way.
+/// A search handed to the runtime.
 pub struct LearnJob {
+    pub id: u64,
     pub cancel: Arc<AtomicBool>,
-    pub progress: Arc<AtomicUsize>,
-    result: mpsc::Receiver<Result<Learned, String>>,
     /// The request pasted, read into the learned scheme's inputs when found.
     request: String,
     key: Vec<u8>,
@@ -33,18 +32,62 @@ impl Drop for LearnJob {
     }
 }
 
+/// What a learn search needs, owned, for the thread the runtime runs it on.
+pub struct LearnWork {
+    pub id: u64,
+    cancel: Arc<AtomicBool>,
+    request: crate::request::import::Imported,
+    key: Vec<u8>,
+}
+
+impl LearnWork {
+    /// Runs the search, counting the constructions tried in `progress`.
+    pub fn run(self, progress: &AtomicUsize) -> Result<Learned, String> {
+        let limits = learn::Limits {
+            max_candidates: learn::DEFAULT_MAX_CANDIDATES,
+            cancel: Some(&self.cancel),
+            progress: Some(progress),
+        };
+        match learn::learn(std::slice::from_ref(&self.request), &self.key, &limits) {
+            Ok(Ok(found)) => Ok(found),
+            Ok(Err(nf)) => Err(match nf.end {
+                learn::End::Cancelled => "learn cancelled".to_string(),
+                _ => format!(
+                    "learn: not found ({} constructions tried): searched {}",
+                    nf.tried, nf.searched
+                ),
+            }),
+            Err(e) => Err(format!("learn: {e}")),
+        }
+    }
+}
+
+impl std::fmt::Debug for LearnWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LearnWork({})", self.id)
+    }
+}
+
+impl PartialEq for LearnWork {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for LearnWork {}
+
 impl App {
     /// Opens F7's box for the request to learn from.
     pub(super) fn open_learn(&mut self) {
-        self.help = false;
-        self.picker = None;
         let mut t = text_area("");
         t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
         t.set_placeholder_text(
             "paste a genuine request of the unknown provider (raw HTTP or a curl line); F7 learns its scheme with the key in the Key pane",
         );
-        self.request_box = Some(t);
-        self.learn_box = true;
+        self.open_overlay(Overlay::Paste {
+            text: t,
+            learn: true,
+        });
         self.say(
             "learn: paste a genuine request, then F7 (the key is the Key pane's: Esc and type it there first if needed)",
             false,
@@ -60,7 +103,10 @@ impl App {
             Ok(r) => r,
             Err(e) => {
                 self.say(&format!("learn: the request does not read: {e}"), true);
-                self.request_box = Some(boxed);
+                self.open_overlay(Overlay::Paste {
+                    text: boxed,
+                    learn: true,
+                });
                 return;
             }
         };
@@ -71,79 +117,61 @@ impl App {
                     "learn needs the key: Esc, type it in the Key pane, then F4 → learn again (the request stays pasted)",
                     true,
                 );
-                self.request_box = Some(boxed);
+                self.open_overlay(Overlay::Paste {
+                    text: boxed,
+                    learn: true,
+                });
                 return;
             }
             Err(e) => {
                 self.say(&format!("learn: the key does not read: {e}"), true);
-                self.request_box = Some(boxed);
+                self.open_overlay(Overlay::Paste {
+                    text: boxed,
+                    learn: true,
+                });
                 return;
             }
         };
-        self.learn_box = false;
         if let Some(job) = self.learning.take() {
             job.cancel.store(true, Ordering::Relaxed);
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let progress = Arc::new(AtomicUsize::new(0));
-        let (tx, rx) = mpsc::channel();
-        let (c, p, k) = (cancel.clone(), progress.clone(), key.clone());
-        std::thread::spawn(move || {
-            let limits = learn::Limits {
-                max_candidates: learn::DEFAULT_MAX_CANDIDATES,
-                cancel: Some(&c),
-                progress: Some(&p),
-            };
-            let result = match learn::learn(std::slice::from_ref(&imported), &k, &limits) {
-                Ok(Ok(found)) => Ok(found),
-                Ok(Err(nf)) => Err(match nf.end {
-                    learn::End::Cancelled => "learn cancelled".to_string(),
-                    _ => format!(
-                        "learn: not found ({} constructions tried): searched {}",
-                        nf.tried, nf.searched
-                    ),
-                }),
-                Err(e) => Err(format!("learn: {e}")),
-            };
-            let _ = tx.send(result);
-        });
+        let id = self.next_job();
+        self.outbox.push(Effect::Learn(Box::new(LearnWork {
+            id,
+            cancel: cancel.clone(),
+            request: imported,
+            key: key.clone(),
+        })));
         self.learning = Some(LearnJob {
+            id,
             cancel,
-            progress,
-            result: rx,
             request: text,
             key,
         });
         self.say("learning… (Esc cancels)", false);
     }
 
-    /// Takes the search's result when it has come, or shows its progress. Returns whether the
-    /// screen changed.
-    pub(super) fn poll_learn(&mut self) -> bool {
-        let Some(job) = &self.learning else {
-            return false;
-        };
-        match job.result.try_recv() {
-            Ok(result) => {
-                let job = self.learning.take().expect("checked above");
-                match result {
-                    Ok(found) => self.open_learned(found, &job.request, job.key.clone()),
-                    Err(e) => self.say(&e, true),
-                }
-            }
-            Err(mpsc::TryRecvError::Empty) => {
-                let n = job.progress.load(Ordering::Relaxed);
-                self.say(
-                    &format!("learning… {n} constructions tried (Esc cancels)"),
-                    false,
-                );
-            }
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.learning = None;
-                self.say("learn stopped without a result", true);
-            }
+    /// How far the search under way has come.
+    pub(super) fn learn_progress(&mut self, job: u64, tried: usize) {
+        if self.learning.as_ref().is_some_and(|l| l.id == job) {
+            self.say(
+                &format!("learning… {tried} constructions tried (Esc cancels)"),
+                false,
+            );
         }
-        true
+    }
+
+    /// The search's result: the recipe opens, or the status says why there is none.
+    pub(super) fn learned(&mut self, job: u64, result: Result<Learned, String>) {
+        if self.learning.as_ref().is_none_or(|l| l.id != job) {
+            return;
+        }
+        let job = self.learning.take().expect("checked above");
+        match result {
+            Ok(found) => self.open_learned(found, &job.request, job.key.clone()),
+            Err(e) => self.say(&e, true),
+        }
     }
 
     /// Opens the recipe found as a user recipe, with the request's values and the key.

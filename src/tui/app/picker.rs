@@ -35,8 +35,7 @@ impl App {
     /// words do.
     pub fn picker_matches(&self) -> Vec<Pick> {
         let query = self
-            .picker
-            .as_ref()
+            .picker()
             .map_or(String::new(), |p| p.query.to_lowercase());
         let hit = |hay: String| {
             let hay = hay.to_lowercase();
@@ -124,7 +123,7 @@ impl App {
         self.current = index;
         self.variant_cursor = 0;
         self.stage_cursor = 0;
-        self.stage_scroll.set(0);
+        self.view.stage_scroll = 0;
         self.apply_masks();
         self.set_focus(self.first_focus());
         self.recompute();

@@ -1,12 +1,11 @@
-//! The core's runs: every edit signs the inputs again, at once for small inputs and on the
-//! signing thread for large ones (its jobs and results, the latest winning), with the memo that
-//! keeps an unchanged body from being parsed again; [`Computed`] is the last run, made ready to
-//! show.
+//! The core's runs: every edit signs the inputs again, at once for small inputs, else on the
+//! runtime's signing thread (an [`Effect::Sign`] out, a [`super::Msg::Signed`] back, the latest
+//! winning), with the memo that keeps an unchanged body from being parsed again; [`Computed`] is
+//! the last run, made ready to show.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use super::{App, field_values};
+use super::{App, Effect, field_values};
 use crate::sign::{self, FieldKind, Recipe, Trace};
 use crate::tui::stages::StageView;
 
@@ -14,22 +13,14 @@ use crate::tui::stages::StageView;
 pub struct Computed {
     pub result: Result<Trace, String>,
     pub views: Vec<StageView>,
-    /// Rows of each stage's content at a width, computed once per trace and width.
-    pub(super) rows: RefCell<Option<(usize, Vec<usize>)>>,
+    /// Which run this is (the view keeps its layout of the stages per version).
+    pub version: u64,
 }
 
 impl Computed {
     /// Content rows of each stage at `width`.
     pub fn rows(&self, width: usize) -> Vec<usize> {
-        let mut cache = self.rows.borrow_mut();
-        match &*cache {
-            Some((w, rows)) if *w == width => rows.clone(),
-            _ => {
-                let rows: Vec<usize> = self.views.iter().map(|v| v.rows(width)).collect();
-                *cache = Some((width, rows.clone()));
-                rows
-            }
-        }
+        self.views.iter().map(|v| v.rows(width)).collect()
     }
 }
 
@@ -57,17 +48,16 @@ impl App {
             self.apply(done);
             return;
         }
-        let worker = self.worker.get_or_insert_with(SignWorker::spawn);
-        if worker.jobs.send((recipe.clone(), job)).is_err() {
-            // The signing thread is gone (it panicked): sign here rather than never.
-            self.worker = None;
-            self.pending = None;
-            return self.recompute_here();
-        }
+        // Too large to sign between two keystrokes: the runtime's signing thread signs it, and
+        // the stages catch up when its trace comes back.
         self.pending = Some(self.generation);
+        self.outbox.push(Effect::Sign(Box::new(SignWork {
+            recipe: recipe.clone(),
+            job,
+        })));
     }
 
-    /// Signs on this thread (the fallback when the signing thread is gone).
+    /// Signs on this thread, now.
     fn recompute_here(&mut self) {
         let job = self.job();
         let done = sign_job(&self.recipes[self.current], job, &mut self.memo);
@@ -98,61 +88,19 @@ impl App {
         self.pending.is_some()
     }
 
-    /// Takes the latest trace from the signing thread when it has come; drops older ones.
-    /// Returns whether the screen changed.
-    pub fn poll_trace(&mut self) -> bool {
-        let Some(worker) = &self.worker else {
-            return false;
-        };
-        let mut latest = None;
-        loop {
-            match worker.done.try_recv() {
-                Ok(done) => latest = Some(done),
-                Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    self.worker = None;
-                    if self.pending.take().is_some() {
-                        self.recompute_here();
-                        return true;
-                    }
-                    return false;
-                }
-            }
-        }
-        match latest {
-            Some(done) if Some(done.generation) == self.pending => {
-                self.pending = None;
-                self.apply(done);
-                true
-            }
-            _ => false,
+    /// A trace from the signing thread: shown when it is of the latest inputs, else dropped.
+    pub fn signed(&mut self, done: SignDone) {
+        if Some(done.generation) == self.pending {
+            self.pending = None;
+            self.apply(done);
         }
     }
 
-    /// Waits for the trace of the current inputs (before an action that reads it: copy,
-    /// diagnose), at most a few seconds.
+    /// The trace of the current inputs, before an action that reads it (copy, diagnose, send):
+    /// when the signing thread is behind, signed here, now.
     pub fn settle(&mut self) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while let Some(wanted) = self.pending {
-            let Some(worker) = &self.worker else {
-                self.pending = None;
-                return self.recompute_here();
-            };
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match worker.done.recv_timeout(left) {
-                Ok(done) if done.generation == wanted => {
-                    self.pending = None;
-                    self.apply(done);
-                }
-                // An older trace: dropped.
-                Ok(_) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return,
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    self.worker = None;
-                    self.pending = None;
-                    return self.recompute_here();
-                }
-            }
+        if self.pending.take().is_some() {
+            self.recompute_here();
         }
     }
 
@@ -162,7 +110,7 @@ impl App {
         self.computed = Computed {
             views: done.views,
             result: done.result,
-            rows: RefCell::new(None),
+            version: done.generation,
         };
         if self.stage_cursor >= self.computed.views.len() {
             self.stage_cursor = self.computed.views.len().saturating_sub(1);
@@ -195,31 +143,49 @@ pub struct SignDone {
     control_bytes: usize,
 }
 
-/// The thread that signs large inputs; it drops every job but the latest waiting.
-pub struct SignWorker {
-    jobs: std::sync::mpsc::Sender<(Recipe, SignJob)>,
-    done: std::sync::mpsc::Receiver<SignDone>,
-}
-
-impl SignWorker {
-    fn spawn() -> SignWorker {
-        let (jobs, job_rx) = std::sync::mpsc::channel::<(Recipe, SignJob)>();
-        let (done_tx, done) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut memo = sign::Memo::default();
-            while let Ok(mut job) = job_rx.recv() {
-                while let Ok(newer) = job_rx.try_recv() {
-                    job = newer;
-                }
-                let (recipe, job) = job;
-                if done_tx.send(sign_job(&recipe, job, &mut memo)).is_err() {
-                    return;
-                }
-            }
-        });
-        SignWorker { jobs, done }
+impl SignDone {
+    /// A signing that failed inside (a panic of the signing thread), said in the stages' place.
+    pub fn failed(generation: u64, message: String) -> SignDone {
+        SignDone {
+            generation,
+            result: Err(message),
+            views: Vec::new(),
+            control_bytes: 0,
+        }
     }
 }
+
+/// A signing for the runtime's signing thread: the recipe and the inputs.
+pub struct SignWork {
+    recipe: Recipe,
+    job: SignJob,
+}
+
+impl SignWork {
+    /// Signs (on the signing thread, with its memo).
+    pub fn sign(self, memo: &mut sign::Memo) -> SignDone {
+        sign_job(&self.recipe, self.job, memo)
+    }
+
+    /// Which inputs it signs.
+    pub fn generation(&self) -> u64 {
+        self.job.generation
+    }
+}
+
+impl std::fmt::Debug for SignWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SignWork({})", self.job.generation)
+    }
+}
+
+impl PartialEq for SignWork {
+    fn eq(&self, other: &Self) -> bool {
+        self.job.generation == other.job.generation
+    }
+}
+
+impl Eq for SignWork {}
 
 /// Signs one job: the trace, or the error in the words the stages pane shows.
 fn sign_job(recipe: &Recipe, job: SignJob, memo: &mut sign::Memo) -> SignDone {

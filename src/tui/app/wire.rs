@@ -1,19 +1,16 @@
 //! The TUI's two ends of the wire: the received-requests list (a listener's captures, newest
 //! first; Enter opens one in the main screen) and the answer to a request sent (F12), shown
-//! beside the stages. The sockets are the runtime's: it starts them on an [`Effect`] and hands
-//! the running parts here, where they are polled without ever blocking the screen.
+//! beside the stages. The sockets are the runtime's: it starts them on an [`Effect`]; what they
+//! bring comes back as messages ([`super::Msg::Captured`], [`super::Msg::Answered`]).
 
-use std::cell::Cell;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::Instant;
 
 use ratatui::style::{Modifier, Style};
 
-use super::{App, Effect, text_area};
-use crate::wire::client::{self, Canceller, Exchange, Target};
+use super::{App, CancelSend, Effect, text_area};
+use crate::wire::client::{Canceller, Exchange, Target};
 use crate::wire::listen::{Capture, Listener};
 use crate::wire::show;
 use crate::wire::verdict::{Judge, Outcome};
@@ -37,9 +34,8 @@ pub struct Received {
     pub cursor: usize,
     /// Captures that came while the list was closed.
     pub unseen: u64,
-    /// Rows on screen (set when drawn), a page for PgUp/PgDn.
-    pub page: Cell<usize>,
-    listener: Listener,
+    /// The listener, stopped when the list goes (its captures come as messages).
+    _listener: Listener,
 }
 
 impl Received {
@@ -54,8 +50,7 @@ impl Received {
             dropped: 0,
             cursor: 0,
             unseen: 0,
-            page: Cell::new(10),
-            listener,
+            _listener: listener,
         }
     }
 
@@ -70,61 +65,13 @@ impl Received {
 
 /// A request on its way (F12): Esc cancels it.
 pub struct Sending {
+    pub id: u64,
     pub target: String,
-    pub started: Instant,
+    /// When it was handed to the runtime (the app's clock, in milliseconds).
+    pub started: i64,
     /// The request's head as sent, the key masked.
     pub request: Vec<String>,
-    result: Receiver<Result<Exchange, String>>,
     cancel: Arc<Canceller>,
-}
-
-impl Sending {
-    /// Sends `bytes` to `target` on a thread of its own.
-    pub fn start(
-        target: Target,
-        bytes: Vec<u8>,
-        head_request: bool,
-        request: Vec<String>,
-    ) -> Sending {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let cancel = Arc::new(Canceller::default());
-        let stop = cancel.clone();
-        let name = format!("{}{}", target.origin(), target.path);
-        std::thread::spawn(move || {
-            let tls = if target.tls {
-                match client::Tls::new(None) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
-            } else {
-                None
-            };
-            let limits = crate::wire::http1::Limits {
-                header_timeout: std::time::Duration::from_secs(30),
-                idle_timeout: std::time::Duration::from_secs(30),
-                ..Default::default()
-            };
-            let result = client::exchange_cancellable(
-                &target,
-                &bytes,
-                tls.as_ref(),
-                &limits,
-                head_request,
-                &stop,
-            );
-            let _ = tx.send(result);
-        });
-        Sending {
-            target: name,
-            started: Instant::now(),
-            request,
-            result: rx,
-            cancel,
-        }
-    }
 }
 
 /// The answer to the last request sent, as lines for its pane.
@@ -136,61 +83,41 @@ pub struct Response {
 }
 
 impl App {
-    /// Whether something on the wire may change the screen (the loop then looks often).
-    pub fn on_the_wire(&self) -> bool {
-        self.received.is_some() || self.sending.is_some()
+    /// A request the listener received: into the list, bounded by [`KEEP`].
+    pub fn captured(&mut self, mut c: Capture) {
+        let list_open = self.list_open();
+        let Some(r) = &mut self.received else {
+            return;
+        };
+        // Off the queue: the list keeps it, bounded by KEEP.
+        c.release();
+        r.total += 1;
+        match c.verdict.as_ref().map(|v| v.outcome) {
+            Some(Outcome::Match) => r.matched += 1,
+            Some(Outcome::Mismatch) => r.mismatched += 1,
+            _ => {}
+        }
+        r.captures.push_back(c);
+        if r.captures.len() > KEEP {
+            r.captures.pop_front();
+            r.dropped += 1;
+        }
+        if list_open {
+            // The selection stays on the request it was on.
+            if r.cursor > 0 {
+                r.cursor = (r.cursor + 1).min(r.captures.len() - 1);
+            }
+        } else {
+            r.unseen += 1;
+        }
     }
 
-    /// Takes what the listener and a request under way have brought. Returns whether the
-    /// screen changed.
-    pub fn poll_wire(&mut self) -> bool {
-        let mut changed = false;
-        if let Some(r) = &mut self.received {
-            // However large the burst, one frame takes it all: the list only draws its rows.
-            while let Ok(mut c) = r.listener.captures.try_recv() {
-                // Off the queue: the list keeps it, bounded by KEEP.
-                c.release();
-                r.total += 1;
-                match c.verdict.as_ref().map(|v| v.outcome) {
-                    Some(Outcome::Match) => r.matched += 1,
-                    Some(Outcome::Mismatch) => r.mismatched += 1,
-                    _ => {}
-                }
-                r.captures.push_back(c);
-                if r.captures.len() > KEEP {
-                    r.captures.pop_front();
-                    r.dropped += 1;
-                }
-                if self.list_open {
-                    // The selection stays on the request it was on.
-                    if r.cursor > 0 {
-                        r.cursor = (r.cursor + 1).min(r.captures.len() - 1);
-                    }
-                } else {
-                    r.unseen += 1;
-                }
-                changed = true;
-            }
-        }
-        if let Some(s) = &self.sending {
-            match s.result.try_recv() {
-                Ok(result) => {
-                    let request = s.request.clone();
-                    self.sending = None;
-                    self.show_response(result, request);
-                    changed = true;
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.sending = None;
-                    changed = true;
-                }
-                Err(TryRecvError::Empty) => {
-                    // The title's clock.
-                    changed = true;
-                }
-            }
-        }
-        changed
+    /// The answer to the request sent (or why there is none).
+    pub fn answered(&mut self, job: u64, result: Result<Exchange, String>) {
+        let Some(s) = self.sending.take_if(|s| s.id == job) else {
+            return;
+        };
+        self.show_response(result, s.request);
     }
 
     fn show_response(&mut self, result: Result<Exchange, String>, request: Vec<String>) {
@@ -242,13 +169,17 @@ impl App {
                 }
             }
         });
-        self.response_scroll.set(0);
+        self.view.response_scroll = 0;
     }
 
     /// F11: starts listening (the runtime binds), or shows and hides the list.
     pub(super) fn toggle_listen(&mut self) -> Vec<Effect> {
         if self.received.is_some() {
-            self.list_open = !self.list_open;
+            if self.list_open() {
+                self.close_overlays();
+            } else {
+                self.open_overlay(super::Overlay::Received);
+            }
             if let Some(r) = &mut self.received {
                 r.unseen = 0;
             }
@@ -281,9 +212,7 @@ impl App {
     pub fn listening(&mut self, listener: Listener, scheme: Option<String>) {
         let addr = listener.addr;
         self.received = Some(Received::new(listener, scheme.clone()));
-        self.list_open = true;
-        self.help = false;
-        self.picker = None;
+        self.open_overlay(super::Overlay::Received);
         self.say(
             &format!(
                 "listening on http://{addr} with {}, the key as it is now; F11 shows the requests",
@@ -304,7 +233,7 @@ impl App {
         use super::keys::Action;
         let Some(r) = &mut self.received else { return };
         let last = r.captures.len().saturating_sub(1);
-        let page = r.page.get().max(1);
+        let page = self.view.list_page.max(1);
         r.cursor = match action {
             Action::ListUp => r.cursor.saturating_sub(1),
             Action::ListDown => (r.cursor + 1).min(last),
@@ -343,7 +272,7 @@ impl App {
         {
             self.switch_scheme(index);
         }
-        self.list_open = false;
+        self.close_overlays();
         let text = String::from_utf8_lossy(&raw).into_owned();
         match self.import_request_text(&text) {
             Ok(message) => self.say(&format!("request {seq} opened: {message}"), false),
@@ -406,18 +335,24 @@ impl App {
         if head_len < bytes.len() {
             shown.push(format!("> ({} bytes of body)", bytes.len() - head_len));
         }
+        let id = self.next_job();
+        let cancel = Arc::new(Canceller::default());
+        self.sending = Some(Sending {
+            id,
+            target: format!("{}{}", target.origin(), target.path),
+            started: self.now_millis,
+            request: shown.clone(),
+            cancel: cancel.clone(),
+        });
+        self.response = None;
         vec![Effect::Send {
             target,
             head_request: request.method == "HEAD",
             bytes,
             shown,
+            job: id,
+            cancel: CancelSend(cancel),
         }]
-    }
-
-    /// The runtime sent it on its way.
-    pub fn sending_started(&mut self, job: Sending) {
-        self.sending = Some(job);
-        self.response = None;
     }
 
     /// Esc: cancels a request under way. Returns whether there was one.
@@ -433,22 +368,20 @@ impl App {
 
     /// Alt-T: opens the box for the server's string, or compares what was pasted into it.
     pub(super) fn their_string(&mut self) {
-        match self.theirs_box.take() {
+        match self.take_theirs_box() {
             None => {
-                self.help = false;
-                self.picker = None;
                 let mut t = text_area("");
                 t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
                 t.set_placeholder_text(
                     "paste the string the server says it signed (its canonical request or string to sign)",
                 );
-                self.theirs_box = Some(t);
+                self.open_overlay(super::Overlay::Theirs(t));
             }
             Some(t) => {
                 let text = t.lines().join("\n");
                 if text.is_empty() {
                     self.say("nothing was pasted: Esc closes the box", true);
-                    self.theirs_box = Some(t);
+                    self.open_overlay(super::Overlay::Theirs(t));
                     return;
                 }
                 self.settle();
@@ -457,11 +390,11 @@ impl App {
                         let theirs = crate::wire::theirs::pasted(trace, text.into_bytes());
                         self.messages_shown = false;
                         self.diagnosis = Some(crate::wire::theirs::compare(trace, &theirs));
-                        self.diagnosis_scroll.set(0);
+                        self.view.diagnosis_scroll = 0;
                     }
                     Err(e) => {
                         self.say(&format!("no stages to compare with: {e}"), true);
-                        self.theirs_box = Some(t);
+                        self.open_overlay(super::Overlay::Theirs(t));
                     }
                 }
             }

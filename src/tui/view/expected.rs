@@ -7,9 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::pane;
 use crate::sign::{self, Comparison};
-use crate::tui::app::{App, Areas, Focus};
+use crate::tui::app::{App, Focus, ViewState};
+use crate::tui::widgets::pane;
 
 /// What the expected-signature pane says under its editor: the verdict and the age line.
 pub(super) fn expected_lines(app: &App, width: usize) -> Vec<Line<'static>> {
@@ -114,7 +114,7 @@ pub(super) fn draw_expected(
     frame: &mut Frame,
     area: Rect,
     lines: Vec<Line<'static>>,
-    areas: &mut Areas,
+    view: &mut ViewState,
 ) {
     let block = pane(
         "Expected signature".to_string(),
@@ -122,7 +122,7 @@ pub(super) fn draw_expected(
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    areas.expected = area;
+    view.areas.expected = area;
     let [editor, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     frame.render_widget(&app.expected, editor);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);

@@ -7,10 +7,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{ACCENT, fit, pane, printable};
-use crate::tui::app::{App, Areas, Editor, Focus};
+use crate::tui::app::{App, Editor, Focus, ViewState};
+use crate::tui::widgets::{ACCENT, fit, pane, printable};
 
-pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, view: &mut ViewState) {
     let r = app.recipe();
     let n_fields = app.inputs.fields.len() as u16;
     let n_variants = r.variants.len() as u16;
@@ -105,7 +105,7 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             } else {
                 frame.render_widget(editor, edit);
             }
-            areas.fields.push(row);
+            view.areas.fields.push(row);
         }
     }
 
@@ -163,11 +163,11 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
-        areas.variants = block_area;
+        view.areas.variants = block_area;
     }
 
     let key_area = next.next().expect("a chunk per pane");
-    let key_title = key_title(app, &r.key.label);
+    let key_title = key_title(app, &r.key.label, &mut view.key_words);
     draw_editor(
         frame,
         &app.inputs.key,
@@ -176,10 +176,11 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             app.focus == Focus::Key,
         ),
         key_area,
+        &mut view.big[0],
     );
-    areas.key = key_area;
+    view.areas.key = key_area;
 
-    areas.headers = Rect::default();
+    view.areas.headers = Rect::default();
     if shows_headers {
         let headers_area = next.next().expect("a chunk per pane");
         draw_editor(
@@ -190,8 +191,9 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
                 app.focus == Focus::Headers,
             ),
             headers_area,
+            &mut view.big[1],
         );
-        areas.headers = headers_area;
+        view.areas.headers = headers_area;
     }
 
     let body_area = next.next().expect("a chunk per pane");
@@ -209,16 +211,23 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             app.focus == Focus::Body,
         ),
         body_area,
+        &mut view.big[2],
     );
-    areas.body = body_area;
+    view.areas.body = body_area;
 }
 
-fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: Rect) {
+fn draw_editor(
+    frame: &mut Frame,
+    editor: &Editor,
+    block: Block<'static>,
+    area: Rect,
+    big: &mut crate::tui::bigtext::BigView,
+) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match editor {
         Editor::Text(t) => frame.render_widget(&**t, inner),
-        Editor::Big(b) => frame.render_widget(&**b, inner),
+        Editor::Big(b) => frame.render_stateful_widget(&**b, inner, big),
         Editor::Binary(b) => frame.render_widget(
             Paragraph::new(format!(
                 "(not UTF-8: {} bytes, kept exactly; not editable here)",
@@ -233,7 +242,7 @@ fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: 
 
 /// The key pane's title: how many bytes the key is (masked characters count), how it is read,
 /// what a reader cannot see in it, masked or shown, and its label.
-fn key_title(app: &App, label: &str) -> String {
+fn key_title(app: &App, label: &str, cache: &mut Option<(Vec<u8>, String)>) -> String {
     let written = app.inputs.key.bytes();
     let encoding = app.key_encoding;
     let mut parts = vec!["Key".to_string()];
@@ -242,7 +251,7 @@ fn key_title(app: &App, label: &str) -> String {
     if app.recipes[app.current].public_key()
         && let Ok(key) = encoding.decode(&written)
     {
-        parts.push(key_words(&key));
+        parts.push(key_words(&key, cache));
         parts.push(if app.reveal { "shown" } else { "masked" }.to_string());
         parts.push(label.to_string());
         return parts.join(" · ");
@@ -267,29 +276,24 @@ fn key_title(app: &App, label: &str) -> String {
 
 /// What a public-key scheme's key is, in words. Reading a key (an RSA private key above all)
 /// costs more than a frame should: the words of the last key are kept, so that only an edit of
-/// the key reads it again.
-fn key_words(key: &[u8]) -> String {
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<(Vec<u8>, String)>> = const { std::cell::RefCell::new(None) };
+/// the key reads it again (the view's scratch state keeps them).
+fn key_words(key: &[u8], cache: &mut Option<(Vec<u8>, String)>) -> String {
+    if let Some((k, words)) = cache.as_ref()
+        && k == key
+    {
+        return words.clone();
     }
-    LAST.with(|last| {
-        if let Some((k, words)) = last.borrow().as_ref()
-            && k == key
-        {
-            return words.clone();
+    let words = match crate::sign::pubkey::parse(key, None) {
+        Ok(k) if k.is_private() => k.kind(),
+        Ok(k) => format!("{}, {} (not a secret)", k.kind(), k.fingerprint()),
+        Err(_) if key.is_empty() => "empty".to_string(),
+        Err(_) if crate::sign::pubkey::public_summary(key, true).is_some() => {
+            "a JWKS (the token's kid picks the key)".to_string()
         }
-        let words = match crate::sign::pubkey::parse(key, None) {
-            Ok(k) if k.is_private() => k.kind(),
-            Ok(k) => format!("{}, {} (not a secret)", k.kind(), k.fingerprint()),
-            Err(_) if key.is_empty() => "empty".to_string(),
-            Err(_) if crate::sign::pubkey::public_summary(key, true).is_some() => {
-                "a JWKS (the token's kid picks the key)".to_string()
-            }
-            Err(_) => "not a key sigscope reads".to_string(),
-        };
-        *last.borrow_mut() = Some((key.to_vec(), words.clone()));
-        words
-    })
+        Err(_) => "not a key sigscope reads".to_string(),
+    };
+    *cache = Some((key.to_vec(), words.clone()));
+    words
 }
 
 /// What an editor cannot show: control bytes other than line ends and tabs, which the terminal

@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::expected::{draw_expected, expected_lines};
 use super::stage_panel::draw_stages;
-use super::{ACCENT, fit, pane};
-use crate::tui::app::{App, Areas};
+use crate::tui::app::{App, ViewState};
+use crate::tui::widgets::{ACCENT, fit, pane};
 
-pub(super) fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+pub(super) fn draw_right(app: &App, frame: &mut Frame, area: Rect, view: &mut ViewState) {
     let inner_width = area.width.saturating_sub(2).max(1) as usize;
     let lines = expected_lines(app, inner_width);
     // Borders, the editor, then each line as many rows as it wraps to.
@@ -57,8 +57,8 @@ pub(super) fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut A
             .sum();
         let room = diagnosis.height.saturating_sub(2) as usize;
         let max_scroll = total.saturating_sub(room);
-        let scroll = app.diagnosis_scroll.get().min(max_scroll);
-        app.diagnosis_scroll.set(scroll);
+        let scroll = view.diagnosis_scroll.min(max_scroll);
+        view.diagnosis_scroll = scroll;
         let title = if max_scroll > 0 {
             format!(
                 "Diagnosis · rows {}–{} of {total} · Alt-Up/Down",
@@ -86,16 +86,16 @@ pub(super) fn draw_right(app: &App, frame: &mut Frame, area: Rect, areas: &mut A
         } else {
             Layout::vertical([Constraint::Min(4), Constraint::Percentage(45)]).areas(stages)
         };
-        draw_stages(app, frame, stages, areas);
-        draw_response(app, frame, answer);
+        draw_stages(app, frame, stages, view);
+        draw_response(app, frame, answer, view);
     } else {
-        draw_stages(app, frame, stages, areas);
+        draw_stages(app, frame, stages, view);
     }
-    draw_expected(app, frame, expected, lines, areas);
+    draw_expected(app, frame, expected, lines, view);
 }
 
 /// The answer to the request sent (F12), or the request on its way.
-fn draw_response(app: &App, frame: &mut Frame, area: Rect) {
+fn draw_response(app: &App, frame: &mut Frame, area: Rect, view: &mut ViewState) {
     let inner_width = area.width.saturating_sub(2).max(1) as usize;
     let room = area.height.saturating_sub(2) as usize;
     let (title, style, lines): (String, Style, Vec<Line>) = match (&app.sending, &app.response) {
@@ -103,7 +103,7 @@ fn draw_response(app: &App, frame: &mut Frame, area: Rect) {
             format!(
                 "Sending to {} · {:.1} s · Esc cancels",
                 s.target,
-                s.started.elapsed().as_secs_f64()
+                (app.now_millis - s.started).max(0) as f64 / 1000.0
             ),
             Style::default()
                 .fg(Color::Yellow)
@@ -145,8 +145,8 @@ fn draw_response(app: &App, frame: &mut Frame, area: Rect) {
         .map(|l| l.width().max(1).div_ceil(inner_width))
         .sum();
     let max_scroll = total.saturating_sub(room);
-    let scroll = app.response_scroll.get().min(max_scroll);
-    app.response_scroll.set(scroll);
+    let scroll = view.response_scroll.min(max_scroll);
+    view.response_scroll = scroll;
     // Where it scrolls, that is said before the timings, which may be cut.
     let title = if max_scroll > 0 {
         let (first, rest) = title.split_once(" · ").unwrap_or((&title, ""));

@@ -7,11 +7,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap};
 
-use super::{ACCENT, pane};
 use crate::sign;
-use crate::tui::app::{App, Areas, Focus};
+use crate::tui::app::{App, Focus, ViewState};
+use crate::tui::widgets::{ACCENT, pane};
 
-pub(super) fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut Areas) {
+pub(super) fn draw_stages(app: &App, frame: &mut Frame, area: Rect, view: &mut ViewState) {
     let focused = app.focus == Focus::Stages;
     let trace = match &app.computed.result {
         Ok(t) => t,
@@ -38,18 +38,29 @@ pub(super) fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
                 Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
                 area,
             );
-            areas.stages = area;
+            view.areas.stages = area;
             return;
         }
     };
     let inner_width = area.width.saturating_sub(3) as usize; // borders and the scrollbar
     let content_width = inner_width.saturating_sub(2).max(8);
     let height = area.height.saturating_sub(2) as usize;
-    areas.stages = area;
-    areas.stage_page = height.max(1);
+    view.areas.stages = area;
+    view.areas.stage_page = height.max(1);
 
     // The panel is a list of blocks: each stage's header and content, then where the result goes.
-    let rows = app.computed.rows(content_width);
+    let rows = match &view.stage_rows {
+        Some((version, width, rows))
+            if *version == app.computed.version && *width == content_width =>
+        {
+            rows.clone()
+        }
+        _ => {
+            let rows = app.computed.rows(content_width);
+            view.stage_rows = Some((app.computed.version, content_width, rows.clone()));
+            rows
+        }
+    };
     let placement = placement_lines(trace, inner_width);
     let mut starts = Vec::with_capacity(rows.len());
     let mut total = 0usize;
@@ -61,8 +72,8 @@ pub(super) fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
     total += placement.len();
 
     let max_scroll = total.saturating_sub(height);
-    let mut scroll = app.stage_scroll.get().min(max_scroll);
-    if app.follow_selection.get()
+    let mut scroll = view.stage_scroll.min(max_scroll);
+    if view.follow_selection
         && let Some(&top) = starts.get(app.stage_cursor)
     {
         if top < scroll {
@@ -71,7 +82,7 @@ pub(super) fn draw_stages(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             scroll = (top + 1).saturating_sub(height);
         }
     }
-    app.stage_scroll.set(scroll);
+    view.stage_scroll = scroll;
 
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
     for (i, view) in app.computed.views.iter().enumerate() {

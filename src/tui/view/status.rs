@@ -7,9 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{ACCENT, fit};
 use crate::tui::app::App;
 use crate::tui::keys;
+use crate::tui::widgets::{ACCENT, fit};
 
 pub(super) fn draw_title(app: &App, frame: &mut Frame, area: Rect) {
     let r = app.recipe();

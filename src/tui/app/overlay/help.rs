@@ -7,9 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::{ACCENT, centered, pane, printable, wrap_words};
-use crate::tui::app::App;
+use crate::tui::app::{App, ViewState};
 use crate::tui::keys::{self, Scope};
+use crate::tui::widgets::{ACCENT, centered, pane, printable, wrap_words};
 
 /// The scheme's own words, first in the help: its source, its notes (the traps of its
 /// documents), and what each field and variant means.
@@ -71,7 +71,7 @@ fn scheme_help(app: &App, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect, view: &mut ViewState) {
     let mut lines = scheme_help(app, area.width.min(100) as usize);
     for scope in [
         Scope::Global,
@@ -131,9 +131,9 @@ pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 100, lines.len() as u16 + 2);
     let room = rect.height.saturating_sub(2) as usize;
     let max_scroll = lines.len().saturating_sub(room);
-    let scroll = app.help_scroll.get().min(max_scroll);
-    app.help_scroll.set(scroll);
-    app.help_page.set(room);
+    let scroll = view.help_scroll.min(max_scroll);
+    view.help_scroll = scroll;
+    view.help_page = room;
     let title = if max_scroll > 0 {
         format!(
             "Keys · lines {}–{} of {} · Up/Down/PgUp/PgDn · F1 or Esc closes",
@@ -151,4 +151,15 @@ pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
             .scroll((scroll as u16, 0)),
         rect,
     );
+}
+
+/// The help's keys: scrolling; any other key does nothing while it is open.
+pub(super) fn on_key(
+    app: &mut App,
+    key: ratatui::crossterm::event::KeyEvent,
+) -> Vec<crate::tui::app::Effect> {
+    match keys::lookup(Scope::Help, &key) {
+        Some(action) => app.act(action),
+        None => vec![],
+    }
 }

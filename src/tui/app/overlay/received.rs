@@ -1,6 +1,5 @@
-//! The boxes drawn over the screen: the paste boxes (F7's request, Alt-T's server string), the
-//! received-requests list (F11), the copy menu (F9) and the scheme picker (F4). The help has a
-//! file of its own.
+//! The received-requests list (F11): a listener's captures, newest first; its keys move the
+//! selection and Enter opens a request in the main screen.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,31 +7,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::{ACCENT, centered, fit, pane, printable, wrap_words};
-use crate::tui::app::{App, Pick};
+use crate::tui::app::{App, ViewState};
 use crate::tui::keys::{self, Scope};
-
-/// A box over the screen that text is pasted into (F7's request, Alt-T's server string).
-pub(super) fn draw_paste_box(
-    frame: &mut Frame,
-    area: Rect,
-    title: &str,
-    text: &ratatui_textarea::TextArea<'static>,
-) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(8).max(40),
-        area.height.saturating_sub(6).max(8),
-    );
-    frame.render_widget(Clear, rect);
-    let block = pane(title.to_string(), true);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    frame.render_widget(text, inner);
-}
+use crate::tui::widgets::{centered, fit, pane, printable, wrap_words};
 
 /// The received-requests list (F11): newest first, the selection on a row, its verdict below.
-pub(super) fn draw_received(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn draw_received(app: &App, frame: &mut Frame, area: Rect, view: &mut ViewState) {
     let Some(r) = &app.received else { return };
     let rect = centered(
         area,
@@ -96,7 +76,7 @@ pub(super) fn draw_received(app: &App, frame: &mut Frame, area: Rect) {
         })
         .unwrap_or_default();
     let list_rows = (inner.height as usize).saturating_sub(detail.len()).max(1);
-    r.page.set(list_rows);
+    view.list_page = list_rows;
     let mut lines: Vec<Line> = Vec::new();
     if r.captures.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -160,97 +140,13 @@ pub(super) fn draw_received(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The "copy as" menu (F9).
-pub(super) fn draw_copy_menu(app: &App, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = keys::BINDINGS
-        .iter()
-        .filter(|b| b.scope == Scope::CopyMenu)
-        .map(|b| {
-            let help = if b.action == keys::Action::CopyCode {
-                format!("copy the trace as {} code", app.code_lang.label())
-            } else {
-                b.help.to_string()
-            };
-            Line::from(vec![
-                Span::styled(
-                    format!(" {} ", b.keys_label),
-                    Style::default().fg(Color::Black).bg(ACCENT),
-                ),
-                Span::raw(format!(" {help}")),
-            ])
-        })
-        .collect();
-    let rect = centered(area, 72, lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(pane("Copy as · Esc cancels".to_string(), true)),
-        rect,
-    );
-}
-
-pub(super) fn draw_picker(app: &App, frame: &mut Frame, area: Rect) {
-    let matches = app.picker_matches();
-    let picker = app.picker.as_ref().expect("drawn only when open");
-    let rect = centered(area, 76, (matches.len() as u16 * 2 + 4).max(7));
-    frame.render_widget(Clear, rect);
-    let block = pane(
-        "Scheme, profile or session · type to search · Enter opens · Esc closes".to_string(),
-        true,
-    );
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("search: ", Style::default().fg(Color::Gray)),
-        Span::styled(
-            picker.query.clone(),
-            Style::default().add_modifier(Modifier::BOLD),
-        ),
-        Span::styled("▏", Style::default().fg(ACCENT)),
-    ])];
-    if matches.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "no scheme matches",
-            Style::default().fg(Color::Red),
-        )));
+/// The list's keys: the selection moves, Enter opens a request.
+pub(super) fn on_key(
+    app: &mut App,
+    key: ratatui::crossterm::event::KeyEvent,
+) -> Vec<crate::tui::app::Effect> {
+    match keys::lookup(Scope::Received, &key) {
+        Some(action) => app.act(action),
+        None => vec![],
     }
-    let cursor = picker.cursor.min(matches.len().saturating_sub(1));
-    for (i, &pick) in matches.iter().enumerate() {
-        let style = if i == cursor {
-            Style::default().fg(Color::Black).bg(ACCENT)
-        } else {
-            Style::default()
-        };
-        let (head, detail) = match pick {
-            Pick::Scheme(index) => {
-                let r = &app.recipes[index];
-                let current = if index == app.current {
-                    " (current)"
-                } else {
-                    ""
-                };
-                (
-                    format!("{:18} {}{current}", r.id, r.name),
-                    r.description.clone(),
-                )
-            }
-            Pick::Extra(index) => {
-                let e = &app.extras[index];
-                (format!("{:18} {}", e.title, e.scheme), e.detail.clone())
-            }
-            Pick::Learn => (
-                format!("{:18} {}", "learn", crate::tui::app::LEARN_ENTRY),
-                "no scheme fits? paste one genuine request (F7); the key is the Key pane's"
-                    .to_string(),
-            ),
-        };
-        lines.push(Line::from(Span::styled(
-            head,
-            style.add_modifier(Modifier::BOLD),
-        )));
-        lines.push(Line::from(Span::styled(
-            format!("{:18} {detail}", ""),
-            Style::default().fg(Color::Gray),
-        )));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod bigtext;
 pub mod clipboard;
+pub mod hexedit;
 pub mod keys;
 pub mod stages;
 pub mod view;

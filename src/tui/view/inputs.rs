@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::{ACCENT, fit, pane, printable};
 use crate::tui::app::{App, Areas, Editor, Focus};
@@ -168,15 +168,23 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
 
     let key_area = next.next().expect("a chunk per pane");
     let key_title = key_title(app, &r.key.label);
-    draw_editor(
-        frame,
-        &app.inputs.key,
-        pane(
-            fit(&key_title, key_area.width.saturating_sub(2) as usize),
-            app.focus == Focus::Key,
-        ),
-        key_area,
+    let key_block = pane(
+        fit(&key_title, key_area.width.saturating_sub(2) as usize),
+        app.focus == Focus::Key,
     );
+    match &app.inputs.key {
+        // A key that is not UTF-8 shows as hex only when revealed.
+        Editor::Binary(h) if !app.reveal => {
+            let inner = key_block.inner(key_area);
+            frame.render_widget(key_block, key_area);
+            frame.render_widget(
+                Paragraph::new(format!("(not UTF-8: {} bytes, masked)", h.bytes().len()))
+                    .style(Style::default().fg(Color::Yellow)),
+                inner,
+            );
+        }
+        key => draw_editor(frame, key, key_block, key_area, false),
+    }
     areas.key = key_area;
 
     areas.headers = Rect::default();
@@ -186,21 +194,32 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             frame,
             &app.inputs.headers,
             pane(
-                "Headers · as received".to_string(),
+                match &app.inputs.headers {
+                    Editor::Binary(_) => "Headers · as received · hex (not UTF-8)".to_string(),
+                    _ => "Headers · as received".to_string(),
+                },
                 app.focus == Focus::Headers,
             ),
             headers_area,
+            app.focus == Focus::Headers,
         );
         areas.headers = headers_area;
     }
 
     let body_area = next.next().expect("a chunk per pane");
     let body_len = app.inputs.body.len();
-    let body_title = format!(
-        "Body · {body_len} bytes{} · {}",
-        invisible_note(app.body_control_bytes),
-        r.body.label
-    );
+    let body_title = match &app.inputs.body {
+        Editor::Binary(h) => format!(
+            "Body · {body_len} bytes · hex (not UTF-8){} · {}",
+            if h.insert_mode() { " · insert" } else { "" },
+            r.body.label
+        ),
+        _ => format!(
+            "Body · {body_len} bytes{} · {}",
+            invisible_note(app.body_control_bytes),
+            r.body.label
+        ),
+    };
     draw_editor(
         frame,
         &app.inputs.body,
@@ -209,25 +228,24 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             app.focus == Focus::Body,
         ),
         body_area,
+        app.focus == Focus::Body,
     );
     areas.body = body_area;
 }
 
-fn draw_editor(frame: &mut Frame, editor: &Editor, block: Block<'static>, area: Rect) {
+fn draw_editor(
+    frame: &mut Frame,
+    editor: &Editor,
+    block: Block<'static>,
+    area: Rect,
+    focused: bool,
+) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match editor {
         Editor::Text(t) => frame.render_widget(&**t, inner),
         Editor::Big(b) => frame.render_widget(&**b, inner),
-        Editor::Binary(b) => frame.render_widget(
-            Paragraph::new(format!(
-                "(not UTF-8: {} bytes, kept exactly; not editable here)",
-                b.len()
-            ))
-            .style(Style::default().fg(Color::Yellow))
-            .wrap(Wrap { trim: false }),
-            inner,
-        ),
+        Editor::Binary(h) => frame.render_widget(h.view(focused), inner),
     }
 }
 

@@ -191,9 +191,15 @@ impl HexEditor {
         }
     }
 
-    /// The number of rows: enough for every byte and for the place after the last one.
+    /// The number of rows: enough for every byte, and for the place after the last one when
+    /// the cursor is there (or there are no bytes).
     pub fn rows(&self, per_row: usize) -> usize {
-        self.bytes.len() / per_row + 1
+        let len = self.bytes.len();
+        if self.cursor == len {
+            len / per_row + 1
+        } else {
+            len.div_ceil(per_row)
+        }
     }
 
     /// The first row shown in `height` rows: the last key's, moved the least that keeps the
@@ -427,10 +433,17 @@ mod tests {
                 "000c  64 21 7f     d!.",
             ]
         );
-        // Whole rows: the place after the last byte starts a row of its own.
-        let e = HexEditor::new(b"0123".to_vec());
-        let rows: Vec<String> = (0..e.rows(4)).map(|r| e.row_text(r, layout)).collect();
-        assert_eq!(rows, ["0000  30 31 32 33  0123", "0004"]);
+        // Whole rows: the place after the last byte has a row of its own when the cursor is
+        // there.
+        let mut e = HexEditor::new(b"0123".to_vec());
+        let rows = |e: &HexEditor| -> Vec<String> {
+            (0..e.rows(4)).map(|r| e.row_text(r, layout)).collect()
+        };
+        assert_eq!(rows(&e), ["0000  30 31 32 33  0123"]);
+        e.input(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL), 23, 5);
+        assert_eq!(e.cursor(), (4, false));
+        assert_eq!(rows(&e), ["0000  30 31 32 33  0123", "0004"]);
+        assert_eq!(HexEditor::new(vec![]).rows(4), 1);
     }
 
     #[test]

@@ -195,7 +195,7 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
             &app.inputs.headers,
             pane(
                 match &app.inputs.headers {
-                    Editor::Binary(_) => "Headers · as received · hex (not UTF-8)".to_string(),
+                    Editor::Binary(_) => "Headers · as received · hex, not UTF-8".to_string(),
                     _ => "Headers · as received".to_string(),
                 },
                 app.focus == Focus::Headers,
@@ -210,7 +210,7 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, areas: &mut 
     let body_len = app.inputs.body.len();
     let body_title = match &app.inputs.body {
         Editor::Binary(h) => format!(
-            "Body · {body_len} bytes · hex (not UTF-8){} · {}",
+            "Body · {body_len} bytes · hex, not UTF-8{} · {}",
             if h.insert_mode() { " · insert" } else { "" },
             r.body.label
         ),

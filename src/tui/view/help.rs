@@ -127,7 +127,7 @@ pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
             "delete a byte; a paste of hex inserts bytes",
         ),
         (
-            "hex: Home/End, PgUp/PgDn",
+            "hex: Home/End PgUp/PgDn",
             "row start/end, page; Ctrl-Home/End: first/last",
         ),
         ("mouse", "a click focuses a pane; wheel scrolls stages"),

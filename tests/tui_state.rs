@@ -372,9 +372,11 @@ fn a_non_utf8_body_is_kept_exactly() {
     let v = vector("TP-1");
     let sign = |body: &[u8]| tpns_sign(&v.key, "1565314789", "1500001048", body);
     assert_eq!(signature(&app), sign(b"a\xff\r\n"));
-    // Not a hex digit: nothing changes.
+    // Not a hex digit: nothing changes, and the status says why.
     type_text(&mut app, "x");
     assert_eq!(app.inputs.body.bytes(), b"a\xff\r\n");
+    let status = app.status.as_ref().unwrap();
+    assert!(status.error && status.text.contains("not a hex digit"));
     // The body is drawn as hex and edited as hex: 4 then 2 overwrite 'a' (0x61) with 'B'.
     let shown = screen(&app, 120, 40);
     assert!(shown.contains("Body · 4 bytes · hex, not UTF-8"), "{shown}");
@@ -405,6 +407,10 @@ fn a_non_utf8_body_is_kept_exactly() {
     assert_eq!(app.inputs.body.bytes(), b"B\x00\xfe\xed\r\n");
     assert!(app.status.as_ref().unwrap().error);
     assert!(app.status.as_ref().unwrap().text.contains("hex"));
+    // Ctrl-Z takes the paste back, and signs again.
+    app.handle(ctrl('z'));
+    assert_eq!(app.inputs.body.bytes(), b"B\x00\r\n");
+    assert_eq!(signature(&app), sign(b"B\x00\r\n"));
 }
 
 #[test]

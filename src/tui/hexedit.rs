@@ -21,6 +21,19 @@ pub struct HexEditor {
     insert: bool,
     /// The offset of the first row on screen, as the last key left it.
     top: usize,
+    undo: Vec<Splice>,
+    redo: Vec<Splice>,
+}
+
+/// One change of the bytes, for undo and redo.
+#[derive(Debug, Clone)]
+struct Splice {
+    at: usize,
+    removed: Vec<u8>,
+    inserted: Vec<u8>,
+    /// The cursor before and after the change.
+    before: (usize, bool),
+    after: (usize, bool),
 }
 
 /// How a pane of some width lays out the rows: the offset's hex digits and the bytes per row.
@@ -113,14 +126,13 @@ impl HexEditor {
             KeyCode::End => self.go_row_end(per_row),
             KeyCode::Char('e') if ctrl => self.go_row_end(per_row),
             KeyCode::Insert => self.insert = !self.insert,
+            KeyCode::Char('z') if ctrl => changed = self.step_history(true),
+            KeyCode::Char('r' | 'y') if ctrl => changed = self.step_history(false),
             KeyCode::Backspace if self.low => {
                 // Mid-byte: the byte being typed goes.
                 changed = self.delete(self.cursor);
             }
-            KeyCode::Backspace if self.cursor > 0 => {
-                self.cursor -= 1;
-                changed = self.delete(self.cursor);
-            }
+            KeyCode::Backspace if self.cursor > 0 => changed = self.delete(self.cursor - 1),
             KeyCode::Delete => changed = self.delete(self.cursor),
             KeyCode::Char(c) if !ctrl && c.is_ascii_hexdigit() => {
                 let digit = c.to_digit(16).expect("a hex digit") as u8;
@@ -136,14 +148,12 @@ impl HexEditor {
     /// Inserts `bytes` at the cursor (after the byte under it when the cursor is mid-byte); the
     /// cursor goes after them.
     pub fn insert_bytes(&mut self, bytes: &[u8]) -> bool {
-        if self.low {
-            self.cursor += 1;
-            self.low = false;
+        if bytes.is_empty() {
+            return false;
         }
-        self.bytes
-            .splice(self.cursor..self.cursor, bytes.iter().copied());
-        self.cursor += bytes.len();
-        !bytes.is_empty()
+        let at = self.cursor + usize::from(self.low);
+        self.splice(at, 0, bytes, (at + bytes.len(), false));
+        true
     }
 
     /// A paste: hex digits, whitespace ignored, inserted as bytes. Returns how many bytes, or
@@ -167,11 +177,11 @@ impl HexEditor {
     }
 
     fn delete(&mut self, at: usize) -> bool {
-        self.low = false;
         if at < self.bytes.len() {
-            self.bytes.remove(at);
+            self.splice(at, 1, &[], (at, false));
             true
         } else {
+            self.low = false;
             false
         }
     }
@@ -179,16 +189,54 @@ impl HexEditor {
     fn type_digit(&mut self, digit: u8) {
         let at = self.cursor;
         if at == self.bytes.len() || (self.insert && !self.low) {
-            self.bytes.insert(at, digit << 4);
-            self.low = true;
+            self.splice(at, 0, &[digit << 4], (at, true));
         } else if !self.low {
-            self.bytes[at] = (self.bytes[at] & 0x0f) | digit << 4;
-            self.low = true;
+            let byte = (self.bytes[at] & 0x0f) | digit << 4;
+            self.splice(at, 1, &[byte], (at, true));
         } else {
-            self.bytes[at] = (self.bytes[at] & 0xf0) | digit;
-            self.cursor += 1;
-            self.low = false;
+            let byte = (self.bytes[at] & 0xf0) | digit;
+            self.splice(at, 1, &[byte], (at + 1, false));
         }
+    }
+
+    /// Every change of the bytes: `remove` bytes at `at` give way to `insert`, and the cursor
+    /// goes to `cursor`. Kept for undo; a new change drops what undo took back.
+    fn splice(&mut self, at: usize, remove: usize, insert: &[u8], cursor: (usize, bool)) {
+        let removed: Vec<u8> = self
+            .bytes
+            .splice(at..at + remove, insert.iter().copied())
+            .collect();
+        self.undo.push(Splice {
+            at,
+            removed,
+            inserted: insert.to_vec(),
+            before: (self.cursor, self.low),
+            after: cursor,
+        });
+        self.redo.clear();
+        (self.cursor, self.low) = cursor;
+    }
+
+    /// Takes the last change back (`undo`) or makes it again; whether there was one.
+    fn step_history(&mut self, undo: bool) -> bool {
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(edit) = from.pop() else {
+            return false;
+        };
+        let (gone, back, cursor) = if undo {
+            (&edit.inserted, &edit.removed, edit.before)
+        } else {
+            (&edit.removed, &edit.inserted, edit.after)
+        };
+        self.bytes
+            .splice(edit.at..edit.at + gone.len(), back.iter().copied());
+        (self.cursor, self.low) = cursor;
+        to.push(edit);
+        true
     }
 
     /// The number of rows: enough for every byte, and for the place after the last one when
@@ -406,6 +454,33 @@ mod tests {
         assert!(!e.input(key(KeyCode::Delete), 40, 10));
         assert!(e.input(key(KeyCode::Backspace), 40, 10));
         assert_eq!(e.bytes(), [3]);
+    }
+
+    #[test]
+    fn undo_and_redo_take_each_change_back_and_again() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let mut e = HexEditor::new(vec![0x10, 0x20, 0x30]);
+        typed(&mut e, "ab");
+        e.input(key(KeyCode::Delete), 40, 10);
+        assert_eq!(e.paste_hex("0102"), Ok(2));
+        assert_eq!(e.bytes(), [0xab, 0x01, 0x02, 0x30]);
+        assert!(e.input(ctrl('z'), 40, 10));
+        assert_eq!(e.bytes(), [0xab, 0x30]);
+        assert_eq!(e.cursor(), (1, false));
+        assert!(e.input(ctrl('z'), 40, 10));
+        assert_eq!(e.bytes(), [0xab, 0x20, 0x30]);
+        assert!(e.input(ctrl('z'), 40, 10));
+        assert!(e.input(ctrl('z'), 40, 10));
+        assert_eq!(e.bytes(), [0x10, 0x20, 0x30]);
+        assert_eq!(e.cursor(), (0, false));
+        assert!(!e.input(ctrl('z'), 40, 10));
+        assert!(e.input(ctrl('r'), 40, 10));
+        assert_eq!(e.bytes(), [0xa0, 0x20, 0x30]);
+        assert_eq!(e.cursor(), (0, true));
+        // A new change drops what was taken back.
+        typed(&mut e, "c");
+        assert_eq!(e.bytes(), [0xac, 0x20, 0x30]);
+        assert!(!e.input(ctrl('r'), 40, 10));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
 
@@ -103,6 +104,35 @@ impl Editor {
 }
 
 impl super::App {
+    /// A key for a hex editor (the body's or the headers'), in its pane as last drawn. Returns
+    /// whether the bytes changed; a character that is not a hex digit says so.
+    pub(super) fn hex_key(&mut self, key: KeyEvent, focus: super::Focus) -> bool {
+        let (editor, pane) = match focus {
+            super::Focus::Headers => (&mut self.inputs.headers, self.areas.borrow().headers),
+            _ => (&mut self.inputs.body, self.areas.borrow().body),
+        };
+        let Editor::Binary(hex) = editor else {
+            return false;
+        };
+        let changed = hex.input(
+            key,
+            pane.width.saturating_sub(2),
+            pane.height.saturating_sub(2),
+        );
+        if let KeyCode::Char(c) = key.code
+            && !c.is_ascii_hexdigit()
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            self.say(
+                &format!("{c:?} is not a hex digit: these bytes are not UTF-8 and are edited as hex (0-9, a-f; Insert: insert mode)"),
+                true,
+            );
+        }
+        changed
+    }
+
     /// A paste into a hex editor (the body's or the headers'): hex digits, whitespace ignored,
     /// become bytes at the cursor and sign again; anything else changes nothing and says why.
     pub(super) fn paste_hex(&mut self, text: &str, focus: super::Focus) {

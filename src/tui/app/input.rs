@@ -164,27 +164,13 @@ impl App {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
                 Editor::Big(b) => b.input(key),
-                Editor::Binary(h) => {
-                    let pane = self.areas.borrow().body;
-                    h.input(
-                        key,
-                        pane.width.saturating_sub(2),
-                        pane.height.saturating_sub(2),
-                    )
-                }
+                Editor::Binary(_) => self.hex_key(key, Focus::Body),
             },
             Focus::Headers => match &mut self.inputs.headers {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
                 Editor::Big(b) => b.input(key),
-                Editor::Binary(h) => {
-                    let pane = self.areas.borrow().headers;
-                    h.input(
-                        key,
-                        pane.width.saturating_sub(2),
-                        pane.height.saturating_sub(2),
-                    )
-                }
+                Editor::Binary(_) => self.hex_key(key, Focus::Headers),
             },
             Focus::Expected => {
                 let edited = key.code != KeyCode::Enter

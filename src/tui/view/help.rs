@@ -124,7 +124,7 @@ pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
         ),
         (
             "hex: Del / Backspace",
-            "delete a byte; a paste of hex inserts bytes",
+            "delete a byte; paste hex to insert; Ctrl-Z/R",
         ),
         (
             "hex: Home/End PgUp/PgDn",

@@ -126,7 +126,7 @@ impl super::App {
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
         {
             self.say(
-                &format!("{c:?} is not a hex digit: these bytes are not UTF-8 and are edited as hex (0-9, a-f; Insert: insert mode)"),
+                &format!("{c:?} is not a hex digit (bytes not UTF-8 are edited as hex: 0-9, a-f)"),
                 true,
             );
         }

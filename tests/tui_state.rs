@@ -355,26 +355,6 @@ fn a_field_value_with_a_line_end_signs_as_given() {
 }
 
 #[test]
-fn a_non_utf8_body_is_kept_exactly() {
-    let recipes = builtin::all().unwrap();
-    let current = recipes.iter().position(|r| r.id == "tpns").unwrap();
-    let mut prefill = Prefill::example(&recipes[current]);
-    prefill.body = b"a\xff\r\n".to_vec();
-    let mut app = App::new(
-        recipes,
-        current,
-        &prefill,
-        None,
-        NOW,
-        Box::new(|b: &mut [u8]| b.fill(0)),
-    );
-    assert!(matches!(app.inputs.body, Editor::Binary(_)));
-    type_text(&mut app, "x");
-    assert_eq!(app.inputs.body.bytes(), b"a\xff\r\n");
-    assert!(app.status.as_ref().unwrap().error);
-}
-
-#[test]
 fn a_click_focuses_the_pane_under_it() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

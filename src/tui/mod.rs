@@ -8,6 +8,7 @@
 pub mod app;
 pub mod bigtext;
 pub mod clipboard;
+pub mod hexedit;
 pub mod keys;
 pub mod runtime;
 pub mod stages;

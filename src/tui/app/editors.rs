@@ -4,19 +4,22 @@
 
 use std::collections::BTreeMap;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
 
 use crate::sign::{Field, FieldKind, Recipe};
 use crate::tui::bigtext::BigText;
+use crate::tui::hexedit::HexEditor;
 
-/// A text editor, or bytes that are not UTF-8 and so are kept as they are, read-only.
+/// A text editor, or a hex editor for bytes that are not UTF-8 (kept exactly as they are).
 pub enum Editor {
     /// ratatui-textarea, for texts up to [`BIG`]: every editing key, wrapped lines.
     Text(Box<TextArea<'static>>),
     /// Our own editor for larger texts, laid out only where it shows (see `bigtext`).
     Big(Box<BigText>),
-    Binary(Vec<u8>),
+    /// Bytes that are not UTF-8, edited as hex.
+    Binary(HexEditor),
 }
 
 /// Above this size a body is edited with [`BigText`]: ratatui-textarea re-lays out the whole
@@ -51,7 +54,7 @@ impl Editor {
                 t.set_wrap_mode(ratatui_textarea::WrapMode::Glyph);
                 Editor::Text(Box::new(t))
             }
-            Err(_) => Editor::Binary(bytes.to_vec()),
+            Err(_) => Editor::Binary(HexEditor::new(bytes.to_vec())),
         }
     }
 
@@ -81,7 +84,7 @@ impl Editor {
                 lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1)
             }
             Editor::Big(b) => b.text().len(),
-            Editor::Binary(b) => b.len(),
+            Editor::Binary(h) => h.bytes().len(),
         }
     }
 
@@ -95,7 +98,57 @@ impl Editor {
         match self {
             Editor::Text(t) => t.lines().join("\n").into_bytes(),
             Editor::Big(b) => b.text().as_bytes().to_vec(),
-            Editor::Binary(b) => b.clone(),
+            Editor::Binary(h) => h.bytes().to_vec(),
+        }
+    }
+}
+
+impl super::App {
+    /// A key for a hex editor (the body's or the headers'), in its pane as last drawn. Returns
+    /// whether the bytes changed; a character that is not a hex digit says so.
+    pub(super) fn hex_key(&mut self, key: KeyEvent, focus: super::Focus) -> bool {
+        let (editor, pane) = match focus {
+            super::Focus::Headers => (&mut self.inputs.headers, self.view.areas.headers),
+            _ => (&mut self.inputs.body, self.view.areas.body),
+        };
+        let Editor::Binary(hex) = editor else {
+            return false;
+        };
+        let changed = hex.input(
+            key,
+            pane.width.saturating_sub(2),
+            pane.height.saturating_sub(2),
+        );
+        if let KeyCode::Char(c) = key.code
+            && !c.is_ascii_hexdigit()
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            self.say(
+                &format!("{c:?} is not a hex digit (bytes not UTF-8 are edited as hex: 0-9, a-f)"),
+                true,
+            );
+        }
+        changed
+    }
+
+    /// A paste into a hex editor (the body's or the headers'): hex digits, whitespace ignored,
+    /// become bytes at the cursor and sign again; anything else changes nothing and says why.
+    pub(super) fn paste_hex(&mut self, text: &str, focus: super::Focus) {
+        let editor = match focus {
+            super::Focus::Headers => &mut self.inputs.headers,
+            _ => &mut self.inputs.body,
+        };
+        let Editor::Binary(hex) = editor else { return };
+        match hex.paste_hex(text) {
+            Ok(n) => {
+                self.say(&format!("pasted {n} bytes (read as hex)"), false);
+                if n > 0 {
+                    self.recompute();
+                }
+            }
+            Err(e) => self.say(&e, true),
         }
     }
 }

@@ -140,16 +140,13 @@ impl App {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
                 Editor::Big(b) => b.input(key),
-                Editor::Binary(_) => {
-                    self.say("the body is not UTF-8 text: it is kept byte for byte and cannot be edited here", true);
-                    false
-                }
+                Editor::Binary(_) => self.hex_key(key, Focus::Body),
             },
             Focus::Headers => match &mut self.inputs.headers {
                 Editor::Text(t) if undo => t.undo(),
                 Editor::Text(t) => t.input(key),
                 Editor::Big(b) => b.input(key),
-                Editor::Binary(_) => false,
+                Editor::Binary(_) => self.hex_key(key, Focus::Headers),
             },
             Focus::Expected => {
                 let edited = key.code != KeyCode::Enter
@@ -197,12 +194,12 @@ impl App {
             Focus::Body => match &mut self.inputs.body {
                 Editor::Text(t) => t.insert_str(&keep_cr),
                 Editor::Big(b) => b.insert_str(&normalized),
-                Editor::Binary(_) => false,
+                Editor::Binary(_) => return self.paste_hex(text, Focus::Body),
             },
             Focus::Headers => match &mut self.inputs.headers {
                 Editor::Text(t) => t.insert_str(&keep_cr),
                 Editor::Big(b) => b.insert_str(&normalized),
-                Editor::Binary(_) => false,
+                Editor::Binary(_) => return self.paste_hex(text, Focus::Headers),
             },
             Focus::Expected => {
                 self.expected.insert_str(one_line(&normalized).trim())

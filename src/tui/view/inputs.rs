@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::app::{App, Editor, Focus, ViewState};
 use crate::tui::widgets::{ACCENT, fit, pane, printable};
@@ -168,16 +168,23 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, view: &mut V
 
     let key_area = next.next().expect("a chunk per pane");
     let key_title = key_title(app, &r.key.label, &mut view.key_words);
-    draw_editor(
-        frame,
-        &app.inputs.key,
-        pane(
-            fit(&key_title, key_area.width.saturating_sub(2) as usize),
-            app.focus == Focus::Key,
-        ),
-        key_area,
-        &mut view.big[0],
+    let key_block = pane(
+        fit(&key_title, key_area.width.saturating_sub(2) as usize),
+        app.focus == Focus::Key,
     );
+    match &app.inputs.key {
+        // A key that is not UTF-8 shows as hex only when revealed.
+        Editor::Binary(h) if !app.reveal => {
+            let inner = key_block.inner(key_area);
+            frame.render_widget(key_block, key_area);
+            frame.render_widget(
+                Paragraph::new(format!("(not UTF-8: {} bytes, masked)", h.bytes().len()))
+                    .style(Style::default().fg(Color::Yellow)),
+                inner,
+            );
+        }
+        key => draw_editor(frame, key, key_block, key_area, false, &mut view.big[0]),
+    }
     view.areas.key = key_area;
 
     view.areas.headers = Rect::default();
@@ -187,10 +194,14 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, view: &mut V
             frame,
             &app.inputs.headers,
             pane(
-                "Headers · as received".to_string(),
+                match &app.inputs.headers {
+                    Editor::Binary(_) => "Headers · as received · hex, not UTF-8".to_string(),
+                    _ => "Headers · as received".to_string(),
+                },
                 app.focus == Focus::Headers,
             ),
             headers_area,
+            app.focus == Focus::Headers,
             &mut view.big[1],
         );
         view.areas.headers = headers_area;
@@ -198,11 +209,18 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, view: &mut V
 
     let body_area = next.next().expect("a chunk per pane");
     let body_len = app.inputs.body.len();
-    let body_title = format!(
-        "Body · {body_len} bytes{} · {}",
-        invisible_note(app.body_control_bytes),
-        r.body.label
-    );
+    let body_title = match &app.inputs.body {
+        Editor::Binary(h) => format!(
+            "Body · {body_len} bytes · hex, not UTF-8{} · {}",
+            if h.insert_mode() { " · insert" } else { "" },
+            r.body.label
+        ),
+        _ => format!(
+            "Body · {body_len} bytes{} · {}",
+            invisible_note(app.body_control_bytes),
+            r.body.label
+        ),
+    };
     draw_editor(
         frame,
         &app.inputs.body,
@@ -211,6 +229,7 @@ pub(super) fn draw_inputs(app: &App, frame: &mut Frame, area: Rect, view: &mut V
             app.focus == Focus::Body,
         ),
         body_area,
+        app.focus == Focus::Body,
         &mut view.big[2],
     );
     view.areas.body = body_area;
@@ -221,6 +240,7 @@ fn draw_editor(
     editor: &Editor,
     block: Block<'static>,
     area: Rect,
+    focused: bool,
     big: &mut crate::tui::bigtext::BigView,
 ) {
     let inner = block.inner(area);
@@ -228,15 +248,7 @@ fn draw_editor(
     match editor {
         Editor::Text(t) => frame.render_widget(&**t, inner),
         Editor::Big(b) => frame.render_stateful_widget(&**b, inner, big),
-        Editor::Binary(b) => frame.render_widget(
-            Paragraph::new(format!(
-                "(not UTF-8: {} bytes, kept exactly; not editable here)",
-                b.len()
-            ))
-            .style(Style::default().fg(Color::Yellow))
-            .wrap(Wrap { trim: false }),
-            inner,
-        ),
+        Editor::Binary(h) => frame.render_widget(h.view(focused), inner),
     }
 }
 

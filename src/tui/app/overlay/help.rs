@@ -118,6 +118,18 @@ pub(super) fn draw_help(app: &App, frame: &mut Frame, area: Rect, view: &mut Vie
             "a body over 64 KiB",
             "lighter editor: arrows, PgUp/PgDn, Ctrl-Z/R",
         ),
+        (
+            "a body not UTF-8: hex",
+            "0-9 a-f overwrite a digit; Insert: insert mode",
+        ),
+        (
+            "hex: Del / Backspace",
+            "delete a byte; paste hex to insert; Ctrl-Z/R",
+        ),
+        (
+            "hex: Home/End PgUp/PgDn",
+            "row start/end, page; Ctrl-Home/End: first/last",
+        ),
         ("mouse", "a click focuses a pane; wheel scrolls stages"),
     ] {
         lines.push(Line::from(vec![

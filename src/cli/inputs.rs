@@ -328,6 +328,9 @@ pub struct Resolved {
     pub headers: Vec<u8>,
     /// The signature an imported request carried.
     pub received: Option<String>,
+    /// The signature the imported request carried, when nothing was given over its values
+    /// (no --set, --variant, --body): a way out keeps the request as it is when it holds.
+    pub untouched_signature: Option<String>,
     /// What the import of a request found and did not find.
     pub notes: Vec<String>,
     /// For each field a request did not give, where its import looked.
@@ -497,6 +500,14 @@ impl Resolved {
             .select(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| CliError(format!("--variant: {e}")))?;
 
+        let untouched = args.set.is_empty()
+            && args.variants.is_empty()
+            && args.body.is_none()
+            && args.body_file.is_none();
+        let untouched_signature = imported
+            .as_ref()
+            .and_then(|m| m.signature.clone())
+            .filter(|_| untouched);
         let mut extra_headers = Vec::new();
         let headers = if !args.headers.is_empty() {
             let mut h = Vec::new();
@@ -525,6 +536,7 @@ impl Resolved {
         };
         Ok(Resolved {
             base,
+            untouched_signature,
             extra_headers,
             constant_headers: crate::request::replay::constant_headers(recipe),
             carrier_headers: crate::request::replay::signature_headers(recipe),
@@ -568,8 +580,16 @@ impl Resolved {
     }
 
     /// How a trace of `recipe` becomes the request that goes out (the import kept, `-H` added).
-    pub fn replay<'a>(&'a self, recipe: &Recipe) -> crate::request::replay::Replay<'a> {
+    pub fn replay<'a>(
+        &'a self,
+        recipe: &Recipe,
+        trace: &Trace,
+    ) -> crate::request::replay::Replay<'a> {
+        let holds = self.untouched_signature.as_deref().is_some_and(|carried| {
+            crate::sign::compare::compare(recipe, trace.signature(), carried).accepted()
+        });
         crate::request::replay::Replay {
+            holds,
             constant: &self.constant_headers,
             carriers: &self.carrier_headers,
             body_from_base: self.body_captured,

@@ -33,12 +33,12 @@ pub fn write(
         Format::Trace => write_trace(out, recipe, resolved, trace)?,
         Format::Curl => {
             let request = resolved
-                .replay(recipe)
+                .replay(recipe, trace)
                 .build(&trace.placement, body(resolved))?;
             out.write_all(request.to_curl()?.as_bytes())?;
         }
         Format::Http => {
-            let replay = resolved.replay(recipe);
+            let replay = resolved.replay(recipe, trace);
             let request = replay.build(&trace.placement, body(resolved))?;
             out.write_all(&replay.to_http(&request)?)?;
         }

@@ -251,7 +251,7 @@ pub fn send(args: &SendArgs, out: &mut impl Write) -> Result<ExitCode, CliError>
         super::Resolved::from_args_with(recipe, &inputs, catalog.bundle.as_ref(), false)?;
     let trace = resolved.sign(recipe)?;
     resolved.report_generated();
-    let mut replay = resolved.replay(recipe);
+    let mut replay = resolved.replay(recipe, &trace);
     replay.url_from_trace |= url.is_some();
     let mut placement = trace.placement.clone();
     if let Some(url) = url {

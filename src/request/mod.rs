@@ -23,3 +23,4 @@ pub mod replay;
 pub mod shell;
 pub mod vars;
 pub mod wget;
+pub mod written;

@@ -6,6 +6,7 @@ use percent_encoding::percent_decode_str;
 
 use super::export::{self, ExportError, Request};
 use super::message::Imported;
+use super::written;
 use crate::sign::Placement;
 
 /// A request as it was imported, the base of every way out.
@@ -62,6 +63,10 @@ pub struct Replay<'a> {
     /// The headers the scheme's import reads a signature from (each version's): when the
     /// signature placed changes, those it does not place no longer hold and go.
     pub carriers: &'a [String],
+    /// The signature the request carried is the one made, from the request's own values: what
+    /// the request went without (a header, a query parameter) is not added to it, and a
+    /// signature it carries under another of its headers (a second key's) stays there.
+    pub holds: bool,
 }
 
 /// The headers a recipe's import reads a signature from.
@@ -92,100 +97,106 @@ pub fn constant_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
 
 impl Replay<'_> {
     /// The request to send: the base with the placed values put in (a header's value where the
-    /// base has that header, else appended; a query parameter likewise), or, without a base,
-    /// the request [`export::build`] makes; `-H` lines in either.
+    /// base has that header, in the form the base wrote it, else appended; a query parameter
+    /// likewise), or, without a base, the request [`export::build`] makes; `-H` lines in either.
     pub fn build(&self, placement: &Placement, body: &[u8]) -> Result<Request, ExportError> {
         let built = export::build(placement, body)?;
-        let mut out = match self.base {
-            None => built.clone(),
-            Some(base) => {
-                let mut url = if self.url_from_trace {
-                    built.url.clone()
-                } else {
-                    let mut url = base.url.clone();
-                    if placement.body_in_query && !built.url.is_empty() {
-                        // The body is the query string: the (possibly edited) body replaces it.
-                        let query = String::from_utf8_lossy(body).into_owned();
-                        url = with_query(&url, &query);
-                    }
-                    for (name, value) in &placement.query {
-                        url = with_param(&url, name, value);
-                    }
-                    url
-                };
-                let mut body = if self.body_from_base {
-                    base.body.clone()
-                } else {
-                    built.body.clone()
-                };
-                if !self.url_from_trace {
+        let Some(base) = self.base else {
+            let mut out = built;
+            for (name, value) in self.extra {
+                set_header(&mut out.headers, name, value, true);
+            }
+            return Ok(out);
+        };
+        let mut out_body = if self.body_from_base {
+            base.body.clone()
+        } else {
+            built.body.clone()
+        };
+        let url = if self.url_from_trace {
+            built.url.clone()
+        } else {
+            let mut url = base.url.clone();
+            if placement.body_in_query && !built.url.is_empty() {
+                // The body is the query string: the (possibly edited) body replaces it.
+                let query = String::from_utf8_lossy(body).into_owned();
+                url = with_query(&url, &query);
+            }
+            for (name, value) in &placement.query {
+                let form = std::str::from_utf8(&base.body).ok();
+                if has_param(&url, name) {
+                    url = with_param(&url, name, value);
+                } else if form.is_some_and(|f| params(f).any(|(key, _)| decoded(key) == *name)) {
                     // A placed parameter the request carried in its form body (Binance's
                     // signature beside the order's parameters) goes back there, not in the URL.
-                    for (name, value) in &placement.query {
-                        if !has_param(&base.url, name)
-                            && let Ok(form) = std::str::from_utf8(&base.body)
-                            && has_param(&format!("?{form}"), name)
-                        {
-                            url = without_param(&url, name);
-                            let replaced = with_param(
-                                &format!("?{}", String::from_utf8_lossy(&body)),
-                                name,
-                                value,
-                            );
-                            body = replaced.as_bytes()[1..].to_vec();
-                        }
-                    }
-                }
-                Request {
-                    method: if self.method_from_trace {
-                        built.method.clone()
-                    } else {
-                        base.method.clone()
-                    },
-                    url,
-                    headers: base.headers.clone(),
-                    body,
+                    let form = String::from_utf8_lossy(&out_body).into_owned();
+                    out_body = with_param_in(&form, name, value).into_bytes();
+                } else if !self.holds {
+                    url = with_param(&url, name, value);
                 }
             }
+            url
         };
-        if let Some(base) = self.base {
-            let is_carrier = |n: &str| self.carriers.iter().any(|c| c.eq_ignore_ascii_case(n));
-            let changed = placement.headers.iter().any(|(name, value)| {
-                is_carrier(name)
-                    && base
+        let theirs = |name: &str| {
+            base.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        // What each placed header is set to; left out where the request's own stays.
+        let mut placed: Vec<(&str, String)> = Vec::new();
+        for (name, value) in placement.headers.iter().chain(&placement.carried) {
+            let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
+            // A value that holds the key comes out masked: the request's own stays.
+            let masked = value.contains(crate::sign::visible::MASK);
+            let new = match theirs(name) {
+                None if fixed || self.holds => continue,
+                None => value.clone(),
+                Some(_) if masked => continue,
+                Some(t) if written::holds_as_member(t, value) => continue,
+                // The signature made is already the request's, under another of its headers
+                // (a second key's while the secret rotates).
+                Some(t)
+                    if self.holds && t != value && base.headers.iter().any(|(_, v)| v == value) =>
+                {
+                    continue;
+                }
+                Some(t) => written::in_their_form(t, value).unwrap_or_else(|| value.clone()),
+            };
+            placed.push((name, new));
+        }
+        let is_carrier = |n: &str| self.carriers.iter().any(|c| c.eq_ignore_ascii_case(n));
+        let changed = placed
+            .iter()
+            .any(|(name, value)| is_carrier(name) && theirs(name) != Some(value.as_str()));
+        let mut headers = base.headers.clone();
+        if changed {
+            headers.retain(|(n, _)| {
+                !is_carrier(n)
+                    || placement
                         .headers
                         .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                        .is_none_or(|(_, v)| v != value)
+                        .any(|(p, _)| p.eq_ignore_ascii_case(n))
             });
-            if changed {
-                out.headers.retain(|(n, _)| {
-                    !is_carrier(n)
-                        || placement
-                            .headers
-                            .iter()
-                            .any(|(p, _)| p.eq_ignore_ascii_case(n))
-                });
-            }
-            let placed = placement.headers.iter().chain(&placement.carried);
-            for (name, value) in placed {
-                let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
-                let absent = !base
-                    .headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(name));
-                // A value that holds the key comes out masked: the request's own stays.
-                let masked = value.contains(crate::sign::visible::MASK);
-                let keep_theirs = (fixed && absent) || (masked && !absent);
-                if !keep_theirs {
-                    set_header(&mut out.headers, name, value, false);
-                }
-            }
+        }
+        for (name, value) in &placed {
+            set_header(&mut headers, name, value, false);
         }
         for (name, value) in self.extra {
-            set_header(&mut out.headers, name, value, true);
+            set_header(&mut headers, name, value, true);
         }
-        if let Some(base) = self.base {
+        let mut out = Request {
+            method: if self.method_from_trace {
+                built.method.clone()
+            } else {
+                base.method.clone()
+            },
+            url,
+            headers,
+            body: out_body,
+        };
+        // The request as it came is written back as it came (a chunked body stays chunked).
+        if out != base.request() {
             fix_framing(&mut out, base);
         }
         Ok(out)
@@ -315,26 +326,15 @@ fn decoded(key: &str) -> String {
 /// A URL's query parameters as written: (name, whole part).
 fn query_parts(url: &str) -> impl Iterator<Item = (&str, &str)> {
     let rest = split_fragment(url).0;
-    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    params(rest.split_once('?').map_or("", |(_, q)| q))
+}
+
+/// A query string's (or a form body's) parameters as written: (name, whole part).
+fn params(query: &str) -> impl Iterator<Item = (&str, &str)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| (p.split('=').next().unwrap_or(p), p))
-}
-
-/// The URL without the parameters of this (decoded) name.
-fn without_param(url: &str, name: &str) -> String {
-    let (rest, fragment) = split_fragment(url);
-    let path = rest.split('?').next().unwrap_or(rest);
-    let kept: Vec<&str> = query_parts(url)
-        .filter(|(key, _)| decoded(key) != name)
-        .map(|(_, part)| part)
-        .collect();
-    if kept.is_empty() {
-        format!("{path}{fragment}")
-    } else {
-        format!("{path}?{}{fragment}", kept.join("&"))
-    }
 }
 
 /// The URL with its query string replaced (fragment kept).
@@ -359,20 +359,30 @@ fn split_fragment(url: &str) -> (&str, &str) {
 /// place, the rest of the query as written; absent, it is appended.
 fn with_param(url: &str, name: &str, value: &str) -> String {
     let (rest, fragment) = split_fragment(url);
-    let encoded = export::encode_query_value(value);
     let (path, query) = match rest.split_once('?') {
         Some((p, q)) => (p, q),
         None => (rest, ""),
     };
+    format!("{path}?{}{fragment}", with_param_in(query, name, value))
+}
+
+/// A query string (or form body) with a parameter set, as [`with_param`]: a part whose value
+/// already reads as the one placed stays as written (its own percent-encoding kept).
+fn with_param_in(query: &str, name: &str, value: &str) -> String {
+    let encoded = export::encode_query_value(value);
     let mut done = false;
     let mut parts: Vec<String> = Vec::new();
-    for part in query.split('&').filter(|p| !p.is_empty()) {
-        let key = part.split('=').next().unwrap_or(part);
-        let plus_as_space = key.replace('+', " ");
-        let decoded = percent_decode_str(&plus_as_space).decode_utf8_lossy();
-        if !done && decoded == name {
+    for (key, part) in params(query) {
+        if !done && decoded(key) == name {
             done = true;
-            parts.push(format!("{key}={encoded}"));
+            let same = part
+                .split_once('=')
+                .is_some_and(|(_, v)| decoded(v) == value);
+            parts.push(if same {
+                part.to_string()
+            } else {
+                format!("{key}={encoded}")
+            });
         } else {
             parts.push(part.to_string());
         }
@@ -380,7 +390,7 @@ fn with_param(url: &str, name: &str, value: &str) -> String {
     if !done {
         parts.push(format!("{}={encoded}", export::encode_query_value(name)));
     }
-    format!("{path}?{}{fragment}", parts.join("&"))
+    parts.join("&")
 }
 
 #[cfg(test)]
@@ -470,6 +480,7 @@ mod tests {
             constant: &[],
             carriers: &[],
             body_from_base: false,
+            holds: false,
         };
         let p = Placement {
             query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],
@@ -566,6 +577,129 @@ mod tests {
         );
         let r = replay.build(&placed("old3"), b"").unwrap();
         assert_eq!(r.headers, b.headers);
+    }
+
+    #[test]
+    fn what_the_request_wrote_stays_as_written() {
+        // A query value that reads as the one placed keeps its own encoding; an auth header
+        // keeps its parameters' order; a list holding the signature placed stays whole; a
+        // chunked body unchanged stays chunked (the raw bytes).
+        let b = Base {
+            method: "GET".into(),
+            url: "https://h/x?rsct=application/pdf&sig=a/b%3D".into(),
+            headers: vec![
+                ("Authorization".into(), r#"Hawk mac="m", id="i""#.into()),
+                ("X-Sig".into(), "v1=old,v1=new".into()),
+                ("Transfer-Encoding".into(), "chunked".into()),
+            ],
+            body: b"ab".to_vec(),
+            raw: Some(b"RAW".to_vec()),
+        };
+        let replay = Replay {
+            base: Some(&b),
+            ..Replay::default()
+        };
+        let p = |mac: &str| Placement {
+            url: "https://h/x".into(),
+            query: vec![
+                ("rsct".into(), "application/pdf".into()),
+                ("sig".into(), "a/b=".into()),
+            ],
+            headers: vec![
+                (
+                    "Authorization".into(),
+                    format!(r#"Hawk id="i", mac="{mac}""#),
+                ),
+                ("X-Sig".into(), "v1=new".into()),
+            ],
+            ..Placement::default()
+        };
+        let r = replay.build(&p("m"), b"ab").unwrap();
+        assert_eq!(replay.to_http(&r).unwrap(), b"RAW");
+        let r = replay.build(&p("m2"), b"ab").unwrap();
+        assert_eq!(r.url, b.url);
+        assert_eq!(
+            r.headers,
+            [
+                (
+                    "Authorization".to_string(),
+                    r#"Hawk mac="m2", id="i""#.to_string()
+                ),
+                ("X-Sig".into(), "v1=old,v1=new".into()),
+                ("Content-Length".into(), "2".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_request_whose_signature_holds_gets_nothing_it_went_without() {
+        // A presigned URL: the scheme places headers, but the request carries its signature in
+        // the query and it holds. A second key's signature under a sibling header stays there.
+        let b = Base {
+            method: "GET".into(),
+            url: "https://h/x?X-Sig=s2".into(),
+            headers: vec![
+                ("X-Sig-1".into(), "s1".into()),
+                ("X-Sig-2".into(), "s2".into()),
+            ],
+            body: Vec::new(),
+            raw: None,
+        };
+        let p = Placement {
+            url: "https://h/x".into(),
+            query: vec![("X-Date".into(), "now".into())],
+            headers: vec![
+                ("X-Date".into(), "now".into()),
+                ("X-Sig-1".into(), "s2".into()),
+            ],
+            ..Placement::default()
+        };
+        let holds = Replay {
+            base: Some(&b),
+            holds: true,
+            ..Replay::default()
+        };
+        let r = holds.build(&p, b"").unwrap();
+        assert_eq!((r.url.as_str(), &r.headers), (b.url.as_str(), &b.headers));
+        // Not holding, the same placement is added and replaces.
+        let not = Replay {
+            holds: false,
+            ..holds
+        };
+        let r = not.build(&p, b"").unwrap();
+        assert_eq!(r.url, "https://h/x?X-Sig=s2&X-Date=now");
+        assert_eq!(
+            r.headers,
+            [
+                ("X-Sig-1".to_string(), "s2".to_string()),
+                ("X-Sig-2".into(), "s2".into()),
+                ("X-Date".into(), "now".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_form_body_with_a_hash_sign_takes_its_signature_back() {
+        // `#` in a form body is a character, not a URL's fragment.
+        let b = Base {
+            method: "POST".into(),
+            url: "https://h/withdraw".into(),
+            headers: Vec::new(),
+            body: b"name=wallet #2&signature=old".to_vec(),
+            raw: None,
+        };
+        let replay = Replay {
+            base: Some(&b),
+            ..Replay::default()
+        };
+        let p = Placement {
+            url: "https://h/withdraw".into(),
+            query: vec![("signature".into(), "new".into())],
+            ..Placement::default()
+        };
+        let r = replay.build(&p, &b.body).unwrap();
+        assert_eq!(r.url, "https://h/withdraw");
+        assert_eq!(r.body, b"name=wallet #2&signature=new");
     }
 
     #[test]

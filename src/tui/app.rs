@@ -302,6 +302,7 @@ impl App {
             constant: &self.constant_headers,
             carriers: &self.carrier_headers,
             body_from_base: false,
+            holds: false,
         }
     }
 

@@ -610,6 +610,11 @@ fn serve_slot(stream: TcpStream, peer: SocketAddr, shared: &Shared, id: u64) {
                     .stream
                     .write_all(&response)
                     .and_then(|()| conn.stream.flush());
+                // Answered: from here the connection waits for its next request (it may make
+                // room for a newcomer while its capture is explained and queued).
+                if written.is_ok() && !close {
+                    shared.set_waiting(id, true);
+                }
                 shared.judge.explain(&mut verdict);
                 let saved = shared
                     .options

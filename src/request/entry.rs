@@ -2,7 +2,7 @@
 //! meant. `--entry N` or `--entry NAME` says; without it, the one request there is, or the one
 //! that carries a signature some scheme recognizes; else an error listing the candidates.
 
-use super::message::{ImportError, Imported, err};
+use super::message::{Choices, ImportError, Imported, err};
 use super::vars::Environment;
 use crate::sign::Recipe;
 
@@ -160,10 +160,10 @@ pub fn pick(
                             list(&candidates, &(0..candidates.len()).collect::<Vec<_>>())
                         ),
                     };
-                    return Err(err(0, message));
+                    return Err(with_choices(err(0, message), &candidates, &[]));
                 }
                 several => {
-                    return Err(err(
+                    let e = err(
                         0,
                         format!(
                             "{what} holds {} requests and {} carry a signature: pass --entry N or --entry NAME ({})",
@@ -171,7 +171,8 @@ pub fn pick(
                             several.len(),
                             list(&candidates, several)
                         ),
-                    ));
+                    );
+                    return Err(with_choices(e, &candidates, several));
                 }
             }
         }
@@ -197,6 +198,19 @@ pub fn pick(
             format!("{what}, request {label}: {}", e.message),
         )),
     }
+}
+
+/// The error with every candidate's label, to pick from.
+fn with_choices(mut e: ImportError, candidates: &[Candidate], signed: &[usize]) -> ImportError {
+    e.choices = Some(Choices {
+        labels: candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.label(i + 1))
+            .collect(),
+        signed: signed.to_vec(),
+    });
+    e
 }
 
 fn list(candidates: &[Candidate], which: &[usize]) -> String {

@@ -8,7 +8,7 @@ use super::formats::Format;
 pub use super::http::head_with_lf;
 pub use super::mapping::{Mapped, map, map_with, member};
 use super::message::err;
-pub use super::message::{ImportError, Imported};
+pub use super::message::{Choices, ImportError, Imported};
 pub use super::vars::{Environment, Vars, read_environment};
 
 /// Reads a request in any format read (see [`parse_with`]), with no `--entry` and no

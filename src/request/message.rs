@@ -36,6 +36,17 @@ pub struct ImportError {
     /// 1-based line of the input; 0 when the problem has no line.
     pub line: usize,
     pub message: String,
+    /// When the input holds several requests and none was picked: each one's label (`3. POST
+    /// https://…`), and the 0-based numbers of those that carry a signature, for a list to
+    /// pick from (the TUI's F7).
+    pub choices: Option<Choices>,
+}
+
+/// The requests of a HAR file or a collection, as a list to pick one from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choices {
+    pub labels: Vec<String>,
+    pub signed: Vec<usize>,
 }
 
 impl fmt::Display for ImportError {
@@ -53,6 +64,7 @@ pub(super) fn err(line: usize, message: impl Into<String>) -> ImportError {
     ImportError {
         line,
         message: message.into(),
+        choices: None,
     }
 }
 

@@ -257,8 +257,9 @@ pub struct App {
     pub constant_headers: Vec<String>,
     /// The current scheme's signature headers (see `replay::signature_headers`).
     pub carrier_headers: Vec<String>,
-    /// The scheme F7 recognized in the request pasted (its index) and the text, for Alt-O.
-    pub scheme_offer: Option<(usize, String)>,
+    /// The scheme F7 recognized in the request pasted (its index), the text and the request
+    /// picked of several, for Alt-O.
+    pub scheme_offer: Option<(usize, String, Option<usize>)>,
     /// The last status messages, oldest first (Alt-M shows them in full).
     pub messages: Vec<Status>,
     /// The box above the stages shows the messages, not a diagnosis.

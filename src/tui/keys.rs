@@ -104,7 +104,7 @@ impl Scope {
             Scope::Global => "Everywhere",
             Scope::Variants => "Variants pane",
             Scope::Stages => "Stage panel",
-            Scope::Picker => "Scheme picker",
+            Scope::Picker => "Scheme picker, and F7's list of a HAR file's requests",
             Scope::Help => "This help",
             Scope::CopyMenu => "Copy-as menu",
             Scope::Received => "Received-requests list",

@@ -13,8 +13,23 @@ impl App {
     /// signature; a request that does not read keeps the box open with the message.
     pub(super) fn read_request(&mut self, boxed: TextArea<'static>) {
         let text = boxed.lines().join("\n");
-        match self.import_request_text(&text) {
+        match self.import_request(&text, None) {
             Ok(message) => self.say(&message, false),
+            // A HAR file or a collection of several requests, none picked: a list to pick from.
+            Err(e) if e.choices.is_some() => {
+                let choices = e.choices.clone().expect("checked");
+                self.say(
+                    &format!(
+                        "{} requests: ↑↓ and Enter pick one ({} carry a signature a scheme recognizes) · Esc cancels",
+                        choices.labels.len(),
+                        choices.signed.len()
+                    ),
+                    false,
+                );
+                self.open_overlay(super::Overlay::Entries(super::overlay::EntryList::new(
+                    text, choices,
+                )));
+            }
             Err(e) => {
                 self.say(&format!("the request does not read: {e}"), true);
                 self.open_overlay(super::Overlay::Paste {
@@ -25,9 +40,17 @@ impl App {
         }
     }
 
+    /// Enter in F7's list: the request picked (1-based) of the pasted HAR file or collection.
+    pub(crate) fn read_entry(&mut self, text: &str, entry: usize) {
+        match self.import_request(text, Some(entry)) {
+            Ok(message) => self.say(&message, false),
+            Err(e) => self.say(&format!("request {entry} does not read: {e}"), true),
+        }
+    }
+
     /// Alt-O: switches to the scheme F7 recognized and reads the request again for it.
     pub(super) fn switch_offered(&mut self) {
-        let Some((index, text)) = self.scheme_offer.take() else {
+        let Some((index, text, entry)) = self.scheme_offer.take() else {
             self.say(
                 "no scheme to switch to: F7 offers one when a request reads as another scheme",
                 true,
@@ -35,7 +58,7 @@ impl App {
             return;
         };
         self.switch_scheme(index);
-        match self.import_request_text(&text) {
+        match self.import_request(&text, entry) {
             Ok(message) => self.say(&format!("{} · {message}", self.recipe().id), false),
             Err(e) => self.say(&format!("the request does not read: {e}"), true),
         }
@@ -44,6 +67,16 @@ impl App {
     /// Takes a request's fields, headers, body and signature for the current scheme, as F7
     /// does; returns what was taken (for the status line).
     pub(super) fn import_request_text(&mut self, text: &str) -> Result<String, String> {
+        self.import_request(text, None).map_err(|e| e.to_string())
+    }
+
+    /// As [`App::import_request_text`], `entry` (1-based) picking one request of a HAR file's
+    /// or a collection's; the error lists the requests to pick from when none was picked.
+    fn import_request(
+        &mut self,
+        text: &str,
+        entry: Option<usize>,
+    ) -> Result<String, crate::request::import::ImportError> {
         // A pasted curl line may name a local file (`-d @/etc/passwd`, `@/dev/stdin`): the TUI
         // never reads one; the note says which and where the body goes instead.
         let mut skipped: Vec<String> = Vec::new();
@@ -51,10 +84,18 @@ impl App {
             skipped.push(p.to_string());
             Ok(Vec::new())
         };
-        let parsed = crate::request::import::parse(text.as_bytes(), &mut read);
+        let parsed = crate::request::import::parse_with(
+            text.as_bytes(),
+            &mut crate::request::import::ImportOptions {
+                entry: entry.map(crate::request::import::EntrySelector::Index),
+                environment: None,
+                read_file: &mut read,
+                signed: None,
+            },
+        );
         let skipped = skipped;
         self.scheme_offer = None;
-        let mut imported = parsed.map_err(|e| e.to_string())?;
+        let mut imported = parsed?;
         let mut raw_ok = true;
         let cr_note = cr_body_as_lf(&mut imported);
         if cr_note.is_some() {
@@ -126,7 +167,7 @@ impl App {
                 " · it reads as scheme {} ({}): Alt-O switches to it",
                 other.id, other.name
             );
-            self.scheme_offer = Some((index, text.to_string()));
+            self.scheme_offer = Some((index, text.to_string(), entry));
         }
         let files: Vec<String> = skipped
             .iter()

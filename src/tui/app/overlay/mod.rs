@@ -1,11 +1,13 @@
 //! What is drawn over the main screen, as one state: [`Overlay`]. Each kind is a file of its
 //! own holding its keys and its drawing: `help` (F1), `picker` (F4), `paste` (F7's request box,
-//! Alt-T's box for the server's string), `copy_menu` (F9) and `received` (F11's list).
+//! Alt-T's box for the server's string), `entries` (F7's list of a HAR file's requests),
+//! `copy_menu` (F9) and `received` (F11's list).
 //!
 //! The help and the copy menu open over another overlay (the one beneath comes back when they
 //! close); every other overlay replaces what was open. Esc closes them all.
 
 mod copy_menu;
+mod entries;
 mod help;
 mod paste;
 mod picker;
@@ -15,6 +17,8 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
+
+pub use entries::EntryList;
 
 use super::{App, Effect, Picker, ViewState};
 
@@ -35,6 +39,8 @@ pub enum Overlay {
     CopyMenu { beneath: Option<Box<Overlay>> },
     /// The received-requests list (F11).
     Received,
+    /// F7's list of the requests a pasted HAR file or collection holds.
+    Entries(EntryList),
 }
 
 impl Overlay {
@@ -210,6 +216,7 @@ impl App {
             }
             Overlay::Received => received::on_key(self, key),
             Overlay::Picker(_) => picker::on_key(self, key),
+            Overlay::Entries(_) => entries::on_key(self, key),
         })
     }
 
@@ -275,6 +282,7 @@ fn draw_one(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect, view: &
         ),
         Overlay::CopyMenu { .. } => copy_menu::draw_copy_menu(app, frame, area),
         Overlay::Received => received::draw_received(app, frame, area, view),
+        Overlay::Entries(list) => entries::draw_entries(list, frame, area),
     }
 }
 

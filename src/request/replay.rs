@@ -58,7 +58,7 @@ pub struct Replay<'a> {
     /// body goes out as the request had it.
     pub body_from_base: bool,
     /// Headers the scheme places with a fixed value (a Content-Type): added to a request of
-    /// our own, but not to an imported one that went without them.
+    /// our own, but not to an imported one, which keeps its own or goes without.
     pub constant: &'a [String],
     /// The headers the scheme's import reads a signature from (each version's): when the
     /// signature placed changes, those it does not place no longer hold and go.
@@ -150,7 +150,10 @@ impl Replay<'_> {
             // A value that holds the key comes out masked: the request's own stays.
             let masked = value.contains(crate::sign::visible::MASK);
             let new = match theirs(name) {
-                None if fixed || self.holds => continue,
+                // A fixed value (a Content-Type) is for a request of our own: an imported one
+                // keeps its own, or goes without.
+                _ if fixed => continue,
+                None if self.holds => continue,
                 None => value.clone(),
                 Some(_) if masked => continue,
                 Some(t) if written::holds_as_member(t, value) => continue,
@@ -539,6 +542,21 @@ mod tests {
                 ("Host".to_string(), "api.example.com".to_string()),
                 ("X-Key".into(), "‹key›".into())
             ]
+        );
+        // Nor does it replace the one the customer sent (a JSON body's).
+        let json = Base {
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            ..b.clone()
+        };
+        let r = Replay {
+            base: Some(&json),
+            ..replay
+        }
+        .build(&p, &b.body)
+        .unwrap();
+        assert_eq!(
+            r.headers[0],
+            ("Content-Type".into(), "application/json".into())
         );
     }
 

@@ -64,8 +64,9 @@ pub struct Replay<'a> {
     /// signature placed changes, those it does not place no longer hold and go.
     pub carriers: &'a [String],
     /// The signature the request carried is the one made, from the request's own values: what
-    /// the request went without (a header, a query parameter) is not added to it, and a
-    /// signature it carries under another of its headers (a second key's) stays there.
+    /// the request went without (a header, a query parameter, an auth header's parameter) is
+    /// not added to it, and a signature it carries under another of its headers (a second
+    /// key's) stays there.
     pub holds: bool,
 }
 
@@ -164,7 +165,9 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                Some(t) => written::in_their_form(t, value).unwrap_or_else(|| value.clone()),
+                Some(t) => {
+                    written::in_their_form(t, value, self.holds).unwrap_or_else(|| value.clone())
+                }
             };
             placed.push((name, new));
         }

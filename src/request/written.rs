@@ -101,12 +101,19 @@ fn auth_params(value: &str) -> Option<(&str, Vec<(Param<'_>, String)>)> {
 
 /// The request's own auth header with the values placed put in: when `ours` names the same
 /// scheme and the same parameters as `theirs` (in any order, quoted or not), `theirs` keeps its
-/// order, separators and quoting, and only the values that differ are replaced. None when the
-/// two are not the same parameters.
-pub fn in_their_form(theirs: &str, ours: &str) -> Option<String> {
+/// order, separators and quoting, and only the values that differ are replaced. With
+/// `theirs_only`, parameters `ours` has beyond those of `theirs` are left out (a default the
+/// request left unsaid, as cavage's headers="date"). None when the two are not the same
+/// parameters.
+pub fn in_their_form(theirs: &str, ours: &str, theirs_only: bool) -> Option<String> {
     let (their_word, their_params) = auth_params(theirs)?;
     let (our_word, our_params) = auth_params(ours)?;
-    if !their_word.eq_ignore_ascii_case(our_word) || their_params.len() != our_params.len() {
+    let count_fits = if theirs_only {
+        their_params.len() <= our_params.len()
+    } else {
+        their_params.len() == our_params.len()
+    };
+    if !their_word.eq_ignore_ascii_case(our_word) || !count_fits {
         return None;
     }
     let mut out = format!("{their_word} ");
@@ -136,20 +143,25 @@ mod tests {
     fn auth_params_keep_their_order_and_quoting() {
         let theirs = r#"Hawk mac="m1", hash="h", id="a", ts="1""#;
         let ours = r#"Hawk id="a", ts="1", hash="h", mac="m1""#;
-        assert_eq!(in_their_form(theirs, ours).unwrap(), theirs);
+        assert_eq!(in_their_form(theirs, ours, false).unwrap(), theirs);
         let ours = r#"Hawk id="a", ts="2", hash="h", mac="m2""#;
         assert_eq!(
-            in_their_form(theirs, ours).unwrap(),
+            in_their_form(theirs, ours, false).unwrap(),
             r#"Hawk mac="m2", hash="h", id="a", ts="2""#
         );
         // Another scheme, or other parameters: not the same header.
-        assert!(in_their_form(theirs, r#"OAuth id="a", ts="1", hash="h", mac="m1""#).is_none());
-        assert!(in_their_form(theirs, r#"Hawk id="a", ts="1", mac="m1""#).is_none());
-        assert!(in_their_form("Bearer abc", "Bearer abd").is_none());
+        let other = r#"OAuth id="a", ts="1", hash="h", mac="m1""#;
+        assert!(in_their_form(theirs, other, false).is_none());
+        assert!(in_their_form(theirs, r#"Hawk id="a", ts="1", mac="m1""#, true).is_none());
+        assert!(in_their_form("Bearer abc", "Bearer abd", false).is_none());
+        // A parameter the request left out: kept out only when asked.
+        let more = r#"Hawk id="a", ts="1", hash="h", mac="m1", ext="""#;
+        assert!(in_their_form(theirs, more, false).is_none());
+        assert_eq!(in_their_form(theirs, more, true).unwrap(), theirs);
         // `;` separated, values holding `=` and a quoted comma.
         let theirs = "EG1 b=x=;a=\"1,2\"";
         assert_eq!(
-            in_their_form(theirs, "EG1 a=\"1,2\";b=y=").unwrap(),
+            in_their_form(theirs, "EG1 a=\"1,2\";b=y=", false).unwrap(),
             "EG1 b=y=;a=\"1,2\""
         );
     }

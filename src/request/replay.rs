@@ -68,6 +68,11 @@ pub struct Replay<'a> {
     /// not added to it, and a signature it carries under another of its headers (a second
     /// key's) stays there.
     pub holds: bool,
+    /// The query parameters the scheme's import reads a signature from (a presigned URL's
+    /// X-Amz-Signature).
+    pub carrier_params: &'a [String],
+    /// The signature made, as text.
+    pub signature: Option<&'a str>,
 }
 
 /// The headers a recipe's import reads a signature from.
@@ -77,6 +82,18 @@ pub fn signature_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
         .signature
         .iter()
         .filter_map(|s| s.from.strip_prefix("header:"))
+        .filter(|name| !name.contains('{'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The query parameters a recipe's import reads a signature from.
+pub fn signature_params(recipe: &crate::sign::Recipe) -> Vec<String> {
+    recipe
+        .import
+        .signature
+        .iter()
+        .filter_map(|s| s.from.strip_prefix("query:"))
         .filter(|name| !name.contains('{'))
         .map(str::to_string)
         .collect()
@@ -114,6 +131,13 @@ impl Replay<'_> {
         } else {
             built.body.clone()
         };
+        // A presigned URL: the request carried its signature in a query parameter where the
+        // scheme places it in a header. The signature goes to that parameter, and the header
+        // form of what the URL carries is not added.
+        let presigned = self
+            .carrier_params
+            .iter()
+            .find(|n| has_param(&base.url, n) && !placement.query.iter().any(|(p, _)| p == *n));
         let url = if self.url_from_trace {
             built.url.clone()
         } else {
@@ -136,6 +160,9 @@ impl Replay<'_> {
                     url = with_param(&url, name, value);
                 }
             }
+            if let (Some(name), Some(signature)) = (presigned, self.signature) {
+                url = with_param(&url, name, signature);
+            }
             url
         };
         let theirs = |name: &str| {
@@ -154,7 +181,7 @@ impl Replay<'_> {
                 // A fixed value (a Content-Type) is for a request of our own: an imported one
                 // keeps its own, or goes without.
                 _ if fixed => continue,
-                None if self.holds => continue,
+                None if self.holds || presigned.is_some() => continue,
                 None => value.clone(),
                 Some(_) if masked => continue,
                 Some(t) if written::holds_as_member(t, value) => continue,
@@ -487,6 +514,8 @@ mod tests {
             carriers: &[],
             body_from_base: false,
             holds: false,
+            carrier_params: &[],
+            signature: None,
         };
         let p = Placement {
             query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],
@@ -697,6 +726,48 @@ mod tests {
                 ("X-Date".into(), "now".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_presigned_url_takes_a_new_signature_in_its_query() {
+        let b = Base {
+            method: "GET".into(),
+            url: "https://h/x?X-Date=d&X-Sig=old".into(),
+            headers: vec![("Host".into(), "h".into())],
+            body: Vec::new(),
+            raw: None,
+        };
+        let params = ["X-Sig".to_string()];
+        let replay = Replay {
+            base: Some(&b),
+            carrier_params: &params,
+            signature: Some("new"),
+            ..Replay::default()
+        };
+        let p = Placement {
+            url: "https://h/x".into(),
+            headers: vec![
+                ("X-Date".into(), "d".into()),
+                ("Authorization".into(), "Sig new".into()),
+            ],
+            ..Placement::default()
+        };
+        let r = replay.build(&p, b"").unwrap();
+        assert_eq!(r.url, "https://h/x?X-Date=d&X-Sig=new");
+        assert_eq!(r.headers, b.headers);
+        // A request with the signature in a header is no presigned URL: the header goes in.
+        let header_signed = Base {
+            url: "https://h/x".into(),
+            ..b.clone()
+        };
+        let r = Replay {
+            base: Some(&header_signed),
+            ..replay
+        }
+        .build(&p, b"")
+        .unwrap();
+        assert_eq!(r.url, "https://h/x");
+        assert_eq!(r.headers.len(), 3);
     }
 
     #[test]

@@ -235,6 +235,8 @@ impl App {
             carriers: &self.carrier_headers,
             body_from_base: false,
             holds: false,
+            carrier_params: &[],
+            signature: None,
         }
     }
 

@@ -407,3 +407,49 @@ fn a_presigned_url_signed_with_another_key_carries_the_new_signature_in_its_quer
     ]);
     assert_eq!(verify.status.code(), Some(0), "{verify:?}");
 }
+
+#[test]
+fn a_signature_header_without_the_word_takes_the_new_parameters() {
+    // draft-cavage's Signature header (as Mastodon sends it), signed again with another key:
+    // its parameters change in place, and no Authorization form is added beside it.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/catalog/api-f-sigbase/cavage-sigheader.http");
+    let Ok(raw) = std::fs::read_to_string(&file) else {
+        return; // the fixtures are absent
+    };
+    let out = sigscope(&[
+        "sign",
+        "-p",
+        "cavage",
+        "--key",
+        "other",
+        "--request",
+        file.to_str().unwrap(),
+        "--format",
+        "http",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |http: &str| {
+        http.lines()
+            .find(|l| l.starts_with("signature: "))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(line(&raw), line(&text));
+    assert!(line(&text).starts_with("signature: keyId=\"client-42\",algorithm="));
+    assert!(!text.contains("Authorization"), "{text}");
+    let dir = tempdir("sigheader");
+    let again = dir.join("again.http");
+    std::fs::write(&again, &text).unwrap();
+    let verify = sigscope(&[
+        "verify",
+        "-p",
+        "cavage",
+        "--key",
+        "other",
+        "--request",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(verify.status.code(), Some(0), "{verify:?}");
+}

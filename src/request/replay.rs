@@ -177,6 +177,17 @@ impl Replay<'_> {
             let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
             // A value that holds the key comes out masked: the request's own stays.
             let masked = value.contains(crate::sign::visible::MASK);
+            // An auth header the request carried without its word, under a header the word
+            // names (cavage's Signature header): the new parameters go there.
+            if theirs(name).is_none()
+                && !fixed
+                && !self.holds
+                && presigned.is_none()
+                && let Some((their_name, form)) = written::under_word(&base.headers, value)
+            {
+                placed.push((their_name, form));
+                continue;
+            }
             let new = match theirs(name) {
                 // A fixed value (a Content-Type) is for a request of our own: an imported one
                 // keeps its own, or goes without.

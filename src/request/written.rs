@@ -135,6 +135,17 @@ pub fn in_their_form(theirs: &str, ours: &str, theirs_only: bool) -> Option<Stri
     Some(out)
 }
 
+/// An auth header's parameters where the request carries them under a header named by the
+/// scheme word, without the word (draft-cavage's `Signature: keyId=…,signature=…` beside its
+/// `Authorization: Signature keyId=…` form): that header's name and its value with ours put in,
+/// in its form. None when the request has no such header, or it holds other parameters.
+pub fn under_word<'h>(headers: &'h [(String, String)], ours: &str) -> Option<(&'h str, String)> {
+    let (word, _) = auth_params(ours)?;
+    let (name, theirs) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(word))?;
+    let merged = in_their_form(&format!("{word} {theirs}"), ours, false)?;
+    Some((name, merged[word.len() + 1..].to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +175,24 @@ mod tests {
             in_their_form(theirs, "EG1 a=\"1,2\";b=y=", false).unwrap(),
             "EG1 b=y=;a=\"1,2\""
         );
+    }
+
+    #[test]
+    fn parameters_go_under_the_header_the_scheme_word_names() {
+        let headers = vec![
+            ("date".to_string(), "d".to_string()),
+            (
+                "signature".to_string(),
+                r#"keyId="k",signature="old""#.to_string(),
+            ),
+        ];
+        let ours = r#"Signature keyId="k", signature="new""#;
+        assert_eq!(
+            under_word(&headers, ours).unwrap(),
+            ("signature", r#"keyId="k",signature="new""#.to_string())
+        );
+        assert!(under_word(&headers, r#"Other keyId="k", signature="new""#).is_none());
+        assert!(under_word(&headers, r#"Signature keyId="k""#).is_none());
     }
 
     #[test]

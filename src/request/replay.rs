@@ -131,14 +131,7 @@ impl Replay<'_> {
         } else {
             built.body.clone()
         };
-        // A presigned URL: the request carried its signature in a query parameter where the
-        // scheme places it in a header. The signature goes to that parameter, and the header
-        // form of what the URL carries is not added.
-        let presigned = self
-            .carrier_params
-            .iter()
-            .find(|n| has_param(&base.url, n) && !placement.query.iter().any(|(p, _)| p == *n));
-        let url = if self.url_from_trace {
+        let mut url = if self.url_from_trace {
             built.url.clone()
         } else {
             let mut url = base.url.clone();
@@ -160,11 +153,18 @@ impl Replay<'_> {
                     url = with_param(&url, name, value);
                 }
             }
-            if let (Some(name), Some(signature)) = (presigned, self.signature) {
-                url = with_param(&url, name, signature);
-            }
             url
         };
+        // A presigned URL: the request carries its signature in a query parameter where the
+        // scheme places it in a header. The signature goes to that parameter, and the header
+        // form of what the URL carries is not added.
+        let presigned = self
+            .carrier_params
+            .iter()
+            .find(|n| has_param(&url, n) && !placement.query.iter().any(|(p, _)| p == *n));
+        if let (Some(name), Some(signature)) = (presigned, self.signature) {
+            url = with_param(&url, name, signature);
+        }
         let theirs = |name: &str| {
             base.headers
                 .iter()

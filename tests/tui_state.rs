@@ -1207,6 +1207,30 @@ fn a_pasted_request_goes_out_of_f9_and_f12_with_its_own_url_and_headers() {
 }
 
 #[test]
+fn a_pasted_presigned_url_takes_the_new_signature_in_its_query() {
+    // A presigned S3 GET signed with the app's key: F9's raw HTTP carries the signature made in
+    // X-Amz-Signature, where the request had its own, and gains no Authorization header.
+    let url = "/photos/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20260301%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20260301T083000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=00";
+    let pasted = format!("GET {url} HTTP/1.1\r\nHost: examplebucket.s3.amazonaws.com\r\n\r\n");
+    let mut app = app("aws-sigv4");
+    app.handle(key(KeyCode::F(7)));
+    app.handle(Event::Paste(pasted.clone()));
+    app.handle(key(KeyCode::F(7)));
+    assert!(app.request_box().is_none(), "{:?}", app.status);
+    let made = signature(&app);
+    assert_ne!(made, "00");
+    app.handle(key(KeyCode::F(9)));
+    let effects = app.handle(key(KeyCode::Char('h')));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        text,
+        &pasted.replace("X-Amz-Signature=00", &format!("X-Amz-Signature={made}"))
+    );
+}
+
+#[test]
 fn a_body_pasted_through_a_terminal_gets_its_line_ends_back() {
     // Terminals turn each pasted LF into CR: an LF body arrives with CR alone, a CRLF body with
     // CR CR. The request's own Content-Length (and JSON) say the body is whole.

@@ -343,6 +343,8 @@ pub struct Resolved {
     pub constant_headers: Vec<String>,
     /// The headers the scheme's import reads a signature from.
     pub carrier_headers: Vec<String>,
+    /// The query parameters the scheme's import reads a signature from.
+    pub carrier_params: Vec<String>,
     /// The body was taken from a carrier in the imported request (not its HTTP body).
     pub body_captured: bool,
     /// The URL was set (`--set url=`), so it replaces the imported request's.
@@ -540,6 +542,7 @@ impl Resolved {
             extra_headers,
             constant_headers: crate::request::replay::constant_headers(recipe),
             carrier_headers: crate::request::replay::signature_headers(recipe),
+            carrier_params: crate::request::replay::signature_params(recipe),
             body_captured,
             url_given,
             fields,
@@ -583,7 +586,7 @@ impl Resolved {
     pub fn replay<'a>(
         &'a self,
         recipe: &Recipe,
-        trace: &Trace,
+        trace: &'a Trace,
     ) -> crate::request::replay::Replay<'a> {
         let holds = self.untouched_signature.as_deref().is_some_and(|carried| {
             crate::sign::compare::compare(recipe, trace.signature(), carried).accepted()
@@ -592,6 +595,8 @@ impl Resolved {
             holds,
             constant: &self.constant_headers,
             carriers: &self.carrier_headers,
+            carrier_params: &self.carrier_params,
+            signature: std::str::from_utf8(trace.signature()).ok(),
             body_from_base: self.body_captured,
             base: self.base.as_ref(),
             method_from_trace: recipe

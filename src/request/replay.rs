@@ -58,15 +58,21 @@ pub struct Replay<'a> {
     /// body goes out as the request had it.
     pub body_from_base: bool,
     /// Headers the scheme places with a fixed value (a Content-Type): added to a request of
-    /// our own, but not to an imported one that went without them.
+    /// our own, but not to an imported one, which keeps its own or goes without.
     pub constant: &'a [String],
     /// The headers the scheme's import reads a signature from (each version's): when the
     /// signature placed changes, those it does not place no longer hold and go.
     pub carriers: &'a [String],
     /// The signature the request carried is the one made, from the request's own values: what
-    /// the request went without (a header, a query parameter) is not added to it, and a
-    /// signature it carries under another of its headers (a second key's) stays there.
+    /// the request went without (a header, a query parameter, an auth header's parameter) is
+    /// not added to it, and a signature it carries under another of its headers (a second
+    /// key's) stays there.
     pub holds: bool,
+    /// The query parameters the scheme's import reads a signature from (a presigned URL's
+    /// X-Amz-Signature).
+    pub carrier_params: &'a [String],
+    /// The signature made, as text.
+    pub signature: Option<&'a str>,
 }
 
 /// The headers a recipe's import reads a signature from.
@@ -76,6 +82,18 @@ pub fn signature_headers(recipe: &crate::sign::Recipe) -> Vec<String> {
         .signature
         .iter()
         .filter_map(|s| s.from.strip_prefix("header:"))
+        .filter(|name| !name.contains('{'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The query parameters a recipe's import reads a signature from.
+pub fn signature_params(recipe: &crate::sign::Recipe) -> Vec<String> {
+    recipe
+        .import
+        .signature
+        .iter()
+        .filter_map(|s| s.from.strip_prefix("query:"))
         .filter(|name| !name.contains('{'))
         .map(str::to_string)
         .collect()
@@ -113,7 +131,7 @@ impl Replay<'_> {
         } else {
             built.body.clone()
         };
-        let url = if self.url_from_trace {
+        let mut url = if self.url_from_trace {
             built.url.clone()
         } else {
             let mut url = base.url.clone();
@@ -137,6 +155,16 @@ impl Replay<'_> {
             }
             url
         };
+        // A presigned URL: the request carries its signature in a query parameter where the
+        // scheme places it in a header. The signature goes to that parameter, and the header
+        // form of what the URL carries is not added.
+        let presigned = self
+            .carrier_params
+            .iter()
+            .find(|n| has_param(&url, n) && !placement.query.iter().any(|(p, _)| p == *n));
+        if let (Some(name), Some(signature)) = (presigned, self.signature) {
+            url = with_param(&url, name, signature);
+        }
         let theirs = |name: &str| {
             base.headers
                 .iter()
@@ -149,8 +177,22 @@ impl Replay<'_> {
             let fixed = self.constant.iter().any(|c| c.eq_ignore_ascii_case(name));
             // A value that holds the key comes out masked: the request's own stays.
             let masked = value.contains(crate::sign::visible::MASK);
+            // An auth header the request carried without its word, under a header the word
+            // names (cavage's Signature header): the new parameters go there.
+            if theirs(name).is_none()
+                && !fixed
+                && !self.holds
+                && presigned.is_none()
+                && let Some((their_name, form)) = written::under_word(&base.headers, value)
+            {
+                placed.push((their_name, form));
+                continue;
+            }
             let new = match theirs(name) {
-                None if fixed || self.holds => continue,
+                // A fixed value (a Content-Type) is for a request of our own: an imported one
+                // keeps its own, or goes without.
+                _ if fixed => continue,
+                None if self.holds || presigned.is_some() => continue,
                 None => value.clone(),
                 Some(_) if masked => continue,
                 Some(t) if written::holds_as_member(t, value) => continue,
@@ -161,7 +203,9 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                Some(t) => written::in_their_form(t, value).unwrap_or_else(|| value.clone()),
+                Some(t) => {
+                    written::in_their_form(t, value, self.holds).unwrap_or_else(|| value.clone())
+                }
             };
             placed.push((name, new));
         }
@@ -481,6 +525,8 @@ mod tests {
             carriers: &[],
             body_from_base: false,
             holds: false,
+            carrier_params: &[],
+            signature: None,
         };
         let p = Placement {
             query: vec![("sig".into(), "a+b".into()), ("t".into(), "9".into())],
@@ -539,6 +585,21 @@ mod tests {
                 ("Host".to_string(), "api.example.com".to_string()),
                 ("X-Key".into(), "‹key›".into())
             ]
+        );
+        // Nor does it replace the one the customer sent (a JSON body's).
+        let json = Base {
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            ..b.clone()
+        };
+        let r = Replay {
+            base: Some(&json),
+            ..replay
+        }
+        .build(&p, &b.body)
+        .unwrap();
+        assert_eq!(
+            r.headers[0],
+            ("Content-Type".into(), "application/json".into())
         );
     }
 
@@ -676,6 +737,48 @@ mod tests {
                 ("X-Date".into(), "now".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_presigned_url_takes_a_new_signature_in_its_query() {
+        let b = Base {
+            method: "GET".into(),
+            url: "https://h/x?X-Date=d&X-Sig=old".into(),
+            headers: vec![("Host".into(), "h".into())],
+            body: Vec::new(),
+            raw: None,
+        };
+        let params = ["X-Sig".to_string()];
+        let replay = Replay {
+            base: Some(&b),
+            carrier_params: &params,
+            signature: Some("new"),
+            ..Replay::default()
+        };
+        let p = Placement {
+            url: "https://h/x".into(),
+            headers: vec![
+                ("X-Date".into(), "d".into()),
+                ("Authorization".into(), "Sig new".into()),
+            ],
+            ..Placement::default()
+        };
+        let r = replay.build(&p, b"").unwrap();
+        assert_eq!(r.url, "https://h/x?X-Date=d&X-Sig=new");
+        assert_eq!(r.headers, b.headers);
+        // A request with the signature in a header is no presigned URL: the header goes in.
+        let header_signed = Base {
+            url: "https://h/x".into(),
+            ..b.clone()
+        };
+        let r = Replay {
+            base: Some(&header_signed),
+            ..replay
+        }
+        .build(&p, b"")
+        .unwrap();
+        assert_eq!(r.url, "https://h/x");
+        assert_eq!(r.headers.len(), 3);
     }
 
     #[test]

@@ -101,12 +101,19 @@ fn auth_params(value: &str) -> Option<(&str, Vec<(Param<'_>, String)>)> {
 
 /// The request's own auth header with the values placed put in: when `ours` names the same
 /// scheme and the same parameters as `theirs` (in any order, quoted or not), `theirs` keeps its
-/// order, separators and quoting, and only the values that differ are replaced. None when the
-/// two are not the same parameters.
-pub fn in_their_form(theirs: &str, ours: &str) -> Option<String> {
+/// order, separators and quoting, and only the values that differ are replaced. With
+/// `theirs_only`, parameters `ours` has beyond those of `theirs` are left out (a default the
+/// request left unsaid, as cavage's headers="date"). None when the two are not the same
+/// parameters.
+pub fn in_their_form(theirs: &str, ours: &str, theirs_only: bool) -> Option<String> {
     let (their_word, their_params) = auth_params(theirs)?;
     let (our_word, our_params) = auth_params(ours)?;
-    if !their_word.eq_ignore_ascii_case(our_word) || their_params.len() != our_params.len() {
+    let count_fits = if theirs_only {
+        their_params.len() <= our_params.len()
+    } else {
+        their_params.len() == our_params.len()
+    };
+    if !their_word.eq_ignore_ascii_case(our_word) || !count_fits {
         return None;
     }
     let mut out = format!("{their_word} ");
@@ -128,6 +135,17 @@ pub fn in_their_form(theirs: &str, ours: &str) -> Option<String> {
     Some(out)
 }
 
+/// An auth header's parameters where the request carries them under a header named by the
+/// scheme word, without the word (draft-cavage's `Signature: keyId=…,signature=…` beside its
+/// `Authorization: Signature keyId=…` form): that header's name and its value with ours put in,
+/// in its form. None when the request has no such header, or it holds other parameters.
+pub fn under_word<'h>(headers: &'h [(String, String)], ours: &str) -> Option<(&'h str, String)> {
+    let (word, _) = auth_params(ours)?;
+    let (name, theirs) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(word))?;
+    let merged = in_their_form(&format!("{word} {theirs}"), ours, false)?;
+    Some((name, merged[word.len() + 1..].to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,22 +154,45 @@ mod tests {
     fn auth_params_keep_their_order_and_quoting() {
         let theirs = r#"Hawk mac="m1", hash="h", id="a", ts="1""#;
         let ours = r#"Hawk id="a", ts="1", hash="h", mac="m1""#;
-        assert_eq!(in_their_form(theirs, ours).unwrap(), theirs);
+        assert_eq!(in_their_form(theirs, ours, false).unwrap(), theirs);
         let ours = r#"Hawk id="a", ts="2", hash="h", mac="m2""#;
         assert_eq!(
-            in_their_form(theirs, ours).unwrap(),
+            in_their_form(theirs, ours, false).unwrap(),
             r#"Hawk mac="m2", hash="h", id="a", ts="2""#
         );
         // Another scheme, or other parameters: not the same header.
-        assert!(in_their_form(theirs, r#"OAuth id="a", ts="1", hash="h", mac="m1""#).is_none());
-        assert!(in_their_form(theirs, r#"Hawk id="a", ts="1", mac="m1""#).is_none());
-        assert!(in_their_form("Bearer abc", "Bearer abd").is_none());
+        let other = r#"OAuth id="a", ts="1", hash="h", mac="m1""#;
+        assert!(in_their_form(theirs, other, false).is_none());
+        assert!(in_their_form(theirs, r#"Hawk id="a", ts="1", mac="m1""#, true).is_none());
+        assert!(in_their_form("Bearer abc", "Bearer abd", false).is_none());
+        // A parameter the request left out: kept out only when asked.
+        let more = r#"Hawk id="a", ts="1", hash="h", mac="m1", ext="""#;
+        assert!(in_their_form(theirs, more, false).is_none());
+        assert_eq!(in_their_form(theirs, more, true).unwrap(), theirs);
         // `;` separated, values holding `=` and a quoted comma.
         let theirs = "EG1 b=x=;a=\"1,2\"";
         assert_eq!(
-            in_their_form(theirs, "EG1 a=\"1,2\";b=y=").unwrap(),
+            in_their_form(theirs, "EG1 a=\"1,2\";b=y=", false).unwrap(),
             "EG1 b=y=;a=\"1,2\""
         );
+    }
+
+    #[test]
+    fn parameters_go_under_the_header_the_scheme_word_names() {
+        let headers = vec![
+            ("date".to_string(), "d".to_string()),
+            (
+                "signature".to_string(),
+                r#"keyId="k",signature="old""#.to_string(),
+            ),
+        ];
+        let ours = r#"Signature keyId="k", signature="new""#;
+        assert_eq!(
+            under_word(&headers, ours).unwrap(),
+            ("signature", r#"keyId="k",signature="new""#.to_string())
+        );
+        assert!(under_word(&headers, r#"Other keyId="k", signature="new""#).is_none());
+        assert!(under_word(&headers, r#"Signature keyId="k""#).is_none());
     }
 
     #[test]

@@ -257,6 +257,8 @@ pub struct App {
     pub constant_headers: Vec<String>,
     /// The current scheme's signature headers (see `replay::signature_headers`).
     pub carrier_headers: Vec<String>,
+    /// The query parameters its import reads a signature from (a presigned URL's).
+    pub carrier_params: Vec<String>,
     /// The scheme F7 recognized in the request pasted (its index), the text and the request
     /// picked of several, for Alt-O.
     pub scheme_offer: Option<(usize, String, Option<usize>)>,
@@ -288,7 +290,10 @@ const MESSAGES_KEPT: usize = 20;
 impl App {
     /// How a trace becomes the request F9 and F12 give: the imported request kept, the
     /// method and URL of the trace when the scheme takes them as fields the user changed.
-    pub(crate) fn replay(&self) -> crate::request::replay::Replay<'_> {
+    pub(crate) fn replay<'a>(
+        &'a self,
+        trace: &'a crate::sign::Trace,
+    ) -> crate::request::replay::Replay<'a> {
         use crate::sign::recipe::FieldKind;
         let recipe = &self.recipes[self.current];
         let url_now = self.url_field();
@@ -304,6 +309,8 @@ impl App {
             carriers: &self.carrier_headers,
             body_from_base: false,
             holds: false,
+            carrier_params: &self.carrier_params,
+            signature: std::str::from_utf8(trace.signature()).ok(),
         }
     }
 
@@ -364,6 +371,7 @@ impl App {
             scheme_offer: None,
             constant_headers: Vec::new(),
             carrier_headers: Vec::new(),
+            carrier_params: Vec::new(),
             messages_shown: false,
             now_millis,
             no_color: false,

@@ -79,7 +79,7 @@ impl App {
             return vec![];
         };
         let body = self.inputs.body.bytes();
-        let replay = self.replay();
+        let replay = self.replay(trace);
         let built = replay.build(&trace.placement, &body);
         let result = match action {
             Action::CopyCurl => built

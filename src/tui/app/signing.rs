@@ -31,6 +31,7 @@ impl App {
     pub fn recompute(&mut self) {
         self.constant_headers = crate::request::replay::constant_headers(self.recipe());
         self.carrier_headers = crate::request::replay::signature_headers(self.recipe());
+        self.carrier_params = crate::request::replay::signature_params(self.recipe());
         self.diagnosis = None;
         self.messages_shown = false;
         self.fix = None;

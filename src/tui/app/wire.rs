@@ -295,7 +295,7 @@ impl App {
             }
         };
         let body = self.inputs.body.bytes();
-        let request = match self.replay().build(&trace.placement, &body) {
+        let request = match self.replay(trace).build(&trace.placement, &body) {
             Ok(r) => r,
             Err(e) => {
                 self.say(&format!("nothing to send: {e}"), true);

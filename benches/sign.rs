@@ -250,13 +250,9 @@ fn keystroke(bencher: divan::Bencher, (scheme, typing): (&str, Typing), until: U
                 let effects = app.update(msg);
                 let _ = runtime.carry_out(&mut app, effects);
             }
-        } else {
-            // Whatever trace has come already is shown.
-            while let Ok(msg) = inbox.try_recv() {
-                let effects = app.update(msg);
-                let _ = runtime.carry_out(&mut app, effects);
-            }
         }
+        // The editor frame: the keystroke echoed, the stages as they were (a trace that came
+        // meanwhile waits for the next receive, as it waits in the loop's channel).
         terminal
             .draw(|f| sigscope::tui::view::draw(&mut app, f))
             .unwrap();

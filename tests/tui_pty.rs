@@ -711,3 +711,29 @@ fn a_stop_gives_the_terminal_back_and_a_continue_redraws() {
     kill("-TERM");
     exited(&mut child, "SIGTERM did not end it");
 }
+
+#[test]
+fn f7_reads_a_paste_whose_line_ends_the_terminal_turned_into_cr() {
+    // tmux, xterm and VTE send a pasted LF as CR: the request below arrives with CR line ends
+    // only, its JSON body (signed with LF, as GitHub sent it) too.
+    let body = "{\n  \"action\": \"opened\"\n}";
+    let delivery = String::from_utf8(github_delivery("/hook", body, body)).unwrap();
+    let pasted = delivery.replace("\r\n", "\r").replace('\n', "\r");
+    let (screen, mut keys, mut child) = start(&["-p", "github", "--example"], "f7-cr", true);
+    screen.wait_for("Expected signature");
+    // F7, the bracketed paste, F7 again.
+    keys.write_all(b"\x1b[18~").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Paste a raw HTTP request");
+    keys.write_all(format!("\x1b[200~{pasted}\x1b[201~").as_bytes())
+        .unwrap();
+    keys.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    keys.write_all(b"\x1b[18~").unwrap();
+    keys.flush().unwrap();
+    // Read with LF again (its Content-Length says so), and the signature it carried matches.
+    screen.wait_for("the body's line ends came as CR");
+    screen.wait_for("✓ match");
+    screen.wait_for(&format!("Body · {} bytes", body.len()));
+    quit(&mut keys, &mut child);
+}

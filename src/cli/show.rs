@@ -87,7 +87,7 @@ pub fn show_with(
         } else if let Some(dir) = &history {
             app.note(&format!(
                 "this session is kept in {} when you quit (sigscope --resume reopens it)",
-                dir.display()
+                under_home(dir)
             ));
         }
         let (app, ended) = crate::tui::run(app, inputs::now_millis, listening)?;
@@ -292,4 +292,16 @@ fn picker_extras(
         });
     }
     extras
+}
+
+/// A path as the status line shows it: `~/…` under the home folder (shorter, and the same on
+/// every machine), else as it is.
+fn under_home(path: &std::path::Path) -> String {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|home| path.strip_prefix(home).ok().map(|rest| rest.to_path_buf()))
+        .map_or_else(
+            || path.display().to_string(),
+            |rest| format!("~/{}", rest.display()),
+        )
 }

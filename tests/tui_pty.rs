@@ -737,3 +737,33 @@ fn f7_reads_a_paste_whose_line_ends_the_terminal_turned_into_cr() {
     screen.wait_for(&format!("Body · {} bytes", body.len()));
     quit(&mut keys, &mut child);
 }
+
+#[test]
+fn a_search_that_panics_ends_said_and_the_screen_stays() {
+    // SIGSCOPE_DEBUG_PANIC=search: F8's search panics on its thread.
+    let (screen, mut keys, mut child, _master) = start_with_master(
+        &["-p", "github", "--example", "--expect", "sha256=00"],
+        "search-panic",
+        true,
+        &[("SIGSCOPE_DEBUG_PANIC", "search")],
+    );
+    screen.wait_for("Expected signature");
+    keys.write_all(b"\x1b[19~").unwrap(); // F8
+    keys.flush().unwrap();
+    screen.wait_for("diagnose stopped without a result (an internal error)");
+    {
+        let p = screen.parser.lock().unwrap();
+        assert!(p.screen().alternate_screen(), "the screen was given back");
+        assert!(p.screen().bracketed_paste());
+        assert!(
+            !p.screen().contents().contains("panicked"),
+            "{}",
+            p.screen().contents()
+        );
+    }
+    // Still in raw mode: a key is a key.
+    keys.write_all(b"x").unwrap();
+    keys.flush().unwrap();
+    screen.wait_for("Body · 14 bytes");
+    quit(&mut keys, &mut child);
+}

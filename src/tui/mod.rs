@@ -63,7 +63,14 @@ pub fn run(
     runtime::spawn_signal_watcher(runtime.sender())?;
     let mut terminal = ratatui::init();
     let previous = std::panic::take_hook();
+    let ui = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
+        // A panic of the loop's thread ends the screen: the terminal is given back first. One
+        // of a thread beside it (a search, the signing thread) is caught there and said in the
+        // app; nothing is written over the screen, which stays as it is.
+        if std::thread::current().id() != ui {
+            return;
+        }
         let _ = execute!(
             std::io::stdout(),
             DisableMouseCapture,
@@ -130,7 +137,8 @@ pub fn run(
                             // the terminal and keeps the edits (the pty tests do).
                             if let Msg::Terminal(event::Event::Key(k)) = &m
                                 && k.code == event::KeyCode::F(12)
-                                && std::env::var_os("SIGSCOPE_DEBUG_PANIC").is_some()
+                                && std::env::var_os("SIGSCOPE_DEBUG_PANIC")
+                                    .is_some_and(|v| v == "1")
                             {
                                 panic!("F12 with SIGSCOPE_DEBUG_PANIC set");
                             }

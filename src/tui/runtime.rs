@@ -108,14 +108,23 @@ impl Runtime {
             Effect::Sign(work) => self.sign(*work),
             Effect::Diagnose(work) => {
                 let job = work.id;
-                self.search(job, move |progress| {
+                let failed = Msg::Diagnosed {
+                    job,
+                    report: vec!["diagnose stopped without a result (an internal error)".into()],
+                    fix: None,
+                };
+                self.search(job, failed, move |progress| {
                     let (report, fix) = work.run(progress);
                     Msg::Diagnosed { job, report, fix }
                 });
             }
             Effect::Learn(work) => {
                 let job = work.id;
-                self.search(job, move |progress| Msg::Learned {
+                let failed = Msg::Learned {
+                    job,
+                    result: Err("learn stopped without a result (an internal error)".into()),
+                };
+                self.search(job, failed, move |progress| Msg::Learned {
                     job,
                     result: work.run(progress),
                 });
@@ -154,13 +163,27 @@ impl Runtime {
     }
 
     /// Runs a search on a thread of its own, with a second thread that reports its progress
-    /// until it ends.
-    fn search(&self, job: u64, run: impl FnOnce(&AtomicUsize) -> Msg + Send + 'static) {
+    /// until it ends. A panic inside the search ends it with `failed` (never a search shown as
+    /// under way for ever).
+    fn search(
+        &self,
+        job: u64,
+        failed: Msg,
+        run: impl FnOnce(&AtomicUsize) -> Msg + Send + 'static,
+    ) {
         let progress = Arc::new(AtomicUsize::new(0));
         let done = Arc::new(AtomicBool::new(false));
         let (p, d, tx) = (progress.clone(), done.clone(), self.tx.clone());
         std::thread::spawn(move || {
-            let msg = run(&p);
+            let msg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // SIGSCOPE_DEBUG_PANIC=search: a search panics, to check that the screen
+                // stays and the search ends said (the pty tests do).
+                if std::env::var_os("SIGSCOPE_DEBUG_PANIC").is_some_and(|v| v == "search") {
+                    panic!("a search with SIGSCOPE_DEBUG_PANIC=search");
+                }
+                run(&p)
+            }))
+            .unwrap_or(failed);
             d.store(true, Ordering::SeqCst);
             let _ = tx.send(msg);
         });

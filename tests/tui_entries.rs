@@ -2,17 +2,13 @@
 //! signature marked and the first of them selected) and Enter reads the one selected, byte for
 //! byte, its signature checked against an HMAC computed here.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode};
 
 const NOW: i64 = 1_716_363_800_000;
 
 mod common;
 
-use common::screen;
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
+use common::{key, screen};
 
 /// GitHub's formula, apart from the engine: `sha256=` and hex of HMAC-SHA256(key, body).
 fn github_signature(key: &str, body: &str) -> String {

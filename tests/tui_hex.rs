@@ -1,7 +1,7 @@
 //! The TUI's hex editor for a body that is not UTF-8, driven by key events and pastes without
 //! a terminal: each edit signs the new bytes exactly (HMAC computed here directly).
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode};
 use sigscope::sign::builtin;
 use sigscope::tui::app::{App, Editor, Prefill};
 
@@ -9,29 +9,7 @@ const NOW: i64 = 1_716_363_800_000;
 
 mod common;
 
-use common::{screen, tpns_sign, vector};
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.handle(key(KeyCode::Char(c)));
-    }
-}
-
-fn signature(app: &App) -> String {
-    app.computed
-        .result
-        .as_ref()
-        .expect("the trace signs")
-        .signature_text()
-}
+use common::{ctrl, key, screen, signature, tpns_sign, type_text, vector};
 
 #[test]
 fn a_non_utf8_body_is_kept_exactly_and_edited_as_hex() {

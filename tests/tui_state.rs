@@ -13,32 +13,10 @@ const NOW: i64 = 1_716_363_800_000;
 
 mod common;
 
-use common::{screen, tpns_sign, vector};
+use common::{ctrl, key, screen, signature, tpns_sign, type_text, vector};
 
 fn app(scheme: &str) -> App {
     common::app(scheme, NOW)
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.handle(key(KeyCode::Char(c)));
-    }
-}
-
-fn signature(app: &App) -> String {
-    app.computed
-        .result
-        .as_ref()
-        .expect("the trace signs")
-        .signature_text()
 }
 
 fn body_text(app: &App) -> String {

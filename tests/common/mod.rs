@@ -200,3 +200,35 @@ pub fn run_until(
         }
     }
 }
+
+/// A key without modifiers, as the terminal sends it.
+#[allow(dead_code)]
+pub fn key(code: ratatui::crossterm::event::KeyCode) -> ratatui::crossterm::event::Event {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Ctrl and a character.
+#[allow(dead_code)]
+pub fn ctrl(c: char) -> ratatui::crossterm::event::Event {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types text into the app, a key a character.
+#[allow(dead_code)]
+pub fn type_text(app: &mut sigscope::tui::app::App, text: &str) {
+    for c in text.chars() {
+        app.handle(key(ratatui::crossterm::event::KeyCode::Char(c)));
+    }
+}
+
+/// The signature the stages show (the trace must sign).
+#[allow(dead_code)]
+pub fn signature(app: &sigscope::tui::app::App) -> String {
+    app.computed
+        .result
+        .as_ref()
+        .expect("the trace signs")
+        .signature_text()
+}

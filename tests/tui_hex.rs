@@ -2,8 +2,7 @@
 //! a terminal: each edit signs the new bytes exactly (HMAC computed here directly).
 
 use ratatui::crossterm::event::{Event, KeyCode};
-use sigscope::sign::builtin;
-use sigscope::tui::app::{App, Editor, Prefill};
+use sigscope::tui::app::Editor;
 
 const NOW: i64 = 1_716_363_800_000;
 
@@ -13,18 +12,7 @@ use common::{ctrl, key, screen, signature, tpns_sign, type_text, vector};
 
 #[test]
 fn a_non_utf8_body_is_kept_exactly_and_edited_as_hex() {
-    let recipes = builtin::all().unwrap();
-    let current = recipes.iter().position(|r| r.id == "tpns").unwrap();
-    let mut prefill = Prefill::example(&recipes[current]);
-    prefill.body = b"a\xff\r\n".to_vec();
-    let mut app = App::new(
-        recipes,
-        current,
-        &prefill,
-        None,
-        NOW,
-        Box::new(|b: &mut [u8]| b.fill(0)),
-    );
+    let mut app = common::app_with("tpns", NOW, |p| p.body = b"a\xff\r\n".to_vec(), None);
     assert!(matches!(app.inputs.body, Editor::Binary(_)));
     let v = vector("TP-1");
     let sign = |body: &[u8]| tpns_sign(&v.key, "1565314789", "1500001048", body);

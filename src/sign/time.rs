@@ -39,7 +39,8 @@ fn iso_millis(value: &str, basic: bool) -> Option<i64> {
     };
     let (date, rest) = value.split_once(['T', 't'])?;
     let (y, m, d) = if basic {
-        (date.len() == 8).then_some(())?;
+        // Eight ASCII characters: slicing by bytes then cannot cut a character.
+        (date.len() == 8 && date.is_ascii()).then_some(())?;
         (
             digits(&date[..4])?,
             digits(&date[4..6])?,
@@ -63,7 +64,7 @@ fn iso_millis(value: &str, basic: bool) -> Option<i64> {
     };
     let time = time.split_once('.').map_or(time, |(t, _)| t);
     let (h, mi, s) = if basic {
-        (time.len() == 6).then_some(())?;
+        (time.len() == 6 && time.is_ascii()).then_some(())?;
         (
             digits(&time[..2])?,
             digits(&time[2..4])?,
@@ -227,6 +228,16 @@ mod tests {
             None
         );
         assert_eq!(request_millis(FieldKind::Rfc3339, "yesterday"), None);
+        // Found by the http1 fuzz target: a byte count of 6 or 8 that is not 6 or 8 characters
+        // (a BOM inside the time, an é inside the date) is no time, not a panic.
+        assert_eq!(
+            request_millis(FieldKind::Iso8601Basic, "20260114T0\u{feff}00Z"),
+            None
+        );
+        assert_eq!(
+            request_millis(FieldKind::Iso8601Basic, "2026\u{e9}14T093000Z"),
+            None
+        );
         assert_eq!(civil_from_days(17_952), (2019, 2, 25));
     }
 

@@ -317,6 +317,63 @@ pub fn map_with(
     m
 }
 
+/// Whether the request could hold `recipe`'s signature: false only when no place the import
+/// looks for it (a signature source, or a pattern that captures `signature`) can give a value.
+/// Cheap (no body parsed), so that recognizing a request among all schemes maps fully only
+/// those it may be; a place it cannot judge cheaply (a name made from a field) counts as maybe.
+pub(crate) fn could_carry_signature(recipe: &Recipe, req: &Imported) -> bool {
+    let spec = &recipe.import;
+    spec.signature
+        .iter()
+        .filter(|s| applies(s, req))
+        .any(|s| may_have(req, s))
+        || spec
+            .patterns
+            .iter()
+            .filter(|p| p.pattern.references().any(|r| r == "signature"))
+            .any(|p| applies(&p.from, req) && may_have(req, &p.from))
+}
+
+/// False only when the request certainly has nothing at `source`.
+fn may_have(req: &Imported, source: &Source) -> bool {
+    let Some((kind, name)) = source.from.split_once(':') else {
+        return true;
+    };
+    if name.contains('{') {
+        return true;
+    }
+    let has_header = |h: &str| req.header(h).is_some();
+    // A name that an encoding could hide (`%73ig`, `\u0073ig`): maybe.
+    let contains = |hay: &[u8], name: &str, escapes: &[&[u8]]| {
+        escapes
+            .iter()
+            .any(|e| hay.windows(e.len()).any(|w| w == *e))
+            || hay.windows(name.len()).any(|w| w == name.as_bytes())
+    };
+    match kind {
+        "header" => has_header(name),
+        "headers" => req.headers.iter().any(|(n, _)| {
+            n.len() >= name.len()
+                && n.as_bytes()[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        }),
+        "query" => req
+            .url
+            .split_once('?')
+            .is_some_and(|(_, q)| contains(q.as_bytes(), name, &[b"%", b"+"])),
+        "member" => {
+            // An array index (`items.0`) is not written in the body.
+            let last = name.rsplit('.').next().unwrap_or(name);
+            last.bytes().all(|b| b.is_ascii_digit()) || contains(&req.body, last, &[b"\\"])
+        }
+        "form" => contains(&req.body, name, &[b"%", b"+"]),
+        "xml" => contains(&req.body, name, &[b"&"]),
+        "auth-param" => has_header("authorization"),
+        "param" | "dict" => name.split_once('/').is_none_or(|(h, _)| has_header(h)),
+        "dict-key" => has_header(name),
+        _ => true,
+    }
+}
+
 /// A source as a sentence names it: `header X-Foo`, `query:X-Amz-Signature`.
 fn place_of(from: &str) -> String {
     match from.split_once(':') {

@@ -11,6 +11,7 @@ use crate::sign::Recipe;
 pub fn recognize<'r>(recipes: &'r [Recipe], req: &Imported) -> Vec<&'r Recipe> {
     let found: Vec<(&Recipe, i64, usize)> = recipes
         .iter()
+        .filter(|r| crate::request::mapping::could_carry_signature(r, req))
         .filter_map(|r| {
             let m = map(r, req, &BTreeMap::new());
             let signed = m.signature.as_ref().is_some_and(|s| !s.trim().is_empty());

@@ -40,16 +40,24 @@ fuzz_target!(|data: &[u8]| {
         ..Limits::default()
     };
     let mut conn = Conn::new(pieces());
+    let mut judged = 0;
     loop {
         match conn.read_request(&limits) {
             Ok(m) => {
                 assert!(rest.windows(m.raw.len()).any(|w| w == m.raw.as_slice()));
-                let mut v = match sigscope::request::import::parse(&m.raw, &mut |_| Ok(Vec::new()))
-                {
-                    Ok(request) => judge().verify(&request, 0),
-                    Err(e) => sigscope::wire::verdict::Verdict::unreadable(&e),
-                };
-                judge().explain(&mut v);
+                // Every request is read; the first two are judged (recognized among all schemes,
+                // verified, a mismatch explained). Judging is most of an input's time, and the
+                // judge keeps nothing between requests: a third judged here reaches nothing that
+                // an input holding it first does not.
+                if judged < 2 {
+                    judged += 1;
+                    let mut v =
+                        match sigscope::request::import::parse(&m.raw, &mut |_| Ok(Vec::new())) {
+                            Ok(request) => judge().verify(&request, 0),
+                            Err(e) => sigscope::wire::verdict::Verdict::unreadable(&e),
+                        };
+                    judge().explain(&mut v);
+                }
             }
             Err(Fail::Closed) => break,
             Err(e) => {

@@ -362,6 +362,55 @@ fn a_click_focuses_the_pane_under_it() {
     assert!(app.picker().is_some());
 }
 
+/// Found by the tui fuzz target: a click that comes after a switch to a scheme with fewer fields,
+/// before the next frame, used the last frame's panes (the other scheme's field rows), focused a
+/// field the new scheme does not have, and the next key panicked. It now hits nothing until the
+/// new scheme's frame is drawn.
+#[test]
+fn a_click_before_the_next_frame_after_a_scheme_switch_hits_nothing() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let click = |x: u16, y: u16| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = app("azure-sas");
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    terminal
+        .draw(|f| sigscope::tui::view::draw(&mut app, f))
+        .unwrap();
+    let fields = app.view.areas.fields.clone();
+    let last = fields
+        .iter()
+        .rposition(|r| r.height > 0)
+        .expect("a field row drawn");
+    assert!(last >= 2, "azure-sas shows several field rows at 160x48");
+    app.handle(key(KeyCode::F(4)));
+    type_text(&mut app, "asana");
+    app.handle(key(KeyCode::Enter));
+    assert_eq!(app.recipe().id, "asana");
+    assert!(app.recipe().fields.len() <= last);
+    let before = app.focus;
+    app.handle(click(fields[last].x + 1, fields[last].y));
+    assert_eq!(
+        app.focus, before,
+        "the old frame's field row is not asana's"
+    );
+    type_text(&mut app, "x");
+    // Once asana's frame is drawn, its own rows take clicks.
+    terminal
+        .draw(|f| sigscope::tui::view::draw(&mut app, f))
+        .unwrap();
+    let first = app.view.areas.fields[0];
+    app.handle(click(first.x + 1, first.y));
+    assert_eq!(app.focus, Focus::Field(0));
+}
+
 #[test]
 fn a_large_body_is_edited_exactly_and_undone() {
     // Over 64 KiB the body goes to the large-text editor; edits and undo must stay byte-exact.

@@ -1,7 +1,7 @@
 //! The scheme picker (F4): its search over the schemes, then the profiles and history sessions
 //! beside them; switching schemes (each keeps its inputs) and opening a profile or a session.
 
-use super::{App, Prefill, SchemeInputs, text_area};
+use super::{App, Areas, Prefill, SchemeInputs, text_area};
 
 /// The searchable scheme list.
 pub struct Picker {
@@ -124,6 +124,9 @@ impl App {
         self.variant_cursor = 0;
         self.stage_cursor = 0;
         self.view.stage_scroll = 0;
+        // The last frame's panes are the other scheme's (its fields, its rows): a click that
+        // comes before the next frame hits none of them.
+        self.view.areas = Areas::default();
         self.apply_masks();
         self.set_focus(self.first_focus());
         self.recompute();

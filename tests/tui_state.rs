@@ -332,24 +332,26 @@ fn a_field_value_with_a_line_end_signs_as_given() {
     );
 }
 
+/// A left click at a cell.
+fn click(x: u16, y: u16) -> Event {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
 #[test]
 fn a_click_focuses_the_pane_under_it() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut app = app("tpns");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal
         .draw(|f| sigscope::tui::view::draw(&mut app, f))
         .unwrap();
-    let click = |x: u16, y: u16| {
-        Event::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: x,
-            row: y,
-            modifiers: KeyModifiers::NONE,
-        })
-    };
     let areas = app.view.areas.clone();
     app.handle(click(areas.key.x + 2, areas.key.y + 1));
     assert_eq!(app.focus, Focus::Key);
@@ -370,15 +372,6 @@ fn a_click_focuses_the_pane_under_it() {
 fn a_click_before_the_next_frame_after_a_scheme_switch_hits_nothing() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-    let click = |x: u16, y: u16| {
-        Event::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: x,
-            row: y,
-            modifiers: KeyModifiers::NONE,
-        })
-    };
     let mut app = app("azure-sas");
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
     terminal

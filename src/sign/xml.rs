@@ -83,12 +83,21 @@ enum At {
     AfterRoot,
 }
 
+/// The document after the byte-order marks it starts with. Every one goes: the XML reader would
+/// skip one more by itself, and the places it reports would then be three bytes off the text.
+fn without_boms(mut bytes: &[u8]) -> &[u8] {
+    while let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        bytes = rest;
+    }
+    bytes
+}
+
 /// Reads a flat document: one root element, its children's texts. Text between the children
 /// may only be white space; comments and processing instructions are skipped; attributes are
 /// not read. A child that holds an element, a DOCTYPE, an entity other than the predefined
 /// ones, bytes that are not UTF-8 or an unclosed tag are errors, each with its place.
 pub fn read_flat(bytes: &[u8]) -> Result<Flat, XmlError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let bytes = without_boms(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
         error_at(
@@ -267,7 +276,7 @@ pub fn escape(value: &str) -> String {
 /// new one before the root's end tag (on a line of its own when the children are).
 pub fn with_element(bytes: &[u8], name: &str, value: &str) -> Result<Vec<u8>, XmlError> {
     let flat = read_flat(bytes)?;
-    let offset = bytes.len() - bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes).len();
+    let offset = bytes.len() - without_boms(bytes).len();
     let element = format!("<{name}>{}</{name}>", escape(value));
     let mut out = Vec::with_capacity(bytes.len() + element.len() + 1);
     match flat.elements.iter().find(|e| e.name == name) {
@@ -321,6 +330,19 @@ mod tests {
 
     fn error(text: &str) -> XmlError {
         read_flat(text.as_bytes()).expect_err(text)
+    }
+
+    /// Found by the json fuzz target: a document that starts with two byte-order marks had its
+    /// element put three bytes early (inside a comment), where it did not read back.
+    #[test]
+    fn an_element_goes_in_its_place_after_two_byte_order_marks() {
+        let doc = "\u{feff}\u{feff}<xml>\r\n<!-- c --><sign/>\r\n<sign>0</sign>\r\n</xml>";
+        let out = with_element(doc.as_bytes(), "sign", "a&<b>").unwrap();
+        assert_eq!(
+            String::from_utf8(out.clone()).unwrap(),
+            "\u{feff}\u{feff}<xml>\r\n<!-- c --><sign>a&amp;&lt;b&gt;</sign>\r\n<sign>0</sign>\r\n</xml>"
+        );
+        assert_eq!(read_flat(&out).unwrap().elements[0].value, b"a&<b>");
     }
 
     #[test]
